@@ -1,0 +1,295 @@
+/* cotlog.h - read reasoning traces of thinking models and profile them.
+ *
+ * The one header users include. The library turns bytes (files, stdin,
+ * gzip) into records, finds every trace in a record (reasoning text,
+ * answer text and what the record says about them), and profiles each
+ * trace into named fields (see cot_field_at and the README's field list).
+ *
+ * Conventions, for every function below:
+ * - Status codes are `int`: COT_OK (0), COT_DONE (1, end of iteration) or
+ *   a negative cot_status. Functions that can fail take a `cot_error *`
+ *   last; it may be NULL; on failure it holds the code and a message.
+ * - Objects are opaque, made by *_new / *_open_* and released by *_free,
+ *   which accept NULL. On failure the `**out` argument is set to NULL and
+ *   nothing leaks.
+ * - Pointers returned by getters are borrowed: they live as long as the
+ *   object they came from, or until the next call named in the comment.
+ * - The library never prints, never exits and never aborts on bad input.
+ * - Thread-safety: a cot_analyzer is immutable after cot_analyzer_new and
+ *   may be shared by any number of threads. A cot_result and a cot_reader
+ *   belong to one thread at a time. There is no global state.
+ */
+#ifndef COTLOG_H
+#define COTLOG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cotlog/version.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define COT_API __attribute__((visibility("default")))
+#define COT_NODISCARD __attribute__((warn_unused_result))
+#else
+#define COT_API
+#define COT_NODISCARD
+#endif
+
+/* ------------------------------------------------------------------ */
+/* Status codes and errors                                              */
+
+typedef enum cot_status {
+	COT_OK = 0,
+	COT_DONE = 1,		/* end of iteration */
+	COT_ERROR = -1,		/* unexpected; see the message */
+	COT_ENOMEM = -2,	/* out of memory */
+	COT_EIO = -3,		/* cannot open, read, decompress or write */
+	COT_EPARSE = -4,	/* malformed JSON (a record, not the stream) */
+	COT_ELIMIT = -6,	/* a size limit was reached */
+	COT_EINVAL = -7,	/* bad argument, option or path */
+	COT_EPATTERN = -8,	/* an invalid pattern or expression */
+} cot_status;
+
+#define COT_ERROR_MESSAGE_MAX 320
+
+typedef struct cot_error {
+	int code;		/* a cot_status */
+	uint64_t line;		/* 1-based input line; 0 = not applicable */
+	uint64_t column;	/* 1-based byte in that line; 0 = n/a */
+	char message[COT_ERROR_MESSAGE_MAX];	/* NUL-terminated */
+} cot_error;
+
+/* A short static name for a status code ("out of memory", ...). */
+COT_API const char *cot_status_str(int code);
+
+/* The library's version string at run time, e.g. "0.1.0". Compare with
+ * COT_VERSION_STRING to detect a header/library mismatch. */
+COT_API const char *cot_version(void);
+
+/* A growable byte buffer the library appends to and the caller owns.
+ * Start from COT_BUF_INIT; release with cot_buf_dispose. `ptr` is
+ * NUL-terminated whenever size > 0. */
+typedef struct cot_buf {
+	char *ptr;
+	size_t size;
+	size_t cap;
+} cot_buf;
+#define COT_BUF_INIT { NULL, 0, 0 }
+COT_API void cot_buf_dispose(cot_buf *buf);
+
+/* ------------------------------------------------------------------ */
+/* Analyzer: what to look for, built once, shared by threads            */
+
+typedef struct cot_analyzer cot_analyzer;
+
+/* How untagged text is read (SPEC 2): by default a message's text with
+ * no marker is the answer and a bare long text field the reasoning. */
+typedef enum cot_untagged {
+	COT_UNTAGGED_AUTO = 0,
+	COT_UNTAGGED_THINK,	/* untagged text is always reasoning */
+	COT_UNTAGGED_ANSWER,	/* untagged text is always answer */
+} cot_untagged;
+
+#define COT_ANALYZER_OPTIONS_VERSION 1
+
+typedef struct cot_analyzer_options {
+	unsigned int version;	/* COT_ANALYZER_OPTIONS_VERSION */
+	/* Paths that override shape detection (syntax: a.b[0].c, negative
+	 * indexes count from the end, [*] is every element, one trace each;
+	 * a key with dots or brackets is written ["a.b"]). NULL = detect. */
+	const char *field;	/* reasoning (or whole tagged text) */
+	const char *answer_field;
+	const char *ref_field;	/* reference answer */
+	cot_untagged untagged;
+} cot_analyzer_options;
+
+#define COT_ANALYZER_OPTIONS_INIT \
+	{ COT_ANALYZER_OPTIONS_VERSION, NULL, NULL, NULL, COT_UNTAGGED_AUTO }
+
+/* Build an analyzer. opts may be NULL (defaults).
+ * Returns COT_OK, COT_EINVAL (unknown options version, or a path that does
+ * not parse: err->column points at it), COT_ENOMEM. */
+COT_API COT_NODISCARD int cot_analyzer_new(cot_analyzer **out,
+					   const cot_analyzer_options *opts,
+					   cot_error *err);
+COT_API void cot_analyzer_free(cot_analyzer *az);
+
+/* ------------------------------------------------------------------ */
+/* Reader: files, stdin, memory -> units holding records                */
+
+/* A reader yields *units*: the input cut into pieces that, written one
+ * after another (each unit's bytes, then its line end), give back the
+ * input byte for byte (after gzip, without a leading UTF-8 BOM). A unit is a JSON
+ * Lines line (with its line end), a blank line, a malformed line, or a
+ * piece of a multi-line JSON document (one array element with the bytes
+ * before it, or a whole value). A unit holds zero or more *records*
+ * (SPEC 1: an object; each element of an array; a string). */
+typedef struct cot_reader cot_reader;
+typedef struct cot_unit cot_unit;
+
+typedef enum cot_unit_kind {
+	COT_UNIT_RECORDS = 0,	/* well-formed; 0 or more records */
+	COT_UNIT_BLANK,		/* only space, tab, CR */
+	COT_UNIT_MALFORMED,	/* not valid JSON; see cot_unit_error */
+	COT_UNIT_SKIPPED,	/* bytes after a document error, unread */
+} cot_unit_kind;
+
+/* Open a file ("-" = stdin). Compression and container are detected
+ * from the bytes (see the README). Returns COT_OK, COT_EIO (cannot open;
+ * the message names the file), COT_ENOMEM. */
+COT_API COT_NODISCARD int cot_reader_open_path(cot_reader **out,
+					       const char *path,
+					       cot_error *err);
+/* Read from memory (borrowed until cot_reader_free); name is used in
+ * messages (NULL = "<memory>"). */
+COT_API COT_NODISCARD int cot_reader_open_mem(cot_reader **out,
+					      const void *data, size_t len,
+					      const char *name,
+					      cot_error *err);
+COT_API void cot_reader_free(cot_reader *r);
+
+/* The next unit, borrowed until the next call on r.
+ * Returns COT_OK (*unit set; a malformed line is a COT_OK unit of kind
+ * COT_UNIT_MALFORMED: report it and go on), COT_DONE, or a stream error
+ * that ends this input: COT_EIO (read or decompression error, after every
+ * unit decoded before it), COT_EPARSE (a syntax error inside a multi-line
+ * document, after the records before it), COT_ENOMEM. err->line tells
+ * the line, err->message what happened. After COT_EPARSE keep calling:
+ * the rest of that input comes as COT_UNIT_SKIPPED units, unread, so a
+ * writer can copy it through and nothing is lost. */
+COT_API int cot_reader_next(cot_reader *r, const cot_unit **unit,
+			    cot_error *err);
+/* The input's name as used in messages ("<stdin>" for stdin). */
+COT_API const char *cot_reader_name(const cot_reader *r);
+/* Compressed input bytes consumed so far, and the total when known (a
+ * regular file; else 0): for progress reports. */
+COT_API uint64_t cot_reader_consumed(const cot_reader *r);
+COT_API uint64_t cot_reader_total(const cot_reader *r);
+/* Whether the input began with a UTF-8 BOM (skipped); known once the
+ * first unit has been read. */
+COT_API int cot_reader_had_bom(const cot_reader *r);
+
+COT_API cot_unit_kind cot_unit_kind_of(const cot_unit *u);
+/* The unit's bytes exactly as read (after gzip), and the line end that
+ * follows them ("", "\n" or "\r\n"; a multi-line document piece keeps
+ * its line ends in its bytes and has ""). */
+COT_API const char *cot_unit_bytes(const cot_unit *u, size_t *len);
+COT_API const char *cot_unit_eol(const cot_unit *u);
+/* 1-based line of the unit's first byte, and of its last line. */
+COT_API uint64_t cot_unit_line(const cot_unit *u);
+COT_API uint64_t cot_unit_last_line(const cot_unit *u);
+/* For a malformed unit: what is wrong (line and column set). */
+COT_API const cot_error *cot_unit_error(const cot_unit *u);
+COT_API size_t cot_unit_records(const cot_unit *u);
+
+/* Where record i stands in the unit's bytes. */
+typedef struct cot_record_span {
+	size_t off;		/* first byte of the JSON value */
+	size_t len;		/* its length */
+	size_t close;		/* offset of an object's final '}' (where a
+				 * key can be added), SIZE_MAX if the record
+				 * is not an object */
+	int empty_object;	/* the object has no members */
+	uint64_t line;		/* line of its first byte */
+	int whole_unit;		/* the record is the unit's whole value
+				 * (a JSON Lines line) */
+} cot_record_span;
+COT_API void cot_unit_record(const cot_unit *u, size_t i,
+			     cot_record_span *out);
+
+/* ------------------------------------------------------------------ */
+/* Results: per-thread workspace holding the profiles of one record      */
+
+typedef struct cot_result cot_result;
+
+COT_API COT_NODISCARD int cot_result_new(cot_result **out,
+					 const cot_analyzer *az,
+					 cot_error *err);
+COT_API void cot_result_free(cot_result *res);
+
+/* Analyze record i of a unit (no re-parsing). Replaces the previous
+ * contents of res. Returns COT_OK (cot_result_traces may be 0: a record
+ * with no trace is not an error), COT_EINVAL (i out of range or the unit
+ * is not well-formed), COT_ENOMEM. res keeps borrowed pointers into the
+ * unit: read res before the next cot_reader_next. */
+COT_API COT_NODISCARD int cot_analyze_unit(cot_result *res,
+					   const cot_unit *u, size_t i,
+					   cot_error *err);
+/* Parse and analyze one JSON value (an object, array or string).
+ * The bytes are borrowed until the next analysis. Returns COT_OK,
+ * COT_EPARSE (err->column = byte in json), COT_ENOMEM. */
+COT_API COT_NODISCARD int cot_analyze_json(cot_result *res, const char *json,
+					   size_t len, cot_error *err);
+/* Analyze a raw completion text (reasoning and answer found by tags;
+ * with no marker the text is the reasoning unless the analyzer says
+ * COT_UNTAGGED_ANSWER). The text must be valid UTF-8 (COT_EINVAL if not).
+ * Always yields exactly one trace. */
+COT_API COT_NODISCARD int cot_analyze_text(cot_result *res, const char *text,
+					   size_t len, cot_error *err);
+
+/* Number of traces found by the last analysis. */
+COT_API size_t cot_result_traces(const cot_result *res);
+/* The reasoning / answer text of trace i (decoded UTF-8, may hold NUL
+ * bytes, not NUL-terminated), borrowed until the next analysis. NULL with
+ * *len = 0 when i is out of range. */
+COT_API const char *cot_result_reasoning(const cot_result *res, size_t i,
+					 size_t *len);
+COT_API const char *cot_result_answer(const cot_result *res, size_t i,
+				      size_t *len);
+
+/* ------------------------------------------------------------------ */
+/* Fields: the registry of every profile field                          */
+
+typedef enum cot_type {
+	COT_TYPE_NULL = 0,
+	COT_TYPE_BOOL,
+	COT_TYPE_INT,
+	COT_TYPE_REAL,
+	COT_TYPE_STRING,
+} cot_type;
+
+typedef struct cot_value {
+	cot_type type;		/* COT_TYPE_NULL when the field has no value */
+	int b;			/* BOOL */
+	int64_t i;		/* INT */
+	double r;		/* REAL */
+	const char *s;		/* STRING (UTF-8, borrowed until the next
+				 * analysis), with its length */
+	size_t len;
+} cot_value;
+
+typedef struct cot_field_info {
+	const char *name;	/* dotted, stable: "think.words" */
+	cot_type type;		/* the type of a non-null value */
+	const char *unit;	/* "bytes", "words", "" ... */
+	const char *doc;	/* one-line exact definition */
+} cot_field_info;
+
+/* The registry, in output order; NULL past the end. */
+COT_API size_t cot_field_count(void);
+COT_API const cot_field_info *cot_field_at(size_t i);
+/* Index of a field by name, or -1. */
+COT_API long cot_field_find(const char *name);
+
+/* Value of field `field` (an index from cot_field_find) for trace i.
+ * Returns COT_OK or COT_EINVAL (bad index). */
+COT_API int cot_result_get(const cot_result *res, size_t i, long field,
+			   cot_value *out);
+
+/* Append the profile of trace i as one line of compact JSON (no line
+ * break) to out. Returns COT_OK, COT_EINVAL, COT_ENOMEM. */
+COT_API COT_NODISCARD int cot_result_profile_json(const cot_result *res,
+						  size_t i, cot_buf *out);
+/* Append the profiles of all traces as a JSON array: "[P0,P1,...]". */
+COT_API COT_NODISCARD int cot_result_json(const cot_result *res,
+					  cot_buf *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

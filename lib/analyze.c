@@ -1,0 +1,292 @@
+/* analyze.c - the analyzer (options, compiled once) and per-thread results. */
+#include <stdio.h>
+#include <string.h>
+
+#include "profile.h"
+#include "unit.h"
+
+struct cot_analyzer {
+	cot__adapt_cfg cfg;
+};
+
+struct cot_result {
+	const cot_analyzer *az;
+	cot__arena arena;	/* decoded strings, traces: per record */
+	cot__jdoc doc;		/* for cot_analyze_json */
+	cot__traces traces;
+	cot__trace text_trace;	/* for cot_analyze_text */
+	cot__profile *prof;
+	size_t nprof, capprof;
+};
+
+static int compile_path(cot__path **out, const char *s, const char *opt,
+			cot_error *err)
+{
+	int rc;
+
+	*out = NULL;
+	if (!s)
+		return COT_OK;
+	rc = cot__path_parse(out, s, err);
+	if (rc == COT_EINVAL && err) {
+		char msg[COT_ERROR_MESSAGE_MAX];
+
+		snprintf(msg, sizeof msg, "%s: %s", opt, err->message);
+		memcpy(err->message, msg, sizeof msg);
+	}
+	return rc;
+}
+
+int cot_analyzer_new(cot_analyzer **out, const cot_analyzer_options *opts,
+		     cot_error *err)
+{
+	cot_analyzer_options defaults = COT_ANALYZER_OPTIONS_INIT;
+	cot_analyzer *az;
+	int rc;
+
+	*out = NULL;
+	if (!opts)
+		opts = &defaults;
+	if (opts->version != COT_ANALYZER_OPTIONS_VERSION)
+		return cot__error_set(err, COT_EINVAL, 0, 0,
+				      "unknown analyzer options version %u",
+				      opts->version);
+	if (opts->untagged > COT_UNTAGGED_ANSWER)
+		return cot__error_set(err, COT_EINVAL, 0, 0,
+				      "unknown untagged mode %d",
+				      (int)opts->untagged);
+	az = cot__calloc(1, sizeof *az);
+	if (!az)
+		return cot__error_set(err, COT_ENOMEM, 0, 0, "out of memory");
+	az->cfg.untagged = opts->untagged;
+	if ((rc = compile_path(&az->cfg.field, opts->field, "--field", err)) ||
+	    (rc = compile_path(&az->cfg.answer_field, opts->answer_field,
+			       "--answer-field", err)) ||
+	    (rc = compile_path(&az->cfg.ref_field, opts->ref_field,
+			       "--ref-field", err))) {
+		cot_analyzer_free(az);
+		return rc;
+	}
+	*out = az;
+	return COT_OK;
+}
+
+void cot_analyzer_free(cot_analyzer *az)
+{
+	if (!az)
+		return;
+	cot__path_free(az->cfg.field);
+	cot__path_free(az->cfg.answer_field);
+	cot__path_free(az->cfg.ref_field);
+	cot__free(az);
+}
+
+int cot_result_new(cot_result **out, const cot_analyzer *az, cot_error *err)
+{
+	cot_result *res;
+
+	*out = NULL;
+	if (!az)
+		return cot__error_set(err, COT_EINVAL, 0, 0, "no analyzer");
+	res = cot__calloc(1, sizeof *res);
+	if (!res)
+		return cot__error_set(err, COT_ENOMEM, 0, 0, "out of memory");
+	res->az = az;
+	cot__arena_init(&res->arena);
+	cot__jdoc_init(&res->doc);
+	*out = res;
+	return COT_OK;
+}
+
+void cot_result_free(cot_result *res)
+{
+	if (!res)
+		return;
+	cot__arena_dispose(&res->arena);
+	cot__jdoc_dispose(&res->doc);
+	cot__free(res->prof);
+	cot__free(res);
+}
+
+static void clear(cot_result *res)
+{
+	cot__arena_reset(&res->arena);
+	res->traces.v = NULL;
+	res->traces.n = res->traces.cap = 0;
+	res->nprof = 0;
+}
+
+static int profile_all(cot_result *res, cot_error *err)
+{
+	size_t n = res->traces.n;
+
+	if (n > res->capprof) {
+		size_t cap = n * 2;
+		cot__profile *p = cot__realloc(res->prof, cap * sizeof *p);
+
+		if (!p)
+			return cot__error_set(err, COT_ENOMEM, 0, 0,
+					      "out of memory");
+		res->prof = p;
+		res->capprof = cap;
+	}
+	for (size_t i = 0; i < n; i++)
+		cot__profile_compute(&res->prof[i], &res->traces.v[i],
+				     (uint32_t)i);
+	res->nprof = n;
+	return COT_OK;
+}
+
+static int analyze_tok(cot_result *res, const cot__jdoc *d, uint32_t tok,
+		       cot_error *err)
+{
+	if (cot__adapt(&res->az->cfg, d, tok, &res->arena, &res->traces)) {
+		res->traces.n = 0;
+		return cot__error_set(err, COT_ENOMEM, 0, 0, "out of memory");
+	}
+	return profile_all(res, err);
+}
+
+int cot_analyze_unit(cot_result *res, const cot_unit *u, size_t i,
+		     cot_error *err)
+{
+	const cot__jdoc *d;
+	uint32_t tok;
+
+	clear(res);
+	if (i >= cot_unit_records(u))
+		return cot__error_set(err, COT_EINVAL, 0, 0,
+				      "no record %zu in this unit", i);
+	d = cot__unit_doc(u, i, &tok);
+	return analyze_tok(res, d, tok, err);
+}
+
+int cot_analyze_json(cot_result *res, const char *json, size_t len,
+		     cot_error *err)
+{
+	int rc;
+
+	clear(res);
+	rc = cot__json_parse(&res->doc, json, len, err);
+	if (rc)
+		return rc;
+	return analyze_tok(res, &res->doc, 0, err);
+}
+
+/* A strict UTF-8 check for text handed in by callers; JSON strings were
+ * already checked by the scanner. */
+static size_t utf8_invalid_at(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned char c = s[i];
+		size_t k;
+		uint32_t cp;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xC2 && c <= 0xDF) {
+			k = 1;
+			cp = c & 0x1F;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			k = 2;
+			cp = c & 0x0F;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			k = 3;
+			cp = c & 0x07;
+		} else {
+			return i;
+		}
+		if (n - i <= k)
+			return i;
+		for (size_t j = 1; j <= k; j++) {
+			if ((s[i + j] & 0xC0) != 0x80)
+				return i;
+			cp = cp << 6 | (s[i + j] & 0x3F);
+		}
+		if ((k == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF)))
+		    || (k == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
+			return i;
+		i += k + 1;
+	}
+	return SIZE_MAX;
+}
+
+int cot_analyze_text(cot_result *res, const char *text, size_t len,
+		     cot_error *err)
+{
+	size_t bad;
+	cot__trace *t = &res->text_trace;
+
+	clear(res);
+	bad = utf8_invalid_at((const unsigned char *)text, len);
+	if (bad != SIZE_MAX)
+		return cot__error_set(err, COT_EINVAL, 0, bad + 1,
+				      "invalid UTF-8 at byte %zu", bad + 1);
+	memset(t, 0, sizeof *t);
+	t->label = -1;
+	cot__trace_from_text(t, "string", text, len,
+			     res->az->cfg.untagged == COT_UNTAGGED_ANSWER);
+	res->traces.v = t;
+	res->traces.n = 1;
+	return profile_all(res, err);
+}
+
+size_t cot_result_traces(const cot_result *res)
+{
+	return res->nprof;
+}
+
+const char *cot_result_reasoning(const cot_result *res, size_t i,
+				 size_t *len)
+{
+	if (i >= res->nprof) {
+		*len = 0;
+		return NULL;
+	}
+	*len = res->traces.v[i].reasoning.n;
+	return res->traces.v[i].reasoning.p;
+}
+
+const char *cot_result_answer(const cot_result *res, size_t i, size_t *len)
+{
+	if (i >= res->nprof) {
+		*len = 0;
+		return NULL;
+	}
+	*len = res->traces.v[i].answer.n;
+	return res->traces.v[i].answer.p;
+}
+
+int cot_result_get(const cot_result *res, size_t i, long field,
+		   cot_value *out)
+{
+	memset(out, 0, sizeof *out);
+	if (i >= res->nprof || field < 0 || (size_t)field >= cot__nfields)
+		return COT_EINVAL;
+	cot__fields[field].get(&res->prof[i], out);
+	return COT_OK;
+}
+
+int cot_result_profile_json(const cot_result *res, size_t i, cot_buf *out)
+{
+	if (i >= res->nprof)
+		return COT_EINVAL;
+	return cot__profile_json(&res->prof[i], out);
+}
+
+int cot_result_json(const cot_result *res, cot_buf *out)
+{
+	cot__sbuf *b = out;
+	int rc = cot__sbuf_addc(b, '[');
+
+	for (size_t i = 0; i < res->nprof && !rc; i++) {
+		if (i)
+			rc = cot__sbuf_addc(b, ',');
+		rc = rc ? rc : cot__profile_json(&res->prof[i], b);
+	}
+	return rc ? rc : cot__sbuf_addc(b, ']');
+}

@@ -1,0 +1,152 @@
+/* cmd_annotate.c - write the input back with a profile added to each record. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tool.h"
+
+static const char usage[] =
+"Usage: cotlog annotate [OPTIONS] [FILE...]\n"
+"\n"
+"Write the input back byte for byte, with one key added before the final\n"
+"'}' of every record object: \"cot\": [PROFILE, ...], one profile per trace\n"
+"(an empty array where no trace was found). Line N of the output is line N\n"
+"of the input; blank and malformed lines are written back unchanged (and\n"
+"malformed ones reported). FILE may be gzip; '-' or no FILE reads stdin.\n"
+"\n"
+"Options:\n"
+"  --key NAME           the key to add (default: cot)\n"
+"  --stats              print counts of records, traces, no_trace and\n"
+"                       malformed lines to stderr at the end\n"
+INPUT_OPTIONS_HELP
+"  -h, --help           show this help\n"
+"\n"
+"Exit status: 0 all well-formed; 2 usage error, unreadable input or write\n"
+"error; 4 some records were malformed (reported, written back unchanged).\n"
+"Profile fields: see 'cotlog fields'.\n";
+
+typedef struct annotate {
+	char *key;		/* ,"KEY": with the key JSON-escaped */
+	size_t keylen;
+	cot_buf json;
+} annotate;
+
+static void annotate_unit(run *r, cot_reader *rd, const cot_unit *u,
+			  void *p)
+{
+	annotate *a = p;
+	size_t len, pos = 0, n = cot_unit_records(u);
+	const char *bytes = cot_unit_bytes(u, &len);
+
+	if (r->file_units == 1 && cot_reader_had_bom(rd))
+		out_write("\xEF\xBB\xBF", 3);	/* byte for byte */
+	for (size_t i = 0; i < n; i++) {
+		cot_record_span s;
+		size_t traces;
+
+		cot_unit_record(u, i, &s);
+		r->n.records++;
+		if (!run_analyze(r, rd, u, i))
+			continue;
+		traces = cot_result_traces(r->res);
+		r->n.traces += traces;
+		r->n.no_trace += traces == 0;
+		if (s.close == SIZE_MAX)	/* not an object: unchanged */
+			continue;
+		a->json.size = 0;
+		if (cot_result_json(r->res, &a->json)) {
+			diag("out of memory");
+			exit(EXIT_USAGE);
+		}
+		out_write(bytes + pos, s.close - pos);
+		if (s.empty_object)
+			out_write(a->key + 1, a->keylen - 1);
+		else
+			out_write(a->key, a->keylen);
+		out_write(a->json.ptr, a->json.size);
+		pos = s.close;
+	}
+	out_write(bytes + pos, len - pos);
+	out_puts(cot_unit_eol(u));
+}
+
+/* ,"KEY": with KEY escaped as a JSON string. */
+static char *key_text(const char *name, size_t *len)
+{
+	size_t n = strlen(name);
+	char *k = malloc(n * 6 + 8);
+	size_t o = 0;
+
+	if (!k)
+		exit(EXIT_USAGE);
+	k[o++] = ',';
+	k[o++] = '"';
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		if (c == '"' || c == '\\') {
+			k[o++] = '\\';
+			k[o++] = (char)c;
+		} else if (c < 0x20) {
+			o += (size_t)sprintf(k + o, "\\u%04x", c);
+		} else {
+			k[o++] = (char)c;
+		}
+	}
+	k[o++] = '"';
+	k[o++] = ':';
+	k[o] = '\0';
+	*len = o;
+	return k;
+}
+
+int cmd_annotate(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "key", required_argument, NULL, 'k' },
+		{ "stats", no_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		INPUT_LONG_OPTIONS,
+		{ NULL, 0, NULL, 0 }
+	};
+	annotate a = { 0 };
+	const char *key = "cot";
+	bool stats = false;
+	run r;
+	int c;
+
+	run_init(&r, "annotate");
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "+hq", longopts, NULL)) != -1) {
+		if (run_option(&r, c, optarg))
+			continue;
+		switch (c) {
+		case 'k':
+			key = optarg;
+			break;
+		case 's':
+			stats = true;
+			break;
+		case 'h':
+			out_puts(usage);
+			out_flush();
+			return EXIT_OK;
+		default:
+			usage_error("annotate", "unknown option");
+		}
+	}
+	a.key = key_text(key, &a.keylen);
+	run_start(&r);
+	run_files(&r, argv + optind, argc - optind, annotate_unit, &a);
+	out_flush();
+	if (stats)
+		fprintf(stderr, "records %llu, traces %llu, no_trace %llu, "
+			"malformed %llu\n", (unsigned long long)r.n.records,
+			(unsigned long long)r.n.traces,
+			(unsigned long long)r.n.no_trace,
+			(unsigned long long)r.n.malformed);
+	run_finish(&r);
+	cot_buf_dispose(&a.json);
+	free(a.key);
+	return r.status;
+}

@@ -1,0 +1,81 @@
+/* cmd_fields.c - list the profile fields with their exact definitions. */
+#include <stdio.h>
+#include <string.h>
+
+#include "tool.h"
+
+static const char usage[] =
+"Usage: cotlog fields [--json]\n"
+"\n"
+"List every profile field: name, type, unit and exact definition. These\n"
+"are the fields annotate writes (dotted names nest: think.words is\n"
+"\"think\":{\"words\":...}).\n"
+"\n"
+"  --json      one JSON object per field\n"
+"  -h, --help  show this help\n";
+
+static const char *const type_names[] = {
+	"null", "bool", "int", "real", "string"
+};
+
+static void json_str(const char *s)
+{
+	out_write("\"", 1);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			out_write("\\", 1);
+		out_write(s, 1);
+	}
+	out_write("\"", 1);
+}
+
+int cmd_fields(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	bool json = false;
+	int c;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "+hj", longopts, NULL)) != -1) {
+		if (c == 'j') {
+			json = true;
+		} else if (c == 'h') {
+			out_puts(usage);
+			out_flush();
+			return EXIT_OK;
+		} else {
+			usage_error("fields", "unknown option");
+		}
+	}
+	if (optind < argc)
+		usage_error("fields", "unexpected argument '%s'", argv[optind]);
+	for (size_t i = 0; i < cot_field_count(); i++) {
+		const cot_field_info *f = cot_field_at(i);
+
+		if (json) {
+			out_puts("{\"name\":");
+			json_str(f->name);
+			out_puts(",\"type\":");
+			json_str(type_names[f->type]);
+			out_puts(",\"unit\":");
+			json_str(f->unit);
+			out_puts(",\"doc\":");
+			json_str(f->doc);
+			out_puts("}\n");
+		} else {
+			char head[96];
+
+			snprintf(head, sizeof head, "%-18s %-6s %-10s ",
+				 f->name, type_names[f->type], f->unit);
+			out_puts(head);
+			out_puts(f->doc);
+			out_puts("\n");
+		}
+	}
+	out_flush();
+	return EXIT_OK;
+}

@@ -1,0 +1,155 @@
+/* run.c - the input options and the loop over inputs every command shares. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tool.h"
+
+void run_init(run *r, const char *cmd)
+{
+	cot_analyzer_options o = COT_ANALYZER_OPTIONS_INIT;
+
+	memset(r, 0, sizeof *r);
+	r->opts = o;
+	r->cmd = cmd;
+}
+
+void status_at_least(run *r, int status)
+{
+	if (status > r->status)
+		r->status = status;
+}
+
+bool run_option(run *r, int opt, const char *arg)
+{
+	switch (opt) {
+	case 0x100:
+		r->opts.field = arg;
+		return true;
+	case 0x101:
+		r->opts.answer_field = arg;
+		return true;
+	case 0x102:
+		r->opts.ref_field = arg;
+		return true;
+	case 0x103:
+		if (!strcmp(arg, "think"))
+			r->opts.untagged = COT_UNTAGGED_THINK;
+		else if (!strcmp(arg, "answer"))
+			r->opts.untagged = COT_UNTAGGED_ANSWER;
+		else
+			usage_error(r->cmd, "--untagged takes 'think' or "
+				    "'answer', not '%s'", arg);
+		return true;
+	case 0x104:
+		r->strict = true;
+		return true;
+	case 'q':
+		r->quiet = true;
+		return true;
+	}
+	return false;
+}
+
+void run_start(run *r)
+{
+	cot_error err;
+
+	if (cot_analyzer_new(&r->az, &r->opts, &err))
+		usage_error(r->cmd, "%s", err.message);
+	if (cot_result_new(&r->res, r->az, &err)) {
+		diag("%s", err.message);
+		exit(EXIT_USAGE);
+	}
+}
+
+void run_finish(run *r)
+{
+	cot_result_free(r->res);
+	cot_analyzer_free(r->az);
+	r->res = NULL;
+	r->az = NULL;
+}
+
+bool run_analyze(run *r, cot_reader *rd, const cot_unit *u, size_t i)
+{
+	cot_record_span s;
+	cot_error err;
+
+	if (cot_analyze_unit(r->res, u, i, &err) == COT_OK)
+		return true;
+	cot_unit_record(u, i, &s);
+	diag("%s:%llu: %s", cot_reader_name(rd), (unsigned long long)s.line,
+	     err.message);
+	status_at_least(r, EXIT_USAGE);
+	return false;
+}
+
+static void stop_strict(run *r)
+{
+	out_flush();
+	run_finish(r);
+	exit(r->status);
+}
+
+/* One input to its end. Returns false when --strict says stop. */
+static bool read_one(run *r, const char *path, unit_fn fn, void *ctx)
+{
+	cot_reader *rd;
+	const cot_unit *u;
+	cot_error err;
+	int rc;
+
+	r->file_units = 0;
+	if (cot_reader_open_path(&rd, path, &err)) {
+		diag("%s", err.message);
+		status_at_least(r, EXIT_USAGE);
+		return true;
+	}
+	while ((rc = cot_reader_next(rd, &u, &err)) != COT_DONE) {
+		if (rc == COT_EPARSE) {
+			/* a broken document: the rest comes as skipped */
+			diag("%s", err.message);
+			r->n.malformed++;
+			status_at_least(r, EXIT_MALFORMED);
+			if (r->strict)
+				break;
+			continue;
+		}
+		if (rc) {
+			diag("%s", err.message);
+			status_at_least(r, EXIT_USAGE);
+			break;
+		}
+		r->n.units++;
+		r->file_units++;
+		if (cot_unit_kind_of(u) == COT_UNIT_MALFORMED) {
+			const cot_error *e = cot_unit_error(u);
+
+			r->n.malformed++;
+			status_at_least(r, EXIT_MALFORMED);
+			if (!r->quiet)
+				diag("%s:%llu: malformed JSON: %s",
+				     cot_reader_name(rd),
+				     (unsigned long long)e->line, e->message);
+		}
+		fn(r, rd, u, ctx);
+		if (r->strict && r->status >= EXIT_MALFORMED)
+			break;
+	}
+	cot_reader_free(rd);
+	return !(r->strict && r->status >= EXIT_MALFORMED);
+}
+
+void run_files(run *r, char **files, int nfiles, unit_fn fn, void *ctx)
+{
+	char *dash[] = { (char *)"-" };
+
+	if (nfiles == 0) {
+		files = dash;
+		nfiles = 1;
+	}
+	for (int i = 0; i < nfiles; i++)
+		if (!read_one(r, files[i], fn, ctx))
+			stop_strict(r);
+}
