@@ -9,7 +9,7 @@
  * Records wrapped by a batch or recording envelope are unwrapped first
  * (see wrappers[]). What a record says about its traces (model, finish
  * reason, reference, label, prompt) is looked up by the key lists of
- * meta_keys[], from the innermost object outwards. */
+ * meta_table[], from the innermost object outwards. */
 
 typedef struct ctx {
 	const cot__adapt_cfg *cfg;
@@ -20,6 +20,7 @@ typedef struct ctx {
 	 * pushed) is asked first */
 	uint32_t meta[6];
 	int nmeta;
+	int nested;		/* inside a JSON text held in a string */
 	int rc;			/* first allocation failure */
 } ctx;
 
@@ -384,14 +385,32 @@ static void read_blocks(ctx *c, uint32_t arr, joiner *r, joiner *ans,
 	}
 }
 
+/* The structured reasoning fields of a message, in order of preference:
+ * DeepSeek/SGLang, vLLM/OpenRouter/Groq, Ollama. */
+static const char *const reasoning_keys[] = {
+	"reasoning_content", "reasoning", "thinking", NULL
+};
+
+/* Where a message keeps its text: chat messages "content"; a flat
+ * Ollama /api/generate record "response" next to "thinking". */
+static const char *const answer_keys[] = { "content", "response", NULL };
+
+static uint32_t first_key(const ctx *c, uint32_t o, const char *const *k)
+{
+	for (; *k; k++) {
+		uint32_t v = get(c, o, *k, strlen(*k));
+
+		if (v != COT_J_NONE)
+			return v;
+	}
+	return COT_J_NONE;
+}
+
 /* A message object: reasoning from its structured fields or thinking
  * blocks; else its text split by tags. Only assistant (or model)
  * messages hold traces. */
 static void read_message(ctx *c, uint32_t msg, const char *format, long pos)
 {
-	static const char *const fields[] = {
-		"reasoning_content", "reasoning", "thinking"
-	};
 	joiner r = { 0 }, ans = { 0 };
 	uint32_t role = get(c, msg, KEY("role")), content, details;
 	uint32_t redacted = 0;
@@ -401,28 +420,36 @@ static void read_message(ctx *c, uint32_t msg, const char *format, long pos)
 	if (role != COT_J_NONE && !str_is(c, role, "assistant") &&
 	    !str_is(c, role, "model"))
 		return;
-	for (size_t i = 0; i < 3 && !r.pieces; i++) {
-		uint32_t v = get(c, msg, fields[i], strlen(fields[i]));
+	for (const char *const *k = reasoning_keys; *k && !r.pieces; k++) {
+		uint32_t v = get(c, msg, *k, strlen(*k));
 
 		if (nonempty(c, v))
 			join(c, &r, str(c, v), "\n\n");
 	}
+	/* OpenRouter keeps the same reasoning in "reasoning" and in
+	 * reasoning_details: read the details only when the string is
+	 * missing, but count encrypted details either way (an o-series
+	 * model sends a summary and the encrypted reasoning). */
 	details = get(c, msg, KEY("reasoning_details"));
-	if (!r.pieces && is_arr(c, details)) {
+	if (is_arr(c, details)) {
+		bool read = !r.pieces;
+
 		FOR_EACH(c, details, e) {
 			uint32_t type = get(c, e, KEY("type"));
 
-			if (str_is(c, type, "reasoning.text"))
+			if (str_is(c, type, "reasoning.encrypted"))
+				redacted++;
+			else if (!read)
+				continue;
+			else if (str_is(c, type, "reasoning.text"))
 				join(c, &r, str(c, get(c, e, KEY("text"))),
 				     "\n\n");
 			else if (str_is(c, type, "reasoning.summary"))
 				join(c, &r, str(c, get(c, e,
 						KEY("summary"))), "\n\n");
-			else if (str_is(c, type, "reasoning.encrypted"))
-				redacted++;
 		}
 	}
-	content = get(c, msg, KEY("content"));
+	content = first_key(c, msg, answer_keys);
 	if (is_arr(c, content))
 		read_blocks(c, content, &r, &ans, &redacted);
 	else
@@ -441,30 +468,39 @@ static void read_message(ctx *c, uint32_t msg, const char *format, long pos)
 
 /* ---- shapes -------------------------------------------------------- */
 
+/* Chat completions (choices[i].message, or .delta in a stream chunk),
+ * also the legacy completions of vLLM and SGLang (choices[i].text: the
+ * raw output, a bare text). */
 static bool is_chat_completion(ctx *c, uint32_t o)
 {
 	uint32_t ch = get(c, o, KEY("choices"));
 	uint32_t first = cot__json_at(c->d, ch, 0);
 
 	return is_obj(c, get(c, first, KEY("message"))) ||
-	       is_obj(c, get(c, first, KEY("delta")));
+	       is_obj(c, get(c, first, KEY("delta"))) ||
+	       kind(c, get(c, first, KEY("text"))) == COT_J_STR;
 }
 
 static void chat_completion(ctx *c, uint32_t o)
 {
-	long pos = 0;
-
 	FOR_EACH(c, get(c, o, KEY("choices")), ch) {
 		uint32_t msg = get(c, ch, KEY("message"));
+		uint32_t text = get(c, ch, KEY("text"));
 		int saved = c->nmeta;
 
 		if (!is_obj(c, msg))
 			msg = get(c, ch, KEY("delta"));
 		push_meta(c, ch);
-		if (is_obj(c, msg))
+		if (is_obj(c, msg)) {
 			read_message(c, msg, "openai-chat", 0);
+		} else if (kind(c, text) == COT_J_STR) {
+			cot__trace *t = tagged_trace(c, "openai-chat",
+						     str(c, text), false);
+
+			if (t)
+				fill_meta(c, t, 0);
+		}
 		pop_meta(c, saved);
-		pos++;
 	}
 }
 
@@ -484,7 +520,7 @@ static bool is_responses(ctx *c, uint32_t o)
 static void responses(ctx *c, uint32_t o)
 {
 	joiner r = { 0 }, ans = { 0 };
-	uint32_t redacted = 0, summaries = 0;
+	uint32_t redacted = 0;
 	cot__trace *t;
 
 	FOR_EACH(c, get(c, o, KEY("output")), e) {
@@ -497,7 +533,6 @@ static void responses(ctx *c, uint32_t o)
 			FOR_EACH(c, sum, s)
 				join(c, &r, str(c, get(c, s, KEY("text"))),
 				     "\n\n");
-			summaries += r.pieces - before;
 			if (is_arr(c, get(c, e, KEY("content"))))
 				read_blocks(c, get(c, e, KEY("content")), &r,
 					    &ans, &redacted);
@@ -509,13 +544,15 @@ static void responses(ctx *c, uint32_t o)
 				    &redacted);
 		}
 	}
-	t = structured_trace(c, "openai-responses", &r, &ans);
+	/* with no readable reasoning the message text is split by tags,
+	 * as for any message (SPEC 2) */
+	if (r.pieces)
+		t = structured_trace(c, "openai-responses", &r, &ans);
+	else
+		t = tagged_trace(c, "openai-responses", joined(&ans), true);
 	if (!t)
 		return;
 	t->redacted = redacted;
-	if (!r.pieces) {	/* nothing readable: not "closed" reasoning */
-		t->tagged = t->closed = t->structured = false;
-	}
 	{
 		uint32_t inc = get(c, get(c, o, KEY("incomplete_details")),
 				   KEY("reason"));
@@ -554,11 +591,15 @@ static void gemini(ctx *c, uint32_t o)
 	FOR_EACH(c, get(c, o, KEY("candidates")), cand) {
 		joiner r = { 0 }, ans = { 0 };
 		uint32_t redacted = 0;
-		uint32_t parts = get(c, get(c, cand, KEY("content")),
-				     KEY("parts"));
+		uint32_t content = get(c, cand, KEY("content"));
+		uint32_t parts = get(c, content, KEY("parts"));
+		uint32_t role = get(c, content, KEY("role"));
 		int saved = c->nmeta;
 		cot__trace *t;
 
+		if (role != COT_J_NONE && !str_is(c, role, "model") &&
+		    !str_is(c, role, "assistant"))
+			continue;
 		read_blocks(c, parts, &r, &ans, &redacted);
 		push_meta(c, cand);
 		if (r.pieces)
@@ -594,12 +635,20 @@ static bool is_message(ctx *c, uint32_t o)
 
 	if (is_obj(c, m) && get(c, m, KEY("content")) != COT_J_NONE)
 		return true;
-	if (get(c, o, KEY("content")) == COT_J_NONE)
+	if (get(c, o, KEY("content")) != COT_J_NONE &&
+	    get(c, o, KEY("role")) != COT_J_NONE)
+		return true;
+	if (first_key(c, o, answer_keys) == COT_J_NONE)
 		return false;
-	return get(c, o, KEY("role")) != COT_J_NONE ||
-	       get(c, o, KEY("thinking")) != COT_J_NONE ||
-	       get(c, o, KEY("reasoning_content")) != COT_J_NONE ||
-	       kind(c, get(c, o, KEY("reasoning"))) == COT_J_STR;
+	/* flat: a reasoning field beside the text; null or a string (a
+	 * Responses object's "reasoning" is an object of settings) */
+	for (const char *const *k = reasoning_keys; *k; k++) {
+		int kd = kind(c, get(c, o, *k, strlen(*k)));
+
+		if (kd == COT_J_STR || kd == COT_J_NULL)
+			return true;
+	}
+	return false;
 }
 
 static void message(ctx *c, uint32_t o)
@@ -661,52 +710,61 @@ static void skythought(ctx *c, uint32_t o)
 	}
 }
 
+/* Who speaks for the model in a conversation: chat "role", ShareGPT
+ * "from" (classic ShareGPT says "gpt", OpenThoughts "assistant"). */
+static const char *const chat_roles[] = { "assistant", "model", NULL };
+static const char *const sharegpt_froms[] = {
+	"gpt", "assistant", "model", NULL
+};
+
+/* The last element of list whose key is one of who[]. A conversation
+ * without one is only a prompt, and the record may keep the output
+ * elsewhere (an eval log with "messages" and "response"), so such a
+ * record is not of this shape. */
+static uint32_t last_by(ctx *c, uint32_t list, const char *key, size_t n,
+			const char *const *who)
+{
+	uint32_t last = COT_J_NONE;
+
+	if (!is_arr(c, list))
+		return COT_J_NONE;
+	FOR_EACH(c, list, e) {
+		uint32_t v = get(c, e, key, n);
+
+		for (const char *const *w = who; *w; w++)
+			if (str_is(c, v, *w))
+				last = e;
+	}
+	return last;
+}
+
 static bool is_chat(ctx *c, uint32_t o)
 {
-	uint32_t m = get(c, o, KEY("messages"));
-
-	return is_obj(c, cot__json_at(c->d, m, 0));
+	return last_by(c, get(c, o, KEY("messages")), KEY("role"),
+		       chat_roles) != COT_J_NONE;
 }
 
 static void chat(ctx *c, uint32_t o)
 {
-	uint32_t m = get(c, o, KEY("messages")), last = COT_J_NONE;
-
-	FOR_EACH(c, m, e) {
-		uint32_t role = get(c, e, KEY("role"));
-
-		if (str_is(c, role, "assistant") || str_is(c, role, "model"))
-			last = e;
-	}
-	if (last != COT_J_NONE)
-		read_message(c, last, "chat", 0);
+	read_message(c, last_by(c, get(c, o, KEY("messages")), KEY("role"),
+				chat_roles), "chat", 0);
 }
 
 static bool is_sharegpt(ctx *c, uint32_t o)
 {
-	uint32_t m = get(c, o, KEY("conversations"));
-
-	return get(c, cot__json_at(c->d, m, 0), KEY("from")) != COT_J_NONE;
+	return last_by(c, get(c, o, KEY("conversations")), KEY("from"),
+		       sharegpt_froms) != COT_J_NONE;
 }
 
 static void sharegpt(ctx *c, uint32_t o)
 {
-	uint32_t last = COT_J_NONE;
+	uint32_t last = last_by(c, get(c, o, KEY("conversations")),
+				KEY("from"), sharegpt_froms);
+	cot__trace *t = tagged_trace(c, "sharegpt",
+				     str(c, get(c, last, KEY("value"))), true);
 
-	FOR_EACH(c, get(c, o, KEY("conversations")), e) {
-		uint32_t from = get(c, e, KEY("from"));
-
-		if (str_is(c, from, "gpt") || str_is(c, from, "assistant") ||
-		    str_is(c, from, "model"))
-			last = e;
-	}
-	if (last != COT_J_NONE) {
-		cot__trace *t = tagged_trace(c, "sharegpt",
-			str(c, get(c, last, KEY("value"))), true);
-
-		if (t)
-			fill_meta(c, t, 0);
-	}
+	if (t)
+		fill_meta(c, t, 0);
 }
 
 /* A record with one long text field (SPEC 2), in this order. */
@@ -769,40 +827,118 @@ const char *const cot__shape_names[] = {
 	"string", "field", NULL
 };
 
-/* Envelopes around a response: OpenAI Batch output (response.body),
- * recorded HTTP exchanges (response_body), Anthropic Message Batches
- * results (result.message). */
-static uint32_t unwrap(ctx *c, uint32_t o)
+static bool try_shapes(ctx *c, uint32_t o)
 {
-	uint32_t v;
+	for (size_t i = 0; i < sizeof shapes / sizeof *shapes; i++)
+		if (shapes[i].is(c, o)) {
+			shapes[i].extract(c, o);
+			return true;
+		}
+	return false;
+}
 
-	if (is_obj(c, v = get(c, get(c, o, KEY("response")), KEY("body"))))
-		return v;
-	if (is_obj(c, v = get(c, o, KEY("response_body"))))
-		return v;
-	if (is_obj(c, v = get(c, get(c, o, KEY("result")), KEY("message"))))
-		return v;
-	return COT_J_NONE;
+/* Envelopes around a response, tried in this order before the record
+ * itself. A recorder may keep a JSON body as text (the pydantic-ai
+ * cassettes hold some Bedrock responses that way): such a string is
+ * parsed when it holds a JSON object. A stream kept as text (SSE,
+ * binary event streams) holds no record and stays no trace. */
+typedef struct wrapper {
+	const char *key;
+	const char *sub;	/* NULL: the value of key itself */
+	bool json_text;		/* a string holding a JSON object */
+} wrapper;
+
+static const wrapper wrappers[] = {
+	{ "response", "body", false },	/* OpenAI Batch output */
+	{ "response", NULL, false },	/* Gemini Batch, Vertex output */
+	{ "response_body", NULL, false },	/* recorded HTTP exchange */
+	{ "response_body", NULL, true },
+	{ "response_text", NULL, true },
+	{ "result", "message", false },	/* Anthropic Message Batches */
+};
+
+/* Does string token t hold a JSON object? Looks at the raw bytes only,
+ * so that a long event stream is not decoded for nothing. */
+static bool looks_like_object(const ctx *c, uint32_t t)
+{
+	const char *p = c->d->src + c->d->tok[t].off + 1;
+	const char *end = c->d->src + c->d->tok[t].end - 1;
+
+	while (p < end) {
+		if (*p == ' ')
+			p++;
+		else if (*p == '\\' && end - p > 1 &&
+			 (p[1] == 'n' || p[1] == 'r' || p[1] == 't'))
+			p += 2;
+		else
+			break;
+	}
+	return p < end && *p == '{';
+}
+
+static bool adapt_object(ctx *c, uint32_t o);
+
+/* Find the traces of the JSON object held in string token t. Its
+ * tokens live only for this call; the texts the traces keep are in the
+ * decoded string (the arena) or the record, so they outlive it. Only
+ * one level: the inner record is not searched for more JSON text. */
+static bool adapt_json_text(ctx *c, uint32_t t)
+{
+	cot__jdoc sub;
+	cot__text s;
+	ctx in;
+	bool found = false;
+	int rc;
+
+	if (c->nested || kind(c, t) != COT_J_STR || !looks_like_object(c, t))
+		return false;
+	s = str(c, t);
+	if (!s.p)
+		return false;
+	cot__jdoc_init(&sub);
+	rc = cot__json_parse(&sub, s.p, s.n, NULL);
+	if (rc == COT_ENOMEM) {
+		c->rc = COT_ENOMEM;
+	} else if (rc == COT_OK && sub.tok[0].kind == COT_J_OBJ) {
+		in = *c;
+		in.d = &sub;
+		in.nmeta = 0;	/* the envelope is in another document */
+		in.nested = 1;
+		found = adapt_object(&in, 0);
+		if (in.rc)
+			c->rc = in.rc;
+	}
+	cot__jdoc_dispose(&sub);
+	return found;
 }
 
 static bool adapt_object(ctx *c, uint32_t o)
 {
-	uint32_t inner = unwrap(c, o);
 	int saved = c->nmeta;
+	bool found = false;
 
 	push_meta(c, o);
-	if (inner != COT_J_NONE) {
-		push_meta(c, inner);	/* asked before the envelope */
-		o = inner;
-	}
-	for (size_t i = 0; i < sizeof shapes / sizeof *shapes; i++)
-		if (shapes[i].is(c, o)) {
-			shapes[i].extract(c, o);
-			pop_meta(c, saved);
-			return true;
+	for (size_t i = 0; i < sizeof wrappers / sizeof *wrappers && !found;
+	     i++) {
+		const wrapper *w = &wrappers[i];
+		uint32_t v = get(c, o, w->key, strlen(w->key));
+
+		if (w->sub)
+			v = get(c, v, w->sub, strlen(w->sub));
+		if (w->json_text) {
+			found = adapt_json_text(c, v);
+		} else if (is_obj(c, v)) {
+			int outer = c->nmeta;
+
+			push_meta(c, v);	/* asked before the envelope */
+			found = try_shapes(c, v);
+			pop_meta(c, outer);
 		}
+	}
+	if (!found)
+		found = try_shapes(c, o);
 	pop_meta(c, saved);
-	return false;
+	return found;
 }
 
 /* An eval dump keyed by problem: an object with no shape whose values
@@ -873,6 +1009,9 @@ static void by_field(ctx *c, uint32_t root)
 	collect f = eval_path(c, c->cfg->field, root);
 	collect a = { c, NULL, 0, 0 };
 
+	/* the record's own metadata still applies; a [*] fan-out reads
+	 * parallel arrays (finish_reasons[i]) at the trace's position */
+	push_meta(c, root);
 	if (c->cfg->answer_field)
 		a = eval_path(c, c->cfg->answer_field, root);
 	for (size_t i = 0; i < f.n; i++) {
@@ -911,24 +1050,42 @@ static void override(ctx *c, uint32_t root)
 	if (cfg->ref_field) {
 		collect r = eval_path(c, cfg->ref_field, root);
 
-		for (size_t i = 0; i < c->out->n; i++)
-			c->out->v[i].ref = scalar_text(c, match_for(&r, i));
+		for (size_t i = 0; i < c->out->n; i++) {
+			cot__text s = scalar_text(c, match_for(&r, i));
+
+			/* an empty reference is no reference, as in
+			 * fill_meta */
+			c->out->v[i].ref = s.n ? s : (cot__text){ NULL, 0 };
+		}
 	}
+}
+
+/* One record: an object, or a string whose whole text is one trace. */
+static void adapt_record(ctx *c, uint32_t r)
+{
+	if (kind(c, r) == COT_J_STR)
+		tagged_trace(c, "string", str(c, r), false);
+	else if (is_obj(c, r) && !adapt_object(c, r))
+		keyed(c, r);
 }
 
 int cot__adapt(const cot__adapt_cfg *cfg, const cot__jdoc *d, uint32_t root,
 	       cot__arena *a, cot__traces *out)
 {
-	ctx c = { cfg, d, a, out, { 0 }, 0, COT_OK };
+	ctx c = { cfg, d, a, out, { 0 }, 0, 0, COT_OK };
 
 	out->v = NULL;
 	out->n = out->cap = 0;
 	if (cfg->field) {
 		by_field(&c, root);
-	} else if (kind(&c, root) == COT_J_STR) {
-		tagged_trace(&c, "string", str(&c, root), false);
-	} else if (is_obj(&c, root) && !adapt_object(&c, root)) {
-		keyed(&c, root);
+	} else if (is_arr(&c, root)) {
+		/* a list of records handed over whole (the reader splits
+		 * arrays itself; cot_analyze_json does not): the traces of
+		 * its elements, in order */
+		FOR_EACH(&c, root, e)
+			adapt_record(&c, e);
+	} else {
+		adapt_record(&c, root);
 	}
 	if (c.rc == COT_OK)
 		override(&c, root);

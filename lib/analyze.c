@@ -31,7 +31,7 @@ static int compile_path(cot__path **out, const char *s, const char *opt,
 	if (rc == COT_EINVAL && err) {
 		char msg[COT_ERROR_MESSAGE_MAX];
 
-		snprintf(msg, sizeof msg, "%s: %s", opt, err->message);
+		snprintf(msg, sizeof msg, "%s: %.280s", opt, err->message);
 		memcpy(err->message, msg, sizeof msg);
 	}
 	return rc;

@@ -141,6 +141,22 @@ static uint32_t count_opens(const cot__dialect *d, const char *t,
 	return n;
 }
 
+/* Whether a marker of a row above 'below' starts with byte c. */
+static bool lead_used(unsigned char c, int below)
+{
+	int d;
+
+	for (d = 0; d < below; d++) {
+		const cot__dialect *dd = &cot__dialects[d];
+
+		if ((unsigned char)dd->open[0] == c ||
+		    (!dd->detect_by_open_only &&
+		     (unsigned char)dd->close[0] == c))
+			return true;
+	}
+	return false;
+}
+
 /* The dialect of text: the first row with a marker anywhere in it, or
  * -1. *first is where that row's first marker starts, *first_is_close
  * says which marker it is.
@@ -168,6 +184,7 @@ static int detect(const char *t, size_t len, size_t *first,
 	for (;;) {
 		size_t i = next[0];
 		int which = 0, d;
+		char c1;
 
 		for (k = 1; k < 3; k++) {
 			if (next[k] < i) {
@@ -177,30 +194,40 @@ static int detect(const char *t, size_t len, size_t *first,
 		}
 		if (i >= len)
 			break;
+		/* Markers are at least two bytes long: comparing those two
+		 * inline rejects nearly every candidate (an em dash, a "<b>")
+		 * without a call. */
+		c1 = i + 1 < len ? t[i + 1] : '\0';
 		for (d = 0; d < best; d++) {
 			const cot__dialect *dd = &cot__dialects[d];
 
-			if (open_at(dd, t + i, len - i)) {
+			if (dd->open[1] == c1 && dd->open[0] == t[i] &&
+			    open_at(dd, t + i, len - i)) {
 				*first_is_close = false;
 				break;
 			}
-			if (!dd->detect_by_open_only &&
+			if (dd->close[1] == c1 && dd->close[0] == t[i] &&
+			    !dd->detect_by_open_only &&
 			    match(t + i, len - i, dd->close)) {
 				*first_is_close = true;
 				break;
 			}
-		}
-		if (d < best) {
-			best = d;
-			*first = i;
-			if (best == 0)
-				break;
 		}
 		{
 			const char *p = memchr(t + i + 1, lead[which],
 					       len - i - 1);
 
 			next[which] = p ? (size_t)(p - t) : len;
+		}
+		if (d < best) {
+			best = d;
+			*first = i;
+			if (best == 0)
+				break;
+			/* Stop looking for lead bytes of lower rows only. */
+			for (k = 0; k < 3; k++)
+				if (!lead_used(lead[k], best))
+					next[k] = len;
 		}
 	}
 	return best < (int)cot__ndialects ? best : -1;

@@ -560,7 +560,10 @@ static int start(cot__input *in, cot_error *err)
 		in->zs.next_in = (unsigned char *)in->mem;
 		in->zs.avail_in = (uInt)in->end;
 	} else {
+		/* at least 2, to look at 1f 8b between members */
 		in->zin_cap = in->chunk > in->end ? in->chunk : in->end;
+		if (in->zin_cap < 2)
+			in->zin_cap = 2;
 		in->zin = cot__malloc(in->zin_cap);
 		if (!in->zin)
 			return oom(in, err);

@@ -89,17 +89,17 @@ static int fail(const struct scan *sc, const uchar *p, const char *hint,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	return cot__error_set(sc->err, COT_EPARSE, 0, col, "%s at column %zu%s",
-			      msg, col, hint);
+	return cot__error_set(sc->err, COT_EPARSE, 0, col,
+			      "%s at column %zu%s", msg, col, hint);
 }
 
-/* A printable name for one ASCII byte: 'x', or 0x01 for the others. */
-static const char *ascii_name(char buf[8], uchar c)
+/* A printable name for one ASCII byte: "character 'x'" or "byte 0x01". */
+static const char *ascii_name(char buf[16], uchar c)
 {
 	if (c > ' ' && c < 0x7f)
-		snprintf(buf, 8, "'%c'", c);
+		snprintf(buf, 16, "character '%c'", c);
 	else
-		snprintf(buf, 8, "0x%02x", c);
+		snprintf(buf, 16, "byte 0x%02x", c);
 	return buf;
 }
 
@@ -109,38 +109,43 @@ COLD
 static int utf8_fail(const struct scan *sc, const uchar *p, const char *where)
 {
 	uchar c = *p, b;
+	char h[96];
 	int need, i;
 
 	if (c < 0xc0)
-		return fail(sc, p, "", "invalid UTF-8 byte 0x%02x%s "
-			    "(continuation byte without a lead byte)", c, where);
+		return fail(sc, p, " (a continuation byte without a lead "
+			    "byte)", "invalid UTF-8 byte 0x%02x%s", c, where);
 	if (c < 0xc2)
-		return fail(sc, p, "", "invalid UTF-8 byte 0x%02x%s "
-			    "(overlong encoding)", c, where);
+		return fail(sc, p, " (an overlong encoding)",
+			    "invalid UTF-8 byte 0x%02x%s", c, where);
 	if (c >= 0xf5)
-		return fail(sc, p, "", "invalid UTF-8 byte 0x%02x%s", c, where);
+		return fail(sc, p, "", "invalid UTF-8 byte 0x%02x%s", c,
+			    where);
 	need = c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
 	for (i = 1; i < need; i++) {
-		if (p + i == sc->end)
-			return fail(sc, p, "", "truncated UTF-8 sequence "
-				    "(lead byte 0x%02x) at end of input%s",
-				    c, where);
+		if (p + i == sc->end) {
+			snprintf(h, sizeof h, " (the input ends inside a "
+				 "%d-byte character)", need);
+			return fail(sc, p, h, "truncated UTF-8 sequence%s",
+				    where);
+		}
 		b = p[i];
+		snprintf(h, sizeof h, " (lead byte 0x%02x followed by "
+			 "0x%02x)", c, b);
 		if ((b & 0xc0) != 0x80)
-			return fail(sc, p, "", "invalid UTF-8 sequence: lead "
-				    "byte 0x%02x followed by 0x%02x%s", c, b,
+			return fail(sc, p, h, "invalid UTF-8 sequence%s",
 				    where);
 		if (i > 1)
 			continue;
 		if ((c == 0xe0 && b < 0xa0) || (c == 0xf0 && b < 0x90))
-			return fail(sc, p, "", "overlong UTF-8 sequence "
-				    "0x%02x 0x%02x%s", c, b, where);
+			return fail(sc, p, h, "overlong UTF-8 sequence%s",
+				    where);
 		if (c == 0xed && b >= 0xa0)
-			return fail(sc, p, "", "UTF-8-encoded surrogate "
-				    "0x%02x 0x%02x%s", c, b, where);
+			return fail(sc, p, h, "UTF-8-encoded surrogate%s",
+				    where);
 		if (c == 0xf4 && b >= 0x90)
-			return fail(sc, p, "", "UTF-8 sequence 0x%02x 0x%02x "
-				    "beyond U+10FFFF%s", c, b, where);
+			return fail(sc, p, h, "UTF-8 sequence beyond "
+				    "U+10FFFF%s", where);
 	}
 	/* Not reached: the caller found the sequence invalid. */
 	return fail(sc, p, "", "invalid UTF-8 sequence%s", where);
@@ -182,15 +187,14 @@ static inline int utf8_len(const uchar *p, const uchar *end)
 COLD
 static int unexpected(const struct scan *sc, const uchar *p, const char *hint)
 {
-	char nb[8];
+	char nb[16];
 	uchar c = *p;
 	int n;
 
 	if (c == '/')
 		return fail(sc, p, "", "comments are not JSON");
 	if (c < 0x80)
-		return fail(sc, p, hint, "unexpected character %s",
-			    ascii_name(nb, c));
+		return fail(sc, p, hint, "unexpected %s", ascii_name(nb, c));
 	if (sc->end - p >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)
 		return fail(sc, p, hint, "unexpected byte order mark");
 	n = utf8_len(p, sc->end);
@@ -212,8 +216,8 @@ static int bad_value(const struct scan *sc, const uchar *p)
 		return fail(sc, p, "", "Infinity is not JSON");
 	switch (*p) {
 	case '\'':
-		return fail(sc, p, "", "single-quoted string is not JSON "
-			    "(use double quotes)");
+		return fail(sc, p, " (use double quotes)",
+			    "single-quoted string is not JSON");
 	case '+':
 		return fail(sc, p, "", "a number cannot start with '+'");
 	case '.':
@@ -221,15 +225,11 @@ static int bad_value(const struct scan *sc, const uchar *p)
 	case 't':
 	case 'f':
 	case 'n':
-		return fail(sc, p, "", "invalid literal (expected %s)",
-			    *p == 't' ? "true" : *p == 'f' ? "false" : "null");
-	case ']':
-	case '}':
-	case ',':
-	case ':':
-		return unexpected(sc, p, " (expected a value)");
+		return fail(sc, p, *p == 't' ? " (expected true)" :
+			    *p == 'f' ? " (expected false)" :
+			    " (expected null)", "invalid literal");
 	}
-	return unexpected(sc, p, "");
+	return unexpected(sc, p, " (expected a value)");
 }
 
 COLD
@@ -250,7 +250,7 @@ COLD
 static int string_fail(const struct scan *sc, const uchar *open,
 		       const uchar *p)
 {
-	char nb[8];
+	char nb[16];
 
 	if (p >= sc->end || (*p == '\\' && sc->end - p < 2))
 		return cot__error_set(sc->err, COT_EPARSE, 0,
@@ -259,10 +259,13 @@ static int string_fail(const struct scan *sc, const uchar *open,
 				      "column %zu",
 				      (size_t)(open - sc->src) + 1);
 	if (*p == '\\' && p[1] == 'u')
-		return fail(sc, p, "", "invalid \\u escape in string "
-			    "(expected 4 hex digits)");
+		return fail(sc, p, " (expected 4 hex digits)",
+			    "invalid \\u escape in string");
+	if (*p == '\\' && p[1] > ' ' && p[1] < 0x7f)
+		return fail(sc, p, "", "invalid escape '\\%c' in string",
+			    p[1]);
 	if (*p == '\\')
-		return fail(sc, p, "", "invalid escape '\\' followed by %s "
+		return fail(sc, p, "", "invalid escape: '\\' followed by %s "
 			    "in string", ascii_name(nb, p[1]));
 	if (*p < 0x20)
 		return fail(sc, p, "", "unescaped control character 0x%02x "
@@ -341,9 +344,9 @@ special:
 				goto bad;
 			c = p[1];
 			if (c == 'u') {
-				if (end - p < 6 || (hexval[p[2]] | hexval[p[3]] |
-						    hexval[p[4]] |
-						    hexval[p[5]]) & 16)
+				if (end - p < 6 ||
+				    (hexval[p[2]] | hexval[p[3]] |
+				     hexval[p[4]] | hexval[p[5]]) & 16)
 					goto bad;
 				p += 6;
 			} else if (unescape[c]) {
@@ -420,7 +423,8 @@ static const uchar *scan_number(const struct scan *sc, const uchar *p)
 	return p;
 }
 
-static COLD int grow(cot__jdoc *d, const struct scan *sc, const uchar *p)
+COLD
+static int grow(cot__jdoc *d, const struct scan *sc, const uchar *p)
 {
 	uint32_t cap;
 	cot__jtok *t;
@@ -428,7 +432,8 @@ static COLD int grow(cot__jdoc *d, const struct scan *sc, const uchar *p)
 	if (d->cap >= TOK_MAX)
 		return cot__error_set(sc->err, COT_ELIMIT, 0,
 				      (size_t)(p - sc->src) + 1,
-				      "more than %lu JSON tokens at column %zu",
+				      "more than %lu JSON tokens at column "
+				      "%zu",
 				      (unsigned long)TOK_MAX,
 				      (size_t)(p - sc->src) + 1);
 	if (!d->cap)
@@ -468,20 +473,27 @@ void cot__jdoc_dispose(cot__jdoc *d)
 int cot__json_parse(cot__jdoc *d, const char *src, size_t len,
 		    cot_error *err)
 {
-	const uchar *s = (const uchar *)src, *end = s + len, *p, *q;
-	struct scan sc = { s, end, err };
+	const uchar *s, *end, *p, *q;
+	struct scan sc;
 	uint32_t stack[COT_J_MAX_DEPTH];
 	uint32_t depth = 0, n = 0, c;
 	cot__jtok *t, *ct;
 	int rc;
 
+	if (!src && !len)
+		src = "";	/* NULL + 0 is undefined behaviour */
+	s = (const uchar *)src;
+	end = s + len;
+	sc.src = s;
+	sc.end = end;
+	sc.err = err;
 	d->src = src;
 	d->len = len;
 	d->ntok = 0;
 	p = skip_ws(s, end);
 	if (p == end) {
-		rc = fail(&sc, p, "", len ? "no JSON value (only white space)" :
-			  "empty input");
+		rc = fail(&sc, p, "", len ? "no JSON value (only white "
+			  "space)" : "empty input");
 		goto out;
 	}
 
@@ -594,8 +606,8 @@ after:
 key:
 	if (*p != '"') {
 		if (*p == '\'')
-			rc = fail(&sc, p, "", "single-quoted string is not "
-				  "JSON (use double quotes)");
+			rc = fail(&sc, p, " (use double quotes)",
+				  "single-quoted string is not JSON");
 		else
 			rc = unexpected(&sc, p, " (expected a string key)");
 		goto out;
@@ -742,6 +754,32 @@ int cot__json_str(const cot__jdoc *d, uint32_t t, cot__arena *a,
 	if (!out)
 		return COT_ENOMEM;
 	o = out;
+#if defined(USE_SSE2)
+	/* Copy 16 bytes at a time and stop at a backslash: traces have one
+	 * every few dozen bytes, too often for memchr + memcpy calls to pay.
+	 * The store may run ahead of the decoded text but stays inside out:
+	 * o - out <= p - raw, and p + 16 <= end. */
+	{
+		const __m128i bslash = _mm_set1_epi8('\\');
+
+		while (end - p >= 16) {
+			__m128i v = _mm_loadu_si128((const __m128i *)p);
+			unsigned mask = (unsigned)_mm_movemask_epi8(
+				_mm_cmpeq_epi8(v, bslash));
+
+			_mm_storeu_si128((__m128i *)o, v);
+			if (!mask) {
+				p += 16;
+				o += 16;
+				continue;
+			}
+			mask = (unsigned)__builtin_ctz(mask);
+			p += mask;
+			o += mask;
+			o += decode_escape(&p, end, o);
+		}
+	}
+#endif
 	while ((b = memchr(p, '\\', (size_t)(end - p))) != NULL) {
 		memcpy(o, p, (size_t)(b - p));
 		o += b - p;
@@ -761,7 +799,6 @@ bool cot__json_str_eq(const cot__jdoc *d, uint32_t t, const char *lit,
 {
 	const cot__jtok *tk;
 	const uchar *p, *end, *b;
-	const char *l = lit, *lend = lit + n;
 	char buf[4];
 	size_t k;
 
@@ -773,21 +810,24 @@ bool cot__json_str_eq(const cot__jdoc *d, uint32_t t, const char *lit,
 	if (!tk->escaped)
 		return (size_t)(end - p) == n && (n == 0 ||
 						  memcmp(p, lit, n) == 0);
-	if (n > (size_t)(end - p))
+	/* Decoding never grows the text, and an escape is never empty. */
+	if (n == 0 || n > (size_t)(end - p))
 		return false;
 	while ((b = memchr(p, '\\', (size_t)(end - p))) != NULL) {
 		k = (size_t)(b - p);
-		if (k > (size_t)(lend - l) || (k && memcmp(l, p, k) != 0))
+		if (k > n || (k && memcmp(lit, p, k) != 0))
 			return false;
-		l += k;
+		lit += k;
+		n -= k;
 		p = b;
 		k = decode_escape(&p, end, buf);
-		if (k > (size_t)(lend - l) || memcmp(l, buf, k) != 0)
+		if (k > n || memcmp(lit, buf, k) != 0)
 			return false;
-		l += k;
+		lit += k;
+		n -= k;
 	}
 	k = (size_t)(end - p);
-	return k == (size_t)(lend - l) && (k == 0 || memcmp(l, p, k) == 0);
+	return k == n && (k == 0 || memcmp(lit, p, k) == 0);
 }
 
 uint32_t cot__json_get(const cot__jdoc *d, uint32_t obj, const char *key,

@@ -1,4 +1,5 @@
 /* path.c - parse and evaluate the --field path syntax over a tape. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,10 +61,17 @@ static int parse_bracket(const char *s, const char **pp, step *st,
 		char *end;
 
 		st->kind = STEP_INDEX;
-		st->index = strtol(p, &end, 10);
-		if (end == p || (*p != '-' && (*p < '0' || *p > '9')))
+		/* strtol alone would also take leading space and '+' */
+		if (*p != '-' && (*p < '0' || *p > '9'))
 			return bad(err, s, p, "expected an index, * or "
 				   "a quoted key");
+		errno = 0;
+		st->index = strtol(p, &end, 10);
+		if (end == p || (p[0] == '-' && (p[1] < '0' || p[1] > '9')))
+			return bad(err, s, p, "expected an index, * or "
+				   "a quoted key");
+		if (errno == ERANGE)
+			return bad(err, s, p, "index out of range");
 		p = end;
 	}
 	if (*p != ']')
@@ -92,6 +100,9 @@ int cot__path_parse(cot__path **out, const char *s, cot_error *err)
 	while (*p) {
 		step *st = &path->steps[n];
 
+		/* counted before it is parsed, so that an error after a
+		 * quoted key was copied still frees it (steps are zeroed) */
+		path->n = n + 1;
 		if (*p == '[') {
 			if ((rc = parse_bracket(s, &p, st, err)))
 				goto out;
@@ -115,7 +126,6 @@ int cot__path_parse(cot__path **out, const char *s, cot_error *err)
 			p += len;
 		}
 		n++;
-		path->n = n;
 		if (*p == '.') {
 			p++;
 			if (!*p || *p == '.') {

@@ -10,7 +10,9 @@ typedef struct cot__path cot__path;
  * but '.', '[' and ']'), or a bracket: [N] an index (negative counts
  * from the end), [*] every element (or every member value of an
  * object), ["key"] a quoted key (for keys with dots or brackets; \" and
- * \\ escape inside). A leading '.' is allowed.
+ * \\ escape inside). A leading '.' is allowed. An index is decimal
+ * digits with an optional '-' (no space, no '+'); one beyond the range
+ * of long is an error, not a silent clamp.
  * Returns COT_OK, COT_EINVAL (err->column = 1-based position of the
  * problem in s), COT_ENOMEM. */
 int cot__path_parse(cot__path **out, const char *s, cot_error *err);

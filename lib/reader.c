@@ -466,6 +466,8 @@ static int doc_emit(cot_reader *r, size_t cut, cot_error *err)
 	cot_unit *u = &r->unit;
 	lexer *lx = &r->lx;
 	bool value = lx->value;
+	size_t elem_start = lx->elem_start;
+	uint64_t elem_line = lx->elem_line;
 	int rc;
 
 	unit_clear(u, value ? COT_UNIT_RECORDS : COT_UNIT_BLANK);
@@ -487,13 +489,13 @@ static int doc_emit(cot_reader *r, size_t cut, cot_error *err)
 	if (!value)
 		return COT_OK;
 	/* the element or value: from its first byte to the cut */
-	u->doc_off = lx->elem_start - (size_t)(u->bytes - r->buf.ptr);
+	u->doc_off = elem_start - (size_t)(u->bytes - r->buf.ptr);
 	rc = cot__json_parse(&u->doc, u->bytes + u->doc_off,
 			     u->len - u->doc_off, err);
 	if (rc == COT_EPARSE) {
 		uint64_t line, col;
 
-		locate(u->bytes + u->doc_off, err->column, lx->elem_line,
+		locate(u->bytes + u->doc_off, err->column, elem_line,
 		       &line, &col);
 		cot__error_set(err, COT_EPARSE, line, col,
 			       "%s:%llu: %s; the rest of the file is skipped",
@@ -508,7 +510,7 @@ static int doc_emit(cot_reader *r, size_t cut, cot_error *err)
 		return rc;
 	if ((rc = add_record(u, 0, err)))
 		return rc;
-	u->rec[0].line = lx->elem_line;
+	u->rec[0].line = elem_line;
 	return COT_OK;
 }
 
@@ -565,7 +567,7 @@ static int doc_next(cot_reader *r, cot_error *err)
 {
 	for (;;) {
 		cot__line ln;
-		size_t cut;
+		size_t cut = 0;
 		int rc = lex(r, &cut, err);
 
 		if (rc < 0) {

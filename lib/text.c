@@ -3,7 +3,17 @@
 
 #include "text.h"
 
+#if defined(__SSE2__) && !defined(COT_NO_SIMD)
+#include <emmintrin.h>
+#define USE_SSE2 1
+#elif defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ \
+	&& !defined(COT_NO_SWAR)
+#define USE_SWAR 1	/* 8-byte words need lanes in memory order */
+#endif
+
 #define NPOS ((size_t)-1)
+#define ONES ((uint64_t)0x0101010101010101)
+#define HIGH (ONES * 0x80)
 
 static bool ascii_space(unsigned char c)
 {
@@ -39,9 +49,7 @@ static size_t space_len(const unsigned char *p, size_t n)
 	}
 }
 
-/* Byte length of the UTF-8 sequence led by c. A stray continuation byte
- * (only in invalid input, which callers promise not to pass) counts as
- * one char of its own so the loop still ends. */
+/* Byte length of the UTF-8 sequence led by c. */
 static size_t seq_len(unsigned char c)
 {
 	if (c < 0xc0)
@@ -49,80 +57,220 @@ static size_t seq_len(unsigned char c)
 	return c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
 }
 
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define SWAR 1
-#endif
-
-enum { CHUNK = 8 };
-#define ONES ((uint64_t)0x0101010101010101)
-#define HIGH (ONES * 0x80)
-
-/* The counting state between chars: it is all that a word or paragraph
+/* The counting state between chars: all that a word or paragraph
  * boundary depends on. */
 typedef struct counter {
 	uint64_t words, steps;
 	bool in_word;	/* the previous char was not White_Space */
-	bool line_ink;	/* the current line holds a non-White_Space char */
+	bool line_ink;	/* the current line has a non-White_Space char */
 	bool prev_ink;	/* so did the line before it */
 } counter;
 
-static void see_ink(counter *c)
+static void ink_line(counter *c)
 {
-	if (!c->in_word)
-		c->words++;
-	c->in_word = true;
-	if (!c->line_ink) {
-		c->line_ink = true;
-		/* The first inked line after a blank one (or the start)
-		 * opens a paragraph. */
-		if (!c->prev_ink)
-			c->steps++;
-	}
+	/* The first inked line after a blank one (or the start) opens a
+	 * paragraph. */
+	if (!c->line_ink && !c->prev_ink)
+		c->steps++;
+	c->line_ink = true;
 }
 
-static void see_space(counter *c, unsigned char ch)
+static void end_line(counter *c)
 {
-	c->in_word = false;
-	if (ch == '\n') {
-		c->prev_ink = c->line_ink;
-		c->line_ink = false;
-	}
+	c->prev_ink = c->line_ink;
+	c->line_ink = false;
 }
 
-#ifdef SWAR
-/* Count eight ASCII bytes at once; false (nothing done) when w holds a
- * LF, which the caller then takes byte by byte. Every lane is < 0x80,
- * so the additions below never carry into the next lane. */
-static bool count_chunk(counter *c, uint64_t w)
-{
-	uint64_t x, lf, sp, ink, starts;
+enum { TAIL, SPACE, INK };
 
-	x = w ^ (ONES * '\n');
-	lf = ~(((x & ~HIGH) + ~HIGH) | x) & HIGH;
-	if (lf)
-		return false;
-	x = w ^ (ONES * ' ');
-	sp = ~(((x & ~HIGH) + ~HIGH) | x) & HIGH;
-	/* 0x09 <= lane <= 0x0d: above 8 and not above 13 */
-	sp |= (w + ONES * (0x80 - 0x09)) & ~(w + ONES * (0x80 - 0x0e)) & HIGH;
-	ink = ~sp & HIGH;
-	if (!ink) {
-		c->in_word = false;
-		return true;
+/* The char at s[i..len): its length, and in *kind whether it is white
+ * space. A continuation byte here (TAIL) is the rest of an inked char
+ * whose lead byte ended the last block: it was counted there. (In
+ * invalid UTF-8, which callers promise not to pass, a stray one is
+ * skipped the same way.) */
+static size_t char_at(const unsigned char *s, size_t i, size_t len,
+		      int *kind)
+{
+	size_t n;
+
+	if (s[i] < 0x80) {
+		*kind = ascii_space(s[i]) ? SPACE : INK;
+		return 1;
 	}
-	/* A word starts at an inked lane whose left neighbour (the lane
-	 * below in memory, or the previous chunk's last) is not inked. */
-	starts = ink & ~((ink << 8) | (c->in_word ? 0x80 : 0));
-	c->words += ((starts >> 7) * ONES) >> 56;
-	c->in_word = ink >> 63;
-	if (!c->line_ink) {
-		c->line_ink = true;
-		if (!c->prev_ink)
-			c->steps++;
+	if (s[i] < 0xc0) {
+		*kind = TAIL;
+		return 1;
 	}
-	return true;
+	n = seq_len(s[i]);
+	if (n > len - i)
+		n = len - i;
+	*kind = space_len(s + i, n) ? SPACE : INK;
+	return n;
+}
+
+/* ---- 32 bytes at a time: one bit per byte in each mask ---- */
+
+enum { BLOCK = 32 };
+
+typedef struct block {
+	uint32_t space;	/* ASCII white space, LF included */
+	uint32_t lf;
+	uint32_t cont;	/* UTF-8 continuation bytes */
+	uint32_t lead;	/* C2, E1, E2, E3: may lead a wider space */
+} block;
+
+static unsigned popcount32(uint32_t x)
+{
+#if defined(__GNUC__) && defined(__POPCNT__)
+	return (unsigned)__builtin_popcount(x);
+#else
+	x = x - ((x >> 1) & 0x55555555);
+	x = (x & 0x33333333) + ((x >> 2) & 0x33333333);
+	x = (x + (x >> 4)) & 0x0f0f0f0f;
+	return (x * 0x01010101) >> 24;
+#endif
+}
+
+static unsigned ctz32(uint32_t x)
+{
+#if defined(__GNUC__)
+	return (unsigned)__builtin_ctz(x);
+#else
+	unsigned n = 0;
+
+	while (!(x & 1)) {
+		x >>= 1;
+		n++;
+	}
+	return n;
+#endif
+}
+
+#if defined(USE_SSE2)
+static uint32_t mask16(__m128i v)
+{
+	return (uint32_t)_mm_movemask_epi8(v);
+}
+
+static void classify(const unsigned char *p, block *b)
+{
+	int h;
+
+	memset(b, 0, sizeof *b);
+	for (h = 0; h < 2; h++) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(p + 16 * h));
+		/* Signed compares: bytes >= 0x80 are negative, so they are
+		 * never above 8, and continuations are exactly < -64. */
+		__m128i sp = _mm_or_si128(
+			_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')),
+			_mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(8)),
+				      _mm_cmplt_epi8(v, _mm_set1_epi8(14))));
+		__m128i lead = _mm_or_si128(
+			_mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xc2)),
+			_mm_and_si128(
+				_mm_cmpgt_epi8(v, _mm_set1_epi8((char)0xe0)),
+				_mm_cmplt_epi8(v,
+					       _mm_set1_epi8((char)0xe4))));
+
+		b->space |= mask16(sp) << (16 * h);
+		b->lf |= mask16(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')))
+			 << (16 * h);
+		b->cont |= mask16(_mm_cmplt_epi8(v, _mm_set1_epi8(-64)))
+			   << (16 * h);
+		b->lead |= mask16(lead) << (16 * h);
+	}
+}
+#elif defined(USE_SWAR)
+/* Lanes of x (each < 0x80) equal to c, as high bits; exact per lane. */
+static uint64_t lanes_eq(uint64_t x, unsigned char c)
+{
+	x ^= ONES * c;
+	return ~((x + ~HIGH) | x) & HIGH;
+}
+
+/* Lanes of x (each < 0x80) in [lo, hi], as high bits. */
+static uint64_t lanes_in(uint64_t x, unsigned char lo, unsigned char hi)
+{
+	return (x + ONES * (0x80 - lo)) & ~(x + ONES * (0x7f - hi)) & HIGH;
+}
+
+/* The high bit of each lane, gathered into 8 bits in memory order. */
+static uint32_t gather(uint64_t f)
+{
+	return (uint32_t)(((f >> 7) * 0x0102040810204080u) >> 56);
+}
+
+/* The arithmetic works on the low seven bits of each lane, so no lane
+ * carries into the next. */
+static void classify(const unsigned char *p, block *b)
+{
+	int k;
+
+	memset(b, 0, sizeof *b);
+	for (k = 0; k < BLOCK / 8; k++) {
+		uint64_t w, x, ascii;
+
+		memcpy(&w, p + 8 * k, 8);
+		x = w & ~HIGH;
+		ascii = ~w & HIGH;
+		b->space |= gather((lanes_eq(x, ' ') |
+				    lanes_in(x, 0x09, 0x0d)) & ascii) << 8 * k;
+		b->lf |= gather(lanes_eq(x, '\n') & ascii) << 8 * k;
+		b->cont |= gather(w & ~(w << 1) & HIGH) << 8 * k;
+		b->lead |= gather((lanes_eq(x, 0x42) |
+				   lanes_in(x, 0x61, 0x63)) & w) << 8 * k;
+	}
+}
+#else
+static void classify(const unsigned char *p, block *b)
+{
+	int k;
+
+	memset(b, 0, sizeof *b);
+	for (k = 0; k < BLOCK; k++) {
+		uint32_t bit = (uint32_t)1 << k;
+		unsigned char c = p[k];
+
+		if (ascii_space(c))
+			b->space |= bit;
+		if (c == '\n')
+			b->lf |= bit;
+		if ((c & 0xc0) == 0x80)
+			b->cont |= bit;
+		if (c == 0xc2 || (c >= 0xe1 && c <= 0xe3))
+			b->lead |= bit;
+	}
 }
 #endif
+
+/* Count the first m (1..32) bytes of a block. Bytes that are not ASCII
+ * white space are ink: the caller keeps bytes that may lead a wider
+ * space out of m. Continuation bytes are ink, as their lead was, and
+ * are no chars. */
+static void count_block(counter *c, const block *b, unsigned m,
+			uint64_t *chars)
+{
+	uint32_t keep = m == BLOCK ? ~(uint32_t)0 : ((uint32_t)1 << m) - 1;
+	uint32_t ink = ~b->space & keep, lf = b->lf & keep, starts, bit;
+
+	*chars += m - popcount32(b->cont & keep);
+	/* A word starts at an inked byte after a space (or after the
+	 * previous block's last byte, when that was a space). */
+	starts = ink & ~((ink << 1) | (uint32_t)c->in_word);
+	c->words += popcount32(starts);
+	c->in_word = (ink >> (m - 1)) & 1;
+	/* Each LF ends a line, inked if ink stands below it. */
+	while (lf) {
+		bit = lf & (0 - lf);
+		if (ink & (bit - 1))
+			ink_line(c);
+		end_line(c);
+		ink &= ~(bit - 1) & ~bit;
+		lf &= lf - 1;
+	}
+	if (ink)
+		ink_line(c);
+}
 
 void cot__text_count(const char *text, size_t len, cot__counts *out)
 {
@@ -130,49 +278,43 @@ void cot__text_count(const char *text, size_t len, cot__counts *out)
 	counter c = { 0, 0, false, false, false };
 	uint64_t chars = 0;
 	size_t i = 0;
+	unsigned char ch;
+	int kind;
 
-	while (i < len) {
-#ifdef SWAR
-		if (len - i >= CHUNK) {
-			uint64_t w;
+	/* Each piece of code below has one call site, so that all of it is
+	 * inlined and the counter lives in registers. */
+	for (;;) {
+		if (len - i >= BLOCK) {
+			block b;
+			unsigned m;
 
-			memcpy(&w, s + i, CHUNK);
-			if (!(w & HIGH)) {
-				size_t end = i + CHUNK;
-
-				chars += CHUNK;
-				if (count_chunk(&c, w)) {
-					i = end;
-					continue;
-				}
-				for (; i < end; i++) {
-					if (ascii_space(s[i]))
-						see_space(&c, s[i]);
-					else
-						see_ink(&c);
-				}
-				continue;
+			/* The bytes before the first possible wide space at
+			 * once, then that char alone (mostly U+2019 or an
+			 * em dash, rarely a space). */
+			classify(s + i, &b);
+			m = b.lead ? ctz32(b.lead) : BLOCK;
+			if (m) {
+				count_block(&c, &b, m, &chars);
+				i += m;
 			}
+			if (!b.lead)
+				continue;
 		}
-#endif
-		if (s[i] < 0x80) {
-			if (ascii_space(s[i]))
-				see_space(&c, s[i]);
-			else
-				see_ink(&c);
-			i++;
-		} else {
-			size_t n = seq_len(s[i]);
-
-			if (n > len - i)
-				n = len - i;
-			if (space_len(s + i, n))
-				see_space(&c, s[i]);
-			else
-				see_ink(&c);
-			i += n;
+		if (i >= len)
+			break;
+		ch = s[i];
+		i += char_at(s, i, len, &kind);
+		if (kind == INK) {
+			if (!c.in_word)
+				c.words++;
+			c.in_word = true;
+			ink_line(&c);
+		} else if (kind == SPACE) {
+			c.in_word = false;
+			if (ch == '\n')
+				end_line(&c);
 		}
-		chars++;
+		chars += kind != TAIL;
 	}
 	out->bytes = len;
 	out->chars = chars;
@@ -235,6 +377,26 @@ static bool group_end(const char *t, size_t i, size_t end, size_t *close)
 	return false;
 }
 
+/* The offset of the last backslash in t[0..i), NPOS if none. Reasoning
+ * without a box is searched whole, so skip eight bytes at a time (the
+ * test for a backslash byte in a word is exact, whatever the order). */
+static size_t last_backslash(const char *t, size_t i)
+{
+	while (i >= 8) {
+		uint64_t w, x;
+
+		memcpy(&w, t + i - 8, 8);
+		x = w ^ (ONES * '\\');
+		if ((x - ONES) & ~x & HIGH)	/* a byte is a backslash */
+			break;
+		i -= 8;
+	}
+	while (i > 0)
+		if (t[--i] == '\\')
+			return i;
+	return NPOS;
+}
+
 /* Candidates are tried from the last one back; the first that closes
  * wins. A candidate that does not close never will, and neither will
  * any earlier one whose group contains its '{' (its depth stays above
@@ -249,9 +411,7 @@ bool cot__text_boxed(const char *text, size_t len, cot__span *content)
 {
 	size_t limit = len, i = len, brace, close;
 
-	while (i-- > 0) {
-		if (text[i] != '\\')
-			continue;
+	while ((i = last_backslash(text, i)) != NPOS) {
 		brace = box_brace(text, i, len);
 		if (brace == NPOS)
 			continue;

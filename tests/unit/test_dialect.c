@@ -825,7 +825,7 @@ int main(void)
 		cmocka_unit_test(test_dialect_split_close_only_is_prefilled),
 		cmocka_unit_test(test_dialect_split_open_only_is_unterminated),
 		cmocka_unit_test(
-			test_dialect_split_unterminated_answer_is_empty_at_end),
+		    test_dialect_split_unterminated_answer_is_empty_at_end),
 		cmocka_unit_test(test_dialect_split_answer_markers),
 		cmocka_unit_test(test_dialect_split_preamble),
 		cmocka_unit_test(

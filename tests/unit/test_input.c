@@ -181,9 +181,21 @@ static int make_tmpdir(void **state)
 	return mkdtemp(tmpdir_path) ? 0 : -1;
 }
 
+/* A failed assertion skips a test's own unlink: clean up here too. */
 static int remove_tmpdir(void **state)
 {
+	static const char *const leaves[] = {
+		"around.txt", "big.txt", "f.jsonl.gz", "stdin.txt",
+		"wronly.txt",
+	};
+	char path[300];
+	size_t i;
+
 	(void)state;
+	for (i = 0; i < sizeof leaves / sizeof leaves[0]; i++) {
+		snprintf(path, sizeof path, "%s/%s", tmpdir_path, leaves[i]);
+		unlink(path);
+	}
 	return rmdir(tmpdir_path);
 }
 
@@ -597,6 +609,36 @@ static void test_input_next_gzip_trailing_garbage_is_error(void **state)
 	free(z0);
 }
 
+/* A cut header is a truncation, whether of the first member or of a
+ * next one (a lone 1f after a member). */
+static void test_input_next_gzip_cut_header_is_truncated(void **state)
+{
+	size_t zn, an = 0, chunk;
+	unsigned char *z = gz("x\ny", 3, 6, &zn);
+	unsigned char *all = cat(NULL, &an, z, zn);
+	struct drained d;
+
+	(void)state;
+	all = cat(all, &an, "\x1f", 1);
+	for (chunk = 0; chunk < 4; chunk++) {
+		drain_mem(all, an, chunk, &d);
+		assert_string_equal(d.text, "x\n");
+		assert_int_equal(d.rc, COT_EIO);
+		assert_string_equal(d.err.message, "mem: gzip stream "
+				    "truncated after 3 decompressed bytes "
+				    "(line 2 incomplete)");
+		drained_free(&d);
+		drain_mem("\x1f\x8b", 2, chunk, &d);
+		assert_int_equal(d.lines, 0);
+		assert_string_equal(d.err.message, "mem: gzip stream "
+				    "truncated after 0 decompressed bytes "
+				    "(at a line boundary)");
+		drained_free(&d);
+	}
+	free(all);
+	free(z);
+}
+
 /* Cut a stream at every byte: the lines before the cut come out, then
  * one error, never a crash, never a partial line. */
 static void test_input_next_gzip_truncated_at_every_offset(void **state)
@@ -856,7 +898,8 @@ static void test_input_next_magic_near_miss_is_plain(void **state)
 	} c[] = {
 		{ "\x1f", 1 }, { "\x1f\n", 2 }, { "\x28\xb5\x2f", 3 },
 		{ "BZh", 3 }, { "BZh0\n", 5 }, { "BZhx", 4 }, { "PK\x03", 3 },
-		{ "\xfd\x37\x7a\x58\x5a", 5 }, { "\xfd\x37\x7a\x58\x5a\x01", 6 },
+		{ "\xfd\x37\x7a\x58\x5a", 5 },
+		{ "\xfd\x37\x7a\x58\x5a\x01", 6 },
 	};
 	size_t i, chunk;
 	struct drained d;
@@ -1146,7 +1189,8 @@ int main(void)
 		cmocka_unit_test(test_input_next_empty_input_is_done),
 		cmocka_unit_test(test_input_next_only_newlines_counts_each),
 		cmocka_unit_test(test_input_next_no_final_lf_is_eol_none),
-		cmocka_unit_test(test_input_next_crlf_strips_only_cr_before_lf),
+		cmocka_unit_test(
+			test_input_next_crlf_strips_only_cr_before_lf),
 		cmocka_unit_test(test_input_next_nul_bytes_are_content),
 		cmocka_unit_test(test_input_next_bom_skipped_at_byte_0),
 		cmocka_unit_test(test_input_next_small_chunks_same_lines),
@@ -1155,8 +1199,11 @@ int main(void)
 		cmocka_unit_test(test_input_next_gzip_single_member),
 		cmocka_unit_test(test_input_next_gzip_multi_member),
 		cmocka_unit_test(test_input_next_gzip_zero_padding_ignored),
-		cmocka_unit_test(test_input_next_gzip_trailing_garbage_is_error),
-		cmocka_unit_test(test_input_next_gzip_truncated_at_every_offset),
+		cmocka_unit_test(
+			test_input_next_gzip_trailing_garbage_is_error),
+		cmocka_unit_test(test_input_next_gzip_cut_header_is_truncated),
+		cmocka_unit_test(
+			test_input_next_gzip_truncated_at_every_offset),
 		cmocka_unit_test(
 			test_input_next_gzip_truncated_message_names_line),
 		cmocka_unit_test(test_input_next_gzip_crc_error_after_lines),
@@ -1164,7 +1211,8 @@ int main(void)
 		cmocka_unit_test(test_input_next_gzip_bad_second_member),
 		cmocka_unit_test(test_input_next_gzip_any_flipped_byte),
 		cmocka_unit_test(test_input_next_gzip_bom_and_crlf),
-		cmocka_unit_test(test_input_next_other_compression_is_one_error),
+		cmocka_unit_test(
+			test_input_next_other_compression_is_one_error),
 		cmocka_unit_test(test_input_next_magic_near_miss_is_plain),
 		cmocka_unit_test(test_input_open_fd_pipe_small_writes),
 		cmocka_unit_test(test_input_open_path_missing_file),

@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -139,8 +140,9 @@ static bool has_lone_surrogate(const char *s, size_t n)
 
 /* Does the value at t hold anything jansson rejects although it is
  * valid JSON: integers beyond long long, reals beyond double, lone
- * surrogates, NUL in an object key? */
-static bool known_difference(const cot__jdoc *d, uint32_t t,
+ * surrogates, NUL in an object key, or a value inside the 2048th nested
+ * container (jansson counts the innermost value as a level too)? */
+static bool known_difference(const cot__jdoc *d, uint32_t t, int depth,
 			     cot__arena *a)
 {
 	const cot__jtok *k = &d->tok[t];
@@ -148,6 +150,8 @@ static bool known_difference(const cot__jdoc *d, uint32_t t,
 	size_t n;
 	uint32_t c;
 
+	if (k->count && depth == COT_J_MAX_DEPTH - 1)
+		return true;
 	switch (k->kind) {
 	case COT_J_NUM:
 		return num_beyond_jansson(d->src + k->off, k->end - k->off);
@@ -157,15 +161,17 @@ static bool known_difference(const cot__jdoc *d, uint32_t t,
 	case COT_J_ARR:
 		for (c = cot__json_first(d, t); c != COT_J_NONE && c < k->next;
 		     c = d->tok[c].next)
-			if (known_difference(d, c, a))
+			if (known_difference(d, c, depth + 1, a))
 				return true;
 		return false;
 	case COT_J_OBJ:
 		for (c = cot__json_first(d, t); c != COT_J_NONE && c < k->next;
 		     c = d->tok[c + 1].next) {
-			assert_int_equal(cot__json_str(d, c, a, &s, &n), COT_OK);
-			if (memchr(s, '\0', n) || known_difference(d, c, a) ||
-			    known_difference(d, c + 1, a))
+			assert_int_equal(cot__json_str(d, c, a, &s, &n),
+					 COT_OK);
+			if (memchr(s, '\0', n) ||
+			    known_difference(d, c, depth + 1, a) ||
+			    known_difference(d, c + 1, depth + 1, a))
 				return true;
 		}
 		return false;
@@ -178,7 +184,7 @@ static uint32_t check_tape(const cot__jdoc *d, uint32_t t)
 {
 	const cot__jtok *k = &d->tok[t];
 	const char *s = d->src;
-	uint32_t c, n = 0;
+	uint32_t c = t + 1, n = 0;
 
 	assert_true(t < d->ntok);
 	assert_true(k->next > t && k->next <= d->ntok);
@@ -187,7 +193,8 @@ static uint32_t check_tape(const cot__jdoc *d, uint32_t t)
 	case COT_J_NULL:
 	case COT_J_TRUE:
 	case COT_J_FALSE:
-		assert_memory_equal(s + k->off, k->kind == COT_J_NULL ? "null" :
+		assert_memory_equal(s + k->off,
+				    k->kind == COT_J_NULL ? "null" :
 				    k->kind == COT_J_TRUE ? "true" : "false",
 				    k->end - k->off);
 		/* fall through */
@@ -292,7 +299,38 @@ static bool same_value(const cot__jdoc *d, uint32_t t, const json_t *j,
 	return false;
 }
 
-enum { BOTH_REJECT, BOTH_ACCEPT, ONLY_WE_ACCEPT };
+enum { BOTH_REJECT, BOTH_ACCEPT, ONLY_WE_ACCEPT, ONLY_JANSSON_ACCEPTS };
+
+/* jansson's lexer reads a number or a literal one byte too far and puts
+ * that byte back; a NUL put back is then skipped (its buffer takes NUL
+ * for "empty"), so it accepts "1\0" and "[true\0]" (a jansson bug: we
+ * reject them). Is that what happened: is the text valid without the NULs
+ * that follow a number or a literal, with the same values? */
+static bool jansson_skipped_nul(const char *s, size_t n, const json_t *j)
+{
+	char *t = malloc(n ? n : 1);
+	size_t i, m = 0;
+	cot__jdoc d;
+	cot__arena a;
+	bool r, any = false;
+
+	assert_non_null(t);
+	for (i = 0; i < n; i++) {
+		if (s[i] == '\0' && m && isalnum((unsigned char)t[m - 1])) {
+			any = true;
+			continue;
+		}
+		t[m++] = s[i];
+	}
+	cot__jdoc_init(&d);
+	cot__arena_init(&a);
+	r = any && cot__json_parse(&d, t, m, NULL) == COT_OK &&
+	    same_value(&d, 0, j, &a);
+	cot__arena_dispose(&a);
+	cot__jdoc_dispose(&d);
+	free(t);
+	return r;
+}
 
 /* Run both parsers on s[0..n); fail the test on any disagreement that
  * SPEC 1 does not explain. */
@@ -319,14 +357,18 @@ static int differential(const char *s, size_t n)
 		assert_true(err.column >= 1 && err.column <= n + 1);
 	}
 	if (rc == COT_OK && !j) {
-		if (!known_difference(&d, 0, &a)) {
+		if (!known_difference(&d, 0, 0, &a)) {
 			show("input", s, n);
 			fail_msg("we accept, jansson rejects: %s", jerr.text);
 		}
 		verdict = ONLY_WE_ACCEPT;
 	} else if (rc != COT_OK && j) {
-		show("input", s, n);
-		fail_msg("jansson accepts, we reject: %s", err.message);
+		if (!jansson_skipped_nul(s, n, j)) {
+			show("input", s, n);
+			fail_msg("jansson accepts, we reject: %s",
+				 err.message);
+		}
+		verdict = ONLY_JANSSON_ACCEPTS;
 	} else if (j) {
 		if (!same_value(&d, 0, j, &a)) {
 			show("input", s, n);
@@ -426,7 +468,8 @@ static const struct hcase hand[] = {
 	REJ("\"a\nb\"", 3, "control character 0x0a"),
 	REJ("\"a\0b\"", 3, "control character 0x00"),
 	REJ("\"\x1f\"", 2, "control character 0x1f"),
-	REJ("\"\\x\"", 2, "invalid escape"), REJ("\"\\a\"", 2, "'a'"),
+	REJ("\"\\x\"", 2, "invalid escape '\\x' in string"),
+	REJ("\"\\a\"", 2, "invalid escape '\\a'"),
 	REJ("\"\\U0041\"", 2, "invalid escape"),
 	REJ("\"\\'\"", 2, "invalid escape"),
 	REJ("\"\\\t\"", 2, "0x09"),
@@ -493,7 +536,8 @@ static const struct hcase hand[] = {
 	REJ("\"\xe4\xb8\"", 2, "followed by 0x22"),
 	REJ("\"\xe4" "a\xb8\"", 2, "followed by 0x61"),
 	REJ("\"\xf0\x9f\x98" "a\"", 2, "followed by 0x61"),
-	REJ("\"\xe4\xb8", 2, "truncated"), REJ("\"\xf0\x9f\x98", 2, "truncated"),
+	REJ("\"\xe4\xb8", 2, "truncated"),
+	REJ("\"\xf0\x9f\x98", 2, "truncated"),
 	REJ("\"\xc3", 2, "truncated"),
 	REJ("\"ab\xe4\xb8\xad\xff\"", 7, "0xff"),
 	/* bytes >= 0x80 outside strings */
@@ -543,14 +587,22 @@ static void test_json_parse_hand_cases(void **state)
 
 static void test_json_parse_hand_cases_match_jansson(void **state)
 {
-	size_t i, only_we = 0;
+	size_t i, count[4] = { 0 }, acc = 0, v;
 
 	(void)state;
-	for (i = 0; i < sizeof hand / sizeof hand[0]; i++)
-		if (differential(hand[i].s, hand[i].n) == ONLY_WE_ACCEPT)
-			only_we++;
-	/* Big numbers, lone surrogates and a NUL key are in the table. */
-	assert_true(only_we >= 12);
+	for (i = 0; i < sizeof hand / sizeof hand[0]; i++) {
+		v = (size_t)differential(hand[i].s, hand[i].n);
+		count[v]++;
+		acc += hand[i].ok;
+		assert_int_equal(hand[i].ok, v == BOTH_ACCEPT ||
+				 v == ONLY_WE_ACCEPT);
+	}
+	/* The table holds 10 texts jansson wrongly rejects (3 big integers,
+	 * 2 huge reals, 4 lone surrogates, a NUL in a key) and one it
+	 * wrongly accepts ("1\0"). */
+	assert_int_equal(count[ONLY_WE_ACCEPT], 10);
+	assert_int_equal(count[ONLY_JANSSON_ACCEPTS], 1);
+	assert_int_equal(count[BOTH_ACCEPT], acc - 10);
 }
 
 static void test_json_parse_message_says_what_and_where(void **state)
@@ -584,6 +636,9 @@ static void test_json_parse_message_says_what_and_where(void **state)
 	assert_string_equal(err.message, "NaN is not JSON at column 1");
 	/* A NULL error struct is allowed. */
 	assert_int_equal(cot__json_parse(&d, "[", 1, NULL), COT_EPARSE);
+	/* So is a NULL text of length 0. */
+	assert_int_equal(cot__json_parse(&d, NULL, 0, &err), COT_EPARSE);
+	assert_string_equal(err.message, "empty input at column 1");
 	cot__jdoc_dispose(&d);
 }
 
@@ -667,7 +722,8 @@ static void test_json_parse_depth_2048_accepted_2049_rejected(void **state)
 	nest(&b, 2048, "{\"a\":", "}");
 	assert_int_equal(parse_exact(&d, &copy, b.p, b.n, &err), COT_OK);
 	free(copy);
-	assert_int_equal(differential(b.p, b.n), BOTH_ACCEPT);
+	/* jansson counts the 0 as level 2049 */
+	assert_int_equal(differential(b.p, b.n), ONLY_WE_ACCEPT);
 	nest(&b, 2049, "{\"a\":", "}");
 	assert_int_equal(parse_exact(&d, &copy, b.p, b.n, &err), COT_EPARSE);
 	assert_int_equal(err.column, 2048 * 5 + 1);
@@ -727,10 +783,12 @@ static void test_json_str_decodes_spec_cases(void **state)
 	EXPECT_STR("\"\\ud83d\\ude00\"", "\xf0\x9f\x98\x80");
 	EXPECT_STR("\"\\uD83D\\uDE00\"", "\xf0\x9f\x98\x80");
 	EXPECT_STR("\"\\udbff\\udfff\"", "\xf4\x8f\xbf\xbf");
-	EXPECT_STR("\"\\ud800\\ud83d\\ude00\"", "\xef\xbf\xbd\xf0\x9f\x98\x80");
+	EXPECT_STR("\"\\ud800\\ud83d\\ude00\"",
+		   "\xef\xbf\xbd\xf0\x9f\x98\x80");
 	EXPECT_STR("\"\\ud83d\\u0041\"", "\xef\xbf\xbd" "A");
 	EXPECT_STR("\"\\ud83d\\\\ude00\"", "\xef\xbf\xbd\\ude00");
 	EXPECT_STR("\"\\ude00\\ud83d\"", "\xef\xbf\xbd\xef\xbf\xbd");
+	EXPECT_STR("\"\\udc00\\udc00\"", "\xef\xbf\xbd\xef\xbf\xbd");
 	EXPECT_STR("\"x\\ud83d\"", "x\xef\xbf\xbd");
 }
 
@@ -783,7 +841,8 @@ static void test_json_str_in_place_when_not_escaped(void **state)
 static void test_json_str_eq_compares_decoded_text(void **state)
 {
 	static const char src[] =
-		"[\"ab\",\"a\\u0062\",\"\\u0000\",\"\",\"\\ud800\",\"a\\\\b\"]";
+		"[\"ab\",\"a\\u0062\",\"\\u0000\",\"\",\"\\ud800\","
+		"\"a\\\\b\"]";
 	cot__jdoc d;
 
 	(void)state;
@@ -873,7 +932,8 @@ static void test_json_parse_number_spans(void **state)
 		assert_int_equal(d.tok[1].end, 2 + strlen(nums[i]));
 		/* and alone, where the span ends the input */
 		n = strlen(nums[i]);
-		assert_int_equal(cot__json_parse(&d, nums[i], n, NULL), COT_OK);
+		assert_int_equal(cot__json_parse(&d, nums[i], n, NULL),
+				 COT_OK);
 		assert_int_equal(d.tok[0].end, n);
 	}
 	cot__jdoc_dispose(&d);
@@ -1150,7 +1210,7 @@ static void test_json_parse_corpus_matches_jansson(void **state)
 		return;
 	}
 	corpus_dir(dir);
-	print_message("corpus: %zu records, %zu valid JSON only we accept\n",
+	print_message("# corpus: %zu records, %zu valid JSON only we accept\n",
 		      corpus_records, corpus_only_we);
 	assert_true(corpus_records > 0);
 }
@@ -1189,7 +1249,7 @@ static void gen_string(struct buf *b)
 	for (i = 0; i < n; i++) {
 		/* Mostly plain text, as in real traces. */
 		if (rnd(3))
-			buf_adds(b, "abcdefghijklmnopqrstuvwxyz" + rnd(26));
+			buf_adds(b, &"abcdefghijklmnopqrstuvwxyz"[rnd(26)]);
 		else
 			buf_adds(b, pieces[rnd(sizeof pieces /
 					       sizeof pieces[0])]);
@@ -1323,7 +1383,7 @@ static void mutate(struct buf *b)
 static void test_json_parse_random_matches_jansson(void **state)
 {
 	struct buf b = { 0 }, seed = { 0 };
-	size_t i, h, count[3] = { 0 };
+	size_t i, h, count[4] = { 0 };
 
 	(void)state;
 	for (i = 0; i < 200000; i++) {
@@ -1342,9 +1402,10 @@ static void test_json_parse_random_matches_jansson(void **state)
 			mutate(&b);
 		count[differential(b.p, b.n)]++;
 	}
-	print_message("random: %zu both accept, %zu both reject, %zu only "
-		      "we accept\n", count[BOTH_ACCEPT], count[BOTH_REJECT],
-		      count[ONLY_WE_ACCEPT]);
+	print_message("# random: %zu both accept, %zu both reject, %zu only "
+		      "we accept, %zu only jansson (NUL)\n",
+		      count[BOTH_ACCEPT], count[BOTH_REJECT],
+		      count[ONLY_WE_ACCEPT], count[ONLY_JANSSON_ACCEPTS]);
 	/* The mix must exercise all three outcomes substantially. */
 	assert_true(count[BOTH_ACCEPT] > 20000);
 	assert_true(count[BOTH_REJECT] > 20000);
@@ -1359,7 +1420,8 @@ int main(void)
 		cmocka_unit_test(test_json_parse_hand_cases),
 		cmocka_unit_test(test_json_parse_hand_cases_match_jansson),
 		cmocka_unit_test(test_json_parse_message_says_what_and_where),
-		cmocka_unit_test(test_json_parse_string_errors_at_every_offset),
+		cmocka_unit_test(
+			test_json_parse_string_errors_at_every_offset),
 		cmocka_unit_test(
 			test_json_parse_depth_2048_accepted_2049_rejected),
 		cmocka_unit_test(test_json_str_decodes_spec_cases),

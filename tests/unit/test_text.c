@@ -279,6 +279,39 @@ static void test_text_count_ascii_chunk_edges(void **state)
 	check_counts("aaaaaaa\xc2\xa0" "bbbbbbbbbbbbbbbbbbbbbbbb\xc2\x85x");
 }
 
+/* A wide char (space or not) at every offset of a long ASCII text, so
+ * that it falls on each byte of a block and across block edges. */
+static void test_text_count_wide_chars_at_every_offset(void **state)
+{
+	static const uint32_t wide[] = { 0x85, 0xa0, 0x1680, 0x2000, 0x200a,
+		0x2028, 0x202f, 0x205f, 0x3000, 0xe9, 0x2019, 0x2014, 0x1f600,
+		0x3001, 0x9a80, 0x2060 };
+	static const char *const fill[] = { "abcdefgh", "a b\nc d ",
+		"        ", "\n\n  \n\n\t\n" };	/* 8 bytes each */
+	char buf[256];
+	enum { NW = sizeof wide / sizeof *wide };
+	size_t w, f, off, len, k;
+
+	(void)state;
+	for (w = 0; w < NW; w++) {
+		for (f = 0; f < sizeof fill / sizeof *fill; f++) {
+			for (off = 0; off < 80; off++) {
+				for (k = 0; k < off; k++)
+					buf[k] = fill[f][k % 8];
+				len = off + encode(wide[w], buf + off);
+				for (k = 0; k < 70; k++)
+					buf[len++] = fill[f][(k + 3) % 8];
+				check_counts_len(buf, len);
+				/* and a second wide char right after */
+				len = off + encode(wide[w], buf + off);
+				len += encode(wide[(w + 1) % NW], buf + len);
+				buf[len++] = 'x';
+				check_counts_len(buf, len);
+			}
+		}
+	}
+}
+
 static uint64_t rng_state = 0x2545f4914f6cdd1du;
 
 static uint32_t rnd(uint32_t n)
@@ -584,9 +617,12 @@ static void test_text_boxed_escaped_braces(void **state)
 static void test_text_boxed_multibyte_content(void **state)
 {
 	(void)state;
-	expect_box("\xe7\xad\x94\xef\xbc\x9a\\boxed{\xcf\x80 \xe2\x89\x88 3.14}",
+	/* "answer: \boxed{pi ~ 3.14}" with the CJK colon, pi, approx */
+	expect_box("\xe7\xad\x94\xef\xbc\x9a"
+		   "\\boxed{\xcf\x80 \xe2\x89\x88 3.14}",
 		   "\xcf\x80 \xe2\x89\x88 3.14");
-	expect_box("\\boxed{\xf0\x9f\x98\x80}\xe6\x97\xa5", "\xf0\x9f\x98\x80");
+	expect_box("\\boxed{\xf0\x9f\x98\x80}\xe6\x97\xa5",
+		   "\xf0\x9f\x98\x80");
 }
 
 static void test_text_boxed_nul_in_content(void **state)
@@ -743,6 +779,7 @@ int main(void)
 		cmocka_unit_test(test_text_count_near_spaces_are_ink),
 		cmocka_unit_test(test_text_count_nul_and_multibyte),
 		cmocka_unit_test(test_text_count_ascii_chunk_edges),
+		cmocka_unit_test(test_text_count_wide_chars_at_every_offset),
 		cmocka_unit_test(test_text_count_matches_reference_random),
 		cmocka_unit_test(test_text_count_matches_reference_corpus),
 		cmocka_unit_test(test_text_boxed_simple),

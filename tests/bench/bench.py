@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""bench.py - throughput and peak memory of cotlog against the floor.
+
+Builds a workload of at least --mb megabytes (default 200) by repeating
+the JSONL files of ../shared/corpus, and a gzip copy of it, then runs
+each job --runs times (default 5) on one core and prints, side by side,
+the median wall time, throughput in MB/s of input (uncompressed bytes)
+and peak resident memory:
+
+    cat, zcat                the floor: reading the bytes
+    python json.loads        what a Python script pays just to parse
+    cotlog annotate          plain and gzip input
+
+Usage: tests/bench/bench.py [--cotlog build/tools/cotlog] [--mb 200]
+                            [--runs 5] [--corpus ../shared/corpus]
+This is a benchmark to run and read, not a test: it asserts nothing."""
+import argparse
+import glob
+import os
+import shlex
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+
+
+def build_workload(corpus, mb, work):
+    os.makedirs(work, exist_ok=True)
+    plain = os.path.join(work, f"workload-{mb}.jsonl")
+    gz = plain + ".gz"
+    if not os.path.exists(plain):
+        files = sorted(glob.glob(os.path.join(corpus, "**", "*.jsonl"),
+                                 recursive=True))
+        if not files:
+            sys.exit(f"bench.py: no JSONL files under {corpus}")
+        data = b"".join(open(f, "rb").read() for f in files)
+        with open(plain + ".tmp", "wb") as out:
+            size = 0
+            while size < mb * 1000 * 1000:
+                out.write(data)
+                size += len(data)
+        os.rename(plain + ".tmp", plain)
+    if not os.path.exists(gz):
+        with open(gz + ".tmp", "wb") as out:
+            subprocess.run(["gzip", "-6", "-c", plain], stdout=out,
+                           check=True)
+        os.rename(gz + ".tmp", gz)
+    return plain, gz
+
+
+def measure(cmd, runs):
+    """Median wall seconds and max peak RSS (KiB) of a shell command,
+    pinned to one core, output to /dev/null."""
+    times, peaks = [], []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        p = subprocess.Popen(["taskset", "-c", "0", "sh", "-c", cmd],
+                             stdout=subprocess.DEVNULL)
+        _, status, ru = os.wait4(p.pid, 0)
+        times.append(time.perf_counter() - t0)
+        peaks.append(ru.ru_maxrss)
+        if os.waitstatus_to_exitcode(status) not in (0, 4):
+            sys.exit(f"bench.py: failed ({status}): {cmd}")
+    return statistics.median(times), max(peaks)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cotlog", default=os.path.join(ROOT, "build",
+                                                     "tools", "cotlog"))
+    ap.add_argument("--mb", type=int, default=200)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--corpus", default=os.path.join(ROOT, "..", "shared",
+                                                     "corpus"))
+    ap.add_argument("--work", default=os.path.join(HERE, "work"))
+    a = ap.parse_args()
+    plain, gz = build_workload(a.corpus, a.mb, a.work)
+    size = os.path.getsize(plain)
+    q = shlex.quote
+    cot = q(os.path.abspath(a.cotlog))
+    py = ("python3 -c 'import sys, json\n"
+          "for l in sys.stdin.buffer:\n"
+          "    json.loads(l)' < ")
+    jobs = [
+        ("cat", f"cat {q(plain)}"),
+        ("zcat", f"zcat {q(gz)}"),
+        ("python json.loads", py + q(plain)),
+        ("cotlog annotate", f"{cot} annotate {q(plain)}"),
+        ("cotlog annotate (gzip)", f"{cot} annotate {q(gz)}"),
+    ]
+    print(f"workload: {size / 1e6:.1f} MB plain, "
+          f"{os.path.getsize(gz) / 1e6:.1f} MB gzip; "
+          f"{a.runs} runs each, median, one core (taskset -c 0)")
+    print(f"{'job':<26}{'seconds':>9}{'MB/s':>9}{'peak MiB':>10}")
+    rows = {}
+    for name, cmd in jobs:
+        secs, peak = measure(cmd, a.runs)
+        rows[name] = secs
+        print(f"{name:<26}{secs:>9.3f}{size / 1e6 / secs:>9.1f}"
+              f"{peak / 1024:>10.1f}", flush=True)
+    print(f"annotate / cat:  {rows['cotlog annotate'] / rows['cat']:.2f}x"
+          f" the time;  annotate (gzip) / zcat: "
+          f"{rows['cotlog annotate (gzip)'] / rows['zcat']:.2f}x;  "
+          f"python / annotate: "
+          f"{rows['python json.loads'] / rows['cotlog annotate']:.2f}x")
+
+
+main()

@@ -1,0 +1,470 @@
+#!/usr/bin/env python3
+"""test_cli.py - end-to-end tests of the cotlog command (TAP output).
+
+Usage: test_cli.py COTLOG SRCDIR. Each case runs the real binary on real
+bytes and checks exit status, stdout byte for byte where it is fixed, and
+stderr messages. The corpus cases read ../shared/corpus (COTLOG_CORPUS)
+and are skipped when it is absent."""
+import glob
+import gzip
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import reference  # noqa: E402
+
+COTLOG = os.path.abspath(sys.argv[1])
+SRC = os.path.abspath(sys.argv[2])
+CORPUS = os.environ.get("COTLOG_CORPUS", "")
+TMP = tempfile.mkdtemp(prefix="cotlog-cli-")
+SAMPLE = os.path.join(SRC, "examples", "traces.jsonl")
+
+results = []
+
+
+def case(fn):
+    results.append(fn)
+    return fn
+
+
+def run(args, stdin=b"", **kw):
+    p = subprocess.run([COTLOG] + args, input=stdin, capture_output=True,
+                       timeout=600, **kw)
+    return p.returncode, p.stdout, p.stderr
+
+
+def tmpfile(name, data):
+    path = os.path.join(TMP, name)
+    with open(path, "wb") as f:
+        f.write(data)
+    return path
+
+
+def strip_annotations(inp, out, key=b"cot"):
+    """Check that out is inp with only '"KEY":[...]' insertions, each
+    right before a '}' of the input (with a ',' unless the object was
+    empty). Returns the list of inserted profile arrays."""
+    found = []
+    i = o = 0
+    dec = json.JSONDecoder()
+    ins = b',"' + key + b'":'
+    ins_empty = b'"' + key + b'":'
+    while i < len(inp) or o < len(out):
+        if i < len(inp) and o < len(out) and inp[i] == out[o]:
+            i += 1
+            o += 1
+            continue
+        assert i < len(inp) and inp[i:i + 1] == b"}", \
+            f"difference at input byte {i}, output byte {o}"
+        if out.startswith(ins, o):
+            o += len(ins)
+        elif out.startswith(ins_empty, o):
+            o += len(ins_empty)
+        else:
+            raise AssertionError(f"unexpected bytes at output {o}: "
+                                 f"{out[o:o + 40]!r}")
+        rest = out[o:].decode("utf-8")
+        arr, end = dec.raw_decode(rest)
+        assert isinstance(arr, list)
+        assert "\n" not in rest[:end]
+        found.append(arr)
+        o += len(rest[:end].encode("utf-8"))
+    return found
+
+
+# ---- the command itself -------------------------------------------------
+
+@case
+def help_and_version():
+    rc, out, _ = run(["--help"])
+    assert rc == 0 and b"annotate" in out and b"fields" in out
+    rc, out, _ = run(["--version"])
+    assert rc == 0 and out.startswith(b"cotlog 0.")
+    rc, out, _ = run(["annotate", "--help"])
+    assert rc == 0 and b"--field PATH" in out and b"Exit status" in out
+    rc, out, _ = run(["fields", "--help"])
+    assert rc == 0 and b"--json" in out
+
+
+@case
+def usage_errors_exit_2():
+    for args, msg in ((["nosuch"], b"unknown command 'nosuch'"),
+                      ([], b"no command given"),
+                      (["annotate", "--bogus"], b"unknown option"),
+                      (["annotate", "--untagged", "x"], b"--untagged"),
+                      (["annotate", "--field", "a..b"],
+                       b"invalid path 'a..b'")):
+        rc, out, err = run(args)
+        assert rc == 2, (args, rc)
+        assert msg in err, (args, err)
+        assert out == b""
+
+
+@case
+def fields_lists_the_registry():
+    rc, out, _ = run(["fields", "--json"])
+    assert rc == 0
+    rows = [json.loads(line) for line in out.splitlines()]
+    names = [r["name"] for r in rows]
+    for want in ("format", "index", "tagged", "closed", "think.bytes",
+                 "think.chars", "think.words", "answer.bytes",
+                 "answer.chars", "answer.words", "steps",
+                 "answer_extracted"):
+        assert want in names, want
+    assert all(len(r["doc"]) > 20 for r in rows)
+    # the README documents every field
+    readme = open(os.path.join(SRC, "README.md"), encoding="utf-8").read()
+    for n in names:
+        assert f"`{n}`" in readme, f"README lacks field {n}"
+
+
+# ---- annotate on the sample --------------------------------------------
+
+@case
+def annotate_sample_line_for_line():
+    inp = open(SAMPLE, "rb").read()
+    rc, out, err = run(["annotate", SAMPLE])
+    assert rc == 0, err
+    assert out.count(b"\n") == inp.count(b"\n")
+    arrays = strip_annotations(inp, out)
+    # 13 object records (one line is a JSON string), one with no trace
+    assert len(arrays) == 13
+    assert sum(len(a) for a in arrays) == 13
+    assert [] in arrays
+    formats = [p["format"] for a in arrays for p in a]
+    for f in ("openai-chat", "anthropic", "gemini", "openai-responses",
+              "message", "openr1", "sharegpt", "text", "chat"):
+        assert f in formats, f
+
+
+@case
+def annotate_profiles_match_reference():
+    """Every tagged text of the sample, recomputed independently."""
+    _, out, _ = run(["annotate", SAMPLE])
+    lines = out.decode().splitlines()
+    rec = json.loads(lines[8])      # the R1-Zero <answer> record
+    text = rec["response"]
+    sp = reference.split(text)
+    prof = rec["cot"][0]
+    want = reference.profile(sp["reasoning"], sp["answer"])
+    for k, v in want.items():
+        a, b = k.split(".") if "." in k else (k, None)
+        got = prof[a][b] if b else prof[a]
+        assert got == v, (k, got, v)
+    assert prof["dialect"] == "think" and prof["closed"] is True
+    assert prof["ref"] == "2" and prof["label"] is True
+    openr1 = json.loads(lines[6])["cot"]
+    assert [p["prefilled"] for p in openr1] == [True, False]
+    assert [p["answer_extracted"] for p in openr1] == ["42", "42"]
+    assert openr1[1]["think_blocks"] == 1
+    anth = json.loads(lines[2])["cot"][0]
+    assert anth["redacted"] == 1 and anth["finish_reason"] == "end_turn"
+
+
+@case
+def annotate_key_option_and_stats():
+    rc, out, err = run(["annotate", "--key", "prof\"x", "--stats", SAMPLE])
+    assert rc == 0
+    strip_annotations(open(SAMPLE, "rb").read(), out, key=b'prof\\"x')
+    assert b"records 14, traces 14, no_trace 1, malformed 0" in err
+
+
+@case
+def annotate_stdin_and_several_files():
+    inp = open(SAMPLE, "rb").read()
+    _, one, _ = run(["annotate", SAMPLE])
+    rc, out, _ = run(["annotate"], stdin=inp)
+    assert rc == 0 and out == one
+    rc, out, _ = run(["annotate", "-", SAMPLE], stdin=inp)
+    assert rc == 0 and out == one + one
+
+
+# ---- input forms -------------------------------------------------------
+
+@case
+def gzip_single_and_multi_member():
+    inp = open(SAMPLE, "rb").read()
+    _, plain, _ = run(["annotate", SAMPLE])
+    gz = tmpfile("s.jsonl.x", gzip.compress(inp))   # name says nothing
+    rc, out, _ = run(["annotate", gz])
+    assert rc == 0 and out == plain
+    half = inp.index(b"\n", len(inp) // 2) + 1
+    multi = gzip.compress(inp[:half]) + gzip.compress(inp[half:]) + \
+        b"\0" * 1024
+    rc, out, _ = run(["annotate", tmpfile("m.gz", multi)])
+    assert rc == 0 and out == plain
+
+
+@case
+def gzip_truncated_keeps_decoded_records():
+    inp = open(SAMPLE, "rb").read() * 200
+    gz = gzip.compress(inp)
+    cut = tmpfile("t.gz", gz[:len(gz) * 2 // 3])
+    rc, out, err = run(["annotate", cut])
+    assert rc == 2, rc
+    assert b"truncated" in err and cut.encode() in err
+    lines = out.count(b"\n")
+    assert lines > 100, lines
+    assert inp.startswith(b"".join(
+        l + b"\n" for l in []))  # nothing but complete lines written
+    # the complete lines written are the first lines of the input
+    first = b"\n".join(inp.split(b"\n")[:lines]) + b"\n"
+    strip_annotations(first, out)
+    rc, out, err = run(["annotate", tmpfile("g.gz", gz + b"garbage")])
+    assert rc == 2 and b"trailing" in err
+
+
+@case
+def other_compressions_are_one_error():
+    for name, magic in (("zstd", b"\x28\xb5\x2f\xfd"),
+                        ("xz", b"\xfd7zXZ\x00"), ("bzip2", b"BZh9")):
+        p = tmpfile("c." + name, magic + b"\x00" * 100 + b"\n" * 50)
+        rc, out, err = run(["annotate", p])
+        assert rc == 2, name
+        assert err.count(b"\n") == 1 and name.encode() in err, err
+        assert out == b""
+
+
+@case
+def malformed_lines_reported_and_kept():
+    inp = (b'{"response":"<think>a</think>b"}\n'
+           b'{"bad": NaN}\n'
+           b'not json at all\n'
+           b'\n'
+           b'{"x": [1,2,]}\n'
+           b'{"t":"\xff"}\n'
+           b'{"a":1} {"b":2}\n'
+           b'{"response":"ok"}\n')
+    p = tmpfile("bad.jsonl", inp)
+    rc, out, err = run(["annotate", p])
+    assert rc == 4, rc
+    lines_in = inp.split(b"\n")
+    lines_out = out.split(b"\n")
+    assert len(lines_in) == len(lines_out)
+    for n in (2, 3, 4, 5, 6, 7):
+        assert lines_out[n - 1] == lines_in[n - 1], n
+    for n in (2, 3, 5, 6, 7):
+        assert f"{p}:{n}: malformed JSON".encode() in err, (n, err)
+    assert err.count(b"\n") == 5
+    assert b"column" in err
+    rc, out, err = run(["annotate", "--strict", p])
+    assert rc == 4 and out.count(b"\n") == 2 and err.count(b"\n") == 1
+    rc, out, err = run(["annotate", "-q", p])
+    assert rc == 4 and err == b""
+
+
+@case
+def missing_file_then_next_file():
+    rc, out, err = run(["annotate", os.path.join(TMP, "nope.jsonl"),
+                        SAMPLE])
+    assert rc == 2
+    assert b"nope.jsonl: No such file or directory" in err
+    assert out.count(b"\n") == open(SAMPLE, "rb").read().count(b"\n")
+    rc, _, err = run(["annotate", TMP])
+    assert rc == 2 and b"Is a directory" in err
+
+
+@case
+def bom_crlf_no_final_newline_preserved():
+    inp = (b'\xef\xbb\xbf{"response":"<think>x\\ny</think>z"}\r\n'
+           b'\r\n'
+           b'{"response":"q"}')
+    rc, out, _ = run(["annotate", tmpfile("crlf.jsonl", inp)])
+    assert rc == 0
+    arrays = strip_annotations(inp, out)
+    assert len(arrays) == 2 and arrays[0][0]["think"]["bytes"] == 3
+
+
+@case
+def pretty_documents_stream_line_for_line():
+    for name in ("responses.json",):
+        path = os.path.join(SRC, "examples", name)
+        inp = open(path, "rb").read()
+        rc, out, err = run(["annotate", path])
+        assert rc == 0, err
+        assert out.count(b"\n") == inp.count(b"\n")
+        arrays = strip_annotations(inp, out)
+        assert [len(a) for a in arrays] == [1, 1, 0]
+        doc = json.loads(out)
+        assert doc[1]["cot"][0]["prefilled"] is True
+        assert doc[2] == {"cot": []}
+
+
+@case
+def array_per_line_and_keyed_dump():
+    inp = (b'[{"response":"a</think>b"}, {"text":"c"}, 5, "<think>d"]\n'
+           b'{"p1": {"responses": {"0.7": {"content": "x", '
+           b'"correctness": true}}, "answer": "x"}, '
+           b'"p2": {"response": "y"}}\n')
+    rc, out, _ = run(["annotate", tmpfile("arr.jsonl", inp)])
+    assert rc == 0
+    arrays = strip_annotations(inp, out)
+    assert [len(a) for a in arrays] == [1, 1, 2]
+    keyed = arrays[2]
+    assert keyed[0]["format"] == "skythought" and keyed[0]["label"] is True
+    assert keyed[0]["ref"] == "x" and keyed[1]["index"] == 1
+
+
+@case
+def document_syntax_error_exits_4_keeps_bytes():
+    inp = b'[\n  {"response": "a"},\n  {"response": "b"},\n]\n'
+    rc, out, err = run(["annotate", tmpfile("trail.json", inp)])
+    assert rc == 4
+    assert b"trail.json:4:" in err and b"trailing comma" in err
+    arrays = strip_annotations(inp, out)
+    assert len(arrays) == 2     # both records end before the error
+
+
+@case
+def field_options_end_to_end():
+    inp = (b'{"a":{"b":[{"t":"<think>r1</think>x"},{"t":"r2"}]},'
+           b'"gold":7,"ans":["A","B"]}\n')
+    p = tmpfile("f.jsonl", inp)
+    rc, out, _ = run(["annotate", "--field", "a.b[*].t",
+                      "--ref-field", "gold", p])
+    assert rc == 0
+    cot = json.loads(out)["cot"]
+    assert [c["think"]["bytes"] for c in cot] == [2, 2]
+    assert [c["format"] for c in cot] == ["field", "field"]
+    assert cot[0]["ref"] == "7" and cot[1]["tagged"] is False
+    rc, out, _ = run(["annotate", "--field", "a.b[-1].t",
+                      "--answer-field", "ans[-1]", p])
+    cot = json.loads(out)["cot"]
+    assert len(cot) == 1 and cot[0]["answer"]["bytes"] == 1
+    rc, out, _ = run(["annotate", "--untagged", "answer", "--field",
+                      "a.b[1].t", p])
+    cot = json.loads(out)["cot"]
+    assert cot[0]["think"]["bytes"] == 0 and cot[0]["answer"]["bytes"] == 2
+
+
+# ---- pipes, disks, sizes ------------------------------------------------
+
+@case
+def closed_pipe_stops_quietly():
+    big = tmpfile("big.jsonl", open(SAMPLE, "rb").read() * 20000)
+    p = subprocess.run(f"'{COTLOG}' annotate '{big}' | head -1 >/dev/null;"
+                       " echo ${PIPESTATUS[0]}", shell=True,
+                       executable="/bin/bash", capture_output=True,
+                       timeout=600)
+    assert p.stdout.strip() == b"0", p.stdout
+    assert p.stderr == b"", p.stderr
+
+
+@case
+def write_error_exits_2():
+    if not os.path.exists("/dev/full"):
+        return "skip no /dev/full"
+    with open("/dev/full", "wb") as full:
+        p = subprocess.run([COTLOG, "annotate", SAMPLE], stdout=full,
+                           stderr=subprocess.PIPE, timeout=60)
+    assert p.returncode == 2 and b"write error" in p.stderr, p.stderr
+
+
+@case
+def hundred_megabyte_line():
+    n = 100 * 1000 * 1000
+    path = os.path.join(TMP, "huge.jsonl")
+    with open(path, "wb") as f:
+        f.write(b'{"response":"<think>')
+        chunk = b"word \\n" * 100000          # 700 kB of source text
+        written = 0
+        while written + len(chunk) <= n:
+            f.write(chunk)
+            written += len(chunk)
+        f.write(b'</think>\\\\boxed{7}"}\n')
+    rc, out, err = run(["annotate", path])
+    assert rc == 0, err
+    tail = out[-400:].decode()
+    prof = json.loads(tail[tail.index('"cot":') + 6:-2])[0]
+    words = written // 7
+    assert prof["think"]["words"] == words, prof
+    assert prof["think"]["bytes"] == words * 6
+    assert prof["steps"] == 1 and prof["answer_extracted"] == "7"
+    os.unlink(path)
+
+
+# ---- the real corpus ----------------------------------------------------
+
+def corpus_files():
+    if not CORPUS or not os.path.isdir(CORPUS):
+        return []
+    return sorted(glob.glob(os.path.join(CORPUS, "**", "*.json*"),
+                            recursive=True))
+
+
+@case
+def corpus_annotates_every_file():
+    files = corpus_files()
+    if not files:
+        return "skip no corpus"
+    for path in files:
+        inp = open(path, "rb").read()
+        rc, out, err = run(["annotate", path])
+        assert rc == 0, (path, rc, err[:300])
+        assert out.count(b"\n") == inp.count(b"\n"), path
+        strip_annotations(inp, out)
+
+
+def independent(rec, shape):
+    """(reasoning, answer) of a corpus record, read directly."""
+    if shape == "ollama":
+        if rec["thinking"]:
+            return rec["thinking"], rec["content"]
+        sp = reference.split(rec["content"])
+        return ("", rec["content"]) if sp is None else \
+            (sp["reasoning"], sp["answer"])
+    text = {"topology": lambda r: r["full_response"],
+            "sky": lambda r: r["code"][0]}[shape](rec)
+    sp = reference.split(text)
+    return (text, "") if sp is None else (sp["reasoning"], sp["answer"])
+
+
+@case
+def corpus_core_fields_match_reference():
+    if not corpus_files():
+        return "skip no corpus"
+    checked = 0
+    for pattern, shape in (("ollama-qwen3-thinking/*.jsonl", "ollama"),
+                           ("trace-topology-r1-api-and-distill/*.jsonl",
+                            "topology"),
+                           ("skythought-qwen25math-eval/*.jsonl", "sky")):
+        for path in sorted(glob.glob(os.path.join(CORPUS, pattern))):
+            _, out, _ = run(["annotate", path])
+            for line in out.decode().splitlines():
+                rec = json.loads(line)
+                prof = rec["cot"][0]
+                r, a = independent(rec, shape)
+                want = reference.profile(r, a)
+                for k, v in want.items():
+                    a1, _, b1 = k.partition(".")
+                    got = prof[a1][b1] if b1 else prof[a1]
+                    assert got == v, (path, k, got, v)
+                checked += 1
+    assert checked > 1000, checked
+
+
+# ---- runner -------------------------------------------------------------
+
+def main():
+    print(f"1..{len(results)}")
+    failed = 0
+    for n, fn in enumerate(results, 1):
+        try:
+            skip = fn()
+        except Exception as e:      # noqa: BLE001 - report any failure
+            failed += 1
+            print(f"not ok {n} - {fn.__name__}")
+            for line in repr(e).splitlines()[:20]:
+                print(f"# {line[:500]}")
+            continue
+        if isinstance(skip, str) and skip.startswith("skip"):
+            print(f"ok {n} - {fn.__name__} # SKIP {skip[5:]}")
+        else:
+            print(f"ok {n} - {fn.__name__}")
+    sys.exit(1 if failed else 0)
+
+
+main()

@@ -1,0 +1,259 @@
+/* test_fields.c - the field registry and the JSON profile it writes. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "profile.h"
+
+static void test_field_registry_names_are_unique_and_grouped(void **state)
+{
+	(void)state;
+	assert_true(cot_field_count() > 0);
+	assert_null(cot_field_at(cot_field_count()));
+	for (size_t i = 0; i < cot_field_count(); i++) {
+		const cot_field_info *f = cot_field_at(i);
+		const char *dot = strchr(f->name, '.');
+
+		assert_true(strlen(f->doc) > 20);
+		assert_int_equal(cot_field_find(f->name), (long)i);
+		/* rows sharing a prefix stand together, so nesting is one
+		 * object per prefix */
+		if (dot && i > 0) {
+			size_t plen = (size_t)(dot - f->name) + 1;
+			const char *prev = cot_field_at(i - 1)->name;
+
+			if (strncmp(prev, f->name, plen) != 0)
+				for (size_t j = 0; j + 1 < i; j++)
+					assert_false(!strncmp(
+						cot_field_at(j)->name,
+						f->name, plen));
+		}
+	}
+	assert_int_equal(cot_field_find("no.such.field"), -1);
+}
+
+/* Walk a dotted name in a jansson object. */
+static json_t *lookup(json_t *obj, const char *name)
+{
+	char buf[128];
+	char *save = NULL, *part;
+
+	snprintf(buf, sizeof buf, "%s", name);
+	for (part = strtok_r(buf, ".", &save); part && obj;
+	     part = strtok_r(NULL, ".", &save))
+		obj = json_object_get(obj, part);
+	return obj;
+}
+
+static void check_profile_matches_getters(cot_result *res, size_t t)
+{
+	cot_buf out = COT_BUF_INIT;
+	json_error_t je;
+	json_t *j;
+
+	assert_int_equal(cot_result_profile_json(res, t, &out), COT_OK);
+	assert_null(memchr(out.ptr, '\n', out.size));
+	j = json_loadb(out.ptr, out.size, JSON_ALLOW_NUL, &je);
+	assert_non_null(j);
+	for (size_t i = 0; i < cot_field_count(); i++) {
+		const cot_field_info *f = cot_field_at(i);
+		json_t *v = lookup(j, f->name);
+		cot_value cv;
+
+		assert_non_null(v);
+		assert_int_equal(cot_result_get(res, t, (long)i, &cv), COT_OK);
+		switch (cv.type) {
+		case COT_TYPE_NULL:
+			assert_true(json_is_null(v));
+			break;
+		case COT_TYPE_BOOL:
+			assert_int_equal(json_is_true(v), cv.b);
+			break;
+		case COT_TYPE_INT:
+			assert_int_equal(json_integer_value(v), cv.i);
+			break;
+		case COT_TYPE_REAL:
+			assert_true(json_real_value(v) == cv.r);
+			break;
+		case COT_TYPE_STRING:
+			assert_int_equal(json_string_length(v), cv.len);
+			assert_memory_equal(json_string_value(v), cv.s,
+					    cv.len);
+			break;
+		}
+		if (cv.type != COT_TYPE_NULL)
+			assert_int_equal(cv.type, f->type);
+	}
+	json_decref(j);
+	cot_buf_dispose(&out);
+}
+
+static void test_profile_json_matches_every_getter(void **state)
+{
+	static const char *const records[] = {
+		"{\"response\":\"<think>\\nA \\\"q\\\"\\n\\nB\\u0000\\n"
+		"</think>\\n\\\\boxed{a\\\"b\\n\\u0001}\",\"model\":\"m\\\"x\"}",
+		"{\"choices\":[{\"message\":{\"role\":\"assistant\","
+		"\"reasoning_content\":\"r\",\"content\":\"c\"},"
+		"\"finish_reason\":\"length\"}],\"is_correct\":false}",
+		"\"plain untagged text\"",
+		"{\"generations\":[\"x</think>y\",\"<think>z\"],"
+		"\"answer\":12.50}",
+	};
+	cot_analyzer *az;
+	cot_result *res;
+	cot_error err;
+
+	(void)state;
+	assert_int_equal(cot_analyzer_new(&az, NULL, &err), COT_OK);
+	assert_int_equal(cot_result_new(&res, az, &err), COT_OK);
+	for (size_t r = 0; r < sizeof records / sizeof *records; r++) {
+		assert_int_equal(cot_analyze_json(res, records[r],
+			strlen(records[r]), &err), COT_OK);
+		assert_true(cot_result_traces(res) > 0);
+		for (size_t t = 0; t < cot_result_traces(res); t++)
+			check_profile_matches_getters(res, t);
+	}
+	cot_result_free(res);
+	cot_analyzer_free(az);
+}
+
+static void test_result_json_is_an_array_of_profiles(void **state)
+{
+	static const char rec[] = "{\"generations\":[\"a\",\"b\",\"c\"]}";
+	cot_analyzer *az;
+	cot_result *res;
+	cot_buf out = COT_BUF_INIT;
+	cot_error err;
+	json_error_t je;
+	json_t *j;
+
+	(void)state;
+	assert_int_equal(cot_analyzer_new(&az, NULL, &err), COT_OK);
+	assert_int_equal(cot_result_new(&res, az, &err), COT_OK);
+	assert_int_equal(cot_analyze_json(res, rec, sizeof rec - 1, &err),
+			 COT_OK);
+	assert_int_equal(cot_result_json(res, &out), COT_OK);
+	j = json_loads(out.ptr, 0, &je);
+	assert_true(json_is_array(j));
+	assert_int_equal(json_array_size(j), 3);
+	assert_int_equal(json_integer_value(json_object_get(
+		json_array_get(j, 2), "index")), 2);
+	json_decref(j);
+	/* no trace: an empty array */
+	assert_int_equal(cot_analyze_json(res, "{\"x\":1}", 7, &err), COT_OK);
+	out.size = 0;
+	assert_int_equal(cot_result_json(res, &out), COT_OK);
+	assert_string_equal(out.ptr, "[]");
+	cot_buf_dispose(&out);
+	cot_result_free(res);
+	cot_analyzer_free(az);
+}
+
+static void test_json_escape_control_and_quotes(void **state)
+{
+	cot_buf b = COT_BUF_INIT;
+
+	(void)state;
+	assert_int_equal(cot__json_escape(&b, "a\"\\\n\t\x01\x7f\0z", 9),
+			 COT_OK);
+	assert_string_equal(b.ptr, "\"a\\\"\\\\\\n\\t\\u0001\x7f\\u0000z\"");
+	cot_buf_dispose(&b);
+}
+
+static void test_analyze_text_rejects_invalid_utf8(void **state)
+{
+	cot_analyzer *az;
+	cot_result *res;
+	cot_error err;
+	cot_value v;
+
+	(void)state;
+	assert_int_equal(cot_analyzer_new(&az, NULL, &err), COT_OK);
+	assert_int_equal(cot_result_new(&res, az, &err), COT_OK);
+	assert_int_equal(cot_analyze_text(res, "ab\xff", 3, &err), COT_EINVAL);
+	assert_int_equal(err.column, 3);
+	assert_int_equal(cot_analyze_text(res, "\xed\xa0\x80", 3, &err),
+			 COT_EINVAL);
+	assert_int_equal(cot_analyze_text(res, "x<think>y</think>z", 18,
+					  &err), COT_OK);
+	assert_int_equal(cot_result_traces(res), 1);
+	assert_int_equal(cot_result_get(res, 0, cot_field_find("think.bytes"),
+					&v), COT_OK);
+	assert_int_equal(v.i, 1);
+	assert_int_equal(cot_result_get(res, 0,
+		cot_field_find("preamble.bytes"), &v), COT_OK);
+	assert_int_equal(v.i, 1);
+	assert_int_equal(cot_result_get(res, 1, 0, &v), COT_EINVAL);
+	cot_result_free(res);
+	cot_analyzer_free(az);
+}
+
+static void test_analyzer_rejects_bad_options(void **state)
+{
+	cot_analyzer_options o = COT_ANALYZER_OPTIONS_INIT;
+	cot_analyzer *az;
+	cot_error err;
+
+	(void)state;
+	o.version = 99;
+	assert_int_equal(cot_analyzer_new(&az, &o, &err), COT_EINVAL);
+	assert_null(az);
+	o.version = COT_ANALYZER_OPTIONS_VERSION;
+	o.field = "a..b";
+	assert_int_equal(cot_analyzer_new(&az, &o, &err), COT_EINVAL);
+	assert_non_null(strstr(err.message, "--field"));
+	assert_int_equal(err.column, 3);
+}
+
+/* Every allocation of an analysis can fail: the caller gets COT_ENOMEM
+ * and nothing leaks (run under ASan or valgrind). */
+static void test_analyze_json_out_of_memory(void **state)
+{
+	static const char rec[] =
+		"{\"content\":[{\"type\":\"thinking\",\"thinking\":\"a\\nb\"},"
+		"{\"type\":\"thinking\",\"thinking\":\"c\"},{\"type\":\"text\","
+		"\"text\":\"\\\\boxed{1}\"}],\"role\":\"assistant\"}";
+	int rc;
+
+	(void)state;
+	for (long n = 0;; n++) {
+		cot_analyzer *az = NULL;
+		cot_result *res = NULL;
+		cot_error err;
+
+		cot__alloc_fail_after(n);
+		rc = cot_analyzer_new(&az, NULL, &err);
+		if (!rc)
+			rc = cot_result_new(&res, az, &err);
+		if (!rc)
+			rc = cot_analyze_json(res, rec, sizeof rec - 1, &err);
+		cot__alloc_fail_after(-1);
+		cot_result_free(res);
+		cot_analyzer_free(az);
+		if (rc == COT_OK)
+			break;
+		assert_int_equal(rc, COT_ENOMEM);
+		assert_true(n < 1000);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_field_registry_names_are_unique_and_grouped),
+		cmocka_unit_test(test_profile_json_matches_every_getter),
+		cmocka_unit_test(test_result_json_is_an_array_of_profiles),
+		cmocka_unit_test(test_json_escape_control_and_quotes),
+		cmocka_unit_test(test_analyze_text_rejects_invalid_utf8),
+		cmocka_unit_test(test_analyzer_rejects_bad_options),
+		cmocka_unit_test(test_analyze_json_out_of_memory),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
