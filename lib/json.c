@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#if defined(__SSE2__) && !defined(COT_JSON_NO_SIMD)
+#if defined(__SSE2__) && !defined(COT_NO_SIMD)
 #include <emmintrin.h>
 #define USE_SSE2 1
 #endif

@@ -54,6 +54,8 @@ def split(text):
     blocks) or None when no marker."""
     for d in DIALECTS:
         o, olen = find_open(text, d)
+        # a dialect known by its open marker only (gpt-oss) has no
+        # prefilled form: its close counts only after the open
         c = -1 if d[5] else text.find(d[2])
         if o >= 0 or c >= 0:
             break
@@ -130,7 +132,7 @@ def boxed(s):
             if j < len(s) and s[j] == "{":
                 depth, k = 0, j
                 while k < len(s):
-                    if s[k] == "\\" and k + 1 < len(s) and s[k + 1] in "{}":
+                    if s[k] == "\\":      # a backslash takes the next char
                         k += 2
                         continue
                     if s[k] == "{":

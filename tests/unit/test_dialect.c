@@ -98,7 +98,9 @@ static void check_cases(const tcase *c, size_t n)
 
 #define CHECK(cases) check_cases(cases, sizeof cases / sizeof *cases)
 
-/* Shorthands: T = closed, P = prefilled, A = answer narrowed. */
+/* Shorthands: OC open and close, PF prefilled (close only), UT
+ * unterminated (open only), NONE untagged; all without answer markers
+ * and with one block. */
 #define OC(t, d, pre, r, a) { t, d, pre, r, a, true, false, false, 1 }
 #define PF(t, d, r, a) { t, d, "", r, a, true, true, false, 1 }
 #define UT(t, d, pre, r) { t, d, pre, r, "", false, false, false, 1 }
