@@ -4,7 +4,7 @@
 set -eu
 
 pkgs="gcc pkg-config meson ninja-build libpcre2-dev libjansson-dev zlib1g-dev
-libcmocka-dev python3 jq parallel"
+libcmocka-dev python3 jq parallel time"
 
 missing=""
 for p in $pkgs; do
