@@ -807,6 +807,58 @@ typedef struct shape {
 	void (*extract)(ctx *c, uint32_t obj);
 } shape;
 
+/* Dataset rows that keep reasoning and answer in named columns, one
+ * trace per pair present, in this order. s1K's thinking_trajectories is
+ * a list joined with "\n", as s1's own tokenization joins it. */
+static const struct column_pair {
+	const char *reasoning, *answer;
+} column_pairs[] = {
+	{ "thinking_trajectories", "attempt" },			/* s1K */
+	{ "deepseek_thinking_trajectory", "deepseek_attempt" },	/* s1K-1.1 */
+	{ "gemini_thinking_trajectory", "gemini_attempt" },	/* s1K-1.1 */
+	{ "deepseek_reasoning", "deepseek_solution" },	/* OpenThoughts */
+};
+
+static bool is_columns(ctx *c, uint32_t o)
+{
+	for (size_t i = 0; i < sizeof column_pairs / sizeof *column_pairs;
+	     i++) {
+		int k = kind(c, get(c, o, column_pairs[i].reasoning,
+				    strlen(column_pairs[i].reasoning)));
+
+		if (k == COT_J_STR || k == COT_J_ARR)
+			return true;
+	}
+	return false;
+}
+
+static void columns(ctx *c, uint32_t o)
+{
+	for (size_t i = 0; i < sizeof column_pairs / sizeof *column_pairs;
+	     i++) {
+		const struct column_pair *p = &column_pairs[i];
+		uint32_t rv = get(c, o, p->reasoning, strlen(p->reasoning));
+		joiner r = { 0 }, ans = { 0 };
+		cot__trace *t;
+
+		if (kind(c, rv) == COT_J_ARR) {
+			FOR_EACH(c, rv, e)
+				join(c, &r, str(c, e), "\n");
+		} else if (kind(c, rv) == COT_J_STR) {
+			join(c, &r, str(c, rv), "");
+		} else {
+			continue;
+		}
+		join(c, &ans, str(c, get(c, o, p->answer,
+					 strlen(p->answer))), "");
+		t = structured_trace(c, "columns", &r, &ans);
+		if (t) {
+			t->think_blocks = r.pieces ? 1 : 0;
+			fill_meta(c, t, 0);
+		}
+	}
+}
+
 static const shape shapes[] = {
 	{ "openai-chat", is_chat_completion, chat_completion },
 	{ "openai-responses", is_responses, responses },
@@ -818,13 +870,8 @@ static const shape shapes[] = {
 	{ "skythought", is_skythought, skythought },
 	{ "chat", is_chat, chat },
 	{ "sharegpt", is_sharegpt, sharegpt },
+	{ "columns", is_columns, columns },
 	{ "text", is_text, text },
-};
-
-const char *const cot__shape_names[] = {
-	"openai-chat", "openai-responses", "anthropic", "gemini", "bedrock",
-	"message", "openr1", "skythought", "chat", "sharegpt", "text",
-	"string", "field", NULL
 };
 
 static bool try_shapes(ctx *c, uint32_t o)

@@ -60,7 +60,5 @@ int cot__adapt(const cot__adapt_cfg *cfg, const cot__jdoc *d, uint32_t root,
 void cot__trace_from_text(cot__trace *t, const char *format, const char *s,
 			  size_t n, bool untagged_is_answer);
 
-/* The shape names, in detection order, for docs and tests. */
-extern const char *const cot__shape_names[];
 
 #endif

@@ -73,7 +73,7 @@ const cot__field cot__fields[] = {
 	ROW("format", format, STRING, "",
 	    "the record shape (adapter) the trace was found by: openai-chat, "
 	    "openai-responses, anthropic, gemini, bedrock, message, openr1, "
-	    "skythought, chat, sharegpt, text, string, field"),
+	    "skythought, chat, sharegpt, columns, text, string, field"),
 	ROW("index", index, INT, "",
 	    "trace index within the record, from 0"),
 	ROW("tagged", tagged, BOOL, "",

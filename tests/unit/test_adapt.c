@@ -943,6 +943,34 @@ static void test_analyze_json_prompt_messages_and_text_field(void **state)
 	want_str(r, 0, "format", "text");
 }
 
+/* s1K and OpenThoughts rows: reasoning and answer in named columns. */
+static void test_analyze_json_columns_s1k_and_openthoughts(void **state)
+{
+	cot_result *r = run(state,
+		"{'question':'Q?','solution':'391','thinking_trajectories':"
+		"['First line.','Second line.'],'attempt':'It is 391.'}");
+
+	want_traces(r, 1);
+	want_text(r, 0, "First line.\nSecond line.", "It is 391.");
+	want_structured(r, 0, "columns", 1);
+	want_str(r, 0, "ref", NULL);
+	r = run(state,
+		"{'deepseek_thinking_trajectory':'R1 thinks.',"
+		"'deepseek_attempt':'A1','gemini_thinking_trajectory':"
+		"'G thinks.','gemini_attempt':'A2','answer':'7'}");
+	want_traces(r, 2);
+	want_text(r, 0, "R1 thinks.", "A1");
+	want_text(r, 1, "G thinks.", "A2");
+	want_str(r, 1, "ref", "7");
+	r = run(state,
+		"{'problem':'P','deepseek_reasoning':'Hmm.\\n\\nOk.',"
+		"'deepseek_solution':'\\\\boxed{3}','ground_truth_solution':"
+		"'3'}");
+	want_traces(r, 1);
+	want_text(r, 0, "Hmm.\n\nOk.", "\\boxed{3}");
+	want_int(r, 0, "steps", 2);
+}
+
 static void test_analyze_json_sharegpt_last_gpt(void **state)
 {
 	cot_result *r = run(state,
@@ -2364,6 +2392,7 @@ int main(void)
 		cmocka_unit_test(
 			test_analyze_json_prompt_messages_and_text_field),
 		cmocka_unit_test(test_analyze_json_sharegpt_last_gpt),
+		cmocka_unit_test(test_analyze_json_columns_s1k_and_openthoughts),
 		cmocka_unit_test(test_analyze_json_openr1_generations),
 		cmocka_unit_test(
 			test_analyze_json_openr1_short_parallel_arrays),
