@@ -8,10 +8,10 @@
 
 #include <cotlog.h>
 
-static int print_profiles(const cot_result *res)
+static int print_profiles(const cot_analyzer *az, cot_result *res)
 {
 	cot_buf json = COT_BUF_INIT;
-	long words = cot_field_find("think.words");
+	long words = cot_field_find(az, "think.words");
 	int rc = COT_OK;
 
 	for (size_t i = 0; i < cot_result_traces(res) && !rc; i++) {
@@ -53,11 +53,11 @@ int main(void)
 	if (!rc)
 		rc = cot_analyze_text(res, text, strlen(text), &err);
 	if (!rc)
-		rc = print_profiles(res);
+		rc = print_profiles(az, res);
 	if (!rc)
 		rc = cot_analyze_json(res, line, strlen(line), &err);
 	if (!rc)
-		rc = print_profiles(res);
+		rc = print_profiles(az, res);
 	if (rc)
 		fprintf(stderr, "analyze: %s\n", err.message);
 	cot_result_free(res);

@@ -105,10 +105,22 @@ typedef struct cot_analyzer_options {
 	const char *answer_field;
 	const char *ref_field;	/* reference answer */
 	cot_untagged untagged;
+	/* Patterns (see the README, "Patterns"): a file of user patterns,
+	 * and NAME=REGEX strings (a NULL-terminated list), added to the
+	 * built-in lexicons, or replacing them when no_builtin_patterns. */
+	const char *patterns_file;
+	const char *const *patterns;
+	int no_builtin_patterns;
+	/* Language: the script the reasoning should be in ("Latin",
+	 * "Han", ...) for lang.target_share; NULL = none. */
+	const char *target_script;
+	/* Repetition: n of the word n-gram duplicate ratio (0 = 3). */
+	unsigned ngram;
 } cot_analyzer_options;
 
 #define COT_ANALYZER_OPTIONS_INIT \
-	{ COT_ANALYZER_OPTIONS_VERSION, NULL, NULL, NULL, COT_UNTAGGED_AUTO }
+	{ COT_ANALYZER_OPTIONS_VERSION, NULL, NULL, NULL, \
+	  COT_UNTAGGED_AUTO, NULL, NULL, 0, NULL, 0 }
 
 /* Build an analyzer. opts may be NULL (defaults).
  * Returns COT_OK, COT_EINVAL (unknown options version, or a path that does
@@ -250,6 +262,7 @@ typedef enum cot_type {
 	COT_TYPE_INT,
 	COT_TYPE_REAL,
 	COT_TYPE_STRING,
+	COT_TYPE_JSON,		/* a list or object, as compact JSON text */
 } cot_type;
 
 typedef struct cot_value {
@@ -257,8 +270,8 @@ typedef struct cot_value {
 	int b;			/* BOOL */
 	int64_t i;		/* INT */
 	double r;		/* REAL */
-	const char *s;		/* STRING (UTF-8, borrowed until the next
-				 * analysis), with its length */
+	const char *s;		/* STRING (UTF-8) or JSON text, with its length;
+				 * borrowed until the next analysis or get */
 	size_t len;
 } cot_value;
 
@@ -269,15 +282,19 @@ typedef struct cot_field_info {
 	const char *doc;	/* one-line exact definition */
 } cot_field_info;
 
-/* The registry, in output order; NULL past the end. */
-COT_API size_t cot_field_count(void);
-COT_API const cot_field_info *cot_field_at(size_t i);
-/* Index of a field by name, or -1. */
-COT_API long cot_field_find(const char *name);
+/* The registry of an analyzer, in output order: every field any
+ * analyzer has (the same indexes in all of them), then the fields its
+ * options added (user patterns). az may be NULL: then only the fields
+ * every analyzer has. cot_field_at returns NULL past the end;
+ * cot_field_find returns the index of a name, or -1. */
+COT_API size_t cot_field_count(const cot_analyzer *az);
+COT_API const cot_field_info *cot_field_at(const cot_analyzer *az,
+					   size_t i);
+COT_API long cot_field_find(const cot_analyzer *az, const char *name);
 
 /* Value of field `field` (an index from cot_field_find) for trace i.
  * Returns COT_OK or COT_EINVAL (bad index). */
-COT_API int cot_result_get(const cot_result *res, size_t i, long field,
+COT_API int cot_result_get(cot_result *res, size_t i, long field,
 			   cot_value *out);
 
 /* Append the profile of trace i as one line of compact JSON (no line
@@ -287,6 +304,15 @@ COT_API COT_NODISCARD int cot_result_profile_json(const cot_result *res,
 /* Append the profiles of all traces as a JSON array: "[P0,P1,...]". */
 COT_API COT_NODISCARD int cot_result_json(const cot_result *res,
 					  cot_buf *out);
+
+/* ------------------------------------------------------------------ */
+/* ---- steps and patterns (issue 3) ---- */
+
+/* ------------------------------------------------------------------ */
+/* ---- health: status, format, repetition (issue 4) ---- */
+
+/* ------------------------------------------------------------------ */
+/* ---- answers and language (issue 4) ---- */
 
 #ifdef __cplusplus
 }

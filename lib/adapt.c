@@ -181,6 +181,8 @@ void cot__trace_from_text(cot__trace *t, const char *format, const char *s,
 	cot__split sp;
 
 	t->format = format;
+	t->full.p = s;
+	t->full.n = n;
 	cot__dialect_split(s, n, &sp);
 	t->dialect = sp.dialect;
 	if (sp.dialect < 0) {

@@ -19,6 +19,8 @@ typedef struct cot__trace {
 	const char *format;	/* the shape's stable name */
 	cot__text reasoning;
 	cot__text answer;
+	cot__text full;		/* the whole text split by tags (format
+				 * checks read it); p NULL for structured */
 	bool tagged;		/* a marker was found, or structured field */
 	bool closed;		/* closed by a marker, or structured field */
 	bool structured;	/* the reasoning came from a structured field */

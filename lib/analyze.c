@@ -2,21 +2,19 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "profile.h"
+#include "pass.h"
 #include "unit.h"
-
-struct cot_analyzer {
-	cot__adapt_cfg cfg;
-};
 
 struct cot_result {
 	const cot_analyzer *az;
+	cot__scratch scratch;	/* the passes' per-thread workspace */
 	cot__arena arena;	/* decoded strings, traces: per record */
 	cot__jdoc doc;		/* for cot_analyze_json */
 	cot__traces traces;
 	cot__trace text_trace;	/* for cot_analyze_text */
 	cot__profile *prof;
 	size_t nprof, capprof;
+	cot__sbuf value;	/* JSON text of the last cot_result_get */
 };
 
 static int compile_path(cot__path **out, const char *s, const char *opt,
@@ -63,18 +61,30 @@ int cot_analyzer_new(cot_analyzer **out, const cot_analyzer_options *opts,
 	    (rc = compile_path(&az->cfg.answer_field, opts->answer_field,
 			       "--answer-field", err)) ||
 	    (rc = compile_path(&az->cfg.ref_field, opts->ref_field,
-			       "--ref-field", err))) {
-		cot_analyzer_free(az);
-		return rc;
+			       "--ref-field", err)))
+		goto fail;
+	for (const cot__pass *const *ps = cot__passes; *ps; ps++)
+		if ((*ps)->init && (rc = (*ps)->init(az, opts, err)))
+			goto fail;
+	if ((rc = cot__fields_build(az))) {
+		cot__error_set(err, rc, 0, 0, "out of memory");
+		goto fail;
 	}
 	*out = az;
 	return COT_OK;
+fail:
+	cot_analyzer_free(az);
+	return rc;
 }
 
 void cot_analyzer_free(cot_analyzer *az)
 {
 	if (!az)
 		return;
+	for (const cot__pass *const *ps = cot__passes; *ps; ps++)
+		if ((*ps)->fini)
+			(*ps)->fini(az);
+	cot__fields_free(az);
 	cot__path_free(az->cfg.field);
 	cot__path_free(az->cfg.answer_field);
 	cot__path_free(az->cfg.ref_field);
@@ -94,6 +104,13 @@ int cot_result_new(cot_result **out, const cot_analyzer *az, cot_error *err)
 	res->az = az;
 	cot__arena_init(&res->arena);
 	cot__jdoc_init(&res->doc);
+	for (const cot__pass *const *ps = cot__passes; *ps; ps++)
+		if ((*ps)->scratch_init &&
+		    (*ps)->scratch_init(az, &res->scratch)) {
+			cot_result_free(res);
+			return cot__error_set(err, COT_ENOMEM, 0, 0,
+					      "out of memory");
+		}
 	*out = res;
 	return COT_OK;
 }
@@ -102,8 +119,12 @@ void cot_result_free(cot_result *res)
 {
 	if (!res)
 		return;
+	for (const cot__pass *const *ps = cot__passes; *ps; ps++)
+		if ((*ps)->scratch_fini)
+			(*ps)->scratch_fini(&res->scratch);
 	cot__arena_dispose(&res->arena);
 	cot__jdoc_dispose(&res->doc);
+	cot__sbuf_dispose(&res->value);
 	cot__free(res->prof);
 	cot__free(res);
 }
@@ -130,9 +151,22 @@ static int profile_all(cot_result *res, cot_error *err)
 		res->prof = p;
 		res->capprof = cap;
 	}
-	for (size_t i = 0; i < n; i++)
-		cot__profile_compute(&res->prof[i], &res->traces.v[i],
-				     (uint32_t)i);
+	for (size_t i = 0; i < n; i++) {
+		cot__pass_ctx c = { res->az, &res->scratch, &res->arena };
+		cot__profile *p = &res->prof[i];
+
+		memset(p, 0, sizeof *p);
+		p->tr = &res->traces.v[i];
+		p->index = (uint32_t)i;
+		for (const cot__pass *const *ps = cot__passes; *ps; ps++) {
+			int rc = (*ps)->run ? (*ps)->run(&c, p, err) : COT_OK;
+
+			if (rc) {
+				res->nprof = 0;
+				return rc;
+			}
+		}
+	}
 	res->nprof = n;
 	return COT_OK;
 }
@@ -261,13 +295,25 @@ const char *cot_result_answer(const cot_result *res, size_t i, size_t *len)
 	return res->traces.v[i].answer.p;
 }
 
-int cot_result_get(const cot_result *res, size_t i, long field,
-		   cot_value *out)
+int cot_result_get(cot_result *res, size_t i, long field, cot_value *out)
 {
+	const cot__field *f;
+
 	memset(out, 0, sizeof *out);
-	if (i >= res->nprof || field < 0 || (size_t)field >= cot__nfields)
+	if (i >= res->nprof || field < 0 ||
+	    (size_t)field >= res->az->nfields)
 		return COT_EINVAL;
-	cot__fields[field].get(&res->prof[i], out);
+	f = res->az->fields[field];
+	if (!f->json) {
+		f->get(&res->prof[i], f, out);
+		return COT_OK;
+	}
+	res->value.size = 0;
+	if (f->json(&res->prof[i], f, &res->value))
+		return COT_ENOMEM;
+	out->type = COT_TYPE_JSON;
+	out->s = res->value.ptr;
+	out->len = res->value.size;
 	return COT_OK;
 }
 
@@ -275,18 +321,17 @@ int cot_result_profile_json(const cot_result *res, size_t i, cot_buf *out)
 {
 	if (i >= res->nprof)
 		return COT_EINVAL;
-	return cot__profile_json(&res->prof[i], out);
+	return cot__profile_json(res->az, &res->prof[i], out);
 }
 
 int cot_result_json(const cot_result *res, cot_buf *out)
 {
-	cot__sbuf *b = out;
-	int rc = cot__sbuf_addc(b, '[');
+	int rc = cot__sbuf_addc(out, '[');
 
 	for (size_t i = 0; i < res->nprof && !rc; i++) {
 		if (i)
-			rc = cot__sbuf_addc(b, ',');
-		rc = rc ? rc : cot__profile_json(&res->prof[i], b);
+			rc = cot__sbuf_addc(out, ',');
+		rc = rc ? rc : cot__profile_json(res->az, &res->prof[i], out);
 	}
-	return rc ? rc : cot__sbuf_addc(b, ']');
+	return rc ? rc : cot__sbuf_addc(out, ']');
 }

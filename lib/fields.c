@@ -1,7 +1,7 @@
 /* fields.c - the one registry of profile fields, and their JSON output. */
 #include <string.h>
 
-#include "profile.h"
+#include "pass.h"
 
 /* Every profile field is a row here: its name, type, unit, exact
  * definition and how to read it. The JSON profile, --where names, stats
@@ -10,19 +10,25 @@
  * ("think.words" is "think":{"words":...}); rows sharing a prefix must
  * stand together. */
 
-static void set_int(cot_value *v, uint64_t i)
+void cot__set_int(cot_value *v, int64_t i)
 {
 	v->type = COT_TYPE_INT;
-	v->i = (int64_t)i;
+	v->i = i;
 }
 
-static void set_bool(cot_value *v, bool b)
+void cot__set_real(cot_value *v, double r)
+{
+	v->type = COT_TYPE_REAL;
+	v->r = r;
+}
+
+void cot__set_bool(cot_value *v, bool b)
 {
 	v->type = COT_TYPE_BOOL;
 	v->b = b;
 }
 
-static void set_text(cot_value *v, const char *s, size_t n)
+void cot__set_text(cot_value *v, const char *s, size_t n)
 {
 	if (!s) {
 		v->type = COT_TYPE_NULL;
@@ -33,9 +39,15 @@ static void set_text(cot_value *v, const char *s, size_t n)
 	v->len = n;
 }
 
+#define set_int(v, i) cot__set_int(v, (int64_t)(i))
+#define set_bool cot__set_bool
+#define set_text cot__set_text
+
 #define GET(name, body) \
-	static void get_##name(const cot__profile *p, cot_value *v) \
+	static void get_##name(const cot__profile *p, const cot__field *f, \
+			       cot_value *v) \
 	{ \
+		(void)f; \
 		body; \
 	}
 
@@ -67,9 +79,11 @@ GET(label, if (p->tr->label < 0) v->type = COT_TYPE_NULL;
 	else set_bool(v, p->tr->label))
 
 #define ROW(name, fn, type, unit, doc) \
-	{ { name, COT_TYPE_##type, unit, doc }, get_##fn }
+	{ { name, COT_TYPE_##type, unit, doc }, get_##fn, NULL, 0, 0 }
 
-const cot__field cot__fields[] = {
+/* The core fields of SPEC 3 and what the adapters found: the rows of
+ * the core pass (profile.c). */
+const cot__field cot__core_fields[] = {
 	ROW("format", format, STRING, "",
 	    "the record shape (adapter) the trace was found by: openai-chat, "
 	    "openai-responses, anthropic, gemini, bedrock, message, openr1, "
@@ -138,26 +152,113 @@ const cot__field cot__fields[] = {
 	    "the record's own correctness label (is_correct, correct, "
 	    "correctness, correctness_math_verify[i], score); null when "
 	    "none"),
+	{ { NULL, COT_TYPE_NULL, NULL, NULL }, NULL, NULL, 0, 0 }
 };
 
-const size_t cot__nfields = sizeof cot__fields / sizeof *cot__fields;
-
-size_t cot_field_count(void)
+/* The rows every analyzer has: each pass's table, in pass order. */
+static const cot__field *static_row(size_t i)
 {
-	return cot__nfields;
+	for (const cot__pass *const *ps = cot__passes; *ps; ps++) {
+		const cot__field *f = (*ps)->fields;
+
+		for (; f && f->info.name; f++)
+			if (i-- == 0)
+				return f;
+	}
+	return NULL;
 }
 
-const cot_field_info *cot_field_at(size_t i)
+static const cot__field *row(const cot_analyzer *az, size_t i)
 {
-	return i < cot__nfields ? &cot__fields[i].info : NULL;
+	if (!az)
+		return static_row(i);
+	return i < az->nfields ? az->fields[i] : NULL;
 }
 
-long cot_field_find(const char *name)
+size_t cot_field_count(const cot_analyzer *az)
 {
-	for (size_t i = 0; i < cot__nfields; i++)
-		if (!strcmp(cot__fields[i].info.name, name))
+	size_t n = 0;
+
+	if (az)
+		return az->nfields;
+	while (static_row(n))
+		n++;
+	return n;
+}
+
+const cot_field_info *cot_field_at(const cot_analyzer *az, size_t i)
+{
+	const cot__field *f = row(az, i);
+
+	return f ? &f->info : NULL;
+}
+
+long cot_field_find(const cot_analyzer *az, const char *name)
+{
+	const cot__field *f;
+
+	for (size_t i = 0; (f = row(az, i)); i++)
+		if (!strcmp(f->info.name, name))
 			return (long)i;
 	return -1;
+}
+
+int cot__field_add(cot_analyzer *az, const char *name, cot_type type,
+		   const char *unit, const char *doc, cot__getter get,
+		   int arg, int arg2)
+{
+	cot__field *f;
+
+	if (az->ndyn == az->capdyn) {
+		size_t cap = az->capdyn ? az->capdyn * 2 : 16;
+		cot__field *d = cot__realloc(az->dyn, cap * sizeof *d);
+
+		if (!d)
+			return COT_ENOMEM;
+		az->dyn = d;
+		az->capdyn = cap;
+	}
+	f = &az->dyn[az->ndyn];
+	memset(f, 0, sizeof *f);
+	f->info.type = type;
+	f->get = get;
+	f->arg = arg;
+	f->arg2 = arg2;
+	f->info.name = cot__strdup(name);
+	f->info.unit = cot__strdup(unit);
+	f->info.doc = cot__strdup(doc);
+	az->ndyn++;
+	if (!f->info.name || !f->info.unit || !f->info.doc)
+		return COT_ENOMEM;
+	return COT_OK;
+}
+
+/* Freeze the registry of az: the static rows, then its own. */
+int cot__fields_build(cot_analyzer *az)
+{
+	size_t n = cot_field_count(NULL);
+
+	az->fields = cot__malloc((n + az->ndyn + 1) * sizeof *az->fields);
+	if (!az->fields)
+		return COT_ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		az->fields[i] = static_row(i);
+	for (size_t i = 0; i < az->ndyn; i++)
+		az->fields[n + i] = &az->dyn[i];
+	az->nstatic = n;
+	az->nfields = n + az->ndyn;
+	return COT_OK;
+}
+
+void cot__fields_free(cot_analyzer *az)
+{
+	for (size_t i = 0; i < az->ndyn; i++) {
+		cot__free((char *)az->dyn[i].info.name);
+		cot__free((char *)az->dyn[i].info.unit);
+		cot__free((char *)az->dyn[i].info.doc);
+	}
+	cot__free(az->dyn);
+	cot__free(az->fields);
 }
 
 int cot__json_escape(cot__sbuf *b, const char *s, size_t n)
@@ -215,7 +316,7 @@ static size_t shared_prefix(const char *a, const char *b)
 	return last;
 }
 
-static int write_value(cot__sbuf *b, const cot_value *v)
+int cot__value_json(cot__sbuf *b, const cot_value *v)
 {
 	switch (v->type) {
 	case COT_TYPE_NULL:
@@ -226,22 +327,39 @@ static int write_value(cot__sbuf *b, const cot_value *v)
 	case COT_TYPE_INT:
 		return cot__sbuf_addf(b, "%lld", (long long)v->i);
 	case COT_TYPE_REAL:
-		return cot__sbuf_addf(b, "%.17g", v->r);
+		/* JSON has no NaN or infinity */
+		if (v->r != v->r || v->r > 1e308 || v->r < -1e308)
+			return cot__sbuf_add(b, "null", 4);
+		return cot__sbuf_addf(b, "%.6g", v->r);
 	case COT_TYPE_STRING:
 		return cot__json_escape(b, v->s, v->len);
+	case COT_TYPE_JSON:
+		return cot__sbuf_add(b, v->s, v->len);
 	}
 	return COT_ERROR;
 }
 
-int cot__profile_json(const cot__profile *p, cot__sbuf *b)
+static int field_json(const cot__profile *p, const cot__field *f,
+		      cot__sbuf *b)
+{
+	cot_value v;
+
+	if (f->json)
+		return f->json(p, f, b);
+	memset(&v, 0, sizeof v);
+	f->get(p, f, &v);
+	return cot__value_json(b, &v);
+}
+
+int cot__profile_json(const cot_analyzer *az, const cot__profile *p,
+		      cot__sbuf *b)
 {
 	const char *prev = "";
 	int rc = cot__sbuf_addc(b, '{');
 
-	for (size_t i = 0; i < cot__nfields && !rc; i++) {
-		const char *name = cot__fields[i].info.name;
+	for (size_t i = 0; i < az->nfields && !rc; i++) {
+		const char *name = az->fields[i]->info.name;
 		size_t keep = shared_prefix(prev, name);
-		cot_value v;
 
 		/* close the objects of prev that name does not share */
 		for (const char *q = prev + keep; *q && !rc; q++)
@@ -264,8 +382,7 @@ int cot__profile_json(const cot__profile *p, cot__sbuf *b)
 			rc = cot__json_escape(b, leaf, strlen(leaf));
 		}
 		rc = rc ? rc : cot__sbuf_addc(b, ':');
-		cot__fields[i].get(p, &v);
-		rc = rc ? rc : write_value(b, &v);
+		rc = rc ? rc : field_json(p, az->fields[i], b);
 		prev = name;
 	}
 	for (const char *q = prev; *q && !rc; q++)

@@ -1,13 +1,14 @@
-/* profile.c - compute the core profile of one trace (SPEC 3). */
-#include "profile.h"
+/* profile.c - the core pass: the SPEC 3 counts and \boxed of one trace. */
+#include "pass.h"
 
-void cot__profile_compute(cot__profile *p, const cot__trace *t, uint32_t i)
+static int core_run(cot__pass_ctx *c, cot__profile *p, cot_error *err)
 {
+	const cot__trace *t = p->tr;
 	const cot__text *r = &t->reasoning, *a = &t->answer;
 	cot__span box;
 
-	p->tr = t;
-	p->index = i;
+	(void)c;
+	(void)err;
 	cot__text_count(r->p, r->n, &p->think);
 	cot__text_count(a->p, a->n, &p->answer);
 	/* SPEC 3: searched in the answer and, where the answer has none,
@@ -23,4 +24,11 @@ void cot__profile_compute(cot__profile *p, const cot__trace *t, uint32_t i)
 		box.len = 0;
 	}
 	p->boxed.n = box.len;
+	return COT_OK;
 }
+
+const cot__pass cot__core_pass = {
+	.name = "core",
+	.run = core_run,
+	.fields = cot__core_fields,
+};

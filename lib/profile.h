@@ -1,34 +1,58 @@
-/* profile.h - the computed facts of one trace, read through the registry. */
+/* profile.h - the facts of one trace, the passes that compute them, and
+ * the field registry that reads them. */
 #ifndef COT_PROFILE_H
 #define COT_PROFILE_H
 
 #include "adapt.h"
 #include "text.h"
 
+/* A profile is filled by the analysis passes (pass.h), each a pure
+ * function of the trace text and the compiled analyzer, each owning its
+ * members below (its results live in the record's arena). */
 typedef struct cot__profile {
 	const cot__trace *tr;
 	uint32_t index;		/* trace index within the record */
+	/* core (profile.c): SPEC 3 */
 	cot__counts think;	/* counts of the reasoning */
 	cot__counts answer;
 	bool has_boxed;
 	cot__text boxed;	/* answer_extracted */
+	/* ---- steps and patterns (issue 3) ---- */
+	/* ---- health: status, format, repetition (issue 4) ---- */
+	/* ---- answers and language (issue 4) ---- */
 } cot__profile;
 
-/* Compute every field of trace t (index i within its record). */
-void cot__profile_compute(cot__profile *p, const cot__trace *t, uint32_t i);
+typedef struct cot__field cot__field;
 
-/* The registry (fields.c). */
-typedef struct cot__field {
+/* Reads one field of a profile. f is the row itself, so one getter can
+ * serve many rows through f->arg (a pattern index, a statistic). */
+typedef void (*cot__getter)(const cot__profile *p, const cot__field *f,
+			    cot_value *out);
+/* Writes a COT_TYPE_JSON field (a list or object) as JSON text. */
+typedef int (*cot__json_writer)(const cot__profile *p, const cot__field *f,
+				cot__sbuf *b);
+
+struct cot__field {
 	cot_field_info info;
-	void (*get)(const cot__profile *p, cot_value *out);
-} cot__field;
+	cot__getter get;		/* scalar rows */
+	cot__json_writer json;		/* COT_TYPE_JSON rows */
+	int arg, arg2;
+};
 
-extern const cot__field cot__fields[];
-extern const size_t cot__nfields;
-
-/* Append profile p as compact JSON to b. */
-int cot__profile_json(const cot__profile *p, cot__sbuf *b);
+/* Append profile p as compact JSON to b: every field of the analyzer's
+ * registry, dotted names nested. */
+struct cot_analyzer;
+int cot__profile_json(const struct cot_analyzer *az, const cot__profile *p,
+		      cot__sbuf *b);
 /* Append s as a JSON string literal (quotes included). */
 int cot__json_escape(cot__sbuf *b, const char *s, size_t n);
+/* Write a value as JSON. */
+int cot__value_json(cot__sbuf *b, const cot_value *v);
+
+/* Setters for getters. */
+void cot__set_int(cot_value *v, int64_t i);
+void cot__set_real(cot_value *v, double r);
+void cot__set_bool(cot_value *v, bool b);
+void cot__set_text(cot_value *v, const char *s, size_t n);	/* NULL: null */
 
 #endif

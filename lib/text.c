@@ -24,7 +24,7 @@ static bool ascii_space(unsigned char c)
  * starts with anything else. Beyond ASCII the list is U+0085, U+00A0
  * (C2 xx), U+1680 (E1 9A 80), U+2000-200A, U+2028, U+2029, U+202F,
  * U+205F (E2 80 xx, E2 81 9F) and U+3000 (E3 80 80). */
-static size_t space_len(const unsigned char *p, size_t n)
+size_t cot__space_len(const unsigned char *p, size_t n)
 {
 	if (n == 0)
 		return 0;
@@ -104,7 +104,7 @@ static size_t char_at(const unsigned char *s, size_t i, size_t len,
 	n = seq_len(s[i]);
 	if (n > len - i)
 		n = len - i;
-	*kind = space_len(s + i, n) ? SPACE : INK;
+	*kind = cot__space_len(s + i, n) ? SPACE : INK;
 	return n;
 }
 
@@ -339,7 +339,7 @@ static size_t box_brace(const char *t, size_t i, size_t len)
 	while (j < len) {
 		if (t[j] == '{')
 			return j;
-		w = space_len(s + j, len - j);
+		w = cot__space_len(s + j, len - j);
 		if (!w)
 			return NPOS;
 		j += w;

@@ -25,4 +25,8 @@ void cot__text_count(const char *text, size_t len, cot__counts *out);
  * whose braces balance, the one whose command starts last. */
 bool cot__text_boxed(const char *text, size_t len, cot__span *content);
 
+/* Byte length of the White_Space character (SPEC 3 list) at p[0..n), or
+ * 0 when p starts with anything else. */
+size_t cot__space_len(const unsigned char *p, size_t n);
+
 #endif

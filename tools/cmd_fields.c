@@ -15,7 +15,7 @@ static const char usage[] =
 "  -h, --help  show this help\n";
 
 static const char *const type_names[] = {
-	"null", "bool", "int", "real", "string"
+	"null", "bool", "int", "real", "string", "json"
 };
 
 static void json_str(const char *s)
@@ -36,6 +36,8 @@ int cmd_fields(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	cot_analyzer *az;
+	cot_error err;
 	bool json = false;
 	int c;
 
@@ -53,8 +55,12 @@ int cmd_fields(int argc, char **argv)
 	}
 	if (optind < argc)
 		usage_error("fields", "unexpected argument '%s'", argv[optind]);
-	for (size_t i = 0; i < cot_field_count(); i++) {
-		const cot_field_info *f = cot_field_at(i);
+	if (cot_analyzer_new(&az, NULL, &err)) {
+		diag("%s", err.message);
+		return EXIT_USAGE;
+	}
+	for (size_t i = 0; i < cot_field_count(az); i++) {
+		const cot_field_info *f = cot_field_at(az, i);
 
 		if (json) {
 			out_puts("{\"name\":");
@@ -77,5 +83,6 @@ int cmd_fields(int argc, char **argv)
 		}
 	}
 	out_flush();
+	cot_analyzer_free(az);
 	return EXIT_OK;
 }

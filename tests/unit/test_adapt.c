@@ -8,12 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <jansson.h>
 
 #include "cotlog.h"
+#include "corpus.h"
 #include "internal.h"	/* cot__alloc_fail_after, for the OOM loop */
+#include "util.h"
 
 /* ------------------------------------------------------------------ */
 /* Fixture and helpers */
@@ -138,7 +139,7 @@ static void same_bytes(const char *what, size_t i, const char *got,
 }
 
 /* Reasoning and answer of trace i, exactly. */
-static void want_textn(const cot_result *r, size_t i, const char *think,
+static void want_textn(cot_result *r, size_t i, const char *think,
 		       size_t tn, const char *answer, size_t an)
 {
 	size_t n;
@@ -153,15 +154,15 @@ static void want_textn(const cot_result *r, size_t i, const char *think,
 	same_bytes("answer", i, p, n, answer, an);
 }
 
-static void want_text(const cot_result *r, size_t i, const char *think,
+static void want_text(cot_result *r, size_t i, const char *think,
 		      const char *answer)
 {
 	want_textn(r, i, think, strlen(think), answer, strlen(answer));
 }
 
-static cot_value field(const cot_result *r, size_t i, const char *name)
+static cot_value field(cot_result *r, size_t i, const char *name)
 {
-	long f = cot_field_find(name);
+	long f = cot_field_find(NULL, name);
 	cot_value v;
 
 	if (f < 0) {
@@ -173,7 +174,7 @@ static cot_value field(const cot_result *r, size_t i, const char *name)
 }
 
 /* want NULL: the field is null. */
-static void want_str(const cot_result *r, size_t i, const char *name,
+static void want_str(cot_result *r, size_t i, const char *name,
 		     const char *want)
 {
 	cot_value v = field(r, i, name);
@@ -195,7 +196,7 @@ static void want_str(const cot_result *r, size_t i, const char *name,
 }
 
 /* want -1: null. */
-static void want_bool(const cot_result *r, size_t i, const char *name,
+static void want_bool(cot_result *r, size_t i, const char *name,
 		      int want)
 {
 	cot_value v = field(r, i, name);
@@ -215,7 +216,7 @@ static void want_bool(const cot_result *r, size_t i, const char *name,
 	}
 }
 
-static void want_int(const cot_result *r, size_t i, const char *name,
+static void want_int(cot_result *r, size_t i, const char *name,
 		     int64_t want)
 {
 	cot_value v = field(r, i, name);
@@ -229,7 +230,7 @@ static void want_int(const cot_result *r, size_t i, const char *name,
 }
 
 /* A trace whose reasoning came from a structured field. */
-static void want_structured(const cot_result *r, size_t i, const char *fmt,
+static void want_structured(cot_result *r, size_t i, const char *fmt,
 			    int64_t blocks)
 {
 	want_str(r, i, "format", fmt);
@@ -241,7 +242,7 @@ static void want_structured(const cot_result *r, size_t i, const char *fmt,
 }
 
 /* A trace from a text with no marker. */
-static void want_untagged(const cot_result *r, size_t i, const char *fmt)
+static void want_untagged(cot_result *r, size_t i, const char *fmt)
 {
 	want_str(r, i, "format", fmt);
 	want_bool(r, i, "tagged", 0);
@@ -250,7 +251,7 @@ static void want_untagged(const cot_result *r, size_t i, const char *fmt)
 	want_int(r, i, "think_blocks", 0);
 }
 
-static void want_traces(const cot_result *r, size_t n)
+static void want_traces(cot_result *r, size_t n)
 {
 	if (cot_result_traces(r) != n) {
 		print_error("%zu traces, want %zu\n", cot_result_traces(r),
@@ -1601,16 +1602,6 @@ static void test_analyze_json_out_of_memory_fails_cleanly(void **state)
 /* The real corpus (SOURCES.md): what each file yields, and the texts
  * compared with the fields SOURCES.md names, read with jansson. */
 
-static const char *corpus_dir(void)
-{
-	const char *d = getenv("COTLOG_CORPUS");
-	struct stat st;
-
-	if (!d || !*d || stat(d, &st) != 0 || !S_ISDIR(st.st_mode))
-		return NULL;
-	return d;
-}
-
 typedef struct file_counts {
 	size_t records, traces, no_trace, malformed;
 	size_t tagged, closed, prefilled, label_true, length;
@@ -1618,33 +1609,16 @@ typedef struct file_counts {
 	size_t nfmt[3];
 } file_counts;
 
-/* A reference for one record: what SOURCES.md says the trace is.
- * Returns 0 when the record is not checked. */
-typedef struct sb {
-	char *p;
-	size_t n, cap;
-} sb;
-
-static void sb_add(sb *b, const char *s, size_t n)
-{
-	if (b->n + n + 1 > b->cap) {
-		b->cap = (b->n + n + 1) * 2;
-		b->p = realloc(b->p, b->cap);
-		assert_non_null(b->p);
-	}
-	memcpy(b->p + b->n, s, n);
-	b->n += n;
-	b->p[b->n] = '\0';
-}
-
-static void sb_addj(sb *b, const json_t *s)
+static void tbuf_addj(tbuf *b, const json_t *s)
 {
 	assert_true(json_is_string(s));
-	sb_add(b, json_string_value(s), json_string_length(s));
+	tbuf_add(b, json_string_value(s), json_string_length(s));
 }
 
+/* A reference for one record: what SOURCES.md says the trace is.
+ * Returns 0 when the record is not checked. */
 typedef struct refs {
-	sb think, answer;
+	tbuf think, answer;
 	int pieces;	/* reasoning pieces joined so far */
 	int checked;	/* records compared */
 } refs;
@@ -1652,8 +1626,8 @@ typedef struct refs {
 static void think_piece(refs *rf, const json_t *s)
 {
 	if (rf->pieces++)
-		sb_add(&rf->think, "\n\n", 2);
-	sb_addj(&rf->think, s);
+		tbuf_add(&rf->think, "\n\n", 2);
+	tbuf_addj(&rf->think, s);
 }
 
 /* Each reference reader fills rf->think / rf->answer from the record
@@ -1664,7 +1638,7 @@ typedef int (*ref_fn)(const json_t *rec, refs *rf);
 static int ref_ollama(const json_t *rec, refs *rf)
 {
 	think_piece(rf, json_object_get(rec, "thinking"));
-	sb_addj(&rf->answer, json_object_get(rec, "content"));
+	tbuf_addj(&rf->answer, json_object_get(rec, "content"));
 	return 1;
 }
 
@@ -1681,18 +1655,18 @@ static void split_think(refs *rf, const char *s, size_t n)
 
 		close = strstr(r, "</think>");
 		if (!close) {
-			sb_add(&rf->think, r, n - (size_t)(r - s));
+			tbuf_add(&rf->think, r, n - (size_t)(r - s));
 			return;
 		}
-		sb_add(&rf->think, r, (size_t)(close - r));
+		tbuf_add(&rf->think, r, (size_t)(close - r));
 	} else if (close) {
-		sb_add(&rf->think, s, (size_t)(close - s));
+		tbuf_add(&rf->think, s, (size_t)(close - s));
 	} else {
-		sb_add(&rf->think, s, n);	/* bare text: reasoning */
+		tbuf_add(&rf->think, s, n);	/* bare text: reasoning */
 		return;
 	}
 	close += 8;
-	sb_add(&rf->answer, close, n - (size_t)(close - s));
+	tbuf_add(&rf->answer, close, n - (size_t)(close - s));
 }
 
 /* trace-topology: full_response split at </think>. */
@@ -1718,7 +1692,7 @@ static void anthropic_blocks(const json_t *content, refs *rf)
 		if (type && !strcmp(type, "thinking"))
 			think_piece(rf, json_object_get(b, "thinking"));
 		else if (type && !strcmp(type, "text"))
-			sb_addj(&rf->answer, json_object_get(b, "text"));
+			tbuf_addj(&rf->answer, json_object_get(b, "text"));
 	}
 }
 
@@ -1746,7 +1720,7 @@ static int ref_reasoning_content(const json_t *rec, refs *rf)
 	if (!json_is_string(rc))
 		return 0;
 	think_piece(rf, rc);
-	sb_addj(&rf->answer, json_object_get(msg, "content"));
+	tbuf_addj(&rf->answer, json_object_get(msg, "content"));
 	return 1;
 }
 
@@ -1775,17 +1749,17 @@ static int ref_mistral(const json_t *rec, refs *rf)
 		if (!strcmp(type, "thinking")) {
 			const json_t *ch;
 			size_t j;
-			sb chunk = { 0 };
+			tbuf chunk = { 0 };
 
 			json_array_foreach(json_object_get(b, "thinking"), j,
 					   ch)
-				sb_addj(&chunk, json_object_get(ch, "text"));
+				tbuf_addj(&chunk, json_object_get(ch, "text"));
 			if (rf->pieces++)
-				sb_add(&rf->think, "\n\n", 2);
-			sb_add(&rf->think, chunk.p ? chunk.p : "", chunk.n);
+				tbuf_add(&rf->think, "\n\n", 2);
+			tbuf_add(&rf->think, chunk.p ? chunk.p : "", chunk.n);
 			free(chunk.p);
 		} else if (!strcmp(type, "text")) {
-			sb_addj(&rf->answer, json_object_get(b, "text"));
+			tbuf_addj(&rf->answer, json_object_get(b, "text"));
 		}
 	}
 	return 1;
@@ -1810,7 +1784,7 @@ static int ref_gemini(const json_t *rec, refs *rf)
 		if (json_is_true(json_object_get(p, "thought")))
 			think_piece(rf, text);
 		else
-			sb_addj(&rf->answer, text);
+			tbuf_addj(&rf->answer, text);
 	}
 	return 1;
 }
@@ -1841,7 +1815,7 @@ static int ref_bedrock(const json_t *rec, refs *rf)
 		if (t)
 			think_piece(rf, t);
 		else if (json_object_get(b, "text"))
-			sb_addj(&rf->answer, json_object_get(b, "text"));
+			tbuf_addj(&rf->answer, json_object_get(b, "text"));
 	}
 	json_decref(parsed);
 	return 1;
@@ -1880,7 +1854,7 @@ static int ref_responses(const json_t *rec, refs *rf)
 			json_array_foreach(json_object_get(it, "content"),
 					   j, x)
 				if (json_object_get(x, "text"))
-					sb_addj(&rf->answer,
+					tbuf_addj(&rf->answer,
 						json_object_get(x, "text"));
 		}
 	}
@@ -1899,16 +1873,16 @@ static int ref_skyt1(const json_t *rec, refs *rf)
 	if (!o || !c)
 		return 0;	/* untagged or unterminated: not compared */
 	o += strlen("<|begin_of_thought|>");
-	sb_add(&rf->think, o, (size_t)(c - o));
+	tbuf_add(&rf->think, o, (size_t)(c - o));
 	c += strlen("<|end_of_thought|>");
 	ao = strstr(c, "<|begin_of_solution|>");
 	if (!ao) {
-		sb_add(&rf->answer, c, strlen(c));
+		tbuf_add(&rf->answer, c, strlen(c));
 		return 1;
 	}
 	ao += strlen("<|begin_of_solution|>");
 	ac = strstr(ao, "<|end_of_solution|>");
-	sb_add(&rf->answer, ao, ac ? (size_t)(ac - ao) : strlen(ao));
+	tbuf_add(&rf->answer, ao, ac ? (size_t)(ac - ao) : strlen(ao));
 	return 1;
 }
 
@@ -2037,7 +2011,7 @@ static const corpus_file corpus_files[] = {
 };
 #undef PY
 
-static bool value_is(const cot_result *r, size_t i, const char *name,
+static bool value_is(cot_result *r, size_t i, const char *name,
 		     const char *s)
 {
 	cot_value v = field(r, i, name);
@@ -2046,7 +2020,7 @@ static bool value_is(const cot_result *r, size_t i, const char *name,
 	       memcmp(v.s, s, v.len) == 0;
 }
 
-static bool bool_is(const cot_result *r, size_t i, const char *name)
+static bool bool_is(cot_result *r, size_t i, const char *name)
 {
 	cot_value v = field(r, i, name);
 
@@ -2055,7 +2029,7 @@ static bool bool_is(const cot_result *r, size_t i, const char *name)
 
 /* Compare trace 0 of the record in unit u with the reference reader. */
 static void compare_record(const corpus_file *cf, const cot_unit *u,
-			   const cot_result *r, refs *rf)
+			   cot_result *r, refs *rf)
 {
 	size_t n;
 	const char *bytes = cot_unit_bytes(u, &n), *p;
@@ -2069,8 +2043,8 @@ static void compare_record(const corpus_file *cf, const cot_unit *u,
 	}
 	rf->think.n = rf->answer.n = 0;
 	rf->pieces = 0;
-	sb_add(&rf->think, "", 0);
-	sb_add(&rf->answer, "", 0);
+	tbuf_add(&rf->think, "", 0);
+	tbuf_add(&rf->answer, "", 0);
 	if (cf->ref(rec, rf)) {
 		if (cot_result_traces(r) < 1) {
 			print_error("%s:%llu: no trace\n", cf->path,
@@ -2100,7 +2074,7 @@ static void compare_record(const corpus_file *cf, const cot_unit *u,
 	json_decref(rec);
 }
 
-static void count_traces(const cot_result *r, file_counts *c,
+static void count_traces(cot_result *r, file_counts *c,
 			 const corpus_file *cf)
 {
 	size_t n = cot_result_traces(r);

@@ -5,15 +5,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
-#include <jansson.h>
-
+#include "corpus.h"
 #include "dialect.h"
+#include "util.h"
 
 enum { THINK, THOUGHT, IM_THINK, MISTRAL, KIMI, SEED, HARMONY };
 enum { UNTAGGED = -1 };
@@ -633,10 +631,7 @@ static uint64_t rng_state = 0x9e3779b97f4a7c15u;
 
 static uint32_t rnd(uint32_t n)
 {
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return (uint32_t)((rng_state >> 11) % n);
+	return xorshift_below(&rng_state, n);
 }
 
 static void test_dialect_split_matches_reference_on_random_tag_soup(
@@ -660,16 +655,8 @@ static void test_dialect_split_matches_reference_on_random_tag_soup(
 
 	(void)state;
 	for (r = 0; r < ROUNDS; r++) {
-		size_t len = 0;
-		uint32_t n = rnd(14), j;
+		size_t len = random_pieces(buf, pieces, NP, 14, &rng_state);
 
-		for (j = 0; j < n; j++) {
-			const char *p = pieces[rnd(NP)];
-			size_t k = strlen(p);
-
-			memcpy(buf + len, p, k);
-			len += k;
-		}
 		check_against_ref(buf, len);
 	}
 }
@@ -712,109 +699,21 @@ static void test_dialect_split_matches_reference_on_long_texts(void **state)
 
 /* ---- corpus: every string value of every record ---- */
 
-static size_t corpus_strings;
-
-static void walk(json_t *v)
+static bool check_corpus_string(const char *t, size_t len)
 {
-	size_t i;
-	const char *key;
-	json_t *x;
+	cot__split s;
 
-	if (json_is_string(v)) {
-		const char *t = json_string_value(v);
-		size_t len = json_string_length(v);
-		cot__split s;
-
-		cot__dialect_split(t, len, &s);
-		check_order(&s, len);
-		if (len <= 300000)
-			check_against_ref(t, len);
-		corpus_strings++;
-	} else if (json_is_array(v)) {
-		json_array_foreach(v, i, x)
-			walk(x);
-	} else if (json_is_object(v)) {
-		json_object_foreach(v, key, x)
-			walk(x);
-	}
-}
-
-static void check_file(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *data = NULL;
-	size_t cap = 0, len = 0, n, start;
-
-	assert_non_null(f);
-	for (;;) {
-		if (cap - len < 65536) {
-			cap = cap ? cap * 2 : 1 << 20;
-			data = realloc(data, cap);
-			assert_non_null(data);
-		}
-		n = fread(data + len, 1, cap - len, f);
-		if (n == 0)
-			break;
-		len += n;
-	}
-	fclose(f);
-	for (start = 0; start < len;) {
-		const char *nl = memchr(data + start, '\n', len - start);
-		size_t end = nl ? (size_t)(nl - data) : len;
-		json_error_t jerr;
-		json_t *v = json_loadb(data + start, end - start,
-				       JSON_DECODE_ANY | JSON_ALLOW_NUL,
-				       &jerr);
-
-		if (v) {
-			walk(v);
-			json_decref(v);
-		}
-		start = end + 1;
-	}
-	free(data);
-}
-
-static void walk_dir(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-
-	if (!d)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		char path[4096];
-		struct stat st;
-		size_t n;
-
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-		if (stat(path, &st) != 0)
-			continue;
-		n = strlen(e->d_name);
-		if (S_ISDIR(st.st_mode))
-			walk_dir(path);
-		else if (n > 6 && strcmp(e->d_name + n - 6, ".jsonl") == 0)
-			check_file(path);
-	}
-	closedir(d);
+	cot__dialect_split(t, len, &s);
+	check_order(&s, len);
+	if (len <= 300000)
+		check_against_ref(t, len);
+	return true;
 }
 
 static void test_dialect_split_corpus_spans_in_range(void **state)
 {
-	const char *dir = getenv("COTLOG_CORPUS");
-	struct stat st;
-
 	(void)state;
-	if (!dir || stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		skip();
-		return;
-	}
-	corpus_strings = 0;
-	walk_dir(dir);
-	print_message("%zu corpus strings checked\n", corpus_strings);
-	assert_true(corpus_strings > 0);
+	corpus_check_strings(check_corpus_string);
 }
 
 int main(void)

@@ -18,6 +18,7 @@
 #include <zlib.h>
 
 #include "input.h"
+#include "util.h"
 
 #define MIB ((size_t)1 << 20)
 
@@ -27,29 +28,16 @@
 /* What draining an input gave: the lines joined again with the line
  * ends they had, so a test compares one string with the input. */
 struct drained {
-	char *text;
-	size_t len, cap;
+	tbuf text;		/* .p: the bytes, .n: how many */
 	size_t lines;
 	size_t lf, crlf, none;
 	int rc;			/* the status that ended it */
 	cot_error err;
 };
 
-static void add(struct drained *d, const void *p, size_t n)
-{
-	if (d->len + n + 1 > d->cap) {
-		d->cap = (d->len + n + 1) * 2;
-		d->text = realloc(d->text, d->cap);
-		assert_non_null(d->text);
-	}
-	memcpy(d->text + d->len, p, n);
-	d->len += n;
-	d->text[d->len] = '\0';
-}
-
 static void drained_free(struct drained *d)
 {
-	free(d->text);
+	free(d->text.p);
 	memset(d, 0, sizeof *d);
 }
 
@@ -60,7 +48,7 @@ static void drain(cot__input *in, struct drained *d)
 	int rc;
 
 	memset(d, 0, sizeof *d);
-	add(d, "", 0);
+	tbuf_add(&d->text, "", 0);
 	while ((rc = cot__input_next(in, &line, &d->err)) == COT_OK) {
 		assert_null(memchr(line.ptr, '\n', line.len));
 		assert_int_equal(line.lineno, d->lines + 1);
@@ -69,15 +57,15 @@ static void drain(cot__input *in, struct drained *d)
 			assert_false(line.len &&
 				     line.ptr[line.len - 1] == '\r');
 		d->lines++;
-		add(d, line.ptr, line.len);
+		tbuf_add(&d->text, line.ptr, line.len);
 		switch (line.eol) {
 		case COT_EOL_LF:
 			d->lf++;
-			add(d, "\n", 1);
+			tbuf_add(&d->text, "\n", 1);
 			break;
 		case COT_EOL_CRLF:
 			d->crlf++;
-			add(d, "\r\n", 2);
+			tbuf_add(&d->text, "\r\n", 2);
 			break;
 		default:
 			assert_int_equal(line.eol, COT_EOL_NONE);
@@ -227,7 +215,7 @@ static void test_input_next_plain_lines(void **state)
 	assert_int_equal(d.lines, 3);
 	assert_int_equal(d.lf, 2);
 	assert_int_equal(d.none, 1);
-	assert_string_equal(d.text, s);
+	assert_string_equal(d.text.p, s);
 	drained_free(&d);
 }
 
@@ -360,7 +348,7 @@ static void test_input_next_bom_skipped_at_byte_0(void **state)
 				cot__input_set_chunk(in, chunk);
 			drain(in, &d);
 			assert_int_equal(d.rc, COT_DONE);
-			assert_string_equal(d.text, c[i].out);
+			assert_string_equal(d.text.p, c[i].out);
 			assert_int_equal(cot__input_had_bom(in), c[i].bom);
 			assert_false(cot__input_is_gzip(in));
 			cot__input_free(in);
@@ -381,13 +369,13 @@ static void test_input_next_small_chunks_same_lines(void **state)
 	drain_mem(s, n, 0, &ref);
 	assert_int_equal(ref.rc, COT_DONE);
 	assert_int_equal(ref.lines, 400);
-	assert_int_equal(ref.len, n);
-	assert_memory_equal(ref.text, s, n);
+	assert_int_equal(ref.text.n, n);
+	assert_memory_equal(ref.text.p, s, n);
 	for (chunk = 1; chunk <= 40; chunk++) {
 		drain_mem(s, n, chunk, &d);
 		assert_int_equal(d.rc, COT_DONE);
-		assert_int_equal(d.len, n);
-		assert_memory_equal(d.text, s, n);
+		assert_int_equal(d.text.n, n);
+		assert_memory_equal(d.text.p, s, n);
 		assert_int_equal(d.crlf, ref.crlf);
 		drained_free(&d);
 	}
@@ -425,8 +413,8 @@ static void test_input_next_lines_around_chunk_size(void **state)
 	drain_path(path, &d);
 	assert_int_equal(d.rc, COT_DONE);
 	assert_int_equal(d.lines, cnt);
-	assert_int_equal(d.len, n);
-	assert_memory_equal(d.text, s, n);
+	assert_int_equal(d.text.n, n);
+	assert_memory_equal(d.text.p, s, n);
 	drained_free(&d);
 
 	/* and without the final LF, the last line still comes out whole */
@@ -434,7 +422,7 @@ static void test_input_next_lines_around_chunk_size(void **state)
 	drain_path(path, &d);
 	assert_int_equal(d.lines, cnt);
 	assert_int_equal(d.none, 1);
-	assert_int_equal(d.len, n - 1);
+	assert_int_equal(d.text.n, n - 1);
 	assert_int_equal(lens[cnt - 1], 2 * MIB + 3);
 	drained_free(&d);
 	unlink(path);
@@ -508,8 +496,8 @@ static void test_input_next_gzip_single_member(void **state)
 		drain(in, &d);
 		assert_int_equal(d.rc, COT_DONE);
 		assert_int_equal(d.lines, 500);
-		assert_int_equal(d.len, n);
-		assert_memory_equal(d.text, s, n);
+		assert_int_equal(d.text.n, n);
+		assert_memory_equal(d.text.p, s, n);
 		assert_true(cot__input_is_gzip(in));
 		assert_false(cot__input_had_bom(in));
 		assert_int_equal(cot__input_consumed(in), zn);
@@ -538,7 +526,7 @@ static void test_input_next_gzip_multi_member(void **state)
 	for (chunk = 0; chunk < 30; chunk++) {
 		drain_mem(all, an, chunk, &d);
 		assert_int_equal(d.rc, COT_DONE);
-		assert_string_equal(d.text, "one\ntwo\nthree\nfour\n");
+		assert_string_equal(d.text.p, "one\ntwo\nthree\nfour\n");
 		assert_int_equal(d.lines, 4);
 		drained_free(&d);
 	}
@@ -557,7 +545,7 @@ static void test_input_next_gzip_zero_padding_ignored(void **state)
 	for (chunk = 0; chunk < 10; chunk++) {
 		drain_mem(z, zn, chunk ? chunk * 37 : 0, &d);
 		assert_int_equal(d.rc, COT_DONE);
-		assert_string_equal(d.text, "a\nb");
+		assert_string_equal(d.text.p, "a\nb");
 		drained_free(&d);
 	}
 	free(z);
@@ -597,7 +585,7 @@ static void test_input_next_gzip_trailing_garbage_is_error(void **state)
 				cot__input_set_chunk(in, chunk);
 			drain(in, &d);
 			/* the member was whole: all its lines come out */
-			assert_string_equal(d.text, "a\nb\nc");
+			assert_string_equal(d.text.p, "a\nb\nc");
 			assert_int_equal(d.rc, COT_EIO);
 			assert_int_equal(d.err.code, COT_EIO);
 			assert_string_equal(d.err.message, want);
@@ -622,7 +610,7 @@ static void test_input_next_gzip_cut_header_is_truncated(void **state)
 	all = cat(all, &an, "\x1f", 1);
 	for (chunk = 0; chunk < 4; chunk++) {
 		drain_mem(all, an, chunk, &d);
-		assert_string_equal(d.text, "x\n");
+		assert_string_equal(d.text.p, "x\n");
 		assert_int_equal(d.rc, COT_EIO);
 		assert_string_equal(d.err.message, "mem: gzip stream "
 				    "truncated after 3 decompressed bytes "
@@ -657,7 +645,7 @@ static void test_input_next_gzip_truncated_at_every_offset(void **state)
 			if (cut < 2) {
 				/* "" or "\x1f" alone is not gzip */
 				assert_int_equal(d.rc, COT_DONE);
-				assert_int_equal(d.len, cut);
+				assert_int_equal(d.text.n, cut);
 				drained_free(&d);
 				continue;
 			}
@@ -666,23 +654,24 @@ static void test_input_next_gzip_truncated_at_every_offset(void **state)
 						"stream truncated after %zu",
 						&got), 1);
 			/* a prefix of whole lines */
-			assert_true(d.len <= got && got <= strlen(s));
-			assert_memory_equal(d.text, s, d.len);
-			assert_true(d.len == 0 || d.text[d.len - 1] == '\n');
+			assert_true(d.text.n <= got && got <= strlen(s));
+			assert_memory_equal(d.text.p, s, d.text.n);
+			assert_true(d.text.n == 0 ||
+				    d.text.p[d.text.n - 1] == '\n');
 			assert_int_equal(d.none, 0);
 			/* a partial line is named, not delivered */
 			assert_int_equal(strstr(d.err.message, " incomplete)")
-					 != NULL, got > d.len);
+					 != NULL, got > d.text.n);
 			if (chunk == 0) {
-				assert_true(d.len >= prev);
-				prev = d.len;
+				assert_true(d.text.n >= prev);
+				prev = d.text.n;
 			}
 			drained_free(&d);
 		}
 	}
 	/* cut inside the trailer: every line came, the end did not */
 	drain_mem(z, zn - 1, 0, &d);
-	assert_string_equal(d.text, s);
+	assert_string_equal(d.text.p, s);
 	snprintf(want, sizeof want, "mem: gzip stream truncated after %zu "
 		 "decompressed bytes (at a line boundary)", strlen(s));
 	assert_string_equal(d.err.message, want);
@@ -701,7 +690,7 @@ static void test_input_next_gzip_truncated_message_names_line(void **state)
 	/* level 0 stores the bytes: cutting the trailer and the last two
 	 * stored bytes leaves "ab\ncd\nef" decoded */
 	drain_mem(z, zn - 8 - 2, 0, &d);
-	assert_string_equal(d.text, "ab\ncd\n");
+	assert_string_equal(d.text.p, "ab\ncd\n");
 	assert_int_equal(d.rc, COT_EIO);
 	assert_string_equal(d.err.message, "mem: gzip stream truncated after "
 			    "8 decompressed bytes (line 3 incomplete)");
@@ -725,7 +714,7 @@ static void test_input_next_gzip_crc_error_after_lines(void **state)
 	assert_non_null(p);
 	*p = 'C';
 	drain_mem(z, zn, 0, &d);
-	assert_string_equal(d.text, "ab\nCd\nef\n");
+	assert_string_equal(d.text.p, "ab\nCd\nef\n");
 	assert_int_equal(d.rc, COT_EIO);
 	assert_non_null(strstr(d.err.message, "mem: corrupt gzip data at "
 			       "compressed offset "));
@@ -763,7 +752,7 @@ static void test_input_next_gzip_data_error_mid_member(void **state)
 		char want[200];
 
 		drain_mem(z, zn, chunk, &d);
-		assert_string_equal(d.text, "alpha\nbeta\n");
+		assert_string_equal(d.text.p, "alpha\nbeta\n");
 		assert_int_equal(d.rc, COT_EIO);
 		snprintf(want, sizeof want, "mem: corrupt gzip data at "
 			 "compressed offset %zu: invalid block type (after "
@@ -785,7 +774,7 @@ static void test_input_next_gzip_bad_second_member(void **state)
 	all = cat(all, &an, z, zn);
 	all[zn + 2] = 7;	/* compression method 7 does not exist */
 	drain_mem(all, an, 0, &d);
-	assert_string_equal(d.text, "one\ntwo\n");
+	assert_string_equal(d.text.p, "one\ntwo\n");
 	assert_int_equal(d.rc, COT_EIO);
 	assert_non_null(strstr(d.err.message, "unknown compression method"));
 	drained_free(&d);
@@ -830,7 +819,7 @@ static void test_input_next_gzip_bom_and_crlf(void **state)
 			cot__input_set_chunk(in, chunk);
 		drain(in, &d);
 		assert_int_equal(d.rc, COT_DONE);
-		assert_string_equal(d.text, s + 3);
+		assert_string_equal(d.text.p, s + 3);
 		assert_int_equal(d.crlf, 2);
 		assert_true(cot__input_had_bom(in));
 		cot__input_free(in);
@@ -909,8 +898,8 @@ static void test_input_next_magic_near_miss_is_plain(void **state)
 		for (chunk = 0; chunk < 3; chunk++) {
 			drain_mem(c[i].bytes, c[i].len, chunk, &d);
 			assert_int_equal(d.rc, COT_DONE);
-			assert_int_equal(d.len, c[i].len);
-			assert_memory_equal(d.text, c[i].bytes, c[i].len);
+			assert_int_equal(d.text.n, c[i].len);
+			assert_memory_equal(d.text.p, c[i].bytes, c[i].len);
 			drained_free(&d);
 		}
 	}
@@ -976,24 +965,24 @@ static void test_input_open_fd_pipe_small_writes(void **state)
 	(void)state;
 	pipe_feed(s, n, &d);
 	assert_int_equal(d.rc, COT_DONE);
-	assert_int_equal(d.len, n);
-	assert_memory_equal(d.text, s, n);
+	assert_int_equal(d.text.n, n);
+	assert_memory_equal(d.text.p, s, n);
 	drained_free(&d);
 
 	two = cat(NULL, &an, z, zn);
 	two = cat(two, &an, z, zn);
 	pipe_feed(two, an, &d);
 	assert_int_equal(d.rc, COT_DONE);
-	assert_int_equal(d.len, 2 * n);
-	assert_memory_equal(d.text, s, n);
-	assert_memory_equal(d.text + n, s, n);
+	assert_int_equal(d.text.n, 2 * n);
+	assert_memory_equal(d.text.p, s, n);
+	assert_memory_equal(d.text.p + n, s, n);
 	drained_free(&d);
 
 	/* truncated through a pipe: same as from memory */
 	pipe_feed(z, zn - 20, &d);
 	assert_int_equal(d.rc, COT_EIO);
 	assert_non_null(strstr(d.err.message, "pipe: gzip stream truncated"));
-	assert_memory_equal(d.text, s, d.len);
+	assert_memory_equal(d.text.p, s, d.text.n);
 	drained_free(&d);
 	free(two);
 	free(z);
@@ -1047,7 +1036,7 @@ static void test_input_open_path_regular_file(void **state)
 	assert_int_equal(cot__input_total(in), zn);
 	assert_int_equal(cot__input_consumed(in), 0);
 	drain(in, &d);
-	assert_string_equal(d.text, s);
+	assert_string_equal(d.text.p, s);
 	assert_true(cot__input_is_gzip(in));
 	assert_int_equal(cot__input_consumed(in), zn);
 	cot__input_free(in);
@@ -1080,7 +1069,7 @@ static void test_input_open_path_dash_is_stdin(void **state)
 	assert_int_equal(fcntl(STDIN_FILENO, F_GETFD), 0);
 	assert_int_equal(dup2(saved, STDIN_FILENO), STDIN_FILENO);
 	close(saved);
-	assert_string_equal(d.text, "in\nput");
+	assert_string_equal(d.text.p, "in\nput");
 	drained_free(&d);
 	unlink(path);
 }
@@ -1139,7 +1128,7 @@ static void oom_loop(const void *p, size_t n, size_t chunk,
 		cot__input_free(in);
 		if (d.rc == COT_DONE) {
 			cot__alloc_fail_after(-1);
-			assert_string_equal(d.text, want);
+			assert_string_equal(d.text.p, want);
 			drained_free(&d);
 			assert_true(fail > 2);
 			break;
@@ -1148,7 +1137,7 @@ static void oom_loop(const void *p, size_t n, size_t chunk,
 		assert_int_equal(d.rc, COT_ENOMEM);
 		assert_non_null(strstr(d.err.message, "out of memory"));
 		/* what came before the failure is still a prefix */
-		assert_memory_equal(d.text, want, d.len);
+		assert_memory_equal(d.text.p, want, d.text.n);
 		drained_free(&d);
 		assert_true(fail < 1000);
 	}

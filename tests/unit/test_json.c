@@ -5,19 +5,17 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <ctype.h>
-#include <dirent.h>
-#include <errno.h>
 #include <limits.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <jansson.h>
 
+#include "corpus.h"
 #include "json.h"
+#include "json_compare.h"
+#include "util.h"
 
 /* ------------------------------------------------------------------ */
 /* Helpers */
@@ -51,133 +49,11 @@ static void show(const char *what, const char *s, size_t n)
 	fprintf(stderr, "%s\"\n", i < n ? "..." : "");
 }
 
-struct buf {
-	char *p;
-	size_t n, cap;
-};
-
-static void buf_add(struct buf *b, const void *p, size_t n)
-{
-	if (b->n + n + 1 > b->cap) {
-		b->cap = (b->n + n + 1) * 2;
-		b->p = realloc(b->p, b->cap);
-		assert_non_null(b->p);
-	}
-	memcpy(b->p + b->n, p, n);
-	b->n += n;
-	b->p[b->n] = '\0';
-}
-
-static void buf_adds(struct buf *b, const char *s)
-{
-	buf_add(b, s, strlen(s));
-}
-
 /* ------------------------------------------------------------------ */
 /* Comparing with jansson (the reference): used by every differential
- * test below. */
-
-/* Inputs where jansson is wrong by SPEC 1 and we must accept. */
-static bool num_beyond_jansson(const char *s, size_t n)
-{
-	char tmp[512], *p = tmp, *end;
-	bool real = memchr(s, '.', n) || memchr(s, 'e', n) ||
-		    memchr(s, 'E', n), r;
-
-	if (n >= sizeof tmp)
-		p = malloc(n + 1);
-	assert_non_null(p);
-	memcpy(p, s, n);
-	p[n] = '\0';
-	errno = 0;
-	if (real) {
-		double v = strtod(p, &end);
-
-		r = errno == ERANGE && (v == HUGE_VAL || v == -HUGE_VAL);
-	} else {
-		(void)strtoll(p, &end, 10);
-		r = errno == ERANGE;
-	}
-	if (p != tmp)
-		free(p);
-	return r;
-}
-
-static bool has_lone_surrogate(const char *s, size_t n)
-{
-	size_t i = 0;
-
-	while (i + 1 < n) {
-		unsigned long cp, lo;
-		char h[5];
-
-		if (s[i] != '\\') {
-			i++;
-			continue;
-		}
-		if (s[i + 1] != 'u') {
-			i += 2;
-			continue;
-		}
-		memcpy(h, s + i + 2, 4);
-		h[4] = '\0';
-		cp = strtoul(h, NULL, 16);
-		i += 6;
-		if (cp >= 0xdc00 && cp <= 0xdfff)
-			return true;
-		if (cp < 0xd800 || cp > 0xdbff)
-			continue;
-		if (i + 6 > n || s[i] != '\\' || s[i + 1] != 'u')
-			return true;
-		memcpy(h, s + i + 2, 4);
-		lo = strtoul(h, NULL, 16);
-		if (lo < 0xdc00 || lo > 0xdfff)
-			return true;
-		i += 6;
-	}
-	return false;
-}
-
-/* Does the value at t hold anything jansson rejects although it is
- * valid JSON: integers beyond long long, reals beyond double, lone
- * surrogates, NUL in an object key, or a value inside the 2048th nested
- * container (jansson counts the innermost value as a level too)? */
-static bool known_difference(const cot__jdoc *d, uint32_t t, int depth,
-			     cot__arena *a)
-{
-	const cot__jtok *k = &d->tok[t];
-	const char *s;
-	size_t n;
-	uint32_t c;
-
-	if (k->count && depth == COT_J_MAX_DEPTH - 1)
-		return true;
-	switch (k->kind) {
-	case COT_J_NUM:
-		return num_beyond_jansson(d->src + k->off, k->end - k->off);
-	case COT_J_STR:
-		return k->escaped && has_lone_surrogate(d->src + k->off + 1,
-							k->end - k->off - 2);
-	case COT_J_ARR:
-		for (c = cot__json_first(d, t); c != COT_J_NONE && c < k->next;
-		     c = d->tok[c].next)
-			if (known_difference(d, c, depth + 1, a))
-				return true;
-		return false;
-	case COT_J_OBJ:
-		for (c = cot__json_first(d, t); c != COT_J_NONE && c < k->next;
-		     c = d->tok[c + 1].next) {
-			assert_int_equal(cot__json_str(d, c, a, &s, &n),
-					 COT_OK);
-			if (memchr(s, '\0', n) ||
-			    known_difference(d, c, depth + 1, a) ||
-			    known_difference(d, c + 1, depth + 1, a))
-				return true;
-		}
-		return false;
-	}
-	return false;
-}
+ * test below. The value comparison lives in tests/json_compare.c, which
+ * the fuzzer shares; the tape checks here stop at the first failure
+ * with cmocka's messages. */
 
 /* Structural invariants of the tape below token t; returns t's next. */
 static uint32_t check_tape(const cot__jdoc *d, uint32_t t)
@@ -233,104 +109,7 @@ static uint32_t check_tape(const cot__jdoc *d, uint32_t t)
 	return k->next;
 }
 
-/* Our value t against jansson's j; false on the first difference. */
-static bool same_value(const cot__jdoc *d, uint32_t t, const json_t *j,
-		       cot__arena *a)
-{
-	const cot__jtok *k = &d->tok[t];
-	const char *s, *key;
-	size_t n, klen, distinct = 0;
-	uint32_t c, v;
-	json_t *jv;
-	char num[512];
-
-	switch (k->kind) {
-	case COT_J_NULL:
-		return json_is_null(j);
-	case COT_J_TRUE:
-		return json_is_true(j);
-	case COT_J_FALSE:
-		return json_is_false(j);
-	case COT_J_NUM:
-		n = k->end - k->off;
-		if (n >= sizeof num)
-			return json_is_number(j);
-		memcpy(num, d->src + k->off, n);
-		num[n] = '\0';
-		if (json_is_integer(j))
-			return !strpbrk(num, ".eE") &&
-			       json_integer_value(j) == strtoll(num, NULL, 10);
-		return json_is_real(j) && strpbrk(num, ".eE") &&
-		       json_real_value(j) == strtod(num, NULL);
-	case COT_J_STR:
-		if (!json_is_string(j) ||
-		    cot__json_str(d, t, a, &s, &n) != COT_OK)
-			return false;
-		return n == json_string_length(j) &&
-		       memcmp(s, json_string_value(j), n) == 0 &&
-		       cot__json_str_eq(d, t, json_string_value(j), n);
-	case COT_J_ARR:
-		if (!json_is_array(j) || json_array_size(j) != k->count)
-			return false;
-		n = 0;
-		for (c = cot__json_first(d, t); c != COT_J_NONE && c < k->next;
-		     c = d->tok[c].next)
-			if (!same_value(d, c, json_array_get(j, n++), a))
-				return false;
-		return true;
-	case COT_J_OBJ:
-		if (!json_is_object(j))
-			return false;
-		/* jansson keeps the last duplicate, as cot__json_get does:
-		 * compare through lookups, and count distinct keys. */
-		for (c = cot__json_first(d, t); c != COT_J_NONE && c < k->next;
-		     c = d->tok[c + 1].next) {
-			if (cot__json_str(d, c, a, &key, &klen) != COT_OK)
-				return false;
-			v = cot__json_get(d, t, key, klen);
-			jv = json_object_getn(j, key, klen);
-			if (v == COT_J_NONE || !jv || !same_value(d, v, jv, a))
-				return false;
-			if (v == c + 1)
-				distinct++;
-		}
-		return distinct == json_object_size(j);
-	}
-	return false;
-}
-
 enum { BOTH_REJECT, BOTH_ACCEPT, ONLY_WE_ACCEPT, ONLY_JANSSON_ACCEPTS };
-
-/* jansson's lexer reads a number or a literal one byte too far and puts
- * that byte back; a NUL put back is then skipped (its buffer takes NUL
- * for "empty"), so it accepts "1\0" and "[true\0]" (a jansson bug: we
- * reject them). Is that what happened: is the text valid without the NULs
- * that follow a number or a literal, with the same values? */
-static bool jansson_skipped_nul(const char *s, size_t n, const json_t *j)
-{
-	char *t = malloc(n ? n : 1);
-	size_t i, m = 0;
-	cot__jdoc d;
-	cot__arena a;
-	bool r, any = false;
-
-	assert_non_null(t);
-	for (i = 0; i < n; i++) {
-		if (s[i] == '\0' && m && isalnum((unsigned char)t[m - 1])) {
-			any = true;
-			continue;
-		}
-		t[m++] = s[i];
-	}
-	cot__jdoc_init(&d);
-	cot__arena_init(&a);
-	r = any && cot__json_parse(&d, t, m, NULL) == COT_OK &&
-	    same_value(&d, 0, j, &a);
-	cot__arena_dispose(&a);
-	cot__jdoc_dispose(&d);
-	free(t);
-	return r;
-}
 
 /* Run both parsers on s[0..n); fail the test on any disagreement that
  * SPEC 1 does not explain. */
@@ -357,20 +136,20 @@ static int differential(const char *s, size_t n)
 		assert_true(err.column >= 1 && err.column <= n + 1);
 	}
 	if (rc == COT_OK && !j) {
-		if (!known_difference(&d, 0, 0, &a)) {
+		if (!jcmp_known_difference(&d, 0, &a)) {
 			show("input", s, n);
 			fail_msg("we accept, jansson rejects: %s", jerr.text);
 		}
 		verdict = ONLY_WE_ACCEPT;
 	} else if (rc != COT_OK && j) {
-		if (!jansson_skipped_nul(s, n, j)) {
+		if (!jcmp_jansson_skipped_nul(s, n, j)) {
 			show("input", s, n);
 			fail_msg("jansson accepts, we reject: %s",
 				 err.message);
 		}
 		verdict = ONLY_JANSSON_ACCEPTS;
 	} else if (j) {
-		if (!same_value(&d, 0, j, &a)) {
+		if (!jcmp_same_value(&d, 0, j, &a)) {
 			show("input", s, n);
 			fail_msg("decoded values differ from jansson's");
 		}
@@ -687,22 +466,22 @@ static void test_json_parse_string_errors_at_every_offset(void **state)
 	cot__jdoc_dispose(&d);
 }
 
-static void nest(struct buf *b, size_t depth, const char *open,
+static void nest(tbuf *b, size_t depth, const char *open,
 		 const char *close)
 {
 	size_t i;
 
 	b->n = 0;
 	for (i = 0; i < depth; i++)
-		buf_adds(b, open);
-	buf_adds(b, "0");
+		tbuf_adds(b, open);
+	tbuf_adds(b, "0");
 	for (i = 0; i < depth; i++)
-		buf_adds(b, close);
+		tbuf_adds(b, close);
 }
 
 static void test_json_parse_depth_2048_accepted_2049_rejected(void **state)
 {
-	struct buf b = { 0 };
+	tbuf b = { 0 };
 	cot__jdoc d;
 	cot_error err;
 	char *copy;
@@ -732,7 +511,7 @@ static void test_json_parse_depth_2048_accepted_2049_rejected(void **state)
 	/* Deep and unclosed: an error, not a crash. */
 	b.n = 0;
 	while (b.n < 5000)
-		buf_adds(&b, "[");
+		tbuf_adds(&b, "[");
 	assert_int_equal(parse_exact(&d, &copy, b.p, b.n, &err), COT_EPARSE);
 	assert_int_equal(err.column, 2049);
 	free(copy);
@@ -1032,17 +811,17 @@ static void test_json_get_last_duplicate_wins(void **state)
 
 static void test_json_parse_reuses_doc(void **state)
 {
-	struct buf b = { 0 };
+	tbuf b = { 0 };
 	cot__jdoc d;
 	cot_error err;
 	int i;
 
 	(void)state;
 	cot__jdoc_init(&d);
-	buf_adds(&b, "[");
+	tbuf_adds(&b, "[");
 	for (i = 0; i < 5000; i++)
-		buf_adds(&b, i ? ",1" : "1");
-	buf_adds(&b, "]");
+		tbuf_adds(&b, i ? ",1" : "1");
+	tbuf_adds(&b, "]");
 	assert_int_equal(cot__json_parse(&d, b.p, b.n, &err), COT_OK);
 	assert_int_equal(d.ntok, 5001);
 	assert_true(d.cap >= 5001);
@@ -1061,7 +840,7 @@ static void test_json_parse_reuses_doc(void **state)
 
 static void test_json_parse_out_of_memory_loop(void **state)
 {
-	struct buf b = { 0 };
+	tbuf b = { 0 };
 	cot__jdoc d;
 	cot__arena a;
 	cot_error err;
@@ -1074,14 +853,14 @@ static void test_json_parse_out_of_memory_loop(void **state)
 	(void)state;
 	/* ~4000 tokens (the tape grows 5 times) and ~400 KB of escaped
 	 * strings (the arena grows a few chunks). */
-	buf_adds(&b, "{\"items\":[");
+	tbuf_adds(&b, "{\"items\":[");
 	for (i = 0; i < 2000; i++) {
-		buf_adds(&b, i ? ",\"" : "\"");
-		buf_adds(&b, "step\\none \\u4e2d\\ud83d\\ude00 \\\"q\\\" ");
-		buf_adds(&b, "some longer text to make the string a bit long");
-		buf_adds(&b, "er than the others\\tand\\u0000\",7");
+		tbuf_adds(&b, i ? ",\"" : "\"");
+		tbuf_adds(&b, "step\\none \\u4e2d\\ud83d\\ude00 \\\"q\\\" ");
+		tbuf_adds(&b, "some longer text to make the string a bit ");
+		tbuf_adds(&b, "longer than the others\\tand\\u0000\",7");
 	}
-	buf_adds(&b, "]}");
+	tbuf_adds(&b, "]}");
 	for (fails = 0;; fails++) {
 		cot__jdoc_init(&d);
 		cot__arena_init(&a);
@@ -1113,14 +892,9 @@ static void test_json_parse_out_of_memory_loop(void **state)
 /* ------------------------------------------------------------------ */
 /* Differential tests against jansson */
 
-static size_t corpus_records, corpus_only_we;
-
-static bool has_suffix(const char *s, const char *suf)
-{
-	size_t n = strlen(s), m = strlen(suf);
-
-	return n >= m && strcmp(s + n - m, suf) == 0;
-}
+struct corpus_counts {
+	size_t records, only_we;
+};
 
 static bool blank(const char *s, size_t n)
 {
@@ -1132,87 +906,64 @@ static bool blank(const char *s, size_t n)
 	return true;
 }
 
-static void corpus_check(const char *s, size_t n)
+static void corpus_check(const char *s, size_t n, void *ctx)
 {
-	corpus_records++;
+	struct corpus_counts *cc = ctx;
+
+	cc->records++;
 	if (differential(s, n) == ONLY_WE_ACCEPT)
-		corpus_only_we++;
+		cc->only_we++;
 }
 
-static void corpus_file(const char *path, bool lines)
+/* The reader's job, done here as SPEC 1 says: BOM (skipped by the
+ * callers), CR LF, blank lines. */
+static void corpus_check_line(const char *s, size_t n, void *ctx)
 {
-	FILE *f = fopen(path, "rb");
-	struct buf b = { 0 };
-	char chunk[65536], *p, *end, *nl;
-	size_t got, n;
-
-	assert_non_null(f);
-	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_add(&b, chunk, got);
-	fclose(f);
-	p = b.p;
-	end = b.p + b.n;
-	/* The reader's job, done here as SPEC 1 says: BOM, CR LF, blank
-	 * lines. */
-	if (b.n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
-		p += 3;
-	if (!lines) {
-		corpus_check(p, (size_t)(end - p));
-		free(b.p);
-		return;
-	}
-	while (p < end) {
-		nl = memchr(p, '\n', (size_t)(end - p));
-		if (!nl)
-			nl = end;
-		n = (size_t)(nl - p);
-		if (n && p[n - 1] == '\r')
-			n--;
-		if (!blank(p, n))
-			corpus_check(p, n);
-		p = nl + 1;
-	}
-	free(b.p);
+	if (n && s[n - 1] == '\r')
+		n--;
+	if (!blank(s, n))
+		corpus_check(s, n, ctx);
 }
 
-static void corpus_dir(const char *dir)
+static size_t bom_len(const char *data, size_t len)
 {
-	DIR *dh = opendir(dir);
-	struct dirent *e;
-	struct stat st;
-	char path[4096];
+	return len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+}
 
-	assert_non_null(dh);
-	while ((e = readdir(dh)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-		if (stat(path, &st) != 0)
-			continue;
-		if (S_ISDIR(st.st_mode))
-			corpus_dir(path);
-		else if (has_suffix(path, ".jsonl"))
-			corpus_file(path, true);
-		else if (has_suffix(path, ".json"))
-			corpus_file(path, false);
-	}
-	closedir(dh);
+static void corpus_jsonl_file(const char *path, void *ctx)
+{
+	size_t len, bom;
+	char *data = read_whole_file(path, &len);
+
+	bom = bom_len(data, len);
+	for_each_line(data + bom, len - bom, corpus_check_line, ctx);
+	free(data);
+}
+
+static void corpus_json_file(const char *path, void *ctx)
+{
+	size_t len, bom;
+	char *data = read_whole_file(path, &len);
+
+	bom = bom_len(data, len);
+	corpus_check(data + bom, len - bom, ctx);
+	free(data);
 }
 
 static void test_json_parse_corpus_matches_jansson(void **state)
 {
-	const char *dir = getenv("COTLOG_CORPUS");
-	struct stat st;
+	struct corpus_counts cc = { 0, 0 };
 
 	(void)state;
-	if (!dir || stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+	if (!corpus_dir()) {
 		skip();
 		return;
 	}
-	corpus_dir(dir);
+	corpus_for_each_file(".jsonl", corpus_jsonl_file, &cc);
+	corpus_for_each_file(".json", corpus_json_file, &cc);
 	print_message("# corpus: %zu records, %zu valid JSON only we accept\n",
-		      corpus_records, corpus_only_we);
-	assert_true(corpus_records > 0);
+		      cc.records, cc.only_we);
+	assert_true(cc.records > 0);
 }
 
 /* A fixed-seed generator: valid documents, then mutations of them. */
@@ -1226,15 +977,15 @@ static uint32_t rnd(uint32_t n)
 	return (uint32_t)((rng * 0x2545f4914f6cdd1du) >> 33) % n;
 }
 
-static void gen_ws(struct buf *b)
+static void gen_ws(tbuf *b)
 {
 	static const char *ws[] = { " ", "\n", "\t", "\r\n", "  " };
 
 	if (rnd(4) == 0)
-		buf_adds(b, ws[rnd(5)]);
+		tbuf_adds(b, ws[rnd(5)]);
 }
 
-static void gen_string(struct buf *b)
+static void gen_string(tbuf *b)
 {
 	static const char *pieces[] = {
 		"a", "b", "Z", " ", "0", "\\n", "\\t", "\\\"", "\\\\", "\\/",
@@ -1245,19 +996,19 @@ static void gen_string(struct buf *b)
 	};
 	uint32_t n = rnd(8) == 0 ? 20 + rnd(120) : rnd(8), i;
 
-	buf_adds(b, "\"");
+	tbuf_adds(b, "\"");
 	for (i = 0; i < n; i++) {
 		/* Mostly plain text, as in real traces. */
 		if (rnd(3))
-			buf_adds(b, &"abcdefghijklmnopqrstuvwxyz"[rnd(26)]);
+			tbuf_adds(b, &"abcdefghijklmnopqrstuvwxyz"[rnd(26)]);
 		else
-			buf_adds(b, pieces[rnd(sizeof pieces /
+			tbuf_adds(b, pieces[rnd(sizeof pieces /
 					       sizeof pieces[0])]);
 	}
-	buf_adds(b, "\"");
+	tbuf_adds(b, "\"");
 }
 
-static void gen_number(struct buf *b)
+static void gen_number(tbuf *b)
 {
 	static const char *nums[] = {
 		"0", "-0", "1", "-1", "42", "3.25", "-0.5", "1e5", "1E-3",
@@ -1267,17 +1018,17 @@ static void gen_number(struct buf *b)
 		"1e-400", "0.1", "100",
 	};
 
-	buf_adds(b, nums[rnd(sizeof nums / sizeof nums[0])]);
+	tbuf_adds(b, nums[rnd(sizeof nums / sizeof nums[0])]);
 }
 
-static void gen_value(struct buf *b, int depth)
+static void gen_value(tbuf *b, int depth)
 {
 	uint32_t k = rnd(depth > 5 ? 5 : 8), n, i;
 
 	gen_ws(b);
 	switch (k) {
 	case 0:
-		buf_adds(b, rnd(3) == 0 ? "null" : rnd(2) ? "true" : "false");
+		tbuf_adds(b, rnd(3) == 0 ? "null" : rnd(2) ? "true" : "false");
 		break;
 	case 1:
 	case 2:
@@ -1290,38 +1041,38 @@ static void gen_value(struct buf *b, int depth)
 	case 5:
 	case 6:
 		n = rnd(5);
-		buf_adds(b, "[");
+		tbuf_adds(b, "[");
 		for (i = 0; i < n; i++) {
 			if (i)
-				buf_adds(b, ",");
+				tbuf_adds(b, ",");
 			gen_value(b, depth + 1);
 		}
 		gen_ws(b);
-		buf_adds(b, "]");
+		tbuf_adds(b, "]");
 		break;
 	default:
 		n = rnd(5);
-		buf_adds(b, "{");
+		tbuf_adds(b, "{");
 		for (i = 0; i < n; i++) {
 			if (i)
-				buf_adds(b, ",");
+				tbuf_adds(b, ",");
 			gen_ws(b);
 			if (rnd(4) == 0)
-				buf_adds(b, "\"dup\"");
+				tbuf_adds(b, "\"dup\"");
 			else
 				gen_string(b);
 			gen_ws(b);
-			buf_adds(b, ":");
+			tbuf_adds(b, ":");
 			gen_value(b, depth + 1);
 		}
 		gen_ws(b);
-		buf_adds(b, "}");
+		tbuf_adds(b, "}");
 		break;
 	}
 	gen_ws(b);
 }
 
-static void mutate(struct buf *b)
+static void mutate(tbuf *b)
 {
 	static const char *tokens[] = {
 		",]", ",}", "\\u", "\\ud800", "\\udc00", "\"", "\\", "1e400",
@@ -1353,7 +1104,7 @@ static void mutate(struct buf *b)
 			break;
 		case 2:	/* insert an interesting byte */
 			c = bytes[rnd(sizeof bytes)];
-			buf_add(b, "", 1);
+			tbuf_add(b, "", 1);
 			memmove(b->p + pos + 1, b->p + pos, b->n - 1 - pos);
 			b->p[pos] = (char)c;
 			break;
@@ -1368,7 +1119,7 @@ static void mutate(struct buf *b)
 		case 4:	/* splice in a token */
 			tok = tokens[rnd(sizeof tokens / sizeof tokens[0])];
 			tl = strlen(tok);
-			buf_add(b, tok, tl);
+			tbuf_add(b, tok, tl);
 			memmove(b->p + pos + tl, b->p + pos,
 				b->n - tl - pos);
 			memcpy(b->p + pos, tok, tl);
@@ -1382,7 +1133,7 @@ static void mutate(struct buf *b)
 
 static void test_json_parse_random_matches_jansson(void **state)
 {
-	struct buf b = { 0 }, seed = { 0 };
+	tbuf b = { 0 }, seed = { 0 };
 	size_t i, h, count[4] = { 0 };
 
 	(void)state;
@@ -1391,12 +1142,12 @@ static void test_json_parse_random_matches_jansson(void **state)
 		h = rnd(8);
 		if (h == 0) {
 			h = rnd(sizeof hand / sizeof hand[0]);
-			buf_add(&seed, hand[h].s, hand[h].n);
+			tbuf_add(&seed, hand[h].s, hand[h].n);
 		} else {
 			gen_value(&seed, 0);
 		}
 		b.n = 0;
-		buf_add(&b, seed.p, seed.n);
+		tbuf_add(&b, seed.p, seed.n);
 		/* One in four stays valid; the others are mutated. */
 		if (rnd(4))
 			mutate(&b);

@@ -5,14 +5,12 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
-#include <jansson.h>
-
+#include "corpus.h"
+#include "util.h"
 #include "text.h"
 
 /* ---- the reference counter: decode every code point, then classify it
@@ -316,10 +314,7 @@ static uint64_t rng_state = 0x2545f4914f6cdd1du;
 
 static uint32_t rnd(uint32_t n)
 {
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return (uint32_t)((rng_state >> 11) % n);
+	return xorshift_below(&rng_state, n);
 }
 
 /* A code point from a mix that stresses the classifier: ASCII text,
@@ -372,105 +367,20 @@ static void test_text_count_matches_reference_random(void **state)
 
 /* ---- corpus: every string value of every record ---- */
 
-static size_t corpus_strings;
-
-static void walk(json_t *v)
+/* Empty strings are left out of the count: there is nothing to count
+ * in them. */
+static bool check_corpus_string(const char *t, size_t len)
 {
-	size_t i;
-	const char *key;
-	json_t *x;
-
-	if (json_is_string(v)) {
-		if (json_string_length(v) > 0) {
-			check_counts_len(json_string_value(v),
-					 json_string_length(v));
-			corpus_strings++;
-		}
-	} else if (json_is_array(v)) {
-		json_array_foreach(v, i, x)
-			walk(x);
-	} else if (json_is_object(v)) {
-		json_object_foreach(v, key, x)
-			walk(x);
-	}
-}
-
-static void check_file(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *data = NULL;
-	size_t cap = 0, len = 0, n, start;
-
-	assert_non_null(f);
-	for (;;) {
-		if (cap - len < 65536) {
-			cap = cap ? cap * 2 : 1 << 20;
-			data = realloc(data, cap);
-			assert_non_null(data);
-		}
-		n = fread(data + len, 1, cap - len, f);
-		if (n == 0)
-			break;
-		len += n;
-	}
-	fclose(f);
-	for (start = 0; start < len;) {
-		const char *nl = memchr(data + start, '\n', len - start);
-		size_t end = nl ? (size_t)(nl - data) : len;
-		json_error_t jerr;
-		json_t *v = json_loadb(data + start, end - start,
-				       JSON_DECODE_ANY | JSON_ALLOW_NUL,
-				       &jerr);
-
-		if (v) {
-			walk(v);
-			json_decref(v);
-		}
-		start = end + 1;
-	}
-	free(data);
-}
-
-static void walk_dir(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-
-	if (!d)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		char path[4096];
-		struct stat st;
-		size_t n;
-
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-		if (stat(path, &st) != 0)
-			continue;
-		n = strlen(e->d_name);
-		if (S_ISDIR(st.st_mode))
-			walk_dir(path);
-		else if (n > 6 && strcmp(e->d_name + n - 6, ".jsonl") == 0)
-			check_file(path);
-	}
-	closedir(d);
+	if (len == 0)
+		return false;
+	check_counts_len(t, len);
+	return true;
 }
 
 static void test_text_count_matches_reference_corpus(void **state)
 {
-	const char *dir = getenv("COTLOG_CORPUS");
-	struct stat st;
-
 	(void)state;
-	if (!dir || stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		skip();
-		return;
-	}
-	corpus_strings = 0;
-	walk_dir(dir);
-	print_message("%zu corpus strings checked\n", corpus_strings);
-	assert_true(corpus_strings > 0);
+	corpus_check_strings(check_corpus_string);
 }
 
 /* ---- \boxed ---- */
@@ -721,19 +631,11 @@ static void test_text_boxed_matches_reference_random(void **state)
 
 	(void)state;
 	for (r = 0; r < ROUNDS; r++) {
-		size_t len = 0;
-		uint32_t n = rnd(24), j;
+		size_t len = random_pieces(buf, pieces, NP, 24, &rng_state);
 		cot__span got = { 0, 0 }, want = { 0, 0 };
 		char *t;
 		bool g, w;
 
-		for (j = 0; j < n; j++) {
-			const char *p = pieces[rnd(NP)];
-			size_t k = strlen(p);
-
-			memcpy(buf + len, p, k);
-			len += k;
-		}
 		t = exact_copy(buf, len);
 		g = cot__text_boxed(t, len, &got);
 		free(t);
