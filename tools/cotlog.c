@@ -10,6 +10,9 @@ static const command commands[] = {
 	  "write records back with a profile of each trace added" },
 	{ "fields", cmd_fields,
 	  "list the profile fields and their exact definitions" },
+	/* ---- steps and patterns (issue 3) ---- */
+	/* ---- health and answers (issue 4) ---- */
+	/* ---- the pipeline (issue 5) ---- */
 };
 
 static void help(void)

@@ -44,6 +44,34 @@ bool run_option(run *r, int opt, const char *arg)
 	case 0x104:
 		r->strict = true;
 		return true;
+	case 0x105:
+		r->opts.patterns_file = arg;
+		return true;
+	case 0x106:
+		r->patterns = realloc(r->patterns, (r->npatterns + 2) *
+				      sizeof *r->patterns);
+		if (!r->patterns)
+			exit(EXIT_USAGE);
+		r->patterns[r->npatterns++] = arg;
+		r->patterns[r->npatterns] = NULL;
+		r->opts.patterns = r->patterns;
+		return true;
+	case 0x107:
+		r->opts.no_builtin_patterns = 1;
+		return true;
+	case 0x108:
+		r->opts.target_script = arg;
+		return true;
+	case 0x109: {
+		char *end;
+		unsigned long n = strtoul(arg, &end, 10);
+
+		if (*end || n < 1 || n > 64)
+			usage_error(r->cmd, "--ngram takes a number from 1 "
+				    "to 64, not '%s'", arg);
+		r->opts.ngram = (unsigned)n;
+		return true;
+	}
 	case 'q':
 		r->quiet = true;
 		return true;
@@ -55,7 +83,13 @@ void run_start(run *r)
 {
 	cot_error err;
 
-	if (cot_analyzer_new(&r->az, &r->opts, &err))
+	int rc = cot_analyzer_new(&r->az, &r->opts, &err);
+
+	if (rc == COT_EPATTERN) {	/* SPEC 5: a bad pattern exits 3 */
+		diag("%s", err.message);
+		exit(EXIT_EXPR);
+	}
+	if (rc)
 		usage_error(r->cmd, "%s", err.message);
 	if (cot_result_new(&r->res, r->az, &err)) {
 		diag("%s", err.message);
@@ -65,6 +99,8 @@ void run_start(run *r)
 
 void run_finish(run *r)
 {
+	free(r->patterns);
+	r->patterns = NULL;
 	cot_result_free(r->res);
 	cot_analyzer_free(r->az);
 	r->res = NULL;

@@ -44,6 +44,11 @@ _Noreturn void usage_error(const char *cmd, const char *fmt, ...)
 	{ "ref-field", required_argument, NULL, 0x102 }, \
 	{ "untagged", required_argument, NULL, 0x103 }, \
 	{ "strict", no_argument, NULL, 0x104 }, \
+	{ "patterns", required_argument, NULL, 0x105 }, \
+	{ "pattern", required_argument, NULL, 0x106 }, \
+	{ "no-builtin-patterns", no_argument, NULL, 0x107 }, \
+	{ "target-script", required_argument, NULL, 0x108 }, \
+	{ "ngram", required_argument, NULL, 0x109 }, \
 	{ "quiet", no_argument, NULL, 'q' }
 
 #define INPUT_OPTIONS_HELP \
@@ -58,6 +63,12 @@ _Noreturn void usage_error(const char *cmd, const char *fmt, ...)
 "                       text with no tag marker is reasoning / answer\n" \
 "                       (default: a message's text is the answer, a bare\n" \
 "                       text field the reasoning)\n" \
+"  --patterns FILE      add the patterns of FILE (see 'cotlog patterns')\n" \
+"  --pattern NAME=REGEX add one pattern (family: user); repeatable\n" \
+"  --no-builtin-patterns  only the patterns given by the two options above\n" \
+"  --target-script NAME the script the reasoning should be in (Latin, Han,\n" \
+"                       ...): lang.target_share\n" \
+"  --ngram N            n of the word n-gram repetition ratio (default 3)\n" \
 "  --strict             stop at the first malformed record (exit 4)\n" \
 "  -q, --quiet          do not report malformed lines one by one\n"
 
@@ -67,6 +78,8 @@ typedef struct counts {
 
 typedef struct run {
 	cot_analyzer_options opts;
+	const char **patterns;	/* --pattern values, NULL-terminated */
+	size_t npatterns;
 	cot_analyzer *az;
 	cot_result *res;
 	bool strict, quiet;
@@ -94,5 +107,7 @@ void status_at_least(run *r, int status);
 
 int cmd_annotate(int argc, char **argv);
 int cmd_fields(int argc, char **argv);
+/* ---- steps and patterns (issue 3) ---- */
+/* ---- the pipeline (issue 5) ---- */
 
 #endif
