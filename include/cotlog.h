@@ -306,6 +306,44 @@ COT_API COT_NODISCARD int cot_result_json(const cot_result *res,
 					  cot_buf *out);
 
 /* ------------------------------------------------------------------ */
+/* Expressions: --where conditions and --by keys over profile fields    */
+
+/* An expression over the fields of one trace (see the README,
+ * "Expressions", for the grammar): `closed && !loop.tail && think.words
+ * < 8000`, `rec.model == "deepseek-r1"`, `status in ["complete"]`,
+ * `lower(format) =~ "^openai"`. Field names are checked against the
+ * analyzer's registry and types are checked when compiling; `rec.PATH`
+ * reads the record's own JSON at evaluation time.
+ * Thread-safety: an expression keeps its evaluation stack inside, so
+ * each thread compiles its own (compiling is cheap). */
+typedef struct cot_expr cot_expr;
+
+/* Compile src for analyzer az (its fields). Returns COT_OK,
+ * COT_EPATTERN (a syntax error, unknown field or function, or type
+ * mismatch: err->column is the 1-based byte of src where it is, the
+ * message says what), COT_ENOMEM. */
+COT_API COT_NODISCARD int cot_expr_compile(cot_expr **out,
+					   const cot_analyzer *az,
+					   const char *src, cot_error *err);
+COT_API void cot_expr_free(cot_expr *e);
+
+/* The type of the expression's value when it is known before running
+ * (COT_TYPE_BOOL for a condition); COT_TYPE_NULL when it depends on
+ * the record (a bare rec.PATH). */
+COT_API cot_type cot_expr_type(const cot_expr *e);
+
+/* Evaluate on trace i of the last analysis in res, or, with
+ * i == COT_NO_TRACE, on the record alone (every trace field is null;
+ * rec.PATH still reads the record). Strings in *out are borrowed until
+ * the next evaluation or analysis. Allocates nothing once warm.
+ * Returns COT_OK, or COT_EINVAL with err saying what went wrong in this
+ * record (a value of the wrong type from rec.PATH: column and message
+ * as for compile errors). */
+#define COT_NO_TRACE ((size_t)-1)
+COT_API int cot_expr_eval(cot_expr *e, cot_result *res, size_t i,
+			  cot_value *out, cot_error *err);
+
+/* ------------------------------------------------------------------ */
 /* ---- steps and patterns (issue 3) ---- */
 
 /* ------------------------------------------------------------------ */

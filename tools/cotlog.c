@@ -13,6 +13,7 @@ static const command commands[] = {
 	/* ---- steps and patterns (issue 3) ---- */
 	/* ---- health and answers (issue 4) ---- */
 	/* ---- the pipeline (issue 5) ---- */
+	/* stats */
 };
 
 static void help(void)
