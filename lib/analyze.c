@@ -2,20 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "pass.h"
+#include "result.h"
 #include "unit.h"
-
-struct cot_result {
-	const cot_analyzer *az;
-	cot__scratch scratch;	/* the passes' per-thread workspace */
-	cot__arena arena;	/* decoded strings, traces: per record */
-	cot__jdoc doc;		/* for cot_analyze_json */
-	cot__traces traces;
-	cot__trace text_trace;	/* for cot_analyze_text */
-	cot__profile *prof;
-	size_t nprof, capprof;
-	cot__sbuf value;	/* JSON text of the last cot_result_get */
-};
 
 static int compile_path(cot__path **out, const char *s, const char *opt,
 			cot_error *err)
@@ -131,6 +119,7 @@ void cot_result_free(cot_result *res)
 
 static void clear(cot_result *res)
 {
+	res->rec_doc = NULL;
 	cot__arena_reset(&res->arena);
 	res->traces.v = NULL;
 	res->traces.n = res->traces.cap = 0;
@@ -174,6 +163,8 @@ static int profile_all(cot_result *res, cot_error *err)
 static int analyze_tok(cot_result *res, const cot__jdoc *d, uint32_t tok,
 		       cot_error *err)
 {
+	res->rec_doc = d;
+	res->rec_tok = tok;
 	if (cot__adapt(&res->az->cfg, d, tok, &res->arena, &res->traces)) {
 		res->traces.n = 0;
 		return cot__error_set(err, COT_ENOMEM, 0, 0, "out of memory");

@@ -70,36 +70,6 @@ static void annotate_unit(run *r, cot_reader *rd, const cot_unit *u,
 	out_puts(cot_unit_eol(u));
 }
 
-/* ,"KEY": with KEY escaped as a JSON string. */
-static char *key_text(const char *name, size_t *len)
-{
-	size_t n = strlen(name);
-	char *k = malloc(n * 6 + 8);
-	size_t o = 0;
-
-	if (!k)
-		exit(EXIT_USAGE);
-	k[o++] = ',';
-	k[o++] = '"';
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)name[i];
-
-		if (c == '"' || c == '\\') {
-			k[o++] = '\\';
-			k[o++] = (char)c;
-		} else if (c < 0x20) {
-			o += (size_t)sprintf(k + o, "\\u%04x", c);
-		} else {
-			k[o++] = (char)c;
-		}
-	}
-	k[o++] = '"';
-	k[o++] = ':';
-	k[o] = '\0';
-	*len = o;
-	return k;
-}
-
 int cmd_annotate(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -135,7 +105,7 @@ int cmd_annotate(int argc, char **argv)
 			usage_error("annotate", "unknown option");
 		}
 	}
-	a.key = key_text(key, &a.keylen);
+	a.key = json_key_text(key, &a.keylen);
 	run_start(&r);
 	run_files(&r, argv + optind, argc - optind, annotate_unit, &a);
 	out_flush();

@@ -13,6 +13,8 @@ static const command commands[] = {
 	/* ---- steps and patterns (issue 3) ---- */
 	/* ---- health and answers (issue 4) ---- */
 	/* ---- the pipeline (issue 5) ---- */
+	{ "filter", cmd_filter,
+	  "keep or drop records by a --where expression over their traces" },
 	/* stats */
 };
 

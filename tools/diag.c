@@ -28,3 +28,11 @@ void usage_error(const char *cmd, const char *fmt, ...)
 		cmd ? " " : "");
 	exit(EXIT_USAGE);
 }
+
+void show_expr_error(const char *src, const cot_error *err)
+{
+	size_t col = err->column ? err->column : 1;
+
+	fprintf(stderr, "cotlog: --where: %s\n  %s\n  %*s^\n",
+		err->message, src, (int)(col - 1), "");
+}

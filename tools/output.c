@@ -1,5 +1,7 @@
-/* output.c - buffered stdout that stops quietly on a closed pipe. */
+/* output.c - buffered sinks: stdout (or -o FILE, atomically) and --rejects. */
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,23 +9,38 @@
 
 #include "tool.h"
 
-static char buf[1 << 20];
-static size_t used;
-static bool unbuffered;
+sink out_sink = { STDOUT_FILENO, "standard output", NULL, { 0 }, 0,
+		  false, true, 0 };
 
-static void write_all(const char *p, size_t n)
+/* Temporary files of -o / --rejects, removed if we are interrupted, so
+ * an interrupted run never leaves half a file. */
+static const char *volatile tmp_paths[2];
+
+static void on_signal(int sig)
+{
+	for (int i = 0; i < 2; i++)
+		if (tmp_paths[i])
+			unlink(tmp_paths[i]);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void write_all(sink *s, const char *p, size_t n)
 {
 	while (n > 0) {
-		ssize_t w = write(STDOUT_FILENO, p, n);
+		ssize_t w = write(s->fd, p, n);
 
 		if (w < 0 && errno == EINTR)
 			continue;
-		if (w < 0 && errno == EPIPE) {
+		if (w < 0 && errno == EPIPE && s->is_stdout) {
 			/* | head: the reader has what it wanted (SPEC 4) */
+			sink_abandon_all();
 			_exit(EXIT_OK);
 		}
 		if (w < 0) {
-			diag("write error: %s", strerror(errno));
+			diag("write error on %s: %s", s->name,
+			     strerror(errno));
+			sink_abandon_all();
 			_exit(EXIT_USAGE);
 		}
 		p += w;
@@ -31,31 +48,129 @@ static void write_all(const char *p, size_t n)
 	}
 }
 
-void out_flush(void)
+void sink_flush(sink *s)
 {
-	write_all(buf, used);
-	used = 0;
+	write_all(s, s->buf, s->used);
+	s->used = 0;
+}
+
+void sink_write(sink *s, const void *p, size_t n)
+{
+	if (n >= sizeof s->buf) {
+		sink_flush(s);
+		write_all(s, p, n);
+		return;
+	}
+	if (s->used + n > sizeof s->buf)
+		sink_flush(s);
+	memcpy(s->buf + s->used, p, n);
+	s->used += n;
+}
+
+void sink_record_done(sink *s)
+{
+	if (s->unbuffered)
+		sink_flush(s);
+}
+
+int sink_open(sink *s, const char *path, int slot)
+{
+	size_t n = strlen(path);
+	char *tmp = malloc(n + 16);
+
+	if (!tmp)
+		return -1;
+	memcpy(tmp, path, n);
+	memcpy(tmp + n, ".tmp.XXXXXX", 12);
+	s->fd = mkstemp(tmp);
+	if (s->fd < 0) {
+		diag("%s: %s", path, strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	s->name = path;
+	s->tmp = tmp;
+	s->is_stdout = false;
+	s->slot = slot;
+	tmp_paths[slot] = tmp;
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
+	return 0;
+}
+
+/* Flush, then give the file its name: readers see all or nothing. */
+int sink_commit(sink *s)
+{
+	sink_flush(s);
+	if (!s->tmp)
+		return 0;
+	if (fsync(s->fd) != 0 || close(s->fd) != 0 ||
+	    rename(s->tmp, s->name) != 0) {
+		diag("%s: %s", s->name, strerror(errno));
+		unlink(s->tmp);
+		return -1;
+	}
+	tmp_paths[s->slot] = NULL;
+	free(s->tmp);
+	s->tmp = NULL;
+	s->fd = -1;
+	return 0;
+}
+
+void sink_abandon_all(void)
+{
+	for (int i = 0; i < 2; i++)
+		if (tmp_paths[i])
+			unlink(tmp_paths[i]);
 }
 
 void out_write(const void *p, size_t n)
 {
-	if (n >= sizeof buf) {
-		out_flush();
-		write_all(p, n);
-		return;
-	}
-	if (used + n > sizeof buf)
-		out_flush();
-	memcpy(buf + used, p, n);
-	used += n;
+	sink_write(&out_sink, p, n);
 }
 
 void out_puts(const char *s)
 {
-	out_write(s, strlen(s));
+	sink_write(&out_sink, s, strlen(s));
+}
+
+void out_flush(void)
+{
+	sink_flush(&out_sink);
 }
 
 void out_set_unbuffered(bool on)
 {
-	unbuffered = on;
+	out_sink.unbuffered = on;
+}
+
+/* ,"KEY": with KEY escaped as a JSON string. */
+char *json_key_text(const char *name, size_t *len)
+{
+	size_t n = strlen(name);
+	char *k = malloc(n * 6 + 8);
+	size_t o = 0;
+
+	if (!k)
+		exit(EXIT_USAGE);
+	k[o++] = ',';
+	k[o++] = '"';
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		if (c == '"' || c == '\\') {
+			k[o++] = '\\';
+			k[o++] = (char)c;
+		} else if (c < 0x20) {
+			o += (size_t)sprintf(k + o, "\\u%04x", c);
+		} else {
+			k[o++] = (char)c;
+		}
+	}
+	k[o++] = '"';
+	k[o++] = ':';
+	k[o] = '\0';
+	*len = o;
+	return k;
 }

@@ -23,15 +23,42 @@ typedef struct command {
 	const char *summary;
 } command;
 
-/* output.c: buffered stdout. A closed pipe ends the program at once with
- * status 0; any other write error is reported and exits 2. */
+/* output.c: buffered sinks. A closed stdout ends the program at once
+ * with status 0; any other write error is reported and exits 2. A sink
+ * opened on a path writes a temporary file beside it and renames it at
+ * commit, so an interrupted run never leaves half a file. */
+typedef struct sink {
+	int fd;
+	const char *name;	/* for messages */
+	char *tmp;		/* the temporary file until commit */
+	char buf[1 << 20];
+	size_t used;
+	bool unbuffered;
+	bool is_stdout;
+	int slot;
+} sink;
+
+extern sink out_sink;	/* standard output, or -o FILE */
+void sink_write(sink *s, const void *p, size_t n);
+void sink_flush(sink *s);
+void sink_record_done(sink *s);	/* flushes with --unbuffered */
+/* Open path through a temporary file (slot 0 for -o, 1 for rejects);
+ * -1 after reporting an error. */
+int sink_open(sink *s, const char *path, int slot);
+int sink_commit(sink *s);
+void sink_abandon_all(void);
 void out_write(const void *p, size_t n);
 void out_puts(const char *s);
 void out_flush(void);
 void out_set_unbuffered(bool on);
+/* ,"KEY": with KEY escaped as a JSON string (malloc'd). */
+char *json_key_text(const char *name, size_t *len);
 
 /* diag.c: "cotlog: " diagnostics on stderr. */
 void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* An expression error: the message, the expression, a caret under the
+ * column. */
+void show_expr_error(const char *src, const cot_error *err);
 /* A usage error: message, hint to --help, exit 2. */
 _Noreturn void usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -109,5 +136,6 @@ int cmd_annotate(int argc, char **argv);
 int cmd_fields(int argc, char **argv);
 /* ---- steps and patterns (issue 3) ---- */
 /* ---- the pipeline (issue 5) ---- */
+int cmd_filter(int argc, char **argv);
 
 #endif
