@@ -323,7 +323,7 @@ static int lex(cot_reader *r, size_t *cut, cot_error *err)
 			return 1;
 		}
 		if (lx->depth == 1 && lx->top_array && !lx->in_elem &&
-		    !is_ws(c) && c != ',' && c != ']') {
+		    !is_ws(c) && c != ',' && c != ']' && c != '}') {
 			if (lx->any_elem && !lx->need_elem)
 				return doc_error(r, lx->line, err,
 					"missing ',' between array elements");
@@ -367,6 +367,9 @@ static int lex(cot_reader *r, size_t *cut, cot_error *err)
 			if (lx->depth == 0)
 				return doc_error(r, lx->line, err,
 					"unexpected closing bracket");
+			if (lx->depth == 1 && lx->top_array && c == '}')
+				return doc_error(r, lx->line, err,
+					"'}' where the array needs ']'");
 			if (lx->depth == 1 && lx->top_array && lx->need_elem)
 				return doc_error(r, lx->line, err,
 					"trailing comma in the array");
@@ -579,13 +582,13 @@ static int doc_next(cot_reader *r, cot_error *err)
 		if (r->eof) {
 			lexer *lx = &r->lx;
 
-			if (r->start == r->buf.size)
-				return COT_DONE;
 			if (lx->depth > 0 || lx->in_str) {
 				r->skipping = true;
 				return doc_error(r, lx->line, err,
 					"the document ends inside a value");
 			}
+			if (r->start == r->buf.size)
+				return COT_DONE;
 			lx->done = lx->done || lx->value;
 			return doc_emit(r, r->buf.size, err);
 		}

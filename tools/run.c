@@ -2,8 +2,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "tool.h"
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 void run_init(run *r, const char *cmd)
 {
@@ -82,8 +92,10 @@ bool run_option(run *r, int opt, const char *arg)
 void run_start(run *r)
 {
 	cot_error err;
-
 	int rc = cot_analyzer_new(&r->az, &r->opts, &err);
+
+	r->progress_on = isatty(STDERR_FILENO) && !r->quiet;
+	r->progress_start = r->progress_last = now();
 
 	if (rc == COT_EPATTERN) {	/* SPEC 5: a bad pattern exits 3 */
 		diag("%s", err.message);
@@ -119,6 +131,45 @@ bool run_analyze(run *r, cot_reader *rd, const cot_unit *u, size_t i)
 	     err.message);
 	status_at_least(r, EXIT_USAGE);
 	return false;
+}
+
+/* A progress line on stderr for long runs, only when stderr is a
+ * terminal: records, MB/s of input, and for files the share read and
+ * the time left. Looked at every 1024 units, redrawn twice a second. */
+static void progress(run *r, cot_reader *rd, bool done)
+{
+	uint64_t got = cot_reader_consumed(rd), total = cot_reader_total(rd);
+	double t = now(), secs;
+	char line[160];
+	int n;
+
+	if (!r->progress_on)
+		return;
+	if (done) {
+		if (r->progress_shown)
+			fputs("\r\033[K", stderr);
+		r->progress_shown = false;
+		return;
+	}
+	if (t - r->progress_last < 0.5)
+		return;
+	r->progress_last = t;
+	secs = t - r->progress_start;
+	if (secs < 1.0)
+		return;
+	n = snprintf(line, sizeof line, "cotlog: %s: %llu records, %.1f MB/s",
+		     cot_reader_name(rd), (unsigned long long)r->n.records,
+		     (double)(r->bytes_done + got) / 1e6 / secs);
+	if (total && got <= total && n > 0 && (size_t)n < sizeof line) {
+		double left = (double)(total - got) /
+			      ((double)(r->bytes_done + got) / secs);
+
+		snprintf(line + n, sizeof line - (size_t)n,
+			 ", %.0f%%, %d:%02d left", 100.0 * (double)got /
+			 (double)total, (int)left / 60, (int)left % 60);
+	}
+	fprintf(stderr, "\r\033[K%s", line);
+	r->progress_shown = true;
 }
 
 static void stop_strict(run *r)
@@ -172,7 +223,11 @@ static bool read_one(run *r, const char *path, unit_fn fn, void *ctx)
 		fn(r, rd, u, ctx);
 		if (r->strict && r->status >= EXIT_MALFORMED)
 			break;
+		if ((r->n.units & 1023) == 0)
+			progress(r, rd, false);
 	}
+	progress(r, rd, true);
+	r->bytes_done += cot_reader_consumed(rd);
 	cot_reader_free(rd);
 	return !(r->strict && r->status >= EXIT_MALFORMED);
 }

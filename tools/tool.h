@@ -113,6 +113,9 @@ typedef struct run {
 	int status;		/* the highest exit status so far */
 	counts n;
 	uint64_t file_units;	/* units read from the current input */
+	uint64_t bytes_done;	/* input bytes of the inputs finished */
+	bool progress_on, progress_shown;
+	double progress_start, progress_last;
 	const char *cmd;
 } run;
 

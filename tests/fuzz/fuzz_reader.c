@@ -32,6 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *copy = malloc(size + 1);
 	size_t copied = 0;
 	bool broken = false;
+	bool gz = size >= 2 && data[0] == 0x1f && data[1] == 0x8b;
 	cot_error err;
 	int rc;
 
@@ -52,11 +53,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		b = cot_unit_bytes(u, &n);
 		eol = cot_unit_eol(u);
-		check(copied + n + strlen(eol) <= size);
-		memcpy(copy + copied, b, n);
-		copied += n;
-		memcpy(copy + copied, eol, strlen(eol));
-		copied += strlen(eol);
+		if (!gz) {	/* gzip grows when decompressed */
+			check(copied + n + strlen(eol) <= size);
+			memcpy(copy + copied, b, n);
+			copied += n;
+			memcpy(copy + copied, eol, strlen(eol));
+			copied += strlen(eol);
+		}
 		for (size_t i = 0; i < cot_unit_records(u); i++) {
 			cot_record_span s;
 			json_error_t je;
@@ -76,7 +79,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 	/* gzip input decompresses: compare only plain input byte for byte */
-	if (!broken && !(size >= 2 && data[0] == 0x1f && data[1] == 0x8b)) {
+	if (!broken && !gz) {
 		size_t bom = cot_reader_had_bom(r) ? 3 : 0;
 
 		check(copied + bom == size);

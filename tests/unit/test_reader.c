@@ -261,6 +261,13 @@ static void test_reader_document_errors_keep_bytes(void **state)
 	check_doc_error("[\n {\"a\":1},\n ,{\"b\":2}\n]\n", 1, 3);
 	check_doc_error("[\n {\"a\": \"x\ny\"}\n]\n", 0, 2);
 	check_doc_error("[\n {\"a\":1}\n]]\n", 1, 3);
+	/* found by fuzzing: '}' cannot close the top array; a file cut
+	 * right after an element is a truncated document */
+	check_doc_error("[\n}\n", 0, 2);
+	check_doc_error("[\n1,}\n", 1, 2);
+	check_doc_error("[\n{\"a\":1},}\n", 1, 2);
+	check_doc_error("[\n{\"a\":1}", 1, 2);
+	check_doc_error("[\n\"abc\"", 1, 2);
 }
 
 static void test_reader_first_line_decides_container(void **state)

@@ -1,0 +1,309 @@
+#!/usr/bin/env python3
+"""test_pipeline.py - end-to-end tests of filter and the pipeline
+behaviours (exit statuses, byte-exact output, counts, pipes, -o, -j).
+
+Usage: test_pipeline.py COTLOG SRCDIR (TAP output)."""
+import gzip
+import json
+import os
+import pty
+import select
+import subprocess
+import sys
+import tempfile
+import time
+
+COTLOG = os.path.abspath(sys.argv[1])
+SRC = os.path.abspath(sys.argv[2])
+CORPUS = os.environ.get("COTLOG_CORPUS", "")
+TMP = tempfile.mkdtemp(prefix="cotlog-pipe-")
+SAMPLE = os.path.join(SRC, "examples", "traces.jsonl")
+PRETTY = os.path.join(SRC, "examples", "responses.json")
+
+results = []
+
+
+def case(fn):
+    results.append(fn)
+    return fn
+
+
+def run(args, stdin=b"", **kw):
+    p = subprocess.run([COTLOG] + args, input=stdin, capture_output=True,
+                       timeout=600, **kw)
+    return p.returncode, p.stdout, p.stderr
+
+
+def tmpfile(name, data):
+    path = os.path.join(TMP, name)
+    with open(path, "wb") as f:
+        f.write(data)
+    return path
+
+
+def counts(err):
+    """kept, rejected, malformed, records from --stats."""
+    line = [l for l in err.decode().splitlines() if l.startswith("kept")][0]
+    parts = dict(p.strip().rsplit(" ", 1) for p in line.split(","))
+    return {k: int(v) for k, v in parts.items()}
+
+
+MIXED = (b'{"response":"<think>a b c</think>x"}\n'
+         b'{"response":"<think>one</think>y","model":"m1"}\r\n'
+         b'\n'
+         b'{"bad": NaN}\n'
+         b'[{"response":"<think>p q</think>"}, {"text":"no tags here"}, 7]\n'
+         b'{"generations":["<think>a</think>1","<think>a b c d</think>2"]}\n'
+         b'{"note":"no trace"}\n'
+         b'"<think>string record</think>"\n'
+         b'{"response":"last line, no newline"}')
+
+
+@case
+def filter_keeps_bytes_and_counts():
+    p = tmpfile("mixed.jsonl", MIXED)
+    rc, out, err = run(["filter", "--where", "think.words >= 2", "--stats",
+                        p])
+    assert rc == 4, (rc, err)      # the NaN line is malformed
+    c = counts(err)
+    assert c["kept"] + c["rejected"] + c["malformed"] == c["records"]
+    assert c == {"kept": 4, "rejected": 6, "malformed": 1, "records": 11}, c
+    lines = out.split(b"\n")
+    assert lines[0] == b'{"response":"<think>a b c</think>x"}'
+    assert lines[1] == b'{"response":"<think>p q</think>"}'
+    assert lines[2].startswith(b'{"generations"')
+    assert lines[3] == b'{"response":"last line, no newline"}'
+    assert out.endswith(b"\n")
+
+
+@case
+def filter_counts_hold_in_every_mode():
+    p = tmpfile("mixed2.jsonl", MIXED)
+    for extra in ([], ["--all"], ["--per-trace"], ["-v"], ["--all", "-v"],
+                  ["--per-trace", "-v"]):
+        for where in ("think.words >= 2", "true", "false",
+                      "rec.model == \"m1\""):
+            rc, out, err = run(["filter", "--where", where, "--stats",
+                                "--rejects", os.path.join(TMP, "rj")] +
+                               extra + [p])
+            c = counts(err)
+            assert c["kept"] + c["rejected"] + c["malformed"] == \
+                c["records"] == 11, (extra, where, c)
+            rej = open(os.path.join(TMP, "rj"), "rb").read()
+            # each rejected record and each malformed line is one line
+            assert rej.count(b"\n") == c["rejected"] + c["malformed"], \
+                (extra, where, rej)
+            if "--per-trace" not in extra:
+                assert out.count(b"\n") == c["kept"]
+
+
+@case
+def filter_all_any_per_trace():
+    p = tmpfile("gens.jsonl",
+                b'{"generations":["<think>a</think>","<think>a b</think>"]}'
+                b'\n')
+    _, out, _ = run(["filter", "--where", "think.words == 2", p])
+    assert out.count(b"\n") == 1
+    _, out, _ = run(["filter", "--all", "--where", "think.words == 2", p])
+    assert out == b""
+    _, out, _ = run(["filter", "--all", "--where", "think.words >= 1", p])
+    assert out.count(b"\n") == 1
+    _, out, _ = run(["filter", "--per-trace", "--where", "think.words >= 1",
+                     p])
+    recs = [json.loads(l) for l in out.splitlines()]
+    assert [r["cot_trace"] for r in recs] == [0, 1]
+    _, out, _ = run(["filter", "--per-trace", "--key", "i", "--where",
+                     "index == 1", p])
+    assert json.loads(out)["i"] == 1
+
+
+@case
+def filter_array_and_document_records_become_lines():
+    rc, out, _ = run(["filter", "--where", "true", PRETTY])
+    assert rc == 0
+    lines = out.decode().splitlines()
+    assert len(lines) == 3
+    doc = json.load(open(PRETTY))
+    assert [json.loads(l) for l in lines] == doc
+    assert all("\n" not in l for l in lines)
+
+
+@case
+def filter_gzip_and_stdin():
+    _, plain, _ = run(["filter", "--where", "closed", SAMPLE])
+    data = open(SAMPLE, "rb").read()
+    rc, out, _ = run(["filter", "--where", "closed", "-"],
+                     stdin=gzip.compress(data))
+    assert rc == 0 and out == plain and plain
+
+
+@case
+def expression_errors_exit_3_with_caret():
+    rc, out, err = run(["filter", "--where", "think.wrods < 5", SAMPLE])
+    assert rc == 3 and out == b""
+    text = err.decode().splitlines()
+    assert "did you mean 'think.words'" in text[0]
+    assert text[1] == "  think.wrods < 5" and text[2] == "  ^"
+    rc, _, err = run(["filter", "--where", "format == 3", SAMPLE])
+    assert rc == 3 and b"cannot compare a string with a number" in err
+    assert err.decode().splitlines()[2] == "         ^"
+    rc, _, err = run(["filter", SAMPLE])
+    assert rc == 2 and b"--where EXPR is required" in err
+
+
+@case
+def runtime_type_error_reported_with_record():
+    p = tmpfile("types.jsonl", b'{"text":"a","n":"str"}\n'
+                b'{"text":"b","n":5}\n')
+    rc, out, err = run(["filter", "--where", "rec.n > 3", "--stats", p])
+    assert rc == 3, rc
+    assert b"types.jsonl:1: --where: cannot order a string and a number" \
+        in err, err
+    assert out == b'{"text":"b","n":5}\n'
+    c = counts(err)
+    assert c["kept"] == 1 and c["rejected"] == 1
+
+
+@case
+def exit_status_e_and_highest_wins():
+    rc, out, _ = run(["filter", "-e", "--where", "false", SAMPLE])
+    assert rc == 1 and out == b""
+    rc, _, _ = run(["filter", "-e", "--where", "true", SAMPLE])
+    assert rc == 0
+    bad = tmpfile("bad.jsonl", b'{"x": NaN}\n')
+    rc, _, _ = run(["filter", "-e", "--where", "false", bad])
+    assert rc == 4                  # malformed outranks "nothing kept"
+    rc, _, _ = run(["filter", "-e", "--where", "true",
+                    os.path.join(TMP, "missing")])
+    assert rc == 2
+
+
+@case
+def strict_stops_at_first_malformed():
+    p = tmpfile("strict.jsonl", b'{"text":"a"}\n{"x": NaN}\n{"text":"b"}\n')
+    rc, out, err = run(["filter", "--strict", "--where", "true", p])
+    assert rc == 4 and out == b'{"text":"a"}\n'
+    assert err.count(b"\n") == 1
+
+
+@case
+def closed_pipe_stops_reading():
+    # an endless input: cotlog must stop when head is done, or this
+    # pipeline never ends
+    cmd = (f"yes '{{\"text\":\"<think>a</think>b\"}}' | '{COTLOG}' filter "
+           f"--where 'closed' | head -1; echo \"${{PIPESTATUS[1]}}\"")
+    p = subprocess.run(cmd, shell=True, executable="/bin/bash",
+                       capture_output=True, timeout=60)
+    out = p.stdout.decode().splitlines()
+    assert out == ['{"text":"<think>a</think>b"}', "0"], out
+    assert p.stderr == b""
+
+
+@case
+def write_error_exits_2():
+    with open("/dev/full", "wb") as full:
+        p = subprocess.run([COTLOG, "filter", "--where", "true", SAMPLE],
+                           stdout=full, stderr=subprocess.PIPE, timeout=60)
+    assert p.returncode == 2 and b"write error" in p.stderr
+
+
+@case
+def output_file_is_atomic():
+    dest = os.path.join(TMP, "out.jsonl")
+    rc, out, _ = run(["filter", "--where", "true", "-o", dest, SAMPLE])
+    assert rc == 0 and out == b""
+    _, plain, _ = run(["filter", "--where", "true", SAMPLE])
+    assert open(dest, "rb").read() == plain
+    # interrupted: the destination keeps its old content, no temp left
+    open(dest, "wb").write(b"old\n")
+    proc = subprocess.Popen(
+        f"yes '{{\"text\":\"a\"}}' | '{COTLOG}' filter --where true "
+        f"-o '{dest}'", shell=True, stderr=subprocess.PIPE,
+        start_new_session=True)
+    time.sleep(1.0)
+    os.killpg(proc.pid, 2)
+    proc.wait(timeout=30)
+    assert open(dest, "rb").read() == b"old\n"
+    assert not [f for f in os.listdir(TMP) if ".tmp." in f]
+
+
+@case
+def unbuffered_flushes_per_record():
+    proc = subprocess.Popen([COTLOG, "filter", "--unbuffered", "--where",
+                             "true"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE)
+    proc.stdin.write(b'{"text":"a"}\n')
+    proc.stdin.flush()
+    ready, _, _ = select.select([proc.stdout], [], [], 10)
+    assert ready, "no output before the input ended"
+    assert proc.stdout.readline() == b'{"text":"a"}\n'
+    proc.stdin.close()
+    proc.wait(timeout=10)
+
+
+@case
+def progress_only_on_a_terminal():
+    big = tmpfile("big.jsonl", open(SAMPLE, "rb").read() * 30000)
+    # not a terminal: nothing on stderr
+    rc, _, err = run(["filter", "--where", "true", big])
+    assert rc == 0 and err == b""
+    # a terminal: a progress line, erased at the end
+    pid, fd = pty.fork()
+    if pid == 0:
+        # stderr stays on the terminal; the records go nowhere
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 1)
+        os.execv(COTLOG, [COTLOG, "filter", "--where",
+                          "think.words > 0 && lower(format) =~ 'o'", big,
+                          big, big, big])
+    out = b""
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.waitpid(pid, 0)
+    assert b"records," in out and b"MB/s" in out and b"left" in out, \
+        out[-300:]
+
+
+@case
+def corpus_filter_counts():
+    if not CORPUS or not os.path.isdir(CORPUS):
+        return "skip no corpus"
+    files = []
+    for root, _, names in os.walk(CORPUS):
+        files += [os.path.join(root, n) for n in names
+                  if n.endswith((".jsonl", ".json"))]
+    for path in sorted(files):
+        rc, out, err = run(["filter", "--stats", "--where",
+                            "closed && think.words > 100", path])
+        assert rc == 0, (path, err)
+        c = counts(err)
+        assert c["kept"] + c["rejected"] + c["malformed"] == c["records"]
+        assert out.count(b"\n") == c["kept"]
+
+
+def main():
+    print(f"1..{len(results)}")
+    failed = 0
+    for n, fn in enumerate(results, 1):
+        try:
+            skip = fn()
+        except Exception as e:      # noqa: BLE001 - report any failure
+            failed += 1
+            print(f"not ok {n} - {fn.__name__}")
+            for line in repr(e).splitlines()[:20]:
+                print(f"# {line[:500]}")
+            continue
+        if isinstance(skip, str) and skip.startswith("skip"):
+            print(f"ok {n} - {fn.__name__} # SKIP {skip[5:]}")
+        else:
+            print(f"ok {n} - {fn.__name__}")
+    sys.exit(1 if failed else 0)
+
+
+main()
