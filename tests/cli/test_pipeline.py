@@ -67,12 +67,14 @@ def filter_keeps_bytes_and_counts():
     assert rc == 4, (rc, err)      # the NaN line is malformed
     c = counts(err)
     assert c["kept"] + c["rejected"] + c["malformed"] == c["records"]
-    assert c == {"kept": 4, "rejected": 6, "malformed": 1, "records": 11}, c
+    assert c == {"kept": 6, "rejected": 3, "malformed": 1, "records": 10}, c
     lines = out.split(b"\n")
     assert lines[0] == b'{"response":"<think>a b c</think>x"}'
     assert lines[1] == b'{"response":"<think>p q</think>"}'
-    assert lines[2].startswith(b'{"generations"')
-    assert lines[3] == b'{"response":"last line, no newline"}'
+    assert lines[2] == b'{"text":"no tags here"}'   # untagged: reasoning
+    assert lines[3].startswith(b'{"generations"')
+    assert lines[4] == b'"<think>string record</think>"'
+    assert lines[5] == b'{"response":"last line, no newline"}'
     assert out.endswith(b"\n")
 
 
@@ -88,7 +90,7 @@ def filter_counts_hold_in_every_mode():
                                extra + [p])
             c = counts(err)
             assert c["kept"] + c["rejected"] + c["malformed"] == \
-                c["records"] == 11, (extra, where, c)
+                c["records"] == 10, (extra, where, c)
             rej = open(os.path.join(TMP, "rj"), "rb").read()
             # each rejected record and each malformed line is one line
             assert rej.count(b"\n") == c["rejected"] + c["malformed"], \
