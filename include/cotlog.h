@@ -213,6 +213,14 @@ typedef struct cot_record_span {
 COT_API void cot_unit_record(const cot_unit *u, size_t i,
 			     cot_record_span *out);
 
+/* A copy of u that outlives the reader's next call, for handing units to
+ * other threads: cot_analyze_unit works on it as on the original (no
+ * re-parsing). One allocation; free it with cot_unit_free. Returns
+ * COT_OK or COT_ENOMEM. Only clones may be passed to cot_unit_free. */
+COT_API COT_NODISCARD int cot_unit_clone(const cot_unit *u, cot_unit **out,
+					 cot_error *err);
+COT_API void cot_unit_free(cot_unit *u);
+
 /* ------------------------------------------------------------------ */
 /* Results: per-thread workspace holding the profiles of one record      */
 

@@ -19,6 +19,7 @@ enum mode {
 
 struct cot_unit {
 	cot_unit_kind kind;
+	char *owned;		/* a clone's own copy of the bytes */
 	const char *bytes;	/* without the final line end */
 	size_t len;
 	const char *eol;	/* "", "\n" or "\r\n" */
@@ -686,4 +687,54 @@ const cot__jdoc *cot__unit_doc(const cot_unit *u, size_t i, uint32_t *tok)
 {
 	*tok = u->rec_tok[i];
 	return &u->doc;
+}
+
+/* A clone owns one block: the struct, then the records, their tokens,
+ * the tape and the bytes, so that moving a unit to another thread costs
+ * one allocation and one free. */
+int cot_unit_clone(const cot_unit *u, cot_unit **out, cot_error *err)
+{
+	size_t ntok = u->kind == COT_UNIT_RECORDS ? u->doc.ntok : 0;
+	size_t sz_rec = u->nrec * sizeof *u->rec;
+	size_t sz_rt = u->nrec * sizeof *u->rec_tok;
+	size_t sz_tok = ntok * sizeof *u->doc.tok;
+	size_t total = sizeof *u + sz_rec + sz_tok + sz_rt + u->len + 1;
+	cot_unit *c;
+	char *p;
+
+	*out = NULL;
+	c = cot__malloc(total);
+	if (!c)
+		return cot__error_set(err, COT_ENOMEM, 0, 0, "out of memory");
+	*c = *u;
+	p = (char *)(c + 1);
+	/* records and tokens first: they need 8-byte alignment */
+	/* (memcpy from NULL is undefined even for 0 bytes) */
+	c->rec = (cot_record_span *)(void *)p;
+	if (sz_rec)
+		memcpy(c->rec, u->rec, sz_rec);
+	p += sz_rec;
+	c->doc.tok = (cot__jtok *)(void *)p;
+	if (sz_tok)
+		memcpy(c->doc.tok, u->doc.tok, sz_tok);
+	p += sz_tok;
+	c->rec_tok = (uint32_t *)(void *)p;
+	if (sz_rt)
+		memcpy(c->rec_tok, u->rec_tok, sz_rt);
+	p += sz_rt;
+	memcpy(p, u->bytes, u->len);
+	p[u->len] = '\0';
+	c->bytes = c->owned = p;
+	c->caprec = u->nrec;
+	c->doc.cap = (uint32_t)ntok;
+	c->doc.ntok = (uint32_t)ntok;
+	if (ntok)
+		c->doc.src = c->bytes + u->doc_off;
+	*out = c;
+	return COT_OK;
+}
+
+void cot_unit_free(cot_unit *u)
+{
+	cot__free(u);
 }

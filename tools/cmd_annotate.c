@@ -31,14 +31,14 @@ typedef struct annotate {
 	cot_buf json;
 } annotate;
 
-static void annotate_unit(run *r, cot_reader *rd, const cot_unit *u,
+static void annotate_unit(run *r, const where *w, const cot_unit *u,
 			  void *p)
 {
 	annotate *a = p;
 	size_t len, pos = 0, n = cot_unit_records(u);
 	const char *bytes = cot_unit_bytes(u, &len);
 
-	if (r->file_units == 1 && cot_reader_had_bom(rd))
+	if (w->first && w->bom)
 		out_write("\xEF\xBB\xBF", 3);	/* byte for byte */
 	for (size_t i = 0; i < n; i++) {
 		cot_record_span s;
@@ -46,7 +46,7 @@ static void annotate_unit(run *r, cot_reader *rd, const cot_unit *u,
 
 		cot_unit_record(u, i, &s);
 		r->n.records++;
-		if (!run_analyze(r, rd, u, i))
+		if (!run_analyze(r, w, u, i))
 			continue;
 		traces = cot_result_traces(r->res);
 		r->n.traces += traces;
@@ -70,6 +70,27 @@ static void annotate_unit(run *r, cot_reader *rd, const cot_unit *u,
 	out_puts(cot_unit_eol(u));
 }
 
+/* A worker's own annotate: the same key, its own JSON buffer. */
+static void *annotate_fork(void *p)
+{
+	annotate *a = malloc(sizeof *a);
+
+	if (!a)
+		exit(EXIT_USAGE);
+	*a = *(annotate *)p;
+	memset(&a->json, 0, sizeof a->json);
+	return a;
+}
+
+static void annotate_join(void *p, void *wp)
+{
+	annotate *a = wp;
+
+	(void)p;
+	cot_buf_dispose(&a->json);
+	free(a);
+}
+
 int cmd_annotate(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -80,6 +101,7 @@ int cmd_annotate(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	annotate a = { 0 };
+	job j = { annotate_unit, &a, annotate_fork, annotate_join };
 	const char *key = "cot";
 	bool stats = false;
 	run r;
@@ -87,7 +109,7 @@ int cmd_annotate(int argc, char **argv)
 
 	run_init(&r, "annotate");
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "+hq", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+hqj:", longopts, NULL)) != -1) {
 		if (run_option(&r, c, optarg))
 			continue;
 		switch (c) {
@@ -107,7 +129,7 @@ int cmd_annotate(int argc, char **argv)
 	}
 	a.key = json_key_text(key, &a.keylen);
 	run_start(&r);
-	run_files(&r, argv + optind, argc - optind, annotate_unit, &a);
+	run_files(&r, argv + optind, argc - optind, &j);
 	out_flush();
 	if (stats)
 		fprintf(stderr, "records %llu, traces %llu, no_trace %llu, "

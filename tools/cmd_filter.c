@@ -43,7 +43,8 @@ INPUT_OPTIONS_HELP
 enum mode { MODE_ANY, MODE_ALL, MODE_PER_TRACE };
 
 typedef struct filter {
-	cot_expr *expr;
+	const cot_analyzer *az;
+	cot_expr *expr;		/* each worker compiles its own */
 	const char *src;
 	enum mode mode;
 	bool invert;
@@ -101,14 +102,14 @@ static void write_record(filter *f, sink *to, const cot_unit *u,
 }
 
 /* Does EXPR hold on trace i? 1, 0, or -1 after reporting an error. */
-static int holds(run *r, filter *f, cot_reader *rd, uint64_t line,
+static int holds(run *r, filter *f, const where *w, uint64_t line,
 		 size_t i)
 {
 	cot_value v;
 	cot_error err;
 
 	if (cot_expr_eval(f->expr, r->res, i, &v, &err)) {
-		diag("%s:%llu: --where: %s", cot_reader_name(rd),
+		diag("%s:%llu: --where: %s", w->name,
 		     (unsigned long long)line, err.message);
 		status_at_least(r, EXIT_EXPR);
 		f->errors++;
@@ -118,7 +119,7 @@ static int holds(run *r, filter *f, cot_reader *rd, uint64_t line,
 		return 0;	/* no value: not kept */
 	if (v.type != COT_TYPE_BOOL) {
 		diag("%s:%llu: --where: the expression gave a value that is "
-		     "not true or false", cot_reader_name(rd),
+		     "not true or false", w->name,
 		     (unsigned long long)line);
 		status_at_least(r, EXIT_EXPR);
 		f->errors++;
@@ -128,19 +129,19 @@ static int holds(run *r, filter *f, cot_reader *rd, uint64_t line,
 }
 
 /* The record verdict in --any / --all, honouring -v. */
-static int decide(run *r, filter *f, cot_reader *rd, uint64_t line)
+static int decide(run *r, filter *f, const where *w, uint64_t line)
 {
 	size_t n = cot_result_traces(r->res);
 	int any = 0, all = 1, h;
 
 	if (n == 0) {
-		h = holds(r, f, rd, line, COT_NO_TRACE);
+		h = holds(r, f, w, line, COT_NO_TRACE);
 		if (h < 0)
 			return -1;
 		any = all = h;
 	}
 	for (size_t i = 0; i < n; i++) {
-		h = holds(r, f, rd, line, i);
+		h = holds(r, f, w, line, i);
 		if (h < 0)
 			return -1;
 		any |= h;
@@ -162,14 +163,14 @@ static void reject(filter *f, const cot_unit *u, const char *b,
 		write_record(f, f->rejects, u, b, s, -1);
 }
 
-static void per_trace(run *r, filter *f, cot_reader *rd, const cot_unit *u,
+static void per_trace(run *r, filter *f, const where *w, const cot_unit *u,
 		      const char *b, const cot_record_span *s)
 {
 	size_t n = cot_result_traces(r->res);
 	bool any = false;
 
 	for (size_t i = 0; i < n; i++) {
-		int h = holds(r, f, rd, s->line, i);
+		int h = holds(r, f, w, s->line, i);
 
 		if (h < 0)
 			continue;
@@ -187,7 +188,7 @@ static void per_trace(run *r, filter *f, cot_reader *rd, const cot_unit *u,
 		reject(f, u, b, s);
 }
 
-static void filter_unit(run *r, cot_reader *rd, const cot_unit *u, void *p)
+static void filter_unit(run *r, const where *w, const cot_unit *u, void *p)
 {
 	filter *f = p;
 	size_t len, n = cot_unit_records(u);
@@ -211,16 +212,16 @@ static void filter_unit(run *r, cot_reader *rd, const cot_unit *u, void *p)
 
 		cot_unit_record(u, i, &s);
 		r->n.records++;
-		if (!run_analyze(r, rd, u, i)) {
+		if (!run_analyze(r, w, u, i)) {
 			reject(f, u, b, &s);
 			continue;
 		}
 		if (f->mode == MODE_PER_TRACE &&
 		    cot_result_traces(r->res) > 0) {
-			per_trace(r, f, rd, u, b, &s);
+			per_trace(r, f, w, u, b, &s);
 			continue;
 		}
-		keep = decide(r, f, rd, s.line);
+		keep = decide(r, f, w, s.line);
 		if (keep == 1) {
 			f->kept++;
 			write_record(f, &out_sink, u, b, &s, -1);
@@ -228,6 +229,39 @@ static void filter_unit(run *r, cot_reader *rd, const cot_unit *u, void *p)
 			reject(f, u, b, &s);
 		}
 	}
+}
+
+/* A worker's own filter: its own compiled expression (an expression
+ * keeps its evaluation stack inside), buffer and counts. */
+static void *filter_fork(void *p)
+{
+	filter *f = malloc(sizeof *f);
+	cot_error err;
+
+	if (!f)
+		exit(EXIT_USAGE);
+	*f = *(filter *)p;
+	f->kept = f->rejected = f->errors = f->traces_kept = 0;
+	f->line = NULL;
+	f->linecap = 0;
+	if (cot_expr_compile(&f->expr, f->az, f->src, &err)) {
+		diag("%s", err.message);
+		exit(EXIT_USAGE);
+	}
+	return f;
+}
+
+static void filter_join(void *p, void *wp)
+{
+	filter *f = p, *w = wp;
+
+	f->kept += w->kept;
+	f->rejected += w->rejected;
+	f->errors += w->errors;
+	f->traces_kept += w->traces_kept;
+	cot_expr_free(w->expr);
+	free(w->line);
+	free(w);
 }
 
 int cmd_filter(int argc, char **argv)
@@ -250,6 +284,7 @@ int cmd_filter(int argc, char **argv)
 	};
 	static sink rejects_sink;
 	filter f = { 0 };
+	job j = { filter_unit, &f, filter_fork, filter_join };
 	const char *rejects = NULL, *output = NULL, *key = "cot_trace";
 	bool exit_status = false, stats = false;
 	cot_error err;
@@ -258,7 +293,7 @@ int cmd_filter(int argc, char **argv)
 
 	run_init(&r, "filter");
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "+hqw:veo:", longopts, NULL))
+	while ((c = getopt_long(argc, argv, "+hqj:w:veo:", longopts, NULL))
 	       != -1) {
 		if (run_option(&r, c, optarg))
 			continue;
@@ -286,9 +321,11 @@ int cmd_filter(int argc, char **argv)
 		usage_error("filter", "--where EXPR is required");
 	f.key = json_key_text(key, &f.keylen);
 	run_start(&r);
+	f.az = r.az;
 	if (cot_expr_compile(&f.expr, r.az, f.src, &err)) {
 		show_expr_error(f.src, &err);
 		run_finish(&r);
+		free(f.key);
 		return err.code == COT_ENOMEM ? EXIT_USAGE : EXIT_EXPR;
 	}
 	if (output && sink_open(&out_sink, output, 0))
@@ -300,7 +337,7 @@ int cmd_filter(int argc, char **argv)
 			return EXIT_USAGE;
 		f.rejects = &rejects_sink;
 	}
-	run_files(&r, argv + optind, argc - optind, filter_unit, &f);
+	run_files(&r, argv + optind, argc - optind, &j);
 	if (sink_commit(&out_sink) || (f.rejects && sink_commit(f.rejects)))
 		status_at_least(&r, EXIT_USAGE);
 	if (stats) {

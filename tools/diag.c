@@ -2,18 +2,30 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "tool.h"
 
 void diag(const char *fmt, ...)
 {
+	char msg[2048];
 	va_list ap;
+	int n;
 
-	fputs("cotlog: ", stderr);
+	memcpy(msg, "cotlog: ", 8);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	n = vsnprintf(msg + 8, sizeof msg - 9, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	if (n < 0)
+		return;
+	n += 8;
+	if ((size_t)n > sizeof msg - 2)
+		n = (int)sizeof msg - 2;
+	msg[n++] = '\n';
+	msg[n] = '\0';
+	/* a worker's messages keep their place among the records' */
+	if (!redirect_diag(msg, (size_t)n))
+		fputs(msg, stderr);
 }
 
 void usage_error(const char *cmd, const char *fmt, ...)

@@ -54,8 +54,80 @@ void sink_flush(sink *s)
 	s->used = 0;
 }
 
+/* On a worker thread, what would go to a sink or to stderr goes to the
+ * batch's buffers, for the writer to put out in input order. */
+static _Thread_local redirect *tls_redirect;
+
+static void buf_add(cot_buf *b, const void *p, size_t n)
+{
+	if (b->size + n + 1 > b->cap) {
+		size_t cap = (b->size + n + 1) * 2;
+		char *v = realloc(b->ptr, cap);
+
+		if (!v) {
+			fputs("cotlog: out of memory\n", stderr);
+			_exit(EXIT_USAGE);
+		}
+		b->ptr = v;
+		b->cap = cap;
+	}
+	memcpy(b->ptr + b->size, p, n);
+	b->size += n;
+}
+
+void redirect_begin(redirect *r)
+{
+	tls_redirect = r;
+}
+
+void redirect_end(void)
+{
+	tls_redirect = NULL;
+}
+
+bool redirect_diag(const char *msg, size_t n)
+{
+	if (!tls_redirect)
+		return false;
+	buf_add(&tls_redirect->err, msg, n);
+	return true;
+}
+
+void redirect_flush(redirect *r)
+{
+	for (int i = 0; i < 2; i++)
+		if (r->part[i].to && r->part[i].buf.size)
+			sink_write(r->part[i].to, r->part[i].buf.ptr,
+				   r->part[i].buf.size);
+	if (r->err.size)
+		fwrite(r->err.ptr, 1, r->err.size, stderr);
+}
+
+void redirect_clear(redirect *r)
+{
+	for (int i = 0; i < 2; i++)
+		r->part[i].buf.size = 0;
+	r->err.size = 0;
+}
+
+void redirect_dispose(redirect *r)
+{
+	for (int i = 0; i < 2; i++)
+		free(r->part[i].buf.ptr);
+	free(r->err.ptr);
+	memset(r, 0, sizeof *r);
+}
+
 void sink_write(sink *s, const void *p, size_t n)
 {
+	if (tls_redirect) {
+		redirect *r = tls_redirect;
+		int i = r->part[0].to == s || !r->part[0].to ? 0 : 1;
+
+		r->part[i].to = s;
+		buf_add(&r->part[i].buf, p, n);
+		return;
+	}
 	if (n >= sizeof s->buf) {
 		sink_flush(s);
 		write_all(s, p, n);
@@ -69,7 +141,7 @@ void sink_write(sink *s, const void *p, size_t n)
 
 void sink_record_done(sink *s)
 {
-	if (s->unbuffered)
+	if (s->unbuffered && !tls_redirect)
 		sink_flush(s);
 }
 

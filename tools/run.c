@@ -19,9 +19,12 @@ void run_init(run *r, const char *cmd)
 {
 	cot_analyzer_options o = COT_ANALYZER_OPTIONS_INIT;
 
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
 	memset(r, 0, sizeof *r);
 	r->opts = o;
 	r->cmd = cmd;
+	r->jobs = cores > 0 && cores < 256 ? (int)cores : 1;
 }
 
 void status_at_least(run *r, int status)
@@ -72,6 +75,16 @@ bool run_option(run *r, int opt, const char *arg)
 	case 0x108:
 		r->opts.target_script = arg;
 		return true;
+	case 'j': {
+		char *end;
+		long n = strtol(arg, &end, 10);
+
+		if (*end || n < 1 || n > 256)
+			usage_error(r->cmd, "-j takes a number of workers "
+				    "from 1 to 256, not '%s'", arg);
+		r->jobs = (int)n;
+		return true;
+	}
 	case 0x109: {
 		char *end;
 		unsigned long n = strtoul(arg, &end, 10);
@@ -113,13 +126,18 @@ void run_finish(run *r)
 {
 	free(r->patterns);
 	r->patterns = NULL;
+	for (size_t i = 0; i < r->nnames; i++)
+		free(r->names[i]);
+	free(r->names);
+	r->names = NULL;
+	r->nnames = 0;
 	cot_result_free(r->res);
 	cot_analyzer_free(r->az);
 	r->res = NULL;
 	r->az = NULL;
 }
 
-bool run_analyze(run *r, cot_reader *rd, const cot_unit *u, size_t i)
+bool run_analyze(run *r, const where *w, const cot_unit *u, size_t i)
 {
 	cot_record_span s;
 	cot_error err;
@@ -127,8 +145,7 @@ bool run_analyze(run *r, cot_reader *rd, const cot_unit *u, size_t i)
 	if (cot_analyze_unit(r->res, u, i, &err) == COT_OK)
 		return true;
 	cot_unit_record(u, i, &s);
-	diag("%s:%llu: %s", cot_reader_name(rd), (unsigned long long)s.line,
-	     err.message);
+	diag("%s:%llu: %s", w->name, (unsigned long long)s.line, err.message);
 	status_at_least(r, EXIT_USAGE);
 	return false;
 }
@@ -158,7 +175,7 @@ static void progress(run *r, cot_reader *rd, bool done)
 	if (secs < 1.0)
 		return;
 	n = snprintf(line, sizeof line, "cotlog: %s: %llu records, %.1f MB/s",
-		     cot_reader_name(rd), (unsigned long long)r->n.records,
+		     cot_reader_name(rd), (unsigned long long)r->seen_records,
 		     (double)(r->bytes_done + got) / 1e6 / secs);
 	if (total && got <= total && n > 0 && (size_t)n < sizeof line) {
 		double left = (double)(total - got) /
@@ -179,68 +196,134 @@ static void stop_strict(run *r)
 	exit(r->status);
 }
 
-/* One input to its end. Returns false when --strict says stop. */
-static bool read_one(run *r, const char *path, unit_fn fn, void *ctx)
+/* What one event of reading does, the same on every thread: a unit is
+ * reported if malformed, counted, and given to the command; a stream
+ * error is reported and counted. Workers run this on their own run. */
+void run_event(run *r, const job *j, void *ctx, const event *ev)
+{
+	if (ev->error) {
+		diag("%s", ev->error);
+		if (ev->error_code == COT_EPARSE) {
+			r->n.malformed++;
+			status_at_least(r, EXIT_MALFORMED);
+		} else {
+			status_at_least(r, EXIT_USAGE);
+		}
+		return;
+	}
+	r->n.units++;
+	if (cot_unit_kind_of(ev->unit) == COT_UNIT_MALFORMED) {
+		const cot_error *e = cot_unit_error(ev->unit);
+
+		r->n.malformed++;
+		status_at_least(r, EXIT_MALFORMED);
+		if (!r->quiet)
+			diag("%s:%llu: malformed JSON: %s", ev->where.name,
+			     (unsigned long long)e->line, e->message);
+	}
+	j->fn(r, &ev->where, ev->unit, ctx);
+}
+
+/* One input to its end, handing each event to deliver (directly, or to
+ * the workers). Returns false when --strict says stop. */
+static bool read_one(run *r, const char *path, deliver_fn deliver,
+		     void *dctx)
 {
 	cot_reader *rd;
 	const cot_unit *u;
 	cot_error err;
+	event ev;
+	bool go_on = true, first = true;
 	int rc;
 
-	r->file_units = 0;
+	memset(&ev, 0, sizeof ev);
 	if (cot_reader_open_path(&rd, path, &err)) {
-		diag("%s", err.message);
-		status_at_least(r, EXIT_USAGE);
+		ev.error = err.message;
+		ev.error_code = err.code;
+		deliver(dctx, &ev);
 		return true;
 	}
+	/* the name outlives the reader: messages of queued units use it */
+	ev.where.name = keep_name(r, cot_reader_name(rd));
 	while ((rc = cot_reader_next(rd, &u, &err)) != COT_DONE) {
-		if (rc == COT_EPARSE) {
-			/* a broken document: the rest comes as skipped */
-			diag("%s", err.message);
-			r->n.malformed++;
-			status_at_least(r, EXIT_MALFORMED);
-			if (r->strict)
-				break;
-			continue;
-		}
 		if (rc) {
-			diag("%s", err.message);
-			status_at_least(r, EXIT_USAGE);
+			ev.unit = NULL;
+			ev.error = err.message;
+			ev.error_code = rc;
+			deliver(dctx, &ev);
+			ev.error = NULL;
+			if (rc == COT_EPARSE && !r->strict)
+				continue;	/* the rest comes as skipped */
+			go_on = rc != COT_EPARSE;
 			break;
 		}
-		r->n.units++;
-		r->file_units++;
-		if (cot_unit_kind_of(u) == COT_UNIT_MALFORMED) {
-			const cot_error *e = cot_unit_error(u);
-
-			r->n.malformed++;
-			status_at_least(r, EXIT_MALFORMED);
-			if (!r->quiet)
-				diag("%s:%llu: malformed JSON: %s",
-				     cot_reader_name(rd),
-				     (unsigned long long)e->line, e->message);
-		}
-		fn(r, rd, u, ctx);
-		if (r->strict && r->status >= EXIT_MALFORMED)
+		ev.unit = u;
+		ev.where.first = first;
+		ev.where.bom = cot_reader_had_bom(rd);
+		first = false;
+		r->seen_records += cot_unit_records(u);
+		deliver(dctx, &ev);
+		if (r->strict && cot_unit_kind_of(u) == COT_UNIT_MALFORMED) {
+			go_on = false;
 			break;
-		if ((r->n.units & 1023) == 0)
+		}
+		if ((++r->seen_units & 1023) == 0)
 			progress(r, rd, false);
 	}
 	progress(r, rd, true);
 	r->bytes_done += cot_reader_consumed(rd);
 	cot_reader_free(rd);
-	return !(r->strict && r->status >= EXIT_MALFORMED);
+	return go_on;
 }
 
-void run_files(run *r, char **files, int nfiles, unit_fn fn, void *ctx)
+typedef struct direct {
+	run *r;
+	const job *j;
+} direct;
+
+static void deliver_direct(void *p, const event *ev)
+{
+	direct *d = p;
+
+	run_event(d->r, d->j, d->j->ctx, ev);
+}
+
+void run_files(run *r, char **files, int nfiles, const job *j)
 {
 	char *dash[] = { (char *)"-" };
+	direct d = { r, j };
+	workers *w = NULL;
+	deliver_fn deliver = deliver_direct;
+	void *dctx = &d;
+	bool go_on = true;
 
 	if (nfiles == 0) {
 		files = dash;
 		nfiles = 1;
 	}
-	for (int i = 0; i < nfiles; i++)
-		if (!read_one(r, files[i], fn, ctx))
-			stop_strict(r);
+	if (r->jobs > 1 && j->fork && !out_sink.unbuffered) {
+		w = workers_start(r, j);
+		deliver = workers_deliver;
+		dctx = w;
+	}
+	for (int i = 0; i < nfiles && go_on; i++)
+		go_on = read_one(r, files[i], deliver, dctx);
+	if (w)
+		workers_finish(w);
+	if (!go_on)
+		stop_strict(r);
+}
+
+/* File names live until the run ends (units queued for workers point
+ * at them). */
+const char *keep_name(run *r, const char *name)
+{
+	char **v = realloc(r->names, (r->nnames + 1) * sizeof *v);
+
+	if (!v || !(v[r->nnames] = strdup(name))) {
+		diag("out of memory");
+		exit(EXIT_USAGE);
+	}
+	r->names = v;
+	return v[r->nnames++];
 }

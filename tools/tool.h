@@ -39,6 +39,21 @@ typedef struct sink {
 } sink;
 
 extern sink out_sink;	/* standard output, or -o FILE */
+
+/* Output of a worker thread, held for the writer (workers.c). */
+typedef struct redirect {
+	struct {
+		sink *to;
+		cot_buf buf;
+	} part[2];
+	cot_buf err;		/* diagnostics */
+} redirect;
+void redirect_begin(redirect *r);	/* this thread writes into r */
+void redirect_end(void);
+bool redirect_diag(const char *msg, size_t n);
+void redirect_flush(redirect *r);	/* to the real sinks, stderr */
+void redirect_clear(redirect *r);
+void redirect_dispose(redirect *r);
 void sink_write(sink *s, const void *p, size_t n);
 void sink_flush(sink *s);
 void sink_record_done(sink *s);	/* flushes with --unbuffered */
@@ -63,7 +78,7 @@ void show_expr_error(const char *src, const cot_error *err);
 _Noreturn void usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* input.c: the options every reading command takes, and the loop over
+/* run.c: the options every reading command takes, and the loop over
  * its inputs. */
 #define INPUT_LONG_OPTIONS \
 	{ "field", required_argument, NULL, 0x100 }, \
@@ -76,6 +91,7 @@ _Noreturn void usage_error(const char *cmd, const char *fmt, ...)
 	{ "no-builtin-patterns", no_argument, NULL, 0x107 }, \
 	{ "target-script", required_argument, NULL, 0x108 }, \
 	{ "ngram", required_argument, NULL, 0x109 }, \
+	{ "jobs", required_argument, NULL, 'j' }, \
 	{ "quiet", no_argument, NULL, 'q' }
 
 #define INPUT_OPTIONS_HELP \
@@ -97,43 +113,91 @@ _Noreturn void usage_error(const char *cmd, const char *fmt, ...)
 "                       ...): lang.target_share\n" \
 "  --ngram N            n of the word n-gram repetition ratio (default 3)\n" \
 "  --strict             stop at the first malformed record (exit 4)\n" \
+"  -j, --jobs N         analyze with N worker threads (default: the number\n" \
+"                       of cores); the output is the same as with -j 1\n" \
 "  -q, --quiet          do not report malformed lines one by one\n"
 
 typedef struct counts {
 	uint64_t records, traces, no_trace, malformed, units;
 } counts;
 
+/* Where a unit comes from: its input's name, whether that input began
+ * with a BOM, and whether the unit is the input's first. */
+typedef struct where {
+	const char *name;
+	bool bom;
+	bool first;
+} where;
+
 typedef struct run {
 	cot_analyzer_options opts;
 	const char **patterns;	/* --pattern values, NULL-terminated */
 	size_t npatterns;
 	cot_analyzer *az;
-	cot_result *res;
+	cot_result *res;	/* this thread's */
 	bool strict, quiet;
+	int jobs;		/* -j */
 	int status;		/* the highest exit status so far */
 	counts n;
-	uint64_t file_units;	/* units read from the current input */
+	char **names;		/* input names, kept to the end */
+	size_t nnames;
+	uint64_t seen_units, seen_records;	/* by the reader */
 	uint64_t bytes_done;	/* input bytes of the inputs finished */
 	bool progress_on, progress_shown;
 	double progress_start, progress_last;
 	const char *cmd;
 } run;
 
-typedef void (*unit_fn)(run *r, cot_reader *rd, const cot_unit *u,
+typedef void (*unit_fn)(run *r, const where *w, const cot_unit *u,
 			void *ctx);
+
+/* What a command does with its input. fn is called for every unit in
+ * input order (malformed and skipped units too, after run.c reported
+ * them). With fork and join, -j N runs fn on N worker threads, each
+ * with its own run (own result, counters) and the context fork made;
+ * their output is written in input order, and join folds a worker's
+ * context back into ctx (and frees it). Without fork the command runs
+ * on one thread. */
+typedef struct job {
+	unit_fn fn;
+	void *ctx;
+	void *(*fork)(void *ctx);
+	void (*join)(void *ctx, void *worker_ctx);
+} job;
+
+/* An event of reading: a unit, or a stream error message. */
+typedef struct event {
+	const cot_unit *unit;
+	where where;
+	const char *error;	/* NULL for a unit */
+	int error_code;
+} event;
+
+typedef void (*deliver_fn)(void *ctx, const event *ev);
 
 void run_init(run *r, const char *cmd);
 /* Handle an input option from getopt_long; true when it was one. */
 bool run_option(run *r, int opt, const char *arg);
-/* Build the analyzer (exit 2 with a message on a bad option). */
+/* Build the analyzer (exit 2 with a message on a bad option, 3 on a
+ * bad pattern). */
 void run_start(run *r);
-/* Read every file in order ("-" or none: stdin), calling fn for each
- * unit (malformed and skipped units too, after reporting them). */
-void run_files(run *r, char **files, int nfiles, unit_fn fn, void *ctx);
+/* Read every file in order ("-" or none: stdin). */
+void run_files(run *r, char **files, int nfiles, const job *j);
 void run_finish(run *r);
 /* Analyze record i of u into r->res; false (reported) on failure. */
-bool run_analyze(run *r, cot_reader *rd, const cot_unit *u, size_t i);
+bool run_analyze(run *r, const where *w, const cot_unit *u, size_t i);
 void status_at_least(run *r, int status);
+/* What one event does (run.c; workers.c calls it on their threads). */
+void run_event(run *r, const job *j, void *ctx, const event *ev);
+const char *keep_name(run *r, const char *name);
+
+/* workers.c: the -j pipeline: one reader (the caller), N analysers, a
+ * writer that puts their output out in input order. */
+typedef struct workers workers;
+workers *workers_start(run *r, const job *j);
+void workers_deliver(void *w, const event *ev);
+/* Drain, join the workers' runs and contexts into r and the job. */
+void workers_finish(workers *w);
 
 int cmd_annotate(int argc, char **argv);
 int cmd_fields(int argc, char **argv);

@@ -273,6 +273,29 @@ def progress_only_on_a_terminal():
 
 
 @case
+def workers_give_the_bytes_of_one():
+    """-j N: same stdout, same stderr (messages in input order), same
+    exit status as -j 1, on inputs with malformed lines, documents, gzip
+    damage, and many records (several batches)."""
+    big = open(SAMPLE, "rb").read() * 400 + MIXED + b"\n" + \
+        b'{"rec": "x", "text": "<think>y</think>"}\n' * 3000
+    cut = gzip.compress(big)
+    inputs = [tmpfile("jbig.jsonl", big), PRETTY,
+              tmpfile("jcut.gz", cut[:len(cut) // 2]),
+              tmpfile("jdoc.json", b'[\n {"text":"a"},\n {"text":"b"},\n]\n')]
+    for args in (["annotate"], ["annotate", "--stats"],
+                 ["filter", "--where", "think.words > 1", "--stats"],
+                 ["filter", "--per-trace", "--where", "index >= 0"],
+                 ["filter", "--where", "rec.rec > 1"]):
+        one = run(args + ["-j", "1"] + inputs)
+        for n in ("2", "3", "8"):
+            many = run(args + ["-j", n] + inputs)
+            assert many == one, (args, n, one[0], many[0],
+                                 one[2][-300:], many[2][-300:])
+    assert one[0] == 4 and one[2]
+
+
+@case
 def corpus_filter_counts():
     if not CORPUS or not os.path.isdir(CORPUS):
         return "skip no corpus"
