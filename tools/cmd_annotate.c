@@ -101,7 +101,7 @@ int cmd_annotate(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	annotate a = { 0 };
-	job j = { annotate_unit, &a, annotate_fork, annotate_join };
+	job j = { annotate_unit, &a, annotate_fork, annotate_join, NULL };
 	const char *key = "cot";
 	bool stats = false;
 	run r;

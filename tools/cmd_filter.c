@@ -284,7 +284,7 @@ int cmd_filter(int argc, char **argv)
 	};
 	static sink rejects_sink;
 	filter f = { 0 };
-	job j = { filter_unit, &f, filter_fork, filter_join };
+	job j = { filter_unit, &f, filter_fork, filter_join, NULL };
 	const char *rejects = NULL, *output = NULL, *key = "cot_trace";
 	bool exit_status = false, stats = false;
 	cot_error err;

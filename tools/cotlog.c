@@ -15,7 +15,8 @@ static const command commands[] = {
 	/* ---- the pipeline (issue 5) ---- */
 	{ "filter", cmd_filter,
 	  "keep or drop records by a --where expression over their traces" },
-	/* stats */
+	{ "stats", cmd_stats,
+	  "summarize the fields over a whole input (mergeable)" },
 };
 
 static void help(void)

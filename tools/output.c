@@ -1,6 +1,7 @@
 /* output.c - buffered sinks: stdout (or -o FILE, atomically) and --rejects. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +59,13 @@ void sink_flush(sink *s)
  * batch's buffers, for the writer to put out in input order. */
 static _Thread_local redirect *tls_redirect;
 
+static void at_exit(void);
+
+static void register_at_exit(void)
+{
+	atexit(at_exit);
+}
+
 static void buf_add(cot_buf *b, const void *p, size_t n)
 {
 	if (b->size + n + 1 > b->cap) {
@@ -75,8 +83,22 @@ static void buf_add(cot_buf *b, const void *p, size_t n)
 	b->size += n;
 }
 
+/* A worker that ends the program (out of memory, a fatal limit) has its
+ * last words in its batch: say them on the way out, and remove the
+ * temporary files of -o and --rejects. */
+static void at_exit(void)
+{
+	if (tls_redirect && tls_redirect->err.size)
+		fwrite(tls_redirect->err.ptr, 1, tls_redirect->err.size,
+		       stderr);
+	sink_abandon_all();
+}
+
 void redirect_begin(redirect *r)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, register_at_exit);
 	tls_redirect = r;
 }
 

@@ -209,6 +209,8 @@ void run_event(run *r, const job *j, void *ctx, const event *ev)
 		} else {
 			status_at_least(r, EXIT_USAGE);
 		}
+		if (j->error)
+			j->error(r, ev, ctx);
 		return;
 	}
 	r->n.units++;
@@ -237,6 +239,7 @@ static bool read_one(run *r, const char *path, deliver_fn deliver,
 	int rc;
 
 	memset(&ev, 0, sizeof ev);
+	ev.where.name = path;
 	if (cot_reader_open_path(&rd, path, &err)) {
 		ev.error = err.message;
 		ev.error_code = err.code;

@@ -158,20 +158,25 @@ typedef void (*unit_fn)(run *r, const where *w, const cot_unit *u,
  * their output is written in input order, and join folds a worker's
  * context back into ctx (and frees it). Without fork the command runs
  * on one thread. */
+struct event;
 typedef struct job {
 	unit_fn fn;
 	void *ctx;
 	void *(*fork)(void *ctx);
 	void (*join)(void *ctx, void *worker_ctx);
+	/* called after run.c reported a stream error (a broken document:
+	 * error_code COT_EPARSE; an unreadable input); may be NULL */
+	void (*error)(run *r, const struct event *ev, void *ctx);
 } job;
 
 /* An event of reading: a unit, or a stream error message. */
-typedef struct event {
+typedef struct event event;
+struct event {
 	const cot_unit *unit;
 	where where;
 	const char *error;	/* NULL for a unit */
 	int error_code;
-} event;
+};
 
 typedef void (*deliver_fn)(void *ctx, const event *ev);
 
@@ -204,5 +209,6 @@ int cmd_fields(int argc, char **argv);
 /* ---- steps and patterns (issue 3) ---- */
 /* ---- the pipeline (issue 5) ---- */
 int cmd_filter(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
 
 #endif

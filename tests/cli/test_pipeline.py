@@ -286,7 +286,9 @@ def workers_give_the_bytes_of_one():
     for args in (["annotate"], ["annotate", "--stats"],
                  ["filter", "--where", "think.words > 1", "--stats"],
                  ["filter", "--per-trace", "--where", "index >= 0"],
-                 ["filter", "--where", "rec.rec > 1"]):
+                 ["filter", "--where", "rec.rec > 1"],
+                 ["stats", "--json"], ["stats", "--json", "--by", "format"],
+                 ["stats", "--partial", "--by", "file"], ["stats"]):
         one = run(args + ["-j", "1"] + inputs)
         for n in ("2", "3", "8"):
             many = run(args + ["-j", n] + inputs)

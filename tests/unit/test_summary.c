@@ -1,0 +1,720 @@
+/* test_summary.c - stats summaries of tools/summary.c: exact, mergeable. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <math.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "cotlog.h"
+#include "corpus.h"
+#include "../../tools/sketch.h"
+#include "../../tools/summary.h"
+
+static uint64_t rnd(uint64_t *s)	/* splitmix64 */
+{
+	uint64_t z = (*s += UINT64_C(0x9E3779B97F4A7C15));
+
+	z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+	return z ^ (z >> 31);
+}
+
+static char *render(const summary *s, summary_format f, const char *fields)
+{
+	char err[256];
+	char *t = summary_render(s, f, fields, 100, err, sizeof err);
+
+	if (!t)
+		fail_msg("render: %s", err);
+	return t;
+}
+
+static json_t *render_json(const summary *s)
+{
+	char *t = render(s, SUMMARY_JSON, NULL);
+	json_error_t je;
+	json_t *j = json_loads(t, 0, &je);
+
+	if (!j)
+		fail_msg("the JSON output does not parse: %s", je.text);
+	free(t);
+	return j;
+}
+
+/* Through a partial and back: the same state. */
+static summary *round_trip(const summary *s)
+{
+	char err[256];
+	char *line = summary_partial(s);
+	size_t n = strlen(line);
+	summary *b;
+
+	assert_true(n > 0 && line[n - 1] == '\n');
+	assert_null(memchr(line, '\n', n - 1));
+	b = summary_parse_partial(line, n - 1, err, sizeof err);
+	if (!b)
+		fail_msg("partial does not read back: %s", err);
+	free(line);
+	return b;
+}
+
+/* ---- the naive reference ------------------------------------------- */
+
+/* Every value of every field, kept whole: the truth to compare with. */
+typedef struct naive_field {
+	const char *name;
+	cot_type type;
+	double *v;		/* numbers */
+	size_t n, cap;
+	long double sum;
+	int64_t isum, imin, imax;
+	uint64_t t, f;		/* flags */
+	char **sv;		/* strings (joined with their counts) */
+	uint64_t *sc;
+	size_t ns;
+	bool over;
+} naive_field;
+
+typedef struct corpus_run {
+	cot_analyzer *az;
+	cot_result *res;
+	cot_expr *by;		/* NULL: no groups, or --by file */
+	summary *whole;
+	summary *parts[5];
+	naive_field *nf;
+	size_t nfields;
+	uint64_t records, traces, no_trace;
+	uint64_t seed;
+	const char *by_text;
+	/* groups of --by format: traces per format */
+	char *gkeys[32];
+	uint64_t gtraces[32], grecords[32];
+	size_t ngroups;
+	uint64_t null_records;	/* no trace: format is null */
+} corpus_run;
+
+static void naive_add(corpus_run *cr, size_t t)
+{
+	for (size_t i = 0; i < cr->nfields; i++) {
+		naive_field *f = &cr->nf[i];
+		long idx = cot_field_find(cr->az, f->name);
+		cot_value v;
+
+		assert_int_equal(cot_result_get(cr->res, t, idx, &v), COT_OK);
+		if (v.type == COT_TYPE_NULL)
+			continue;
+		assert_int_equal(v.type, f->type);
+		switch (f->type) {
+		case COT_TYPE_INT:
+		case COT_TYPE_REAL: {
+			double x = f->type == COT_TYPE_INT ? (double)v.i : v.r;
+
+			if (f->n == f->cap) {
+				f->cap = f->cap ? f->cap * 2 : 256;
+				f->v = realloc(f->v, f->cap * sizeof *f->v);
+				assert_non_null(f->v);
+			}
+			if (f->type == COT_TYPE_INT) {
+				if (f->n == 0 || v.i < f->imin)
+					f->imin = v.i;
+				if (f->n == 0 || v.i > f->imax)
+					f->imax = v.i;
+				f->isum += v.i;
+			}
+			f->v[f->n++] = x;
+			f->sum += x;
+			break;
+		}
+		case COT_TYPE_BOOL:
+			if (v.b)
+				f->t++;
+			else
+				f->f++;
+			break;
+		case COT_TYPE_STRING: {
+			size_t k;
+
+			for (k = 0; k < f->ns; k++)
+				if (strlen(f->sv[k]) == v.len &&
+				    !memcmp(f->sv[k], v.s, v.len))
+					break;
+			if (k == f->ns) {
+				f->sv = realloc(f->sv,
+						(k + 1) * sizeof *f->sv);
+				f->sc = realloc(f->sc,
+						(k + 1) * sizeof *f->sc);
+				assert_true(f->sv && f->sc);
+				f->sv[k] = strndup(v.s, v.len);
+				f->sc[k] = 0;
+				f->ns++;
+				/* NUL bytes would cut the reference short */
+				assert_int_equal(strlen(f->sv[k]), v.len);
+			}
+			f->sc[k]++;
+			if (v.len > SUMMARY_MAX_VALUE_LEN)
+				f->over = true;
+			break;
+		}
+		default:
+			break;
+		}
+	}
+}
+
+static void group_count(corpus_run *cr, size_t t, bool *seen)
+{
+	cot_value v;
+	cot_error err;
+	size_t k;
+
+	assert_int_equal(cot_expr_eval(cr->by, cr->res, t, &v, &err),
+			 COT_OK);
+	assert_int_equal(v.type, COT_TYPE_STRING);
+	for (k = 0; k < cr->ngroups; k++)
+		if (strlen(cr->gkeys[k]) == v.len &&
+		    !memcmp(cr->gkeys[k], v.s, v.len))
+			break;
+	if (k == cr->ngroups) {
+		assert_true(k < 32);
+		cr->gkeys[k] = strndup(v.s, v.len);
+		cr->ngroups++;
+	}
+	cr->gtraces[k]++;
+	if (!seen[k])
+		cr->grecords[k]++;
+	seen[k] = true;
+}
+
+static void add_file(const char *path, void *ctx)
+{
+	corpus_run *cr = ctx;
+	cot_reader *rd;
+	const cot_unit *u;
+	cot_error err;
+	int rc;
+
+	assert_int_equal(cot_reader_open_path(&rd, path, &err), COT_OK);
+	while ((rc = cot_reader_next(rd, &u, &err)) != COT_DONE) {
+		assert_int_equal(rc, COT_OK);
+		for (size_t i = 0; i < cot_unit_records(u); i++) {
+			size_t k = rnd(&cr->seed) % 5, n;
+			bool seen[32] = { false };
+
+			assert_int_equal(cot_analyze_unit(cr->res, u, i, &err),
+					 COT_OK);
+			assert_int_equal(summary_add_record(cr->whole,
+							    cr->res, cr->by,
+							    path, &err),
+					 COT_OK);
+			assert_int_equal(summary_add_record(cr->parts[k],
+							    cr->res, cr->by,
+							    path, &err),
+					 COT_OK);
+			n = cot_result_traces(cr->res);
+			if (n == 0 && cr->by)	/* alone: key null */
+				cr->null_records++;
+			cr->records++;
+			cr->traces += n;
+			cr->no_trace += n == 0;
+			for (size_t t = 0; t < n; t++) {
+				naive_add(cr, t);
+				if (cr->by)
+					group_count(cr, t, seen);
+			}
+		}
+	}
+	cot_reader_free(rd);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The rendered JSON of the total against the naive reference. */
+static void check_against_naive(corpus_run *cr, json_t *out)
+{
+	json_t *fields = json_object_get(out, "fields");
+	double worst = 0;
+
+	assert_int_equal(json_integer_value(json_object_get(out, "records")),
+			 cr->records);
+	assert_int_equal(json_integer_value(json_object_get(out, "traces")),
+			 cr->traces);
+	assert_int_equal(json_integer_value(json_object_get(out,
+							    "no_trace")),
+			 cr->no_trace);
+	for (size_t i = 0; i < cr->nfields; i++) {
+		naive_field *f = &cr->nf[i];
+		json_t *j = json_object_get(fields, f->name);
+
+		assert_non_null(j);
+		if (f->type == COT_TYPE_INT || f->type == COT_TYPE_REAL) {
+			static const double qs[] = { 0.5, 0.9, 0.99 };
+			static const char *const qn[] = {
+				"p50", "p90", "p99"
+			};
+			long double mean, ss = 0;
+
+			assert_int_equal(json_integer_value(
+				json_object_get(j, "count")), f->n);
+			if (f->n == 0)
+				continue;
+			qsort(f->v, f->n, sizeof *f->v, cmp_double);
+			mean = f->sum / f->n;
+			for (size_t k = 0; k < f->n; k++)
+				ss += (f->v[k] - mean) * (f->v[k] - mean);
+			if (f->type == COT_TYPE_INT) {
+				assert_int_equal(json_integer_value(
+					json_object_get(j, "sum")), f->isum);
+				assert_int_equal(json_integer_value(
+					json_object_get(j, "min")), f->imin);
+				assert_int_equal(json_integer_value(
+					json_object_get(j, "max")), f->imax);
+			} else {
+				assert_true(json_number_value(json_object_get(
+					j, "min")) == f->v[0]);
+				assert_true(json_number_value(json_object_get(
+					j, "max")) == f->v[f->n - 1]);
+			}
+			assert_true(fabsl(json_number_value(json_object_get(
+				j, "mean")) - mean) <= fabsl(mean) * 1e-12L);
+			if (f->n > 1) {
+				long double sd = sqrtl(ss / (f->n - 1));
+
+				assert_true(fabsl(json_number_value(
+					json_object_get(j, "std")) - sd) <=
+					sd * 1e-9L + 1e-9L);
+			}
+			for (int q = 0; q < 3; q++) {
+				double exact = f->v[(size_t)(qs[q] *
+						(double)(f->n - 1))];
+				double est = json_number_value(
+					json_object_get(j, qn[q]));
+				double err = exact == 0 ? fabs(est) :
+					     fabs(est - exact) / fabs(exact);
+
+				if (err > worst)
+					worst = err;
+				if (err > SKETCH_ALPHA * (1 + 1e-12))
+					fail_msg("%s %s: exact %g, stats %g",
+						 f->name, qn[q], exact, est);
+			}
+		} else if (f->type == COT_TYPE_BOOL) {
+			assert_int_equal(json_integer_value(
+				json_object_get(j, "true")), f->t);
+			assert_int_equal(json_integer_value(
+				json_object_get(j, "false")), f->f);
+		} else {
+			json_t *vals = json_object_get(j, "values");
+			uint64_t total = 0;
+
+			for (size_t k = 0; k < f->ns; k++)
+				total += f->sc[k];
+			assert_int_equal(json_integer_value(
+				json_object_get(j, "count")), total);
+			if (f->ns > SUMMARY_MAX_VALUES || f->over) {
+				assert_true(json_is_null(vals));
+				continue;
+			}
+			assert_int_equal(json_object_size(vals), f->ns);
+			for (size_t k = 0; k < f->ns; k++)
+				assert_int_equal(json_integer_value(
+					json_object_get(vals, f->sv[k])),
+					f->sc[k]);
+		}
+	}
+	printf("# corpus: %llu records, %llu traces; worst quantile "
+	       "relative error %.7f (bound %.7f)\n",
+	       (unsigned long long)cr->records,
+	       (unsigned long long)cr->traces, worst, SKETCH_ALPHA);
+}
+
+static void setup_run(corpus_run *cr, const char *by)
+{
+	cot_error err;
+	char msg[256];
+
+	memset(cr, 0, sizeof *cr);
+	cr->seed = 42;
+	cr->by_text = by;
+	assert_int_equal(cot_analyzer_new(&cr->az, NULL, &err), COT_OK);
+	assert_int_equal(cot_result_new(&cr->res, cr->az, &err), COT_OK);
+	if (by && strcmp(by, "file"))
+		assert_int_equal(cot_expr_compile(&cr->by, cr->az, by, &err),
+				 COT_OK);
+	cr->whole = summary_new(cr->az, NULL, by, "", msg, sizeof msg);
+	assert_non_null(cr->whole);
+	for (int k = 0; k < 5; k++)
+		cr->parts[k] = summary_new_like(cr->whole);
+	for (size_t i = 0; i < cot_field_count(cr->az); i++) {
+		const cot_field_info *fi = cot_field_at(cr->az, i);
+
+		if (fi->type == COT_TYPE_JSON)
+			continue;
+		cr->nf = realloc(cr->nf, (cr->nfields + 1) * sizeof *cr->nf);
+		assert_non_null(cr->nf);
+		memset(&cr->nf[cr->nfields], 0, sizeof *cr->nf);
+		cr->nf[cr->nfields].name = fi->name;
+		cr->nf[cr->nfields].type = fi->type;
+		cr->nfields++;
+	}
+}
+
+static void teardown_run(corpus_run *cr)
+{
+	for (size_t i = 0; i < cr->nfields; i++) {
+		for (size_t k = 0; k < cr->nf[i].ns; k++)
+			free(cr->nf[i].sv[k]);
+		free(cr->nf[i].sv);
+		free(cr->nf[i].sc);
+		free(cr->nf[i].v);
+	}
+	free(cr->nf);
+	for (size_t k = 0; k < cr->ngroups; k++)
+		free(cr->gkeys[k]);
+	for (int k = 0; k < 5; k++)
+		summary_free(cr->parts[k]);
+	summary_free(cr->whole);
+	cot_expr_free(cr->by);
+	cot_result_free(cr->res);
+	cot_analyzer_free(cr->az);
+}
+
+/* Merging the parts, in another order, through their partials, gives
+ * the whole: the same state and the same bytes in every format. */
+static void check_merge(corpus_run *cr)
+{
+	char err[256];
+	summary *m = summary_new_like(cr->whole);
+	static const summary_format fmts[] = {
+		SUMMARY_JSON, SUMMARY_TSV, SUMMARY_TABLE
+	};
+
+	for (int k = 4; k >= 0; k--) {
+		summary *p = round_trip(cr->parts[k]);
+
+		assert_true(summary_equal(p, cr->parts[k]));
+		assert_int_equal(summary_merge(m, p, err, sizeof err), 0);
+		summary_free(p);
+	}
+	assert_true(summary_equal(m, cr->whole));
+	for (size_t f = 0; f < 3; f++) {
+		char *a = render(cr->whole, fmts[f], NULL);
+		char *b = render(m, fmts[f], NULL);
+
+		assert_string_equal(a, b);
+		free(a);
+		free(b);
+	}
+	summary_free(m);
+}
+
+static void test_summary_of_corpus_matches_naive_reference(void **st)
+{
+	corpus_run cr;
+	json_t *out;
+
+	(void)st;
+	if (!corpus_dir())
+		skip();
+	setup_run(&cr, NULL);
+	corpus_for_each_file(".jsonl", add_file, &cr);
+	corpus_for_each_file(".json", add_file, &cr);
+	assert_true(cr.traces > 1000);
+	out = render_json(cr.whole);
+	check_against_naive(&cr, out);
+	assert_null(json_object_get(out, "groups"));
+	json_decref(out);
+	check_merge(&cr);
+	teardown_run(&cr);
+}
+
+static void test_summary_groups_by_expression_and_merges(void **st)
+{
+	corpus_run cr;
+	json_t *out, *groups, *g;
+	size_t i;
+
+	(void)st;
+	if (!corpus_dir())
+		skip();
+	setup_run(&cr, "format");
+	corpus_for_each_file(".jsonl", add_file, &cr);
+	out = render_json(cr.whole);
+	check_against_naive(&cr, out);	/* the total is unchanged */
+	groups = json_object_get(out, "groups");
+	assert_true(cr.ngroups >= 3);
+	assert_true(cr.null_records > 0);
+	/* records with no trace have a null format: the group null, first */
+	assert_int_equal(json_array_size(groups), cr.ngroups + 1);
+	g = json_array_get(groups, 0);
+	assert_true(json_is_null(json_object_get(g, "key")));
+	assert_int_equal(json_integer_value(json_object_get(g, "records")),
+			 cr.null_records);
+	assert_int_equal(json_integer_value(json_object_get(g, "no_trace")),
+			 cr.null_records);
+	assert_int_equal(json_integer_value(json_object_get(g, "traces")), 0);
+	json_array_foreach(groups, i, g) {
+		const char *key = json_string_value(json_object_get(g, "key"));
+		size_t k;
+
+		if (i == 0)
+			continue;
+		assert_non_null(key);
+		if (i > 1)	/* strings in byte order */
+			assert_true(strcmp(json_string_value(json_object_get(
+				json_array_get(groups, i - 1), "key")),
+				key) < 0);
+		for (k = 0; k < cr.ngroups; k++)
+			if (!strcmp(cr.gkeys[k], key))
+				break;
+		assert_true(k < cr.ngroups);
+		assert_int_equal(json_integer_value(json_object_get(g,
+			"traces")), cr.gtraces[k]);
+		assert_int_equal(json_integer_value(json_object_get(g,
+			"records")), cr.grecords[k]);
+		/* a group's field counts are its traces' */
+		assert_int_equal(json_integer_value(json_object_get(
+			json_object_get(json_object_get(g, "fields"),
+					"format"), "count")), cr.gtraces[k]);
+	}
+	json_decref(out);
+	check_merge(&cr);
+	teardown_run(&cr);
+}
+
+static void test_summary_by_file_counts_malformed_per_file(void **st)
+{
+	char err[256];
+	summary *s;
+	cot_analyzer *az;
+	cot_result *res;
+	cot_error e;
+	json_t *out, *groups;
+
+	(void)st;
+	assert_int_equal(cot_analyzer_new(&az, NULL, &e), COT_OK);
+	assert_int_equal(cot_result_new(&res, az, &e), COT_OK);
+	s = summary_new(az, "think.*,closed", "file", "", err, sizeof err);
+	assert_non_null(s);
+	assert_true(summary_by_file(s));
+	assert_int_equal(cot_analyze_text(res, "<think>a b</think>c", 19, &e),
+			 COT_OK);
+	assert_int_equal(summary_add_record(s, res, NULL, "b.jsonl", &e), 0);
+	assert_int_equal(summary_add_record(s, res, NULL, "a.jsonl", &e), 0);
+	assert_int_equal(summary_add_record(s, res, NULL, "a.jsonl", &e), 0);
+	summary_add_malformed(s, "b.jsonl", 2);
+	summary_add_malformed(s, "c.jsonl", 1);
+	out = render_json(s);
+	groups = json_object_get(out, "groups");
+	assert_int_equal(json_array_size(groups), 3);
+	assert_string_equal(json_string_value(json_object_get(
+		json_array_get(groups, 0), "key")), "a.jsonl");
+	assert_int_equal(json_integer_value(json_object_get(
+		json_array_get(groups, 0), "traces")), 2);
+	assert_int_equal(json_integer_value(json_object_get(
+		json_array_get(groups, 1), "malformed")), 2);
+	assert_int_equal(json_integer_value(json_object_get(
+		json_array_get(groups, 2), "malformed")), 1);
+	assert_int_equal(json_integer_value(json_object_get(out, "malformed")),
+			 3);
+	/* --fields chose these, in registry order, and nothing else */
+	assert_non_null(json_object_get(json_object_get(out, "fields"),
+					"think.words"));
+	assert_non_null(json_object_get(json_object_get(out, "fields"),
+					"closed"));
+	assert_null(json_object_get(json_object_get(out, "fields"),
+				    "format"));
+	json_decref(out);
+	summary_free(s);
+	cot_result_free(res);
+	cot_analyzer_free(az);
+}
+
+/* A string field keeps a table of at most 64 distinct values; past
+ * that, only the count, however the input was split. */
+static void test_summary_value_table_limit_is_split_free(void **st)
+{
+	char err[256], rec[128];
+	cot_analyzer *az;
+	cot_result *res;
+	cot_error e;
+	summary *whole, *a, *b;
+	json_t *out, *model;
+
+	(void)st;
+	assert_int_equal(cot_analyzer_new(&az, NULL, &e), COT_OK);
+	assert_int_equal(cot_result_new(&res, az, &e), COT_OK);
+	whole = summary_new(az, "model", NULL, "", err, sizeof err);
+	a = summary_new_like(whole);
+	b = summary_new_like(whole);
+	/* a: models 0..39, b: models 30..69: 70 in all, 40 in each */
+	for (int i = 0; i < 80; i++) {
+		int m = i < 40 ? i : i - 10;
+		int n = snprintf(rec, sizeof rec, "{\"model\":\"m%d\","
+				 "\"thinking\":\"x\",\"content\":\"y\"}", m);
+
+		assert_int_equal(cot_analyze_json(res, rec, (size_t)n, &e), 0);
+		assert_int_equal(cot_result_traces(res), 1);
+		assert_int_equal(summary_add_record(whole, res, NULL, "", &e),
+				 0);
+		assert_int_equal(summary_add_record(i < 40 ? a : b, res, NULL,
+						    "", &e), 0);
+	}
+	out = render_json(a);
+	model = json_object_get(json_object_get(out, "fields"), "model");
+	assert_int_equal(json_object_size(json_object_get(model, "values")),
+			 40);
+	json_decref(out);
+	assert_int_equal(summary_merge(a, b, err, sizeof err), 0);
+	assert_true(summary_equal(a, whole));
+	out = render_json(a);
+	model = json_object_get(json_object_get(out, "fields"), "model");
+	assert_true(json_is_null(json_object_get(model, "values")));
+	assert_int_equal(json_integer_value(json_object_get(model, "count")),
+			 80);
+	json_decref(out);
+	summary_free(whole);
+	summary_free(a);
+	summary_free(b);
+	cot_result_free(res);
+	cot_analyzer_free(az);
+}
+
+static void test_summary_refuses_what_does_not_fit(void **st)
+{
+	static const char *const bad[] = {
+		"", "{}", "[]", "{\"cotlog_stats_partial\":1}", "not json",
+	};
+	char err[256];
+	cot_analyzer *az;
+	cot_error e;
+	summary *s, *o, *p;
+	char *line;
+
+	(void)st;
+	assert_int_equal(cot_analyzer_new(&az, NULL, &e), COT_OK);
+	s = summary_new(az, NULL, NULL, "", err, sizeof err);
+	assert_non_null(s);
+	/* unknown fields and lists */
+	assert_null(summary_new(az, "think.nosuch", NULL, "", err,
+				sizeof err));
+	assert_non_null(strstr(err, "think.nosuch"));
+	assert_null(summary_new(az, "zz*", NULL, "", err, sizeof err));
+	/* other fields, --by or analysis options do not merge */
+	o = summary_new(az, "think.words", NULL, "", err, sizeof err);
+	assert_int_equal(summary_merge(s, o, err, sizeof err), -1);
+	assert_non_null(strstr(err, "other fields"));
+	summary_free(o);
+	o = summary_new(az, NULL, "file", "", err, sizeof err);
+	assert_int_equal(summary_merge(s, o, err, sizeof err), -1);
+	assert_non_null(strstr(err, "grouped differently"));
+	summary_free(o);
+	o = summary_new(az, NULL, NULL, "--ngram 4", err, sizeof err);
+	assert_int_equal(summary_merge(s, o, err, sizeof err), -1);
+	assert_non_null(strstr(err, "analysis options"));
+	summary_free(o);
+	/* damaged partials */
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+		assert_null(summary_parse_partial(bad[i], strlen(bad[i]), err,
+						  sizeof err));
+	line = summary_partial(s);
+	for (size_t cut = 1; cut < strlen(line) - 1; cut += 7)
+		assert_null(summary_parse_partial(line, cut, err, sizeof err));
+	p = summary_parse_partial(line, strlen(line) - 1, err, sizeof err);
+	assert_non_null(p);
+	assert_true(summary_equal(p, s));
+	summary_free(p);
+	{	/* another format version */
+		char *v = strstr(line, "\"cotlog_stats_partial\":1");
+
+		assert_non_null(v);
+		v[strlen("\"cotlog_stats_partial\":")] = '7';
+		assert_null(summary_parse_partial(line, strlen(line) - 1, err,
+						  sizeof err));
+		assert_non_null(strstr(err, "another format"));
+	}
+	free(line);
+	summary_free(s);
+	cot_analyzer_free(az);
+}
+
+static void test_summary_number_is_shortest_round_trip(void **st)
+{
+	static const double v[] = {
+		0.1, 1.0 / 3, 48, -2.5, 1e21, 5e-324, 1.7976931348623157e308,
+		0.07142857142857142, 123456789012345678.0, -0.0,
+	};
+	char t[32];
+
+	(void)st;
+	for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+		summary_number(v[i], t);
+		assert_true(strtod(t, NULL) == v[i]);
+	}
+	summary_number(0.1, t);
+	assert_string_equal(t, "0.1");
+	summary_number(48, t);
+	assert_string_equal(t, "48");
+	summary_number(-0.0, t);
+	assert_string_equal(t, "0");
+}
+
+/* The table fits the width asked for and names what it shows. */
+static void test_summary_table_fits_and_shows_main_fields(void **st)
+{
+	corpus_run cr;
+	char *t, *line;
+
+	(void)st;
+	if (!corpus_dir())
+		skip();
+	setup_run(&cr, "format");
+	corpus_for_each_file(".jsonl", add_file, &cr);
+	t = render(cr.whole, SUMMARY_TABLE, NULL);
+	for (line = t; *line;) {
+		char *nl = strchr(line, '\n');
+		int cols = 0;
+
+		assert_non_null(nl);
+		for (char *c = line; c < nl; c++)
+			cols += ((unsigned char)*c & 0xC0) != 0x80;
+		assert_true(cols <= 100);
+		assert_true(nl == line || nl[-1] != ' ');
+		line = nl + 1;
+	}
+	assert_non_null(strstr(t, "think.words"));
+	assert_non_null(strstr(t, "closed"));
+	assert_non_null(strstr(t, "(all)"));
+	assert_null(strstr(t, "\nindex"));	/* a position: not main */
+	free(t);
+	teardown_run(&cr);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(
+			test_summary_of_corpus_matches_naive_reference),
+		cmocka_unit_test(
+			test_summary_groups_by_expression_and_merges),
+		cmocka_unit_test(
+			test_summary_by_file_counts_malformed_per_file),
+		cmocka_unit_test(test_summary_value_table_limit_is_split_free),
+		cmocka_unit_test(test_summary_refuses_what_does_not_fit),
+		cmocka_unit_test(test_summary_number_is_shortest_round_trip),
+		cmocka_unit_test(
+			test_summary_table_fits_and_shows_main_fields),
+	};
+
+	return cmocka_run_group_tests_name("summary", tests, NULL, NULL);
+}
