@@ -354,11 +354,165 @@ COT_API int cot_expr_eval(cot_expr *e, cot_result *res, size_t i,
 /* ------------------------------------------------------------------ */
 /* ---- steps and patterns (issue 3) ---- */
 
+/* Units of a reasoning text (README "Segmentation"): paragraphs (the
+ * `steps` of the profile), sentences, or thoughts (runs of paragraphs,
+ * a new one at each paragraph that opens with a switch marker). */
+typedef enum cot_by {
+	COT_BY_PARAGRAPH = 0,
+	COT_BY_SENTENCE,
+	COT_BY_THOUGHT,
+} cot_by;
+
+/* Step functions: the Thought Anchors taxonomy, assigned by a
+ * rule-based lexical classifier (README "Step functions"), which
+ * approximates what the paper did with a language model. */
+typedef enum cot_function {
+	COT_FN_PROBLEM_SETUP = 0,
+	COT_FN_PLAN_GENERATION,
+	COT_FN_FACT_RETRIEVAL,
+	COT_FN_ACTIVE_COMPUTATION,
+	COT_FN_RESULT_CONSOLIDATION,
+	COT_FN_UNCERTAINTY_MANAGEMENT,
+	COT_FN_SELF_CHECKING,
+	COT_FN_FINAL_ANSWER_EMISSION,
+	COT_FN_UNKNOWN,
+} cot_function;
+#define COT_FN_COUNT 9
+
+/* The label of a step function ("problem_setup", ...), a static
+ * string; NULL for a value out of range. */
+COT_API const char *cot_function_name(int fn);
+
+/* One unit of a trace's reasoning. */
+typedef struct cot_step {
+	size_t start;		/* byte offset into the reasoning */
+	size_t end;		/* exclusive */
+	size_t words;		/* White_Space-separated words in it */
+	int function;		/* a cot_function */
+	const char *label;	/* cot_function_name(function) */
+	size_t paragraph;	/* index of the paragraph holding start */
+	size_t thought;		/* index of the thought holding start */
+} cot_step;
+
+/* The units of trace i of the last analysis in res, in text order:
+ * non-empty, disjoint, each beginning and ending with a character that
+ * is not White_Space, and only White_Space between and around them.
+ * *steps is borrowed until the next analysis with res (each call may
+ * allocate anew in the record's memory; the array of an earlier call
+ * stays valid until then). Labels come from the same classifier as
+ * the profile's `functions.*` (which labels paragraphs).
+ * Returns COT_OK (*n may be 0: empty reasoning), COT_EINVAL (i out of
+ * range, unknown mode), COT_ENOMEM. */
+COT_API COT_NODISCARD int cot_result_steps(cot_result *res, size_t i,
+					   cot_by by,
+					   const cot_step **steps,
+					   size_t *n, cot_error *err);
+
+/* One match of a pattern in the reasoning. */
+typedef struct cot_hit {
+	size_t pattern;		/* index for cot_pattern_at */
+	size_t off;		/* byte offset into the reasoning */
+	size_t len;		/* bytes */
+} cot_hit;
+
+/* Every pattern match in trace i's reasoning, sorted by offset, then
+ * pattern; per pattern the matches do not overlap (README "Patterns").
+ * Borrowed until the next analysis with res. Returns COT_OK or
+ * COT_EINVAL (i out of range; then *hits is NULL, *n 0). */
+COT_API int cot_result_hits(const cot_result *res, size_t i,
+			    const cot_hit **hits, size_t *n);
+
+/* The patterns in force in an analyzer (built-in lexicons and the
+ * options' user patterns), in the order of the profile's
+ * `patterns.NAME` objects. */
+typedef struct cot_pattern_info {
+	const char *name;	/* [A-Za-z0-9_]+ */
+	const char *family;	/* the family it counts towards */
+	const char *source;	/* where it comes from: a citation for the
+				 * built-in ones, "FILE:LINE" or "--pattern"
+				 * for user patterns */
+	const char *regex;	/* the regex matched (PCRE2 syntax, caseless,
+				 * UTF and UCP, multiline) */
+	const char *phrases;	/* built-in: the literal phrases the regex
+				 * was made from, '|'-separated; NULL for
+				 * user patterns */
+	size_t family_index;	/* for cot_family_at */
+	int full_scan;		/* 1: no literal prefix, so the pattern is
+				 * run over the whole text (slower) */
+} cot_pattern_info;
+
+typedef struct cot_family_info {
+	const char *name;
+	const char *source;
+	size_t patterns;	/* how many patterns count towards it */
+} cot_family_info;
+
+/* Counts and entries; az may not be NULL. cot_pattern_at and
+ * cot_family_at return NULL past the end; the pointers live as long as
+ * az. Thread-safe (az is read-only). */
+COT_API size_t cot_pattern_count(const cot_analyzer *az);
+COT_API const cot_pattern_info *cot_pattern_at(const cot_analyzer *az,
+					       size_t i);
+COT_API size_t cot_family_count(const cot_analyzer *az);
+COT_API const cot_family_info *cot_family_at(const cot_analyzer *az,
+					     size_t i);
+
 /* ------------------------------------------------------------------ */
 /* ---- health: status, format, repetition (issue 4) ---- */
 
+/* The format rewards of huggingface/open-r1 (src/open_r1/rewards.py) and
+ * huggingface/trl (trl/rewards/format_rewards.py), on a raw completion
+ * text (the assistant message's content, tags included): the same value
+ * the Python function gives for that content, for any bytes (README,
+ * "Format checks"). Pure: no allocation, no error, thread-safe.
+ * - cot_format_reward: open-r1 format_reward, the R1-Zero strict format
+ *   re.match(r"^<think>\n.*?\n</think>\n<answer>\n.*?\n</answer>$",
+ *   text, re.DOTALL | re.MULTILINE): 1.0 or 0.0.
+ * - cot_tag_count_reward: open-r1 tag_count_reward: 0.25 for each of
+ *   "<think>\n", "\n</think>\n", "\n<answer>\n", "\n</answer>"
+ *   occurring exactly once: 0.0 to 1.0.
+ * - cot_think_format_reward: TRL think_format_reward, one think block
+ *   r"^<think>(?!.*<think>)(.*?)</think>.*$": 1.0 or 0.0. A completion
+ *   whose <think> the chat template prefilled scores 0; score "<think>"
+ *   followed by the text for the prefilled reading. */
+COT_API double cot_format_reward(const char *text, size_t len);
+COT_API double cot_tag_count_reward(const char *text, size_t len);
+COT_API double cot_think_format_reward(const char *text, size_t len);
+
+/* open-r1's repetition ratio of text (get_repetition_penalty_reward
+ * before its scaling): 1 - unique/total over the word n-grams of
+ * text.lower().split(), 0.0 when text has fewer than n words. The
+ * reward is *out times max_penalty. Words and lower-casing follow
+ * Python 3 exactly except the final-sigma rule (README, "Repetition").
+ * text may be any bytes; invalid UTF-8 bytes are characters of their
+ * own. Allocates its workspace and frees it before returning;
+ * thread-safe. Returns COT_OK, COT_EINVAL (n is 0 or above 64; *out is
+ * 0), COT_ENOMEM. */
+COT_API COT_NODISCARD int cot_repetition_ratio(const char *text, size_t len,
+					       unsigned n, double *out,
+					       cot_error *err);
+
 /* ------------------------------------------------------------------ */
 /* ---- answers and language (issue 4) ---- */
+
+/* Answers, as the profile fields answer_normalized and correct judge
+ * them (see the README, "Answers"), for callers that grade in their own
+ * hot path (a reward function) with the same rules as the profiles.
+ * Both functions keep no state and may be called from any thread. */
+
+/* Normalise the answer text s[0..len) (UTF-8) and append the result to
+ * out (NUL-terminated; the caller owns out and releases it with
+ * cot_buf_dispose). Returns COT_OK or COT_ENOMEM (out unchanged). */
+COT_API COT_NODISCARD int cot_answer_normalize(const char *s, size_t len,
+					       cot_buf *out);
+
+/* Whether the answers a[0..alen) and b[0..blen) are equal by the rules of
+ * the field `correct`: both are normalised, then compared (the same
+ * string; numbers within 1e-6 relative; a/b, \frac{a}{b} and decimals;
+ * tuples, intervals, sets and matrices element by element; "x=5" and 5).
+ * Symmetric. Returns 1 (equal), 0 (not equal) or COT_ENOMEM. */
+COT_API int cot_answer_equal(const char *a, size_t alen, const char *b,
+			     size_t blen);
 
 #ifdef __cplusplus
 }

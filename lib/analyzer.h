@@ -9,7 +9,9 @@
 typedef struct cot__scratch {
 	int unused;	/* keeps the struct non-empty */
 	/* ---- steps and patterns (issue 3) ---- */
+	struct cot__pscratch *pscratch;	/* pcre2 state (matches.c) */
 	/* ---- health: status, format, repetition (issue 4) ---- */
+	struct cot__health_scratch *health;	/* health.h */
 	/* ---- answers and language (issue 4) ---- */
 } cot__scratch;
 
@@ -19,11 +21,21 @@ struct cot_analyzer {
 	 * then the rows its options added (user patterns) */
 	const cot__field **fields;
 	size_t nfields, nstatic;
+	/* JSON written before each field's value (closing and opening the
+	 * nested objects, the key), and after the last: built once, so a
+	 * profile is written by appending, not by comparing names */
+	char *json_keys;
+	size_t *json_key_off;	/* nfields + 2 offsets into json_keys */
 	cot__field *dyn;
 	size_t ndyn, capdyn;
 	/* ---- steps and patterns (issue 3) ---- */
+	struct cot__stepcfg *stepcfg;	/* cue tables (steps.c) */
+	struct cot__pset *pset;		/* the patterns (matches.c) */
+	size_t fam_backtracking, fam_verification, fam_aha;
 	/* ---- health: status, format, repetition (issue 4) ---- */
+	unsigned ngram;		/* n of repeat.ngram (repeat.c) */
 	/* ---- answers and language (issue 4) ---- */
+	int lang_target;	/* lang.target_share's class, -1: none */
 };
 
 #endif

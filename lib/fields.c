@@ -1,4 +1,6 @@
 /* fields.c - the one registry of profile fields, and their JSON output. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pass.h"
@@ -233,6 +235,8 @@ int cot__field_add(cot_analyzer *az, const char *name, cot_type type,
 	return COT_OK;
 }
 
+static int build_json_keys(cot_analyzer *az);
+
 /* Freeze the registry of az: the static rows, then its own. */
 int cot__fields_build(cot_analyzer *az)
 {
@@ -247,7 +251,7 @@ int cot__fields_build(cot_analyzer *az)
 		az->fields[n + i] = &az->dyn[i];
 	az->nstatic = n;
 	az->nfields = n + az->ndyn;
-	return COT_OK;
+	return build_json_keys(az);
 }
 
 void cot__fields_free(cot_analyzer *az)
@@ -259,6 +263,8 @@ void cot__fields_free(cot_analyzer *az)
 	}
 	cot__free(az->dyn);
 	cot__free(az->fields);
+	cot__free(az->json_keys);
+	cot__free(az->json_key_off);
 }
 
 int cot__json_escape(cot__sbuf *b, const char *s, size_t n)
@@ -316,6 +322,34 @@ static size_t shared_prefix(const char *a, const char *b)
 	return last;
 }
 
+int cot__value_json(cot__sbuf *b, const cot_value *v);
+
+/* The shortest of %.15g and %.17g that reads back as the same double,
+ * so a JSON reader gets exactly the value cot_result_get gives. */
+static int real_json(cot__sbuf *b, double r)
+{
+	char buf[40];
+
+	/* most reals of a profile are whole (0 where nothing matched) */
+	if (r == (double)(int64_t)r && r > -1e15 && r < 1e15) {
+		cot_value v;
+		int rc;
+
+		memset(&v, 0, sizeof v);
+		v.type = COT_TYPE_INT;
+		v.i = (int64_t)r;
+		rc = cot__value_json(b, &v);
+		return rc ? rc : cot__sbuf_add(b, ".0", 2);
+	}
+	snprintf(buf, sizeof buf, "%.15g", r);
+	if (strtod(buf, NULL) != r)
+		snprintf(buf, sizeof buf, "%.17g", r);
+	/* keep it a JSON real: "1" would read back as an integer */
+	if (!strpbrk(buf, ".eEn"))
+		strcat(buf, ".0");
+	return cot__sbuf_add(b, buf, strlen(buf));
+}
+
 int cot__value_json(cot__sbuf *b, const cot_value *v)
 {
 	switch (v->type) {
@@ -324,13 +358,24 @@ int cot__value_json(cot__sbuf *b, const cot_value *v)
 	case COT_TYPE_BOOL:
 		return v->b ? cot__sbuf_add(b, "true", 4) :
 			      cot__sbuf_add(b, "false", 5);
-	case COT_TYPE_INT:
-		return cot__sbuf_addf(b, "%lld", (long long)v->i);
+	case COT_TYPE_INT: {
+		/* by hand: profiles hold hundreds of integers */
+		char buf[24], *q = buf + sizeof buf;
+		uint64_t u = v->i < 0 ? 0 - (uint64_t)v->i : (uint64_t)v->i;
+
+		do {
+			*--q = (char)('0' + u % 10);
+			u /= 10;
+		} while (u);
+		if (v->i < 0)
+			*--q = '-';
+		return cot__sbuf_add(b, q, (size_t)(buf + sizeof buf - q));
+	}
 	case COT_TYPE_REAL:
 		/* JSON has no NaN or infinity */
 		if (v->r != v->r || v->r > 1e308 || v->r < -1e308)
 			return cot__sbuf_add(b, "null", 4);
-		return cot__sbuf_addf(b, "%.6g", v->r);
+		return real_json(b, v->r);
 	case COT_TYPE_STRING:
 		return cot__json_escape(b, v->s, v->len);
 	case COT_TYPE_JSON:
@@ -351,42 +396,72 @@ static int field_json(const cot__profile *p, const cot__field *f,
 	return cot__value_json(b, &v);
 }
 
-int cot__profile_json(const cot_analyzer *az, const cot__profile *p,
-		      cot__sbuf *b)
+/* The text before each field's value: "{" or ",", the closing braces
+ * of the objects the previous name had and this one has not, the
+ * opening keys of the objects this one adds, and its own key. The last
+ * entry closes every open object and the profile. */
+static int build_json_keys(cot_analyzer *az)
 {
+	cot__sbuf b = COT_BUF_INIT;
 	const char *prev = "";
-	int rc = cot__sbuf_addc(b, '{');
+	int rc = COT_OK;
 
+	az->json_key_off = cot__malloc((az->nfields + 2) *
+				       sizeof *az->json_key_off);
+	if (!az->json_key_off)
+		return COT_ENOMEM;
 	for (size_t i = 0; i < az->nfields && !rc; i++) {
 		const char *name = az->fields[i]->info.name;
 		size_t keep = shared_prefix(prev, name);
+		const char *leaf = strrchr(name, '.');
 
-		/* close the objects of prev that name does not share */
-		for (const char *q = prev + keep; *q && !rc; q++)
-			if (*q == '.')
-				rc = cot__sbuf_addc(b, '}');
-		if (i > 0)
-			rc = rc ? rc : cot__sbuf_addc(b, ',');
-		/* open the objects of name that prev did not have */
+		az->json_key_off[i] = b.size;
+		rc = cot__sbuf_addc(&b, i ? ',' : '{');
+		/* ',' after the closing braces, not before */
+		if (!rc && i) {
+			b.size--;
+			for (const char *q = prev + keep; *q && !rc; q++)
+				if (*q == '.')
+					rc = cot__sbuf_addc(&b, '}');
+			rc = rc ? rc : cot__sbuf_addc(&b, ',');
+		}
 		for (const char *q = name + keep, *dot;
 		     !rc && (dot = strchr(q, '.')); q = dot + 1) {
-			rc = cot__json_escape(b, q, (size_t)(dot - q));
-			rc = rc ? rc : cot__sbuf_add(b, ":{", 2);
+			rc = cot__json_escape(&b, q, (size_t)(dot - q));
+			rc = rc ? rc : cot__sbuf_add(&b, ":{", 2);
 		}
-		if (rc)
-			break;
-		{
-			const char *leaf = strrchr(name, '.');
-
-			leaf = leaf ? leaf + 1 : name;
-			rc = cot__json_escape(b, leaf, strlen(leaf));
-		}
-		rc = rc ? rc : cot__sbuf_addc(b, ':');
-		rc = rc ? rc : field_json(p, az->fields[i], b);
+		leaf = leaf ? leaf + 1 : name;
+		rc = rc ? rc : cot__json_escape(&b, leaf, strlen(leaf));
+		rc = rc ? rc : cot__sbuf_addc(&b, ':');
 		prev = name;
 	}
+	az->json_key_off[az->nfields] = b.size;
+	if (!rc && !az->nfields)
+		rc = cot__sbuf_addc(&b, '{');
 	for (const char *q = prev; *q && !rc; q++)
 		if (*q == '.')
-			rc = cot__sbuf_addc(b, '}');
-	return rc ? rc : cot__sbuf_addc(b, '}');
+			rc = cot__sbuf_addc(&b, '}');
+	rc = rc ? rc : cot__sbuf_addc(&b, '}');
+	az->json_key_off[az->nfields + 1] = b.size;
+	if (rc) {
+		cot__sbuf_dispose(&b);
+		return rc;
+	}
+	az->json_keys = b.ptr;
+	return COT_OK;
+}
+
+int cot__profile_json(const cot_analyzer *az, const cot__profile *p,
+		      cot__sbuf *b)
+{
+	const size_t *off = az->json_key_off;
+	int rc = COT_OK;
+
+	for (size_t i = 0; i <= az->nfields && !rc; i++) {
+		rc = cot__sbuf_add(b, az->json_keys + off[i],
+				   off[i + 1] - off[i]);
+		if (!rc && i < az->nfields)
+			rc = field_json(p, az->fields[i], b);
+	}
+	return rc;
 }

@@ -18,8 +18,26 @@ typedef struct cot__profile {
 	bool has_boxed;
 	cot__text boxed;	/* answer_extracted */
 	/* ---- steps and patterns (issue 3) ---- */
+	struct cot__steps *st;		/* units and labels (steps.c) */
+	struct cot__matches *mt;	/* pattern matches (matches.c) */
 	/* ---- health: status, format, repetition (issue 4) ---- */
+	/* format.c: open-r1/TRL scores in quarters; -1 is null */
+	int8_t fmt[4];
+	/* repeat.c: repeat.* (SIZE_MAX offsets: none); with n = 3 the
+	 * loop pass sets ngram_ratio in its own pass over the words */
+	double ngram_ratio;
+	uint32_t para_max, para_run, sent_max, sent_run;
+	size_t para_at, sent_at;
+	/* loop.c: the loops in text order (arena); loop.* describes
+	 * loops[loop_pick] */
+	const struct cot__loop *loops;
+	uint32_t nloops, loop_pick;
+	/* status.c: indexes into its name tables */
+	uint8_t status, status_rule, finish;
+	bool mid_sentence;
 	/* ---- answers and language (issue 4) ---- */
+	struct cot__lang *lang;		/* script.c: language mixing */
+	struct cot__answers *ans;	/* answer.c, grade.c: final answer */
 } cot__profile;
 
 typedef struct cot__field cot__field;

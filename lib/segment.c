@@ -1,6 +1,7 @@
 /* segment.c - cut a reasoning text into paragraphs (and other units). */
 #include <string.h>
 
+#include "cue.h"
 #include "segment.h"
 #include "text.h"
 
@@ -86,4 +87,300 @@ size_t cot__span_index(const cot__spans *s, size_t off)
 			hi = mid;
 	}
 	return lo;
+}
+
+/* ---- sentences ---- */
+
+/* Abbreviations whose final period does not end a sentence (compared
+ * without that period, case-insensitively). "etc." and "No." are not
+ * here: in reasoning traces they end sentences as often as not. */
+static const char *const abbrevs[] = {
+	"e.g", "i.e", "cf", "vs", "viz", "dr", "mr", "mrs", "ms", "prof",
+	"sr", "jr", "st", "mt", "fig", "figs", "eq", "eqs", "approx", "resp",
+	"al", "ca", "incl", "esp", NULL
+};
+enum { ABBREV_MAX = 6 };	/* the longest above */
+
+static bool ascii_letter(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* Is the '.' at t[i] the end of an abbreviation? */
+static bool abbreviation(const unsigned char *t, size_t ps, size_t i)
+{
+	size_t s = i;
+	char tok[8];
+
+	while (s > ps && i - s < sizeof tok - 1 &&
+	       (ascii_letter(t[s - 1]) || t[s - 1] == '.'))
+		s--;
+	if (s == i || i - s > ABBREV_MAX ||
+	    (s > ps && (ascii_letter(t[s - 1]) || t[s - 1] == '.')))
+		return false;
+	for (size_t k = s; k < i; k++)
+		tok[k - s] = (char)(t[k] | (ascii_letter(t[k]) ? 0x20 : 0));
+	tok[i - s] = '\0';
+	for (const char *const *a = abbrevs; *a; a++)
+		if ((*a)[0] == tok[0] && !strcmp(tok, *a))
+			return true;
+	return false;
+}
+
+/* Is the '.' at t[i] the end of an enumeration that begins its line:
+ * 1 to 3 digits or one letter, after nothing but White_Space and the
+ * marks * # > since the line (or paragraph) began? */
+static bool enumeration(const unsigned char *t, size_t ps, size_t i)
+{
+	size_t s = i;
+
+	while (s > ps && i - s < 3 && t[s - 1] >= '0' && t[s - 1] <= '9')
+		s--;
+	if (s == i && s > ps && ascii_letter(t[s - 1]))
+		s--;
+	if (s == i)
+		return false;
+	while (s > ps && t[s - 1] != '\n') {
+		unsigned char c = t[s - 1];
+
+		if (c != ' ' && c != '\t' && c != '*' && c != '#' && c != '>')
+			return false;
+		s--;
+	}
+	return true;
+}
+
+/* The closing quotes, brackets and emphasis marks at t[e..pe). */
+static size_t closers(const unsigned char *t, size_t e, size_t pe)
+{
+	for (;;) {
+		if (e < pe && strchr("\"')]}*_`", t[e]) && t[e]) {
+			e++;
+		} else if (pe - e >= 2 && t[e] == 0xc2 && t[e + 1] == 0xbb) {
+			e += 2;		/* » */
+		} else if (pe - e >= 3 &&
+			   ((t[e] == 0xe2 && t[e + 1] == 0x80 &&
+			     (t[e + 2] == 0x9d || t[e + 2] == 0x99)) ||
+			    (t[e] == 0xe3 && t[e + 1] == 0x80 &&
+			     (t[e + 2] == 0x8d || t[e + 2] == 0x8f)) ||
+			    (t[e] == 0xef && t[e + 1] == 0xbc &&
+			     t[e + 2] == 0x89))) {
+			e += 3;		/* ” ’ 」 』 ） */
+		} else {
+			return e;
+		}
+	}
+}
+
+/* U+3002 U+FF01 U+FF1F */
+static bool cjk_stop(const unsigned char *t, size_t i, size_t pe)
+{
+	if (pe - i < 3)
+		return false;
+	return (t[i] == 0xe3 && t[i + 1] == 0x80 && t[i + 2] == 0x82) ||
+	       (t[i] == 0xef && t[i + 1] == 0xbc &&
+		(t[i + 2] == 0x81 || t[i + 2] == 0x9f));
+}
+
+static size_t skip_space(const unsigned char *t, size_t i, size_t end)
+{
+	size_t w;
+
+	while (i < end && (w = cot__space_len(t + i, end - i)))
+		i += w;
+	return i;
+}
+
+/* End of [s, e) less its trailing White_Space. */
+static size_t trim_end(const unsigned char *t, size_t s, size_t e)
+{
+	while (e > s) {
+		size_t k;
+
+		for (k = 1; k <= 3 && k <= e - s; k++)
+			if (cot__space_len(t + e - k, k) == k)
+				break;
+		if (k > 3 || k > e - s)
+			break;
+		e -= k;
+	}
+	return e;
+}
+
+/* Fewer than 10 code points? */
+static bool short_span(const unsigned char *t, size_t off, size_t len)
+{
+	size_t cps = 0;
+
+	if (len >= 40)
+		return false;
+	for (size_t i = off; i < off + len; i++)
+		cps += (t[i] & 0xc0) != 0x80;
+	return cps < 10;
+}
+
+/* Merge the short sentences of one paragraph, out->v[first..n). */
+static void merge_short(const unsigned char *t, cot__spans *out,
+			size_t first)
+{
+	size_t w = first, pend_off = SIZE_MAX;
+
+	for (size_t r = first; r < out->n; r++) {
+		cot__span s = out->v[r];
+
+		if (pend_off != SIZE_MAX) {
+			s.len = s.off + s.len - pend_off;
+			s.off = pend_off;
+			pend_off = SIZE_MAX;
+		}
+		if (r + 1 < out->n && short_span(t, s.off, s.len)) {
+			pend_off = s.off;
+			continue;
+		}
+		out->v[w++] = s;
+	}
+	if (w - first >= 2 && short_span(t, out->v[w - 1].off,
+					 out->v[w - 1].len)) {
+		cot__span *prev = &out->v[w - 2];
+
+		prev->len = out->v[w - 1].off + out->v[w - 1].len - prev->off;
+		w--;
+	}
+	out->n = w;
+}
+
+#if defined(__SSE2__) && !defined(COT_NO_SIMD)
+#include <emmintrin.h>
+/* The first of . ? ! and the lead bytes E3 EF in t[i..end), or end. */
+static size_t next_term(const unsigned char *t, size_t i, size_t end)
+{
+	const __m128i dot = _mm_set1_epi8('.'), q = _mm_set1_epi8('?');
+	const __m128i ex = _mm_set1_epi8('!');
+	const __m128i e3 = _mm_set1_epi8((char)0xe3);
+	const __m128i ef = _mm_set1_epi8((char)0xef);
+
+	for (; i + 16 <= end; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(t + i));
+		__m128i m = _mm_or_si128(
+			_mm_or_si128(_mm_cmpeq_epi8(v, dot),
+				     _mm_cmpeq_epi8(v, q)),
+			_mm_or_si128(_mm_cmpeq_epi8(v, ex),
+				     _mm_or_si128(_mm_cmpeq_epi8(v, e3),
+						  _mm_cmpeq_epi8(v, ef))));
+		unsigned bits = (unsigned)_mm_movemask_epi8(m);
+
+		if (bits)
+			return i + (size_t)__builtin_ctz(bits);
+	}
+	while (i < end && !(t[i] == '.' || t[i] == '?' || t[i] == '!' ||
+			    t[i] == 0xe3 || t[i] == 0xef))
+		i++;
+	return i;
+}
+#else
+static size_t next_term(const unsigned char *t, size_t i, size_t end)
+{
+	while (i < end && !(t[i] == '.' || t[i] == '?' || t[i] == '!' ||
+			    t[i] == 0xe3 || t[i] == 0xef))
+		i++;
+	return i;
+}
+#endif
+
+static const unsigned char term_byte[256] = {
+	['.'] = 1, ['?'] = 1, ['!'] = 1, [0xe3] = 2, [0xef] = 2,
+};
+
+int cot__sentences(const char *text, size_t len, const cot__spans *para,
+		   const cot__span *prot, size_t nprot, cot__arena *a,
+		   cot__spans *out)
+{
+	const unsigned char *t = (const unsigned char *)text;
+	size_t cap = 0, k = 0;
+
+	(void)len;
+	out->v = NULL;
+	out->n = 0;
+	for (size_t p = 0; p < para->n; p++) {
+		size_t ps = para->v[p].off, pe = ps + para->v[p].len;
+		size_t first = out->n, start = skip_space(t, ps, pe);
+		size_t i = start;
+
+		while (i < pe) {
+			size_t run, e;
+			bool cjk;
+
+			i = next_term(t, i, pe);
+			if (i >= pe)
+				break;
+			cjk = term_byte[t[i]] == 2;
+			if (cjk && !cjk_stop(t, i, pe)) {
+				i++;
+				continue;
+			}
+			e = cjk ? i + 3 : i;
+			while (!cjk && e < pe && term_byte[t[e]] == 1)
+				e++;
+			run = e - i;
+			while (k < nprot && prot[k].off + prot[k].len <= i)
+				k++;
+			if (k < nprot && prot[k].off <= i) {
+				i = e;	/* in math or code */
+				continue;
+			}
+			e = closers(t, e, pe);
+			if (!cjk && e < pe && !cot__space_len(t + e, pe - e)) {
+				i = e;
+				continue;
+			}
+			if (!cjk && run == 1 && t[i] == '.' &&
+			    (abbreviation(t, ps, i) ||
+			     enumeration(t, ps, i))) {
+				i = e;
+				continue;
+			}
+			if (push(a, out, &cap, start, e))
+				return COT_ENOMEM;
+			start = i = skip_space(t, e, pe);
+		}
+		if (start < pe &&
+		    push(a, out, &cap, start, trim_end(t, start, pe)))
+			return COT_ENOMEM;
+		merge_short(t, out, first);
+	}
+	return COT_OK;
+}
+
+/* ---- thoughts ---- */
+
+int cot__thoughts(const char *text, size_t len, const cot__spans *para,
+		  const cot__cueset *switches, cot__arena *a,
+		  cot__spans *out)
+{
+	size_t cap = 0, start = 0;
+
+	(void)len;
+	out->v = NULL;
+	out->n = 0;
+	for (size_t p = 0; p < para->n; p++) {
+		size_t ps = para->v[p].off, pe = ps + para->v[p].len;
+		int cls;
+
+		if (p == 0) {
+			start = ps;
+			continue;
+		}
+		if (!cot__cue_at(switches, text, cot__opening(text, ps, pe),
+				 pe, &cls))
+			continue;
+		if (push(a, out, &cap, start,
+			 para->v[p - 1].off + para->v[p - 1].len))
+			return COT_ENOMEM;
+		start = ps;
+	}
+	if (para->n && push(a, out, &cap, start,
+			    para->v[para->n - 1].off +
+			    para->v[para->n - 1].len))
+		return COT_ENOMEM;
+	return COT_OK;
 }

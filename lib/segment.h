@@ -20,6 +20,32 @@ typedef struct cot__spans {
 int cot__paragraphs(const char *text, size_t len, cot__arena *a,
 		    cot__spans *out);
 
+/* Sentences (README "Segmentation"): each paragraph is cut after a
+ * run of . ? ! (and the closing quotes, brackets and emphasis marks
+ * right after it) that is followed by White_Space, and after the CJK
+ * full stops U+3002 U+FF01 U+FF1F (with their closers) wherever they
+ * stand; not inside the regions of prot (math, code: markup.h), not
+ * after an abbreviation of the list in segment.c (e.g. i.e. Dr. ...),
+ * and not after an enumeration that begins a line ("1." "a."). A
+ * sentence runs from its first to its last byte that is not
+ * White_Space. A sentence of fewer than 10 code points is merged into
+ * the next sentence of its paragraph, the last one into the one before;
+ * sentences never cross a paragraph boundary. Returns COT_OK or
+ * COT_ENOMEM. */
+int cot__sentences(const char *text, size_t len, const cot__spans *para,
+		   const cot__span *prot, size_t nprot, cot__arena *a,
+		   cot__spans *out);
+
+/* Thoughts: runs of paragraphs; a new thought starts at every
+ * paragraph after the first whose opening (cue.h: cot__opening) starts
+ * with a phrase of `switches`. A thought runs from the start of its
+ * first paragraph to the end of its last. Returns COT_OK or
+ * COT_ENOMEM. */
+struct cot__cueset;
+int cot__thoughts(const char *text, size_t len, const cot__spans *para,
+		  const struct cot__cueset *switches, cot__arena *a,
+		  cot__spans *out);
+
 /* Index of the unit holding byte offset off (or the last unit starting
  * at or before it; 0 when there is none). Binary search. */
 size_t cot__span_index(const cot__spans *s, size_t off);

@@ -11,6 +11,12 @@ static const command commands[] = {
 	{ "fields", cmd_fields,
 	  "list the profile fields and their exact definitions" },
 	/* ---- steps and patterns (issue 3) ---- */
+	{ "show", cmd_show,
+	  "show one trace to a person: steps, labels, markers" },
+	{ "steps", cmd_steps,
+	  "one JSON line per step (paragraph, sentence or thought)" },
+	{ "patterns", cmd_patterns,
+	  "list the patterns in force: family, source, regex" },
 	/* ---- health and answers (issue 4) ---- */
 	/* ---- the pipeline (issue 5) ---- */
 	{ "filter", cmd_filter,

@@ -9,10 +9,19 @@ and peak resident memory:
 
     cat, zcat                the floor: reading the bytes
     python json.loads        what a Python script pays just to parse
-    cotlog annotate          plain and gzip input
+    cotlog annotate          plain and gzip input; every analysis of
+                             issue 3 on (segmentation, step functions,
+                             structure, the built-in patterns)
+    cotlog annotate --no-builtin-patterns
+                             the same without the patterns: their cost
+    python re patterns       patterns_py.py: the same pattern counting
+                             with json.loads and re.finditer, the
+                             baseline annotate should beat ten times
+    cotlog stats             the full analysis, summarized
 
 Usage: tests/bench/bench.py [--cotlog build/tools/cotlog] [--mb 200]
                             [--runs 5] [--corpus ../shared/corpus]
+                            [--jobs NAME,NAME]
 This is a benchmark to run and read, not a test: it asserts nothing."""
 import argparse
 import glob
@@ -78,6 +87,8 @@ def main():
     ap.add_argument("--corpus", default=os.path.join(ROOT, "..", "shared",
                                                      "corpus"))
     ap.add_argument("--work", default=os.path.join(HERE, "work"))
+    ap.add_argument("--jobs", default="",
+                    help="comma-separated job names to run (default all)")
     a = ap.parse_args()
     plain, gz = build_workload(a.corpus, a.mb, a.work)
     size = os.path.getsize(plain)
@@ -86,28 +97,46 @@ def main():
     py = ("python3 -c 'import sys, json\n"
           "for l in sys.stdin.buffer:\n"
           "    json.loads(l)' < ")
+    pats = os.path.join(a.work, "patterns.json")
+    with open(pats, "wb") as f:
+        subprocess.run([os.path.abspath(a.cotlog), "patterns", "--json"],
+                       stdout=f, check=True)
     jobs = [
         ("cat", f"cat {q(plain)}"),
         ("zcat", f"zcat {q(gz)}"),
         ("python json.loads", py + q(plain)),
         ("cotlog annotate", f"{cot} annotate {q(plain)}"),
         ("cotlog annotate (gzip)", f"{cot} annotate {q(gz)}"),
+        ("annotate, no patterns",
+         f"{cot} annotate --no-builtin-patterns {q(plain)}"),
+        ("python re patterns",
+         f"python3 {q(os.path.join(HERE, 'patterns_py.py'))} {q(pats)} < "
+         f"{q(plain)}"),
+        ("cotlog stats", f"{cot} stats {q(plain)}"),
     ]
     print(f"workload: {size / 1e6:.1f} MB plain, "
           f"{os.path.getsize(gz) / 1e6:.1f} MB gzip; "
           f"{a.runs} runs each, median, one core (taskset -c 0)")
     print(f"{'job':<26}{'seconds':>9}{'MB/s':>9}{'peak MiB':>10}")
+    if a.jobs:
+        jobs = [j for j in jobs if j[0] in a.jobs.split(",")]
     rows = {}
     for name, cmd in jobs:
         secs, peak = measure(cmd, a.runs)
         rows[name] = secs
         print(f"{name:<26}{secs:>9.3f}{size / 1e6 / secs:>9.1f}"
               f"{peak / 1024:>10.1f}", flush=True)
-    print(f"annotate / cat:  {rows['cotlog annotate'] / rows['cat']:.2f}x"
+
+    def ratio(x, y):
+        return f"{rows[x] / rows[y]:.2f}x" if x in rows and y in rows \
+            else "-"
+    print(f"annotate / cat:  {ratio('cotlog annotate', 'cat')}"
           f" the time;  annotate (gzip) / zcat: "
-          f"{rows['cotlog annotate (gzip)'] / rows['zcat']:.2f}x;  "
-          f"python / annotate: "
-          f"{rows['python json.loads'] / rows['cotlog annotate']:.2f}x")
+          f"{ratio('cotlog annotate (gzip)', 'zcat')};  "
+          f"python json.loads / annotate: "
+          f"{ratio('python json.loads', 'cotlog annotate')};  "
+          f"python re patterns / annotate: "
+          f"{ratio('python re patterns', 'cotlog annotate')}")
 
 
 main()

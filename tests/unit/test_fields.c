@@ -220,36 +220,59 @@ static void test_analyzer_rejects_bad_options(void **state)
 	assert_int_equal(err.column, 3);
 }
 
-/* Every allocation of an analysis can fail: the caller gets COT_ENOMEM
- * and nothing leaks (run under ASan or valgrind). */
-static void test_analyze_json_out_of_memory(void **state)
+/* Every allocation can fail, while building an analyzer and while
+ * analyzing: the caller gets COT_ENOMEM and nothing leaks (run under
+ * ASan or valgrind). */
+static void test_analyzer_new_out_of_memory(void **state)
 {
-	static const char rec[] =
-		"{\"content\":[{\"type\":\"thinking\",\"thinking\":\"a\\nb\"},"
-		"{\"type\":\"thinking\",\"thinking\":\"c\"},{\"type\":\"text\","
-		"\"text\":\"\\\\boxed{1}\"}],\"role\":\"assistant\"}";
 	int rc;
 
 	(void)state;
 	for (long n = 0;; n++) {
 		cot_analyzer *az = NULL;
-		cot_result *res = NULL;
 		cot_error err;
 
 		cot__alloc_fail_after(n);
 		rc = cot_analyzer_new(&az, NULL, &err);
-		if (!rc)
-			rc = cot_result_new(&res, az, &err);
-		if (!rc)
-			rc = cot_analyze_json(res, rec, sizeof rec - 1, &err);
 		cot__alloc_fail_after(-1);
-		cot_result_free(res);
 		cot_analyzer_free(az);
 		if (rc == COT_OK)
 			break;
 		assert_int_equal(rc, COT_ENOMEM);
-		assert_true(n < 1000);
+		assert_true(n < 100000);
 	}
+}
+
+static void test_analyze_json_out_of_memory(void **state)
+{
+	static const char rec[] =
+		"{\"content\":[{\"type\":\"thinking\",\"thinking\":\"a\\nb"
+		"\\n\\nWait, let me check: 2+2=4.\"},{\"type\":\"thinking\","
+		"\"thinking\":\"c\"},{\"type\":\"text\",\"text\":"
+		"\"Answer: \\\\boxed{1}\"}],\"role\":\"assistant\"}";
+	cot_analyzer *az;
+	cot_error err;
+	int rc;
+
+	(void)state;
+	assert_int_equal(cot_analyzer_new(&az, NULL, &err), COT_OK);
+	for (long n = 0;; n++) {
+		cot_result *res = NULL;
+
+		cot__alloc_fail_after(n);
+		rc = cot_result_new(&res, az, &err);
+		if (!rc)
+			rc = cot_analyze_json(res, rec, sizeof rec - 1, &err);
+		cot__alloc_fail_after(-1);
+		cot_result_free(res);
+		if (rc == COT_OK)
+			break;
+		if (rc != COT_ENOMEM)
+			print_error("allocation %ld: %s\n", n, err.message);
+		assert_int_equal(rc, COT_ENOMEM);
+		assert_true(n < 100000);
+	}
+	cot_analyzer_free(az);
 }
 
 int main(void)
@@ -261,6 +284,7 @@ int main(void)
 		cmocka_unit_test(test_json_escape_control_and_quotes),
 		cmocka_unit_test(test_analyze_text_rejects_invalid_utf8),
 		cmocka_unit_test(test_analyzer_rejects_bad_options),
+		cmocka_unit_test(test_analyzer_new_out_of_memory),
 		cmocka_unit_test(test_analyze_json_out_of_memory),
 	};
 

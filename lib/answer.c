@@ -1,0 +1,749 @@
+/* answer.c - answer statements: final answer, candidates, solution rounds. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "answer.h"
+#include "normalize.h"
+#include "script.h"
+
+#if defined(__SSE2__) && !defined(COT_NO_SIMD)
+#include <emmintrin.h>
+#define USE_SSE2 1
+#endif
+
+#define NONE ((size_t)-1)
+
+const char *const cot__rule_names[COT__NRULES] = {
+	"boxed", "answer_tag", "final_answer_is", "bold_answer",
+	"answer_colon", "answer_is",
+};
+
+typedef struct box {
+	size_t at, brace, depth;
+} box;
+
+/* One pass over a text. The SPEC 3 box rule needs brace matching; it is
+ * done here with a stack of the boxes still open and one depth counter
+ * (braces count only while a box is open), so each byte is looked at
+ * once however boxes nest or fail to close. */
+typedef struct scanner {
+	const char *t;
+	size_t n;
+	cot__arena *a;
+	cot__stmts *out;
+	box *stack;
+	size_t ns, caps;
+	size_t depth;
+	size_t esc;	/* bytes before this are escaped: a backslash
+			 * takes the next byte with it */
+	/* the last end of an answer text found by the line rule, for
+	 * texts starting in [end_from, end_at]: anchors come in text
+	 * order, so each byte is searched once */
+	size_t end_from[2], end_at[2];
+	bool end_ok[2];
+	/* closers known to be absent from the rest of the text */
+	bool no_tag_close, no_ddollar, no_bracket;
+	bool to_end;		/* an unclosed <answer> runs to the end */
+	bool nomem;
+} scanner;
+
+static bool is_alpha(unsigned char c)
+{
+	return (unsigned char)((c | 0x20) - 'a') < 26;
+}
+
+static bool is_ws(unsigned char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+/* Case-insensitive compare of n bytes with a lower-case word. */
+static bool ieq(const char *s, const char *word, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if ((unsigned)(c - 'A') < 26)
+			c += 32;
+		if (c != (unsigned char)word[i])
+			return false;
+	}
+	return true;
+}
+
+static size_t find(const char *t, size_t from, size_t end, const char *needle,
+		   size_t n)
+{
+	while (from + n <= end) {
+		const char *p = memchr(t + from, needle[0],
+				       end - n + 1 - from);
+
+		if (!p)
+			break;
+		from = (size_t)(p - t);
+		if (memcmp(p, needle, n) == 0)
+			return from;
+		from++;
+	}
+	return NONE;
+}
+
+static void *grow(cot__arena *a, void *v, size_t n, size_t *cap, size_t size)
+{
+	size_t ncap = *cap ? *cap * 2 : 16;
+	void *w;
+
+	if (n < *cap)
+		return v;
+	w = cot__arena_alloc(a, ncap * size);
+	if (!w)
+		return NULL;
+	if (n)
+		memcpy(w, v, n * size);
+	*cap = ncap;
+	return w;
+}
+
+static void push(scanner *sc, int rule, size_t at, size_t off, size_t len,
+		 size_t end)
+{
+	cot__stmts *o = sc->out;
+	cot__stmt *s;
+	cot__stmt *v = grow(sc->a, o->v, o->n, &o->cap, sizeof *v);
+
+	if (!v) {
+		sc->nomem = true;
+		return;
+	}
+	o->v = v;
+	s = &o->v[o->n++];
+	memset(s, 0, sizeof *s);
+	s->rule = (uint8_t)rule;
+	s->at = at;
+	s->off = off;
+	s->len = len;
+	s->end = end;
+}
+
+/* As text.c: when t[i] is the backslash of \boxed or \fbox, the offset
+ * of the '{' of its argument (White_Space allowed before it), else NONE. */
+static size_t box_brace(const char *t, size_t i, size_t n)
+{
+	size_t j, w;
+
+	if (n - i > 5 && memcmp(t + i + 1, "boxed", 5) == 0)
+		j = i + 6;
+	else if (n - i > 4 && memcmp(t + i + 1, "fbox", 4) == 0)
+		j = i + 5;
+	else
+		return NONE;
+	while (j < n) {
+		if (t[j] == '{')
+			return j;
+		w = cot__space_len((const unsigned char *)t + j, n - j);
+		if (!w)
+			return NONE;
+		j += w;
+	}
+	return NONE;
+}
+
+/* The end of an answer text starting at x by the line rule: the first
+ * LF, or '.' followed by white space or the end of the text (a
+ * sentence's end), or with commas (the "is" anchors) ',' or ';'
+ * followed by white space. */
+static size_t line_end(scanner *sc, size_t x, int commas)
+{
+	const char *t = sc->t;
+	size_t i;
+
+	if (sc->end_ok[commas] && sc->end_from[commas] <= x &&
+	    x <= sc->end_at[commas])
+		return sc->end_at[commas];
+	for (i = x; i < sc->n; i++) {
+		char c = t[i];
+
+		if (c == '\n')
+			break;
+		if ((c == '.' || (commas && (c == ',' || c == ';'))) &&
+		    (i + 1 == sc->n || is_ws((unsigned char)t[i + 1])))
+			break;
+	}
+	sc->end_ok[commas] = true;
+	sc->end_from[commas] = x;
+	sc->end_at[commas] = i;
+	return i;
+}
+
+/* After "answer is" the answer stands in prose ("the answer is 12 and
+ * then ..."): it ends, within [x, end), at the closing '$' of inline
+ * math it starts with, else before the first word of two or more ASCII
+ * letters after its first token ("12 and", "27 miles"). Each scan stops
+ * at the next anchor's "answer" at the latest, so all of them together
+ * stay linear. */
+static size_t in_prose(const char *t, size_t x, size_t end)
+{
+	size_t i = x;
+
+	if (t[x] == '$' && x + 1 < end && t[x + 1] != '$') {
+		const char *c = memchr(t + x + 1, '$', end - x - 1);
+
+		if (c)
+			return (size_t)(c - t) + 1;
+	}
+	while (i < end && !is_ws((unsigned char)t[i]))
+		i++;
+	while (i < end) {
+		size_t w = i;
+
+		while (w < end && is_ws((unsigned char)t[w]))
+			w++;
+		if (w + 1 < end && is_alpha((unsigned char)t[w]) &&
+		    is_alpha((unsigned char)t[w + 1]))
+			return i;
+		i = w;
+		while (i < end && !is_ws((unsigned char)t[i]))
+			i++;
+	}
+	return end;
+}
+
+/* "the answer is" states an answer only when a number, math or a
+ * one-letter name follows: not "the answer is correct". */
+static bool looks_like_answer(const char *s, size_t n)
+{
+	unsigned char c = (unsigned char)s[0];
+
+	if ((c >= '0' && c <= '9') || strchr("-+$\\([{", c))
+		return c != 0;
+	if (c == '.')
+		return n > 1 && s[1] >= '0' && s[1] <= '9';
+	return is_alpha(c) && (n == 1 || !is_alpha((unsigned char)s[1]));
+}
+
+/* The answer text after an anchor ending at x, pushed as a statement. */
+static void anchored(scanner *sc, int rule, size_t at, size_t x)
+{
+	const char *t = sc->t;
+	size_t n = sc->n, end = NONE, stop, e;
+
+	while (x < n && (is_ws((unsigned char)t[x]) || t[x] == '*'))
+		x++;
+	if (x >= n)
+		return;
+	/* display math runs over lines: to its closer */
+	if (n - x >= 2 && t[x] == '$' && t[x + 1] == '$' && !sc->no_ddollar) {
+		e = find(t, x + 2, n, "$$", 2);
+		if (e == NONE)
+			sc->no_ddollar = true;
+		else
+			end = e + 2;
+	} else if (n - x >= 2 && t[x] == '\\' && t[x + 1] == '[' &&
+		   !sc->no_bracket) {
+		e = find(t, x + 2, n, "\\]", 2);
+		if (e == NONE)
+			sc->no_bracket = true;
+		else
+			end = e + 2;
+	}
+	if (end == NONE && (rule == COT__RULE_FINAL_IS ||
+			    rule == COT__RULE_ANSWER_IS))
+		end = in_prose(t, x, line_end(sc, x, 1));
+	else if (end == NONE)
+		end = line_end(sc, x, 0);
+	stop = end;
+	while (stop > x && (is_ws((unsigned char)t[stop - 1]) ||
+			    t[stop - 1] == '*'))
+		stop--;
+	if (stop == x)
+		return;
+	if (rule == COT__RULE_ANSWER_IS && !looks_like_answer(t + x, stop - x))
+		return;
+	push(sc, rule, at, x, stop - x, end);
+}
+
+/* At t[j] == 's' with 'w' after it: is it "answer" as an anchor? */
+static void anchor(scanner *sc, size_t j)
+{
+	const char *t = sc->t;
+	size_t n = sc->n, a = j - 2, k = j + 4, at = a;
+
+	if (j < 2 || n - a < 6 || !ieq(t + a, "answer", 6) ||
+	    (a > 0 && is_alpha((unsigned char)t[a - 1])) ||
+	    (k < n && is_alpha((unsigned char)t[k])))
+		return;
+	/* **Answer:**, **Answer**:, **Final Answer**, ... */
+	if (n - k >= 2 && ((t[k] == '*' && t[k + 1] == '*') ||
+			   (n - k >= 3 && t[k] == ':' && t[k + 1] == '*' &&
+			    t[k + 2] == '*'))) {
+		if (a >= 2 && t[a - 1] == '*' && t[a - 2] == '*') {
+			at = a - 2;
+		} else if (a >= 8 && t[a - 7] == '*' && t[a - 8] == '*' &&
+			   ieq(t + a - 6, "final ", 6)) {
+			at = a - 8;
+		} else {
+			return;
+		}
+		k += t[k] == ':' ? 3 : 2;
+		if (k < n && t[k] == ':')
+			k++;
+		anchored(sc, COT__RULE_BOLD, at, k);
+		return;
+	}
+	if (k < n && t[k] == ':') {
+		anchored(sc, COT__RULE_COLON, at, k + 1);
+		return;
+	}
+	if (n - k >= 3 && t[k] == ' ' &&
+	    ((unsigned char)t[k + 1] | 0x20) == 'i' &&
+	    ((unsigned char)t[k + 2] | 0x20) == 's' &&
+	    (k + 3 == n || !is_alpha((unsigned char)t[k + 3]))) {
+		int rule = COT__RULE_ANSWER_IS;
+
+		k += 3;
+		if (k < n && t[k] == ':')
+			k++;
+		if (a >= 6 && ieq(t + a - 6, "final ", 6) &&
+		    (a == 6 || !is_alpha((unsigned char)t[a - 7]))) {
+			rule = COT__RULE_FINAL_IS;
+			at = a - 6;
+		}
+		anchored(sc, rule, at, k);
+	}
+}
+
+/* <answer> at t[j]: its content up to </answer>; in an answer text,
+ * without </answer>, up to the end (SPEC 2's answer markers). In the
+ * reasoning an unclosed tag is a mention ("reply as <answer>"), not an
+ * answer. */
+static void tag(scanner *sc, size_t j)
+{
+	const char *t = sc->t;
+	size_t x = j + 8, close = NONE, end, stop;
+
+	if (!sc->no_tag_close) {
+		close = find(t, x, sc->n, "</answer>", 9);
+		sc->no_tag_close = close == NONE;
+	}
+	if (close == NONE && !sc->to_end)
+		return;
+	stop = close == NONE ? sc->n : close;
+	end = close == NONE ? sc->n : close + 9;
+	while (x < stop && is_ws((unsigned char)t[x]))
+		x++;
+	while (stop > x && is_ws((unsigned char)t[stop - 1]))
+		stop--;
+	if (stop > x)
+		push(sc, COT__RULE_ANSWER_TAG, j, x, stop - x, end);
+}
+
+/* The byte at t[j] is a trigger; returns where the scan goes on. */
+static size_t handle(scanner *sc, size_t j)
+{
+	const char *t = sc->t;
+	size_t k;
+
+	switch (t[j]) {
+	case '\\':
+		if (j >= sc->esc)
+			sc->esc = j + 2;
+		k = box_brace(t, j, sc->n);
+		if (k == NONE)
+			return j + 1;
+		sc->stack = grow(sc->a, sc->stack, sc->ns, &sc->caps,
+				 sizeof *sc->stack);
+		if (!sc->stack) {
+			sc->nomem = true;
+			return sc->n;
+		}
+		sc->stack[sc->ns].at = j;
+		sc->stack[sc->ns].brace = k;
+		sc->stack[sc->ns].depth = sc->depth++;
+		sc->ns++;
+		return k + 1;
+	case '{':
+		if (sc->ns && j >= sc->esc)
+			sc->depth++;
+		return j + 1;
+	case '}':
+		if (sc->ns && j >= sc->esc) {
+			box *b = &sc->stack[sc->ns - 1];
+
+			if (--sc->depth == b->depth) {
+				push(sc, COT__RULE_BOXED, b->at, b->brace + 1,
+				     j - b->brace - 1, j + 1);
+				sc->ns--;
+			}
+		}
+		return j + 1;
+	case '<':
+		if (sc->n - j >= 8 && memcmp(t + j, "<answer>", 8) == 0)
+			tag(sc, j);
+		return j + 1;
+	default:
+		anchor(sc, j);
+		return j + 1;
+	}
+}
+
+static bool is_trigger(const char *t, size_t i, size_t n, bool braces)
+{
+	unsigned char c = (unsigned char)t[i];
+
+	if (c == '\\' || c == '<')
+		return true;
+	if (braces && (c == '{' || c == '}'))
+		return true;
+	return (c | 0x20) == 's' && i + 1 < n &&
+	       ((unsigned char)t[i + 1] | 0x20) == 'w';
+}
+
+/* Triggers among the 16 bytes at p (p[16] is read too): backslashes, '<',
+ * braces while a box is open, and "sw" pairs in either case (at the 's'
+ * of "answer"). */
+static uint32_t triggers(const char *p, bool braces)
+{
+#if defined(USE_SSE2)
+	__m128i v = _mm_loadu_si128((const __m128i *)p);
+	__m128i w = _mm_loadu_si128((const __m128i *)(p + 1));
+	__m128i lo = _mm_set1_epi8(0x20);
+	__m128i m = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\\')),
+				 _mm_cmpeq_epi8(v, _mm_set1_epi8('<')));
+
+	m = _mm_or_si128(m, _mm_and_si128(
+		_mm_cmpeq_epi8(_mm_or_si128(v, lo), _mm_set1_epi8('s')),
+		_mm_cmpeq_epi8(_mm_or_si128(w, lo), _mm_set1_epi8('w'))));
+	if (braces)
+		m = _mm_or_si128(m, _mm_or_si128(
+			_mm_cmpeq_epi8(v, _mm_set1_epi8('{')),
+			_mm_cmpeq_epi8(v, _mm_set1_epi8('}'))));
+	return (uint32_t)_mm_movemask_epi8(m);
+#else
+	uint32_t m = 0;
+
+	for (int k = 0; k < 16; k++)
+		if (is_trigger(p, (size_t)k, 17, braces))
+			m |= (uint32_t)1 << k;
+	return m;
+#endif
+}
+
+static unsigned ctz(uint32_t x)
+{
+#if defined(__GNUC__)
+	return (unsigned)__builtin_ctz(x);
+#else
+	unsigned n = 0;
+
+	while (!(x & 1)) {
+		x >>= 1;
+		n++;
+	}
+	return n;
+#endif
+}
+
+static int by_at(const void *x, const void *y)
+{
+	const cot__stmt *a = x, *b = y;
+
+	return a->at < b->at ? -1 : a->at > b->at;
+}
+
+/* The first statement starting at or after off. */
+static size_t first_from(const cot__stmts *s, size_t off)
+{
+	size_t lo = 0, hi = s->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->v[mid].at < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+int cot__answer_scan(const char *t, size_t n, bool answer, cot__arena *a,
+		     cot__stmts *out)
+{
+	scanner sc;
+	size_t i = 0, w = 0;
+	bool *drop;
+
+	memset(&sc, 0, sizeof sc);
+	memset(out, 0, sizeof *out);
+	sc.t = t;
+	sc.n = n;
+	sc.a = a;
+	sc.out = out;
+	sc.to_end = answer;
+	while (i < n && !sc.nomem) {
+		size_t j;
+
+		if (n - i >= 17) {
+			uint32_t m = triggers(t + i, sc.ns > 0);
+
+			if (!m) {
+				i += 16;
+				continue;
+			}
+			j = i + ctz(m);
+		} else if (is_trigger(t, i, n, sc.ns > 0)) {
+			j = i;
+		} else {
+			i++;
+			continue;
+		}
+		i = handle(&sc, j);
+	}
+	if (sc.nomem)
+		return COT_ENOMEM;
+	if (out->n < 2)
+		return COT_OK;
+	/* boxes were pushed when they closed: nested ones first */
+	qsort(out->v, out->n, sizeof *out->v, by_at);
+	/* An anchor or tag whose answer text holds the start of another
+	 * statement ("Answer: \boxed{5}", "Answer: the answer is 5") is
+	 * left out: the inner statement says it more precisely. */
+	drop = cot__arena_alloc(a, out->n);
+	if (!drop)
+		return COT_ENOMEM;
+	for (i = 0; i < out->n; i++) {
+		const cot__stmt *s = &out->v[i];
+		size_t k = first_from(out, s->off);
+
+		drop[i] = s->rule != COT__RULE_BOXED && k < out->n &&
+			  out->v[k].at < s->off + s->len;
+	}
+	for (i = 0; i < out->n; i++)
+		if (!drop[i])
+			out->v[w++] = out->v[i];
+	out->n = w;
+	return COT_OK;
+}
+
+cot__stmt *cot__answer_pick(const cot__stmts *s)
+{
+	cot__stmt *best[COT__NRULES] = { NULL };
+
+	/* statements are in order of `at`: the last of each rule wins (for
+	 * boxes that is SPEC 3's last-starting box) */
+	for (size_t i = 0; i < s->n; i++)
+		best[s->v[i].rule] = &s->v[i];
+	for (int r = 0; r < COT__NRULES; r++)
+		if (best[r])
+			return best[r];
+	return NULL;
+}
+
+int cot__stmt_norm(cot__stmt *s, const char *t, cot__arena *a)
+{
+	if (s->norm)
+		return COT_OK;
+	return cot__answer_normalize(t + s->off, s->len, a, &s->norm,
+				     &s->nlen);
+}
+
+/* ---- the answer pass ---- */
+
+/* Did the adapter take the answer from between R1-Zero <answer> tags
+ * (SPEC 2: the think dialect's answer markers)? */
+static bool narrowed(const cot__trace *t)
+{
+	const char *a = t->answer.p, *f = t->full.p;
+
+	return f && a && a >= f + 8 && a <= f + t->full.n &&
+	       memcmp(a - 8, "<answer>", 8) == 0;
+}
+
+static int answer_run(cot__pass_ctx *c, cot__profile *p, cot_error *err)
+{
+	const cot__trace *t = p->tr;
+	const cot__text *A = &t->answer, *R = &t->reasoning;
+	struct cot__answers *x = cot__arena_alloc(c->arena, sizeof *x);
+	cot__stmts sa;
+	cot__stmt *f, *last = NULL;
+	cot__spans para = { NULL, 0 };
+
+	if (!x)
+		goto nomem;
+	memset(x, 0, sizeof *x);
+	x->correct = -1;
+	x->first_at = x->after = x->efficiency = NAN;
+	p->ans = x;
+	/* the answer text first, every rule in priority order; then the
+	 * reasoning (an unterminated trace, a bare untagged text) */
+	if (cot__answer_scan(A->p, A->n, true, c->arena, &sa))
+		goto nomem;
+	f = cot__answer_pick(&sa);
+	if ((!f || f->rule > COT__RULE_ANSWER_TAG) && narrowed(t)) {
+		size_t i = 0, n = A->n;
+
+		while (i < n && is_ws((unsigned char)A->p[i]))
+			i++;
+		while (n > i && is_ws((unsigned char)A->p[n - 1]))
+			n--;
+		if (n > i) {
+			f = cot__arena_alloc(c->arena, sizeof *f);
+			if (!f)
+				goto nomem;
+			memset(f, 0, sizeof *f);
+			f->rule = COT__RULE_ANSWER_TAG;
+			f->off = i;
+			f->len = n - i;
+			f->end = A->n;
+		}
+	}
+	if (f) {
+		x->final = f;
+		x->text = A->p;
+	}
+	if (cot__answer_scan(R->p, R->n, false, c->arena, &x->cand))
+		goto nomem;
+	if (!f && (f = cot__answer_pick(&x->cand))) {
+		x->final = f;
+		x->from = 1;
+		x->text = R->p;
+	}
+	if (f && cot__stmt_norm(f, x->text, c->arena))
+		goto nomem;
+	/* Solution rounds: a round is a maximal run of candidates with
+	 * equal answers in the same or adjacent paragraphs. */
+	if (p->lang)
+		para = p->lang->para;
+	for (size_t i = 0; i < x->cand.n; i++) {
+		cot__stmt *s = &x->cand.v[i];
+
+		if (cot__stmt_norm(s, R->p, c->arena))
+			goto nomem;
+		s->para = (uint32_t)cot__span_index(&para, s->at);
+		if (!last || s->para > last->para + 1 ||
+		    !cot__answer_equal(s->norm, s->nlen, last->norm,
+				       last->nlen))
+			x->rounds++;
+		last = s;
+	}
+	return COT_OK;
+nomem:
+	return cot__error_set(err, COT_ENOMEM, 0, 0, "out of memory");
+}
+
+static void get_final(const cot__profile *p, const cot__field *f,
+		      cot_value *v)
+{
+	const struct cot__answers *x = p->ans;
+
+	(void)f;
+	if (!x || !x->final)
+		v->type = COT_TYPE_NULL;
+	else
+		cot__set_text(v, x->text + x->final->off, x->final->len);
+}
+
+static void get_rule(const cot__profile *p, const cot__field *f,
+		     cot_value *v)
+{
+	const struct cot__answers *x = p->ans;
+	const char *s;
+
+	(void)f;
+	if (!x || !x->final) {
+		v->type = COT_TYPE_NULL;
+		return;
+	}
+	s = cot__rule_names[x->final->rule];
+	cot__set_text(v, s, strlen(s));
+}
+
+static void get_from(const cot__profile *p, const cot__field *f,
+		     cot_value *v)
+{
+	const struct cot__answers *x = p->ans;
+
+	(void)f;
+	if (!x || !x->final)
+		v->type = COT_TYPE_NULL;
+	else if (x->from)
+		cot__set_text(v, "reasoning", 9);
+	else
+		cot__set_text(v, "answer", 6);
+}
+
+static void get_normalized(const cot__profile *p, const cot__field *f,
+			   cot_value *v)
+{
+	const struct cot__answers *x = p->ans;
+
+	(void)f;
+	if (!x || !x->final || !x->final->norm)
+		v->type = COT_TYPE_NULL;
+	else
+		cot__set_text(v, x->final->norm, x->final->nlen);
+}
+
+static void get_rounds(const cot__profile *p, const cot__field *f,
+		       cot_value *v)
+{
+	(void)f;
+	cot__set_int(v, p->ans ? p->ans->rounds : 0);
+}
+
+static int candidates_json(const cot__profile *p, const cot__field *f,
+			   cot__sbuf *b)
+{
+	const struct cot__answers *x = p->ans;
+	const char *r = p->tr->reasoning.p;
+
+	(void)f;
+	if (cot__sbuf_addc(b, '['))
+		return COT_ENOMEM;
+	for (size_t i = 0; x && i < x->cand.n; i++) {
+		const cot__stmt *s = &x->cand.v[i];
+
+		if (cot__sbuf_addf(b, "%s{\"offset\":%zu,\"rule\":\"%s\","
+				   "\"text\":", i ? "," : "", s->off,
+				   cot__rule_names[s->rule]) ||
+		    cot__json_escape(b, r + s->off, s->len) ||
+		    cot__sbuf_addc(b, '}'))
+			return COT_ENOMEM;
+	}
+	return cot__sbuf_addc(b, ']');
+}
+
+#define ROW(name, fn, type, unit, doc) \
+	{ { name, COT_TYPE_##type, unit, doc }, get_##fn, NULL, 0, 0 }
+
+static const cot__field answer_fields[] = {
+	ROW("final_answer", final, STRING, "",
+	    "the final answer: in the answer text, else in the reasoning, "
+	    "the first rule that finds one: \\boxed (SPEC 3, last-starting), "
+	    "<answer> tags, 'final answer is', '**Answer:**', 'Answer:', "
+	    "'answer is' (rightmost); as written; null when none"),
+	ROW("final_answer_rule", rule, STRING, "",
+	    "the rule that found final_answer: boxed, answer_tag, "
+	    "final_answer_is, bold_answer, answer_colon, answer_is"),
+	ROW("final_answer_from", from, STRING, "",
+	    "where final_answer was found: answer or reasoning"),
+	ROW("answer_normalized", normalized, STRING, "",
+	    "final_answer normalised (LaTeX wrappers, spacing, units, "
+	    "thousands separators and white space removed; see README)"),
+	{ { "candidates", COT_TYPE_JSON, "",
+	    "every answer the reasoning states, in order: a list of "
+	    "{offset, rule, text}, offset in bytes into the reasoning of "
+	    "the answer text (rules as final_answer_rule)" },
+	  NULL, candidates_json, 0, 0 },
+	ROW("solution_rounds", rounds, INT, "rounds",
+	    "solution rounds (Chen et al. 2024): maximal runs of candidates "
+	    "with equal answers in the same or adjacent paragraphs"),
+	{ { NULL, COT_TYPE_NULL, NULL, NULL }, NULL, NULL, 0, 0 }
+};
+
+const cot__pass cot__answer_pass = {
+	.name = "answer",
+	.run = answer_run,
+	.fields = answer_fields,
+};

@@ -1,0 +1,77 @@
+/* answer.h - answer statements in a text: final answer, candidates, rounds. */
+#ifndef COT_ANSWER_H
+#define COT_ANSWER_H
+
+#include "pass.h"
+
+/* The rules that find an answer statement, in priority order for the
+ * final answer (see the README, "Final answer"). COT__RULE_ANSWER_IS
+ * finds candidates in the reasoning only. */
+typedef enum cot__rule {
+	COT__RULE_BOXED = 0,	/* SPEC 3: \boxed{...} / \fbox{...} */
+	COT__RULE_ANSWER_TAG,	/* R1-Zero <answer>...</answer> */
+	COT__RULE_FINAL_IS,	/* "final answer is" */
+	COT__RULE_BOLD,		/* "**Answer:**" */
+	COT__RULE_COLON,	/* "Answer:" */
+	COT__RULE_ANSWER_IS,	/* "answer is" (candidates only) */
+	COT__NRULES
+} cot__rule;
+
+/* Stable names of the rules: "boxed", "answer_tag", ... */
+extern const char *const cot__rule_names[COT__NRULES];
+
+/* One place where a text states an answer. */
+typedef struct cot__stmt {
+	size_t at;		/* where the statement starts: the '\' of
+				 * \boxed, the '<' of <answer>, the anchor */
+	size_t off, len;	/* the answer text it states */
+	size_t end;		/* where the statement ends */
+	const char *norm;	/* the text normalised (NULL until needed) */
+	size_t nlen;
+	uint32_t para;		/* paragraph index (reasoning only) */
+	uint8_t rule;		/* a cot__rule */
+} cot__stmt;
+
+typedef struct cot__stmts {
+	cot__stmt *v;
+	size_t n, cap;
+} cot__stmts;
+
+/* Every answer statement of t[0..n), in order of `at`, in one pass over
+ * the text (see the README for what each rule matches and where the
+ * answer text ends). answer: t is an answer text, where an <answer> tag
+ * without </answer> runs to the end (in the reasoning it is no
+ * statement). An anchor or tag whose answer text holds the start of
+ * another statement is left out: the inner one states that answer.
+ * Statements live in a. Returns COT_OK or COT_ENOMEM. */
+int cot__answer_scan(const char *t, size_t n, bool answer, cot__arena *a,
+		     cot__stmts *out);
+
+/* The statement that gives a text's final answer: the first rule in
+ * priority order that has one (boxed: the one starting last, as SPEC 3;
+ * the others: the rightmost), never COT__RULE_ANSWER_IS; NULL if none. */
+cot__stmt *cot__answer_pick(const cot__stmts *s);
+
+/* What the answer and grade passes found for one trace. */
+struct cot__answers {
+	/* the final answer: a statement of the answer text (from = 0) or
+	 * of the reasoning (from = 1); NULL when there is none */
+	const cot__stmt *final;
+	int from;
+	const char *text;	/* its text (in the answer or reasoning) */
+	cot__stmts cand;	/* statements of the reasoning */
+	uint32_t rounds;	/* solution rounds */
+	/* grading (grade.c) */
+	const char *ref_norm;	/* NULL: no reference or a sentinel */
+	size_t ref_nlen;
+	int correct;		/* -1 null, 0, 1 */
+	double first_at, after, efficiency;	/* NaN: null */
+};
+
+/* Normalise statement s of text t (once; kept in s->norm). */
+int cot__stmt_norm(cot__stmt *s, const char *t, cot__arena *a);
+
+extern const cot__pass cot__answer_pass;
+extern const cot__pass cot__grade_pass;
+
+#endif

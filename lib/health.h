@@ -1,0 +1,133 @@
+/* health.h - status, format checks, repetition and loops: shared parts. */
+#ifndef COT_HEALTH_H
+#define COT_HEALTH_H
+
+#include "hmap.h"
+#include "internal.h"
+#include "segment.h"
+
+/* ---- words (words.c) ------------------------------------------------ */
+
+/* Python's str.lower() of one code point where it is one code point
+ * (lower.c, generated); U+0130 lowers to two and is handled by the word
+ * hash. */
+uint32_t cot__lower_cp(uint32_t cp);
+
+/* The words of a text as Python's str.split() cuts them: maximal runs of
+ * characters that are not str.isspace() (the SPEC White_Space list plus
+ * U+001C-001F). Each word is kept as the 64-bit hash of its str.lower()
+ * form; where it starts is kept for every COT__WORD_MARK-th word only
+ * (8 bytes a word, not 16: a 100 MB line has 15 million words), and
+ * found from there when asked (cot__word_off). */
+#define COT__WORD_MARK 64
+typedef struct cot__words {
+	uint64_t *hash;
+	size_t n, cap;
+	size_t *mark;		/* offset of word k * WORD_MARK */
+	size_t nmark, capmark;
+} cot__words;
+
+/* Fill w with the words of text[0..len). Bytes that are not valid UTF-8
+ * count as one non-space character each. Returns COT_OK or COT_ENOMEM
+ * (w keeps its memory for the next call; free with cot__words_dispose). */
+int cot__words_scan(cot__words *w, const char *text, size_t len);
+/* Byte offset where word k (< w->n) of text starts; walks at most
+ * COT__WORD_MARK - 1 words. */
+size_t cot__word_off(const cot__words *w, const char *text, size_t len,
+		     size_t k);
+void cot__words_dispose(cot__words *w);
+
+/* Byte length of the Python-whitespace character at p[0..n) (SPEC
+ * White_Space or U+001C-001F), 0 when p starts with anything else. */
+size_t cot__pyspace_len(const unsigned char *p, size_t n);
+
+/* open-r1's repetition ratio over the words: 1 - unique/total word
+ * n-grams; 0 when there are fewer than n words. set is workspace. An
+ * n-gram is keyed by the polynomial sum of hash[i+k] * BASE^(n-1-k)
+ * (loop.c keys trigrams the same way). */
+#define COT__NGRAM_BASE 0x100000001b3ULL
+int cot__ngram_ratio(const cot__words *w, unsigned n, cot__hset *set,
+		     double *out);
+
+/* A fast 64-bit hash of bytes (not lower-cased). */
+uint64_t cot__hash_bytes(const void *p, size_t n);
+
+/* ---- per-thread workspace of the health passes -------------------- */
+
+/* A distinct paragraph or sentence (repeat.c): how often it was seen,
+ * where first; its full hash (0: not computed yet) and the next entry
+ * sharing its cheap key (SIZE_MAX: none). */
+typedef struct cot__block_count {
+	uint32_t count;
+	size_t off, len;
+	uint64_t full;
+	size_t next;
+} cot__block_count;
+
+/* Made with each cot_result (the repeat pass's scratch hooks); the
+ * passes of one trace run in order, so the repeat pass fills words and
+ * para for the loop pass to read. */
+typedef struct cot__health_scratch {
+	cot__words words;	/* the reasoning's words */
+	cot__spans para;	/* its paragraphs (in the record's arena) */
+	cot__hset set;		/* n-gram hashes (n other than 3) */
+	cot__hmap seen;		/* loop.c: trigram -> last index + 1 */
+	cot__hmap blocks;	/* cheap block key -> index into tally */
+	cot__block_count *tally;
+	size_t ntally, captally;
+} cot__health_scratch;
+
+struct cot__scratch;
+struct cot_analyzer;
+int cot__health_scratch_init(const struct cot_analyzer *az,
+			     struct cot__scratch *s);
+void cot__health_scratch_fini(struct cot__scratch *s);
+
+/* ---- loops (loop.c) ------------------------------------------------- */
+
+/* A loop: the longest stretch of the reasoning, in words, that repeats a
+ * period of words at least COT__LOOP_MIN_REPEATS times and covers at
+ * least COT__LOOP_MIN_BYTES. Offsets are bytes into the reasoning. */
+#define COT__LOOP_MIN_REPEATS 4
+#define COT__LOOP_MIN_BYTES 256
+
+typedef struct cot__loop {
+	size_t start;		/* first byte of the loop */
+	size_t end;		/* one past its last byte */
+	size_t period;		/* bytes of one period */
+	size_t period_words;
+	size_t start_step;	/* paragraph holding start, from 0 */
+	size_t period_steps;	/* paragraphs that start in one period */
+	uint64_t repeats;	/* whole periods */
+	bool tail;		/* the reasoning ends inside it */
+} cot__loop;
+
+/* Find the loops of text (whose words are w), in one pass that also
+ * counts the distinct word trigrams (*distinct; 0 for fewer than 3
+ * words). Loops go to an arena array in text order; *work is the number
+ * of word comparisons made (tests check it stays linear). seen is
+ * workspace. Returns COT_OK or COT_ENOMEM. */
+int cot__loops_find(const char *text, size_t len, const cot__words *w,
+		    cot__hmap *seen, size_t *distinct, cot__arena *a,
+		    cot__loop **out, uint32_t *nout, size_t *work);
+
+/* ---- status (status.c) ---------------------------------------------- */
+
+/* finish_reason values, normalised. */
+enum { COT__FINISH_NULL, COT__FINISH_STOP, COT__FINISH_LENGTH,
+       COT__FINISH_OTHER };
+int cot__finish_class(const char *s, size_t n);
+
+/* Does text end mid-sentence? After trailing White_Space and closing
+ * characters, the last character is not sentence-final. False for blank
+ * text. */
+bool cot__mid_sentence(const char *text, size_t len);
+
+/* ---- format (format.c) ---------------------------------------------- */
+
+/* open-r1 format_reward, tag_count_reward; TRL think_format_reward. */
+double cot__r1_format(const char *t, size_t n);
+double cot__tag_count(const char *t, size_t n);
+double cot__think_format(const char *t, size_t n);
+
+#endif

@@ -1,0 +1,70 @@
+/* hmap.h - open-addressing tables keyed by 64-bit hashes: a map, a set. */
+#ifndef COT_HMAP_H
+#define COT_HMAP_H
+
+#include "internal.h"
+
+/* Keys are hashes (already well mixed); key 0 is stored as 1, so two
+ * keys that differ only there are one key. Memory is kept between uses:
+ * a table cleared for every trace grows to the largest and then
+ * allocates nothing; clearing costs what the new use asks for, not the
+ * largest size ever. Not thread-safe: one per thread (cot__scratch). */
+typedef struct cot__hslot {
+	uint64_t key;		/* 0: empty */
+	uint64_t val;
+} cot__hslot;
+
+typedef struct cot__hmap {
+	cot__hslot *slot;
+	size_t cap;		/* slots in use: a power of two, or 0 */
+	size_t n;		/* keys held */
+	size_t alloc;		/* slots allocated */
+} cot__hmap;
+
+/* Empty m and size it for about expect keys (it grows past that).
+ * Returns COT_OK or COT_ENOMEM. */
+int cot__hmap_clear(cot__hmap *m, size_t expect);
+/* The value of key; a new key is inserted with value 0 and *fresh set.
+ * NULL when growing failed (COT_ENOMEM). */
+uint64_t *cot__hmap_put(cot__hmap *m, uint64_t key, bool *fresh);
+void cot__hmap_dispose(cot__hmap *m);
+
+/* Ask the cache for key's home slot ahead of cot__hmap_put / hset_add
+ * (the slot function of hmap.c). */
+static inline size_t cot__hslot_home(uint64_t key, size_t cap)
+{
+	key = key ? key : 1;
+	return (size_t)(key ^ key >> 29) & (cap - 1);
+}
+
+static inline void cot__hmap_prefetch(const cot__hmap *m, uint64_t key)
+{
+#if defined(__GNUC__)
+	__builtin_prefetch(&m->slot[cot__hslot_home(key, m->cap)], 1);
+#else
+	(void)m;
+	(void)key;
+#endif
+}
+
+/* A set of keys only: 8 bytes a slot, for counting distinct hashes. */
+typedef struct cot__hset {
+	uint64_t *key;
+	size_t cap, n, alloc;
+} cot__hset;
+
+int cot__hset_clear(cot__hset *s, size_t expect);
+/* Add key: COT_OK (s->n counts distinct keys) or COT_ENOMEM. */
+int cot__hset_add(cot__hset *s, uint64_t key);
+static inline void cot__hset_prefetch(const cot__hset *s, uint64_t key)
+{
+#if defined(__GNUC__)
+	__builtin_prefetch(&s->key[cot__hslot_home(key, s->cap)], 1);
+#else
+	(void)s;
+	(void)key;
+#endif
+}
+void cot__hset_dispose(cot__hset *s);
+
+#endif

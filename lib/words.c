@@ -1,0 +1,434 @@
+/* words.c - Python's text.lower().split(), as hashes, and n-gram ratios. */
+#include <string.h>
+
+#include "health.h"
+
+#define M1 0x9e3779b97f4a7c15ULL
+#define M2 0xc2b2ae3d27d4eb4fULL
+
+/* MurmurHash3's finaliser: a bijection that spreads every input bit. */
+static uint64_t fmix(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
+}
+
+/* Two independent lanes over 16-byte blocks: the multiplies of one
+ * block overlap instead of waiting on each other. */
+uint64_t cot__hash_bytes(const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	uint64_t a = n * M2, b = M1, x, y;
+
+	for (; n >= 16; s += 16, n -= 16) {
+		memcpy(&x, s, 8);
+		memcpy(&y, s + 8, 8);
+		a = (a ^ x) * M1;
+		b = (b ^ y) * M2;
+		a ^= a >> 31;
+		b ^= b >> 29;
+	}
+	if (n >= 8) {
+		memcpy(&x, s, 8);
+		a = (a ^ x) * M1;
+		a ^= a >> 31;
+		s += 8;
+		n -= 8;
+	}
+	x = 0;
+	memcpy(&x, s, n);
+	return fmix(a ^ fmix(b ^ x));
+}
+
+/* What str.isspace() says of the ASCII and C1 bytes, and of U+0085 and
+ * U+00A0: SPEC White_Space plus U+001C-001F (file, group, record and
+ * unit separators, which Python's split() also splits at). */
+static bool ascii_pyspace(unsigned c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r') ||
+	       (c >= 0x1c && c <= 0x1f);
+}
+
+static bool pyspace_cp(uint32_t cp)
+{
+	if (cp < 0x80)
+		return ascii_pyspace(cp);
+	return cp == 0x85 || cp == 0xa0 || cp == 0x1680 ||
+	       (cp >= 0x2000 && cp <= 0x200a) || cp == 0x2028 ||
+	       cp == 0x2029 || cp == 0x202f || cp == 0x205f || cp == 0x3000;
+}
+
+/* Decode the UTF-8 character at p[0..n): its code point and length, or
+ * length 0 when the bytes are not valid UTF-8 there. */
+static size_t decode(const unsigned char *p, size_t n, uint32_t *cp)
+{
+	unsigned char c = p[0];
+	size_t k, i;
+	uint32_t v;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xc2 && c <= 0xdf) {
+		k = 2;
+		v = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		k = 3;
+		v = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		k = 4;
+		v = c & 0x07;
+	} else {
+		return 0;
+	}
+	if (n < k)
+		return 0;
+	for (i = 1; i < k; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		v = v << 6 | (p[i] & 0x3f);
+	}
+	if ((k == 3 && (v < 0x800 || (v >= 0xd800 && v <= 0xdfff))) ||
+	    (k == 4 && (v < 0x10000 || v > 0x10ffff)))
+		return 0;
+	*cp = v;
+	return k;
+}
+
+size_t cot__pyspace_len(const unsigned char *p, size_t n)
+{
+	uint32_t cp;
+	size_t k;
+
+	if (n == 0)
+		return 0;
+	if (p[0] < 0x80)
+		return ascii_pyspace(p[0]);
+	k = decode(p, n, &cp);
+	return k && pyspace_cp(cp) ? k : 0;
+}
+
+static size_t encode(uint32_t cp, unsigned char *out)
+{
+	if (cp < 0x80) {
+		out[0] = (unsigned char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (unsigned char)(0xc0 | cp >> 6);
+		out[1] = (unsigned char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (unsigned char)(0xe0 | cp >> 12);
+		out[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
+		out[2] = (unsigned char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	out[0] = (unsigned char)(0xf0 | cp >> 18);
+	out[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3f));
+	out[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
+	out[3] = (unsigned char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+/* The hash of one word is taken over the bytes of its lower-cased UTF-8
+ * form, packed 8 to a 64-bit lane in memory order (byte j at bits 8j),
+ * one multiply per lane. Lanes are counted from the word's first byte,
+ * so a word hashes the same wherever it stands and however it was read
+ * (8 bytes at once or one by one). */
+typedef struct hasher {
+	uint64_t state, lane;
+	size_t len;
+} hasher;
+
+static void mix_lane(hasher *h, uint64_t lane)
+{
+	h->state = (h->state ^ lane) * M1;
+	h->state ^= h->state >> 31;
+}
+
+static void feed(hasher *h, unsigned char b)
+{
+	h->lane |= (uint64_t)b << (8 * (h->len & 7));
+	if ((++h->len & 7) == 0) {
+		mix_lane(h, h->lane);
+		h->lane = 0;
+	}
+}
+
+/* One multiply and a shift: a bijection of its input, which for a word
+ * of up to 7 bytes is the word itself, so short words never collide. */
+static uint64_t finish(uint64_t state, uint64_t lane, size_t len)
+{
+	uint64_t r = (state ^ lane * M2 ^ len) * M1;
+
+	return r ^ r >> 29;
+}
+
+static uint64_t hasher_end(hasher *h)
+{
+	uint64_t r = finish(h->state, h->lane, h->len);
+
+	h->state = h->lane = 0;
+	h->len = 0;
+	return r;
+}
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ \
+	&& !defined(COT_NO_SWAR)
+#define USE_SWAR 1
+#define ONES 0x0101010101010101ULL
+#define HIGH 0x8080808080808080ULL
+
+/* The high bit of each byte of x that is not ASCII 0x21-0x7F (white
+ * space, control, or part of a multi-byte character). A borrow can mark
+ * bytes above a marked one, never below: the lowest mark is exact. */
+static uint64_t special(uint64_t x)
+{
+	return ((x - ONES * 0x21) | x) & HIGH;
+}
+
+/* x with 'A'-'Z' lowered, for bytes below 0x80 (no carry crosses a
+ * byte: the sums stay under 0x100). */
+static uint64_t lower8(uint64_t x)
+{
+	uint64_t ge_a = (x + ONES * (0x80 - 'A')) & HIGH;
+	uint64_t ge_z1 = (x + ONES * (0x80 - 'Z' - 1)) & HIGH;
+
+	return x | (ge_a & ~ge_z1) >> 2;
+}
+#endif
+
+static int push(cot__words *w, uint64_t hash, size_t off)
+{
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 1024;
+		uint64_t *h = cot__realloc(w->hash, cap * sizeof *h);
+
+		if (!h)
+			return COT_ENOMEM;
+		w->hash = h;
+		w->cap = cap;
+	}
+	if (w->n % COT__WORD_MARK == 0) {
+		if (w->nmark == w->capmark) {
+			size_t cap = w->capmark ? w->capmark * 2 : 64;
+			size_t *m = cot__realloc(w->mark, cap * sizeof *m);
+
+			if (!m)
+				return COT_ENOMEM;
+			w->mark = m;
+			w->capmark = cap;
+		}
+		w->mark[w->nmark++] = off;
+	}
+	w->hash[w->n++] = hash;
+	return COT_OK;
+}
+
+size_t cot__word_off(const cot__words *w, const char *text, size_t len,
+		     size_t k)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	size_t off = w->mark[k / COT__WORD_MARK], sk;
+
+	for (k %= COT__WORD_MARK; k > 0; k--) {
+		/* past this word, then past the space after it */
+		while (off < len && !cot__pyspace_len(p + off, len - off))
+			off++;
+		while (off < len &&
+		       (sk = cot__pyspace_len(p + off, len - off)))
+			off += sk;
+	}
+	return off;
+}
+
+/* A character that is not ASCII: fed lower-cased, or 0 when it is a
+ * Python space (the word ends there); returns the bytes it took. */
+static size_t feed_wide(hasher *h, const unsigned char *p, size_t n,
+			bool *space)
+{
+	uint32_t cp;
+	size_t k = decode(p, n, &cp);
+
+	*space = false;
+	if (!k) {
+		/* not UTF-8: the byte stands for itself */
+		feed(h, p[0]);
+		return 1;
+	}
+	if (pyspace_cp(cp)) {
+		*space = true;
+		return k;
+	}
+	if (cp == 0x130) {
+		/* U+0130 lowers to i + U+0307 (Python's SpecialCasing) */
+		feed(h, 'i');
+		feed(h, 0xcc);
+		feed(h, 0x87);
+	} else {
+		uint32_t lc = cot__lower_cp(cp);
+		unsigned char b[4];
+		size_t bn = lc == cp ? k : encode(lc, b);
+		const unsigned char *src = lc == cp ? p : b;
+
+		for (size_t j = 0; j < bn; j++)
+			feed(h, src[j]);
+	}
+	return k;
+}
+
+int cot__words_scan(cot__words *w, const char *text, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	hasher h = { 0, 0, 0 };
+	size_t i = 0;
+
+	w->n = w->nmark = 0;
+	for (;;) {
+		size_t start;
+		bool space = false;
+
+		/* the spaces before a word */
+		while (i < len) {
+			if (p[i] < 0x80) {
+				if (!ascii_pyspace(p[i]))
+					break;
+				i++;
+			} else {
+				uint32_t cp;
+				size_t k = decode(p + i, len - i, &cp);
+
+				if (!k || !pyspace_cp(cp))
+					break;
+				i += k;
+			}
+		}
+		if (i >= len)
+			break;
+		start = i;
+		/* the word: up to 8 plain ASCII bytes at once where a lane
+		 * starts, else one character at a time */
+		while (i < len) {
+			unsigned char c;
+#ifdef USE_SWAR
+			if ((h.len & 7) == 0 && len - i >= 8) {
+				uint64_t x, sp;
+				size_t j;
+
+				memcpy(&x, p + i, 8);
+				sp = special(x);
+				j = sp ? (size_t)__builtin_ctzll(sp) / 8 : 8;
+				if (j == 8) {
+					mix_lane(&h, lower8(x));
+				} else if (j > 0) {
+					h.lane = lower8(x) &
+						 (~0ULL >> (64 - 8 * j));
+				}
+				h.len += j;
+				i += j;
+				if (j == 8)
+					continue;
+			}
+#endif
+			c = p[i];
+			if (c < 0x80) {
+				if (ascii_pyspace(c))
+					break;
+				feed(&h, (unsigned)(c - 'A') < 26 ? c + 32 :
+								     c);
+				i++;
+				continue;
+			}
+			i += feed_wide(&h, p + i, len - i, &space);
+			if (space)
+				break;
+		}
+		if (push(w, hasher_end(&h), start))
+			return COT_ENOMEM;
+	}
+	return COT_OK;
+}
+
+void cot__words_dispose(cot__words *w)
+{
+	cot__free(w->hash);
+	cot__free(w->mark);
+	memset(w, 0, sizeof *w);
+}
+
+/* The n-gram at i is hashed as a polynomial over its word hashes,
+ * sum of hash[i+k] * B^(n-1-k), rolled from one position to the next;
+ * B is odd, so n-grams that differ in one word never collide. */
+enum { RING = 16 };
+
+int cot__ngram_ratio(const cot__words *w, unsigned n, cot__hset *set,
+		     double *out)
+{
+	const uint64_t B = COT__NGRAM_BASE;
+	uint64_t bn = 1, hash = 0;
+	size_t total, i;
+
+	uint64_t ring[RING];
+
+	*out = 0;
+	if (n == 0 || w->n < n)
+		return COT_OK;
+	total = w->n - n + 1;
+	/* sized for all n-grams up to a million (16 MB of table; a longer
+	 * text grows it on demand: a long loop has few distinct n-grams) */
+	if (cot__hset_clear(set, total < (1 << 20) ? total : (1 << 20)))
+		return COT_ENOMEM;
+	for (i = 0; i < n; i++)
+		bn *= B;
+	/* the key of n-gram i is known RING n-grams ahead of its insertion:
+	 * its slot is fetched meanwhile (a table of a long trace is bigger
+	 * than the L1 and L2 caches, and each insertion is a random read) */
+	for (i = 0; i < w->n + RING; i++) {
+		/* first the n-gram whose slot is in the cache by now: its
+		 * ring entry is reused below */
+		if (i >= RING && i - RING + 1 >= n &&
+		    cot__hset_add(set, ring[(i - RING) % RING]))
+			return COT_ENOMEM;
+		if (i < w->n) {
+			hash = hash * B + w->hash[i];
+			if (i >= n)
+				hash -= w->hash[i - n] * bn;
+			if (i + 1 >= n) {
+				/* the polynomial is the key: its bits are as
+				 * uniform as the word hashes' */
+				ring[i % RING] = hash;
+				cot__hset_prefetch(set, hash);
+			}
+		}
+	}
+	*out = 1.0 - (double)set->n / (double)total;
+	return COT_OK;
+}
+
+int cot_repetition_ratio(const char *text, size_t len, unsigned n,
+			 double *out, cot_error *err)
+{
+	cot__words w = { 0 };
+	cot__hset set = { 0 };
+	int rc;
+
+	*out = 0;
+	if (n == 0 || n > 64)
+		return cot__error_set(err, COT_EINVAL, 0, 0,
+				      "n-gram size %u is not from 1 to 64", n);
+	rc = cot__words_scan(&w, text, len);
+	if (!rc)
+		rc = cot__ngram_ratio(&w, n, &set, out);
+	cot__words_dispose(&w);
+	cot__hset_dispose(&set);
+	if (rc)
+		return cot__error_set(err, rc, 0, 0, "out of memory");
+	return COT_OK;
+}

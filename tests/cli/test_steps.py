@@ -1,0 +1,604 @@
+#!/usr/bin/env python3
+"""test_steps.py - end-to-end tests of steps, patterns and show (TAP).
+
+Usage: test_steps.py COTLOG SRCDIR. The units of `cotlog steps` are
+checked against the reasoning read independently (reference.py) so that
+they and the White_Space between them give back every byte; the
+built-in pattern counts of `cotlog annotate` against a naive phrase
+search written here; `cotlog show` on a pseudo-terminal and with
+NO_COLOR over every corpus trace. Corpus cases skip without a corpus."""
+import glob
+import json
+import os
+import pty
+import re
+import select
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import reference  # noqa: E402
+
+COTLOG = os.path.abspath(sys.argv[1])
+SRC = os.path.abspath(sys.argv[2])
+CORPUS = os.environ.get("COTLOG_CORPUS", "")
+TMP = tempfile.mkdtemp(prefix="cotlog-steps-")
+SAMPLE = os.path.join(SRC, "examples", "traces.jsonl")
+WS = reference.WHITE_SPACE
+SGR = re.compile(rb"\x1b\[[0-9;]*m")
+
+results = []
+
+
+def case(fn):
+    results.append(fn)
+    return fn
+
+
+def run(args, stdin=b"", env=None, **kw):
+    e = dict(os.environ)
+    e.pop("NO_COLOR", None)
+    e.update(env or {})
+    p = subprocess.run([COTLOG] + args, input=stdin, capture_output=True,
+                       timeout=900, env=e, **kw)
+    return p.returncode, p.stdout, p.stderr
+
+
+def tmpfile(name, data):
+    path = os.path.join(TMP, name)
+    with open(path, "wb") as f:
+        f.write(data if isinstance(data, bytes) else data.encode())
+    return path
+
+
+def jsonl(out):
+    return [json.loads(line) for line in out.decode().splitlines()]
+
+
+def corpus_files():
+    if not CORPUS or not os.path.isdir(CORPUS):
+        return []
+    return sorted(glob.glob(os.path.join(CORPUS, "**", "*.json*"),
+                            recursive=True))
+
+
+# The three corpus shapes whose reasoning reference.py finds on its own
+# (as test_cli.py does): (glob, how to get the tagged text).
+SHAPES = (("ollama-qwen3-thinking/*.jsonl", "ollama"),
+          ("trace-topology-r1-api-and-distill/*.jsonl", "topology"),
+          ("skythought-qwen25math-eval/*.jsonl", "sky"))
+
+
+def reasoning_of(rec, shape):
+    if shape == "ollama":
+        if rec["thinking"]:
+            return rec["thinking"]
+        sp = reference.split(rec["content"])
+        return "" if sp is None else sp["reasoning"]
+    text = rec["full_response"] if shape == "topology" else rec["code"][0]
+    sp = reference.split(text)
+    return text if sp is None else sp["reasoning"]
+
+
+def shaped_files():
+    for pattern, shape in SHAPES:
+        for path in sorted(glob.glob(os.path.join(CORPUS, pattern))):
+            yield path, shape
+
+
+# ---- commands and help --------------------------------------------------
+
+@case
+def help_texts():
+    rc, out, _ = run(["--help"])
+    assert rc == 0
+    for c in (b"show", b"steps", b"patterns"):
+        assert c in out, c
+    for cmd, words in (("show", [b"--record N", b"--trace I", b"--where",
+                                 b"--full", b"--color", b"NO_COLOR",
+                                 b"less -R", b"Exit status"]),
+                       ("steps", [b"--by UNIT", b"--text", b"\"start\"",
+                                  b"Exit status", b"--patterns FILE"]),
+                       ("patterns", [b"--json", b"--families",
+                                     b"NAME FAMILY REGEX",
+                                     b"Exit status"])):
+        rc, out, _ = run([cmd, "--help"])
+        assert rc == 0, cmd
+        for w in words:
+            assert w in out, (cmd, w)
+
+
+@case
+def usage_errors():
+    for args, msg in ((["steps", "--by", "word"], b"--by takes"),
+                      (["show", "--record", "0"], b"--record takes"),
+                      (["show", "--trace", "x"], b"--trace takes"),
+                      (["show", "--color", "pink"], b"--color takes"),
+                      (["patterns", "extra"], b"unexpected argument")):
+        rc, out, err = run(args)
+        assert rc == 2 and msg in err and out == b"", (args, rc, err)
+
+
+# ---- patterns -------------------------------------------------------------
+
+def patterns_json(args=()):
+    rc, out, err = run(["patterns", "--json"] + list(args))
+    assert rc == 0, err
+    return jsonl(out)
+
+
+@case
+def patterns_lists_builtins():
+    pats = patterns_json()
+    names = [p["name"] for p in pats]
+    assert len(names) == len(set(names)) and len(names) >= 40
+    for want in ("r1_wait", "r1_check", "oat_recheck", "oi_let_me",
+                 "verification", "backtracking", "subgoal_setting",
+                 "backward_chaining", "switch_alternatively", "aha",
+                 "conclusion_answer", "r1_zh"):
+        assert want in names, want
+    fams = {p["family"] for p in pats}
+    assert fams == {"r1_reflect", "oat_reflect", "oi_wait_reconsider",
+                    "oi_self_directed", "oi_hedging", "verification",
+                    "backtracking", "subgoal_setting", "backward_chaining",
+                    "switch", "aha", "conclusion"}, fams
+    for p in pats:
+        assert p["phrases"] and not p["full_scan"], p["name"]
+        assert "REFERENCE.md" in p["source"], p["name"]
+    rc, out, _ = run(["patterns"])
+    assert rc == 0 and b"r1_reflect (11 patterns)" in out
+    assert b"(?:\\bwait\\b)" in out
+    rc, out, _ = run(["patterns", "--families", "--json"])
+    fam = jsonl(out)
+    assert len(fam) == 12 and sum(f["patterns"] for f in fam) == len(pats)
+
+
+@case
+def patterns_user_file_and_option():
+    path = tmpfile("p.txt", "# mine\n\nhedge  doubt  \\bmaybe\\b\n"
+                   "r1_wait mine \\bwait(?:ing)?\\b\n"
+                   "digits nums \\d+\n")
+    pats = patterns_json(["--patterns", path, "--pattern", "me=\\bI\\b"])
+    by = {p["name"]: p for p in pats}
+    assert by["hedge"]["family"] == "doubt"
+    assert by["hedge"]["source"] == path + ":3"
+    assert by["hedge"]["phrases"] is None
+    assert by["r1_wait"]["family"] == "mine"
+    assert [p["name"] for p in pats][0] == "r1_wait"   # replaced in place
+    assert by["me"]["family"] == "user" and by["me"]["source"] == "--pattern"
+    assert by["digits"]["full_scan"] is True
+    only = patterns_json(["--no-builtin-patterns", "--pattern", "x=y+z"])
+    assert [p["name"] for p in only] == ["x"]
+    # and they count
+    rec = tmpfile("u.jsonl", json.dumps(
+        {"response": "Waiting... maybe 12 or 345, I think. wait"}) + "\n")
+    rc, out, _ = run(["annotate", "--patterns", path, "--pattern",
+                      "me=\\bI\\b", rec])
+    prof = json.loads(out)["cot"][0]
+    assert prof["patterns"]["r1_wait"]["count"] == 2
+    assert prof["patterns"]["hedge"]["count"] == 1
+    assert prof["patterns"]["digits"]["count"] == 2
+    assert prof["patterns"]["me"]["count"] == 1
+    assert prof["families"]["nums"]["count"] == 2
+    assert prof["families"]["mine"]["first"] == 0
+
+
+@case
+def patterns_errors_exit_3_with_place():
+    bad = tmpfile("bad.txt", "ok fam fine\n\nbroken fam   (?:x|y\n")
+    for cmd, files in ((["patterns"], []), (["annotate"], [SAMPLE]),
+                       (["steps"], [SAMPLE]), (["show"], [SAMPLE])):
+        rc, out, err = run(cmd + ["--patterns", bad] + files)
+        assert rc == 3, (cmd, rc)
+        assert out == b"", cmd
+        assert f"{bad}:3:20: pattern 'broken': missing closing " \
+               "parenthesis".encode() in err, err
+    for arg, msg in (("x=(a", b"--pattern 'x=(a': column 5:"),
+                     ("noeq", b"expected NAME=REGEX"),
+                     ("a.b=c", b"letters, digits or underscores")):
+        rc, out, err = run(["annotate", "--pattern", arg, SAMPLE])
+        assert rc == 3 and msg in err and out == b"", (arg, err)
+        rc, out, err = run(["show", "--pattern", arg, SAMPLE])
+        assert rc == 3 and msg in err and out == b"", (arg, err)
+    rc, _, err = run(["patterns", "--patterns",
+                      os.path.join(TMP, "missing.txt")])
+    assert rc == 2 and b"missing.txt: No such file" in err
+
+
+@case
+def match_limit_reported_with_the_record():
+    rec = tmpfile("boom.jsonl", json.dumps({"response": "a" * 3000 + "b"})
+                  + "\n" + json.dumps({"response": "fine"}) + "\n")
+    rc, out, err = run(["annotate", "--pattern", "boom=(?:a+)+$", rec])
+    assert rc == 2, rc
+    assert f"{rec}:1: trace 0: pattern 'boom' at byte 0".encode() in err
+    assert b"limit" in err
+    lines = out.decode().splitlines()
+    assert len(lines) == 2 and "cot" not in json.loads(lines[0])
+    assert json.loads(lines[1])["cot"][0]["patterns"]["boom"]["count"] == 0
+
+
+# ---- naive counts of the built-in lexicons ------------------------------
+
+def word_char(s, i):
+    """Is the character starting at byte i of bytes s a \\w character?"""
+    if i < 0 or i >= len(s):
+        return False
+    j = i
+    while j > 0 and (s[j] & 0xC0) == 0x80:
+        j -= 1
+    k = j + 1
+    while k < len(s) and (s[k] & 0xC0) == 0x80:
+        k += 1
+    ch = s[j:k].decode("utf-8", "replace")
+    return ch == "_" or ch.isalnum()
+
+
+def variants(phrase):
+    """The byte strings a phrase matches (' is ' or U+2019)."""
+    out = [b""]
+    for ch in phrase:
+        alts = ["'", "\u2019"] if ch == "'" else [ch]
+        out = [o + a.encode() for o in out for a in alts]
+    return out
+
+
+def naive(phrases, text):
+    """count, first, last of the leftmost-first, non-overlapping
+    matches of the phrases (tried in their order at each place) in
+    text, in byte offsets: every place where a phrase stands with its
+    word boundaries, found with bytes.find, then swept left to right."""
+    s = text.encode("utf-8", "surrogatepass")
+    low = s.lower()                    # ASCII letters only: keeps offsets
+    places = {}                        # offset -> (phrase order, length)
+    for order, p in enumerate(phrases):
+        for v in variants(p):
+            i = low.find(v)
+            while i >= 0:
+                ok = not (p[0].isascii() and p[0].isalnum() and
+                          word_char(s, i - 1)) and \
+                    not (p[-1].isascii() and p[-1].isalnum() and
+                         word_char(s, i + len(v)))
+                if ok and (i not in places or places[i][0] > order):
+                    places[i] = (order, len(v))
+                i = low.find(v, i + 1)
+    count, first, last, end = 0, None, None, 0
+    for i in sorted(places):
+        if i < end:
+            continue
+        count += 1
+        first = i if first is None else first
+        last = i
+        end = i + places[i][1]
+    return count, first, last
+
+
+@case
+def builtin_counts_agree_with_naive_count():
+    if not corpus_files():
+        return "skip no corpus"
+    pats = patterns_json()
+    checked = hits = 0
+    for path, shape in shaped_files():
+        _, out, _ = run(["annotate", path])
+        for line in out.decode().splitlines():
+            rec = json.loads(line)
+            prof = rec["cot"][0]
+            text = reasoning_of(rec, shape)
+            fams = {}
+            for p in pats:
+                c, f, la = naive(p["phrases"], text)
+                got = prof["patterns"][p["name"]]
+                assert (got["count"], got["first"], got["last"]) == \
+                    (c, f, la), (path, p["name"], got, c, f, la)
+                fams[p["family"]] = fams.get(p["family"], 0) + c
+                hits += c
+            for fam, c in fams.items():
+                assert prof["families"][fam]["count"] == c, (path, fam)
+            checked += 1
+    assert checked > 1000 and hits > 50000, (checked, hits)
+    print(f"# {checked} traces, {hits} built-in matches agree with the "
+          f"naive count")
+
+
+@case
+def handmade_counts_including_chinese():
+    texts = [
+        "Wait, wait. Wait! That's an aha moment I can flag here. Let's "
+        "reevaluate: re-evaluate, recheck, rechecking, but BUT button.",
+        "Let\u2019s verify. Hmm, let me double-check. I made a mistake. "
+        "Alternatively, perhaps I should work backwards from the target.",
+        "等等，不对。让我重新检查一下：验证答案。或者换个思路，我们倒推。"
+        "嗯，原来如此，我明白了！所以答案是 5。首先，第一步。",
+        "wait_not waiting w\u00e9wait wait\u00e9 \u65e5wait (wait) wait",
+    ]
+    pats = patterns_json()
+    data = "".join(json.dumps({"response": t}) + "\n" for t in texts)
+    rc, out, _ = run(["annotate", tmpfile("hand.jsonl", data)])
+    assert rc == 0
+    total = 0
+    for t, line in zip(texts, out.decode().splitlines()):
+        prof = json.loads(line)["cot"][0]
+        for p in pats:
+            c, f, la = naive(p["phrases"], t)
+            got = prof["patterns"][p["name"]]
+            assert (got["count"], got["first"], got["last"]) == (c, f, la), \
+                (t[:30], p["name"], got, c)
+            total += c
+    assert total > 40
+    last = json.loads(out.decode().splitlines()[3])["cot"][0]
+    assert last["patterns"]["r1_wait"]["count"] == 2
+    zh = json.loads(out.decode().splitlines()[2])["cot"][0]
+    assert zh["families"]["switch"]["count"] == 5
+    assert zh["patterns"]["r1_zh"]["count"] == 4
+
+
+# ---- steps ----------------------------------------------------------------
+
+KEYS = {"file", "line", "record", "trace", "index", "start", "end",
+        "label", "words", "paragraph", "thought", "hits"}
+LABELS = {"problem_setup", "plan_generation", "fact_retrieval",
+          "active_computation", "result_consolidation",
+          "uncertainty_management", "self_checking",
+          "final_answer_emission", "unknown"}
+
+
+def check_cover(text, units):
+    """The units and the White_Space between them give back text."""
+    s = text.encode("utf-8", "surrogatepass")
+    pos = 0
+    for u in units:
+        assert pos <= u["start"] < u["end"] <= len(s), (pos, u)
+        gap = s[pos:u["start"]].decode("utf-8", "surrogatepass")
+        assert all(c in WS for c in gap), (gap[:40],)
+        piece = s[u["start"]:u["end"]].decode("utf-8", "surrogatepass")
+        assert piece[0] not in WS and piece[-1] not in WS
+        assert u["text"] == piece
+        assert u["words"] == sum(1 for _ in re.finditer(
+            "[^" + "".join(sorted(WS)) + "]+", piece))
+        pos = u["end"]
+    tail = s[pos:].decode("utf-8", "surrogatepass")
+    assert all(c in WS for c in tail)
+
+
+@case
+def steps_cover_every_corpus_trace_in_every_mode():
+    if not corpus_files():
+        return "skip no corpus"
+    counted = {"paragraph": 0, "sentence": 0, "thought": 0}
+    traces = 0
+    for path, shape in shaped_files():
+        recs = [json.loads(line) for line in open(path, encoding="utf-8")]
+        _, out, _ = run(["annotate", path])
+        profs = [json.loads(line)["cot"][0]
+                 for line in out.decode().splitlines()]
+        for by in counted:
+            rc, out, err = run(["steps", "--by", by, "--text", path])
+            assert rc == 0, err
+            units = {}
+            for u in jsonl(out):
+                assert set(u) == KEYS | {"text"}, u.keys()
+                assert u["label"] in LABELS and u["file"] == path
+                assert u["line"] == u["record"]       # JSON Lines
+                for h in u["hits"]:
+                    assert u["start"] <= h["start"] < u["end"]
+                    assert h["end"] > h["start"]
+                units.setdefault(u["record"], []).append(u)
+            for n, rec in enumerate(recs, 1):
+                us = units.get(n, [])
+                assert [u["index"] for u in us] == list(range(len(us)))
+                check_cover(reasoning_of(rec, shape), us)
+                want = {"paragraph": profs[n - 1]["steps"],
+                        "sentence": profs[n - 1]["structure"]["sentences"],
+                        "thought": profs[n - 1]["structure"]["thoughts"]}
+                assert len(us) == want[by], (path, n, by)
+                counted[by] += len(us)
+                traces += by == "paragraph"
+    print(f"# {traces} traces: {counted} cover their reasoning exactly")
+    assert traces > 1000
+
+
+@case
+def steps_on_every_corpus_file():
+    files = corpus_files()
+    if not files:
+        return "skip no corpus"
+    for path in files:
+        rc, out, err = run(["steps", "--by", "sentence", path])
+        assert rc == 0, (path, err[:200])
+        for u in jsonl(out):
+            assert set(u) == KEYS and u["start"] < u["end"]
+
+
+@case
+def steps_sample_fields():
+    rc, out, _ = run(["steps", SAMPLE])
+    assert rc == 0
+    units = jsonl(out)
+    assert {u["record"] for u in units} <= set(range(1, 15))
+    first = units[0]
+    assert first["file"] == SAMPLE and first["trace"] == 0
+    assert first["index"] == 0 and first["paragraph"] == 0
+    rc, out, _ = run(["steps", "--by", "thought", "-"],
+                     stdin=json.dumps({"response": "<think>A.\n\nWait, no."
+                                                   "\n\nB.</think>x"})
+                     .encode())
+    th = jsonl(out)
+    assert [(u["start"], u["end"], u["thought"], u["paragraph"])
+            for u in th] == [(0, 2, 0, 0), (4, 17, 1, 1)]
+    assert th[1]["hits"][0]["pattern"] == "r1_wait"
+
+
+# ---- show -----------------------------------------------------------------
+
+def trace_count(path):
+    _, _, err = run(["annotate", "--stats", path])
+    return int(re.search(rb"traces (\d+)", err).group(1))
+
+
+def on_pty(args, env=None):
+    """Run cotlog on a pseudo-terminal; its output and exit status."""
+    e = dict(os.environ)
+    e.pop("NO_COLOR", None)
+    e.update(env or {})
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execve(COTLOG, [COTLOG] + args, e)
+    chunks = []
+    while True:
+        try:
+            r, _, _ = select.select([fd], [], [], 300)
+            if not r:
+                break
+            data = os.read(fd, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    return os.waitstatus_to_exitcode(status), b"".join(chunks)
+
+
+def safe(out):
+    """Only SGR escapes; no other control characters; no colour left
+    open at a line end."""
+    for m in re.finditer(rb"\x1b", out):
+        assert SGR.match(out, m.start()), out[m.start():m.start() + 10]
+    plain = SGR.sub(b"", out)
+    bad = [c for c in set(plain) if c < 0x20 and c not in (0x0a, 0x09)]
+    assert not bad, bad
+    for line in out.split(b"\n"):
+        codes = SGR.findall(line)
+        assert not codes or codes[-1] == b"\x1b[0m", line[-80:]
+    return plain
+
+
+@case
+def show_every_corpus_trace_no_color_and_on_a_pty():
+    files = corpus_files()
+    if not files:
+        return "skip no corpus"
+    shown = 0
+    for path in files:
+        n = trace_count(path)
+        rc, plain, err = run(["show", "--all", path], env={"NO_COLOR": "1"})
+        if n == 0:
+            assert rc == 1 and b"no trace" in err, (path, rc)
+            continue
+        assert rc == 0, (path, err[:300])
+        assert b"\x1b" not in plain
+        safe(plain)
+        assert plain.count("\u2500\u2500 ".encode()) >= n
+        assert len(re.findall(rb"(?m)^\xe2\x94\x80\xe2\x94\x80 .*"
+                              rb" \xc2\xb7 trace \d+ of \d+$", plain)) == n
+        rc, tty = on_pty(["show", "--all", path])
+        assert rc == 0, path
+        tty = tty.replace(b"\r\n", b"\n")
+        assert b"\x1b[" in tty, path
+        assert safe(tty) == plain, path       # colour changes nothing else
+        rc, tty = on_pty(["show", "--all", path], env={"NO_COLOR": "x"})
+        assert rc == 0 and b"\x1b" not in tty
+        shown += n
+    print(f"# {shown} corpus traces shown on a pty and with NO_COLOR")
+    assert shown > 1500
+
+
+@case
+def show_color_always_for_less():
+    rc, out, _ = run(["show", "--color", "always", "--record", "1", SAMPLE])
+    assert rc == 0 and b"\x1b[" in out
+    safe(out)
+    rc, out, _ = run(["show", "--color", "always", SAMPLE],
+                     env={"NO_COLOR": "1"})
+    assert rc == 0 and b"\x1b" not in out       # NO_COLOR wins
+    rc, out, _ = run(["show", "--color", "auto", SAMPLE])
+    assert rc == 0 and b"\x1b" not in out       # a pipe: no colour
+
+
+@case
+def show_picks_record_trace_and_where():
+    rc, out, _ = run(["show", "--record", "7", "--trace", "1", SAMPLE])
+    assert rc == 0
+    assert re.search(rb"traces\.jsonl:7 \xc2\xb7 record 7 \xc2\xb7 trace 1 "
+                     rb"of 2", out), out[:200]
+    rc, out, err = run(["show", "--record", "7", "--trace", "5", SAMPLE])
+    assert rc == 1 and b"record 7 has 2 traces" in err and out == b""
+    rc, out, err = run(["show", "--record", "99", SAMPLE])
+    assert rc == 1 and b"no record 99: the input has 14" in err
+    rc, out, _ = run(["show", "--where", "prefilled", SAMPLE])
+    assert rc == 0 and b"record 7 \xc2\xb7 trace 0" in out
+    rc, out, err = run(["show", "--where", "think.words >", SAMPLE])
+    assert rc == 3 and b"--where" in err
+    rc, out, err = run(["show", "--where", "think.words > 100000", SAMPLE])
+    assert rc == 1 and b"no trace matched --where" in err
+    # what was asked is shown; the rest of the input is not read
+    rc, out, err = run(["show", "--record", "1", SAMPLE,
+                        os.path.join(TMP, "nope.jsonl")])
+    assert rc == 0 and err == b"", err
+
+
+@case
+def show_folds_long_steps_and_marks():
+    para = "Wait, " + " ".join(f"line {i} of a long step." for i in range(40))
+    text = "<think>We are given x.\n\n" + "\n".join([para] * 3) + \
+        "\n\nThus the answer is 5.</think>The answer is \\boxed{5}."
+    rec = tmpfile("long.jsonl", json.dumps({"response": text}) + "\n")
+    rc, out, _ = run(["show", rec])
+    assert rc == 0
+    s = out.decode()
+    assert "folded:" in s and "--full shows them" in s
+    assert "[1] problem_setup" in s and "[2] uncertainty_management" in s
+    assert "[3] final_answer_emission" in s
+    assert '\u00b7 "wait" \u00d73' in s and '"thus", "the answer is"' in s
+    rc, out, _ = run(["show", "--full", rec])
+    assert "folded" not in out.decode() and out.count(b"line 39") == 3
+    assert "boxed \"5\"" in s and "\u2500\u2500 answer" in s
+
+
+@case
+def show_keeps_the_terminal_safe():
+    evil = "<think>Look: \u001b[2J\u001b]0;pwned\u0007 and \u009b31m here." \
+        "</think>ok"
+    rec = tmpfile("evil.jsonl", json.dumps({"response": evil}) + "\n")
+    for args in (["show", rec], ["show", "--color", "always", rec]):
+        rc, out, _ = run(args)
+        assert rc == 0
+        plain = safe(out)
+        assert "\ufffd[2J".encode() in plain and b"\xc2\x9b" not in plain
+
+
+@case
+def show_by_sentence_and_thought():
+    rec = tmpfile("t.jsonl", json.dumps({"response": "<think>First we set "
+                                         "up. Then compute 2+2=4.\n\nWait, "
+                                         "that is wrong.</think>4"}) + "\n")
+    rc, out, _ = run(["show", "--by", "sentence", rec])
+    assert rc == 0 and b"[3] uncertainty_management" in out
+    rc, out, _ = run(["show", "--by", "thought", rec])
+    assert rc == 0 and b"[2] " in out and b"[3]" not in out
+
+
+def main():
+    print(f"1..{len(results)}")
+    failed = 0
+    for n, fn in enumerate(results, 1):
+        try:
+            skip = fn()
+        except Exception as e:      # noqa: BLE001 - report any failure
+            failed += 1
+            print(f"not ok {n} - {fn.__name__}")
+            for line in repr(e).splitlines()[:20]:
+                print(f"# {line[:500]}")
+            continue
+        if isinstance(skip, str) and skip.startswith("skip"):
+            print(f"ok {n} - {fn.__name__} # SKIP {skip[5:]}")
+        else:
+            print(f"ok {n} - {fn.__name__}")
+        sys.stdout.flush()
+    sys.exit(1 if failed else 0)
+
+
+main()

@@ -1,0 +1,529 @@
+/* test_steps.c - segmentation, markup, step functions and structure. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "markup.h"
+#include "result.h"
+#include "steps.h"
+#include "walk.h"
+
+static cot_analyzer *az;
+static cot_result *res;
+
+static int setup(void **state)
+{
+	cot_error err;
+
+	(void)state;
+	if (cot_analyzer_new(&az, NULL, &err) ||
+	    cot_result_new(&res, az, &err))
+		return -1;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	cot_result_free(res);
+	cot_analyzer_free(az);
+	return 0;
+}
+
+/* The units of text (as reasoning) joined by " | ", with their labels
+ * when labels is set ("label: text"). */
+static const char *units(const char *text, cot_by by, bool labels)
+{
+	static char out[4096];
+	const cot_step *s;
+	size_t n, len;
+	const char *r;
+	cot_error err;
+
+	assert_int_equal(cot_analyze_text(res, text, strlen(text), &err),
+			 COT_OK);
+	assert_int_equal(cot_result_steps(res, 0, by, &s, &n, &err), COT_OK);
+	r = cot_result_reasoning(res, 0, &len);
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++)
+		snprintf(out + strlen(out), sizeof out - strlen(out),
+			 "%s%s%s%.*s", i ? " | " : "",
+			 labels ? s[i].label : "", labels ? ": " : "",
+			 (int)(s[i].end - s[i].start), r + s[i].start);
+	return out;
+}
+
+static int64_t field_int(const char *name)
+{
+	cot_value v;
+
+	assert_int_equal(cot_result_get(res, 0, cot_field_find(az, name), &v),
+			 COT_OK);
+	return v.type == COT_TYPE_INT ? v.i : -1;
+}
+
+/* ---- sentences ---- */
+
+static void test_sentences_cases(void **state)
+{
+	(void)state;
+	assert_string_equal(units("It is 3.14 today. Next one comes.",
+				  COT_BY_SENTENCE, false),
+			    "It is 3.14 today. | Next one comes.");
+	assert_string_equal(units("We use e.g. this method. Then i.e. that "
+				  "one. Dr. Who is here.", COT_BY_SENTENCE,
+				  false),
+			    "We use e.g. this method. | Then i.e. that one. | "
+			    "Dr. Who is here.");
+	assert_string_equal(units("1. First item here.\n2. Second item here."
+				  "\n  a. sub item text", COT_BY_SENTENCE,
+				  false),
+			    "1. First item here. | 2. Second item here. | "
+			    "a. sub item text");
+	assert_string_equal(units("Let $x = 1. y$ be. Then \\[a. b\\] holds. "
+				  "And $$c. d$$ too.", COT_BY_SENTENCE, false),
+			    "Let $x = 1. y$ be. | Then \\[a. b\\] holds. | "
+			    "And $$c. d$$ too.");
+	assert_string_equal(units("Run `x = 1. y` now please. And then stop "
+				  "it.", COT_BY_SENTENCE, false),
+			    "Run `x = 1. y` now please. | And then stop it.");
+	/* short pieces merge into the next, the last into the previous */
+	assert_string_equal(units("Short. This is a longer sentence.",
+				  COT_BY_SENTENCE, false),
+			    "Short. This is a longer sentence.");
+	assert_string_equal(units("This is a long sentence. Ok.",
+				  COT_BY_SENTENCE, false),
+			    "This is a long sentence. Ok.");
+	assert_string_equal(units("What? Really! Yes... fine then.",
+				  COT_BY_SENTENCE, false),
+			    "What? Really! | Yes... fine then.");
+	/* but never across a paragraph */
+	assert_string_equal(units("Para one is here.\n\nOk.", COT_BY_SENTENCE,
+				  false), "Para one is here. | Ok.");
+	assert_string_equal(units("He said \"stop.\" Then he left the room.",
+				  COT_BY_SENTENCE, false),
+			    "He said \"stop.\" | Then he left the room.");
+	assert_string_equal(units("First sentence here. and a tail without "
+				  "end  \n", COT_BY_SENTENCE, false),
+			    "First sentence here. | and a tail without end");
+	assert_string_equal(units("  Indented sentence one.   Second "
+				  "sentence here.  ", COT_BY_SENTENCE, false),
+			    "Indented sentence one. | Second sentence here.");
+	assert_string_equal(units("我们先计算这个数的平方。"
+				  "然后再把结果加上一百！对吗",
+				  COT_BY_SENTENCE, false),
+			    "我们先计算这个数的平方。 | "
+			    "然后再把结果加上一百！对吗");
+	assert_string_equal(units("x=1.5.Then no split here", COT_BY_SENTENCE,
+				  false), "x=1.5.Then no split here");
+	assert_string_equal(units("", COT_BY_SENTENCE, false), "");
+	assert_string_equal(units(" \n\n \t", COT_BY_SENTENCE, false), "");
+}
+
+/* ---- thoughts ---- */
+
+static void test_thoughts_cases(void **state)
+{
+	const char *t = "Start here.\n\nWait, no.\n\nMore.\n\nAlternatively, "
+			"x.\n\n**Hmm** ok\n\n- But wait\n\n等等，再看\n\n"
+			"Waiting is fine.\n\nNo. Stop.\n\nNote this.\n\n"
+			"Let me try the other way.";
+
+	(void)state;
+	assert_string_equal(units(t, COT_BY_THOUGHT, false),
+			    "Start here. | Wait, no.\n\nMore. | "
+			    "Alternatively, x. | **Hmm** ok | - But wait | "
+			    "等等，再看\n\n"
+			    "Waiting is fine. | No. Stop.\n\nNote this. | "
+			    "Let me try the other way.");
+	assert_int_equal(field_int("structure.thoughts"), 8);
+	assert_int_equal(field_int("structure.thought_switches"), 7);
+	/* a first paragraph opening with a marker is just the first */
+	assert_string_equal(units("Wait.\n\nok", COT_BY_THOUGHT, false),
+			    "Wait.\n\nok");
+	assert_string_equal(units("", COT_BY_THOUGHT, false), "");
+	assert_int_equal(field_int("structure.thoughts"), 0);
+	assert_int_equal(field_int("structure.thought_switches"), 0);
+}
+
+/* ---- markup ---- */
+
+static void test_markup_counts(void **state)
+{
+	const char *t =
+		"Intro with $x$ and $5 and $6 dollars, \\(y\\), `code`.\n"
+		"\n"
+		"```python\n"
+		"a = 1. b = 2\n"
+		"\n"
+		"$not math$\n"
+		"```\n"
+		"\n"
+		"- one\n"
+		"- two\n"
+		"  continued\n"
+		"\n"
+		"- three\n"
+		"Text ends the list.\n"
+		"1. again\n"
+		"2) more\n"
+		"\n"
+		"$$\n"
+		"E = mc^2\n"
+		"$$\n"
+		"\n"
+		"\\[ open without close\n"
+		"\n"
+		"\\]\n"
+		"~~~\n"
+		"unclosed fence";
+	cot__arena a;
+	cot__markup m;
+
+	(void)state;
+	cot__arena_init(&a);
+	assert_int_equal(cot__markup_scan(t, strlen(t), &a, &m), COT_OK);
+	assert_int_equal(m.code_blocks, 2);
+	assert_int_equal(m.inline_math, 2);	/* $x$, \(y\); not $5 and $ */
+	assert_int_equal(m.display_math, 1);
+	assert_int_equal(m.inline_code, 1);
+	assert_int_equal(m.list_items, 5);
+	assert_int_equal(m.lists, 2);
+	/* regions: sorted, disjoint */
+	for (size_t i = 1; i < m.nprot; i++)
+		assert_true(m.prot[i - 1].off + m.prot[i - 1].len <=
+			    m.prot[i].off);
+	cot__arena_dispose(&a);
+	/* the same through the profile */
+	assert_int_equal(cot_analyze_text(res, t, strlen(t), NULL), COT_OK);
+	assert_int_equal(field_int("structure.code_blocks"), 2);
+	assert_int_equal(field_int("structure.lists"), 2);
+	assert_int_equal(field_int("structure.list_items"), 5);
+	assert_int_equal(field_int("structure.display_math"), 1);
+	assert_int_equal(field_int("structure.inline_math"), 2);
+	assert_int_equal(field_int("structure.inline_code"), 1);
+}
+
+/* ---- step functions ---- */
+
+static void test_classify_cases(void **state)
+{
+	const char *t =
+		"Okay, so I need to find the sum of the roots.\n\n"
+		"Let me think about how to approach this.\n\n"
+		"I recall that Vieta's formulas relate roots and "
+		"coefficients.\n\n"
+		"Compute 3 * 4 = 12 and 12 + 5 = 17.\n\n"
+		"x^2 + 5x + 6 = 0\n\n"
+		"So far we have the two roots.\n\n"
+		"Wait, that doesn't seem right.\n\n"
+		"Hmm, maybe the sign is off.\n\n"
+		"Wait, let me check: 2 + 3 = 5, yes.\n\n"
+		"Let me verify by substituting back.\n\n"
+		"The problem says the roots are integers.\n\n"
+		"So the total is 5.\n\n"
+		"Therefore, the answer is 5.\n\n"
+		"**Final Answer**\n\n"
+		"The sum is \\boxed{5}.\n\n"
+		"The sky is blue.\n\n"
+		"Alternatively, we could factor.";
+
+	(void)state;
+	assert_string_equal(units(t, COT_BY_PARAGRAPH, true),
+		"problem_setup: Okay, so I need to find the sum of the "
+		"roots. | "
+		"plan_generation: Let me think about how to approach this. | "
+		"fact_retrieval: I recall that Vieta's formulas relate roots "
+		"and coefficients. | "
+		"active_computation: Compute 3 * 4 = 12 and 12 + 5 = 17. | "
+		"active_computation: x^2 + 5x + 6 = 0 | "
+		"result_consolidation: So far we have the two roots. | "
+		"uncertainty_management: Wait, that doesn't seem right. | "
+		"uncertainty_management: Hmm, maybe the sign is off. | "
+		"self_checking: Wait, let me check: 2 + 3 = 5, yes. | "
+		"self_checking: Let me verify by substituting back. | "
+		"problem_setup: The problem says the roots are integers. | "
+		"result_consolidation: So the total is 5. | "
+		"final_answer_emission: Therefore, the answer is 5. | "
+		"final_answer_emission: **Final Answer** | "
+		"final_answer_emission: The sum is \\boxed{5}. | "
+		"unknown: The sky is blue. | "
+		"uncertainty_management: Alternatively, we could factor.");
+	assert_int_equal(field_int("functions.final_answer_emission"), 3);
+	assert_int_equal(field_int("functions.unknown"), 1);
+	{
+		cot_value v;
+
+		assert_int_equal(cot_result_get(res, 0, cot_field_find(az,
+			"functions.transitions"), &v), COT_OK);
+		assert_int_equal(v.type, COT_TYPE_JSON);
+		assert_non_null(strstr(v.s, "\"self_checking\":{"
+				       "\"problem_setup\":1,"
+				       "\"self_checking\":1}"));
+	}
+	/* sentences are labelled by the same rules */
+	assert_string_equal(units("We are given a triangle. Wait, that "
+				  "can't be. Let me compute 2 + 2 = 4.",
+				  COT_BY_SENTENCE, true),
+			    "problem_setup: We are given a triangle. | "
+			    "uncertainty_management: Wait, that can't be. | "
+			    "active_computation: Let me compute 2 + 2 = 4.");
+	assert_string_equal(cot_function_name(COT_FN_SELF_CHECKING),
+			    "self_checking");
+	assert_null(cot_function_name(COT_FN_COUNT));
+	assert_null(cot_function_name(-1));
+}
+
+/* ---- every corpus trace: the span property, and the fields ---- */
+
+typedef struct spans_ctx {
+	size_t traces, units[3];
+} spans_ctx;
+
+static void check_units(const char *r, size_t len, const cot_step *s,
+			size_t n)
+{
+	size_t prev = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		assert_true(s[i].start < s[i].end);
+		assert_true(s[i].end <= len);
+		/* the separator before it is White_Space only */
+		for (size_t k = prev; k < s[i].start;) {
+			size_t w = ref_space_len(r + k, len - k);
+
+			if (!w)
+				fail_msg("byte %zu between units is not "
+					 "White_Space", k);
+			k += w;
+		}
+		/* it begins and ends with something else */
+		assert_int_equal(ref_space_len(r + s[i].start,
+					       len - s[i].start), 0);
+		{
+			size_t e = s[i].end, k = e - 1;
+
+			while (k > s[i].start && ((unsigned char)r[k] & 0xc0)
+			       == 0x80)
+				k--;
+			assert_int_equal(ref_space_len(r + k, e - k), 0);
+		}
+		prev = s[i].end;
+	}
+	for (size_t k = prev; k < len;) {
+		size_t w = ref_space_len(r + k, len - k);
+
+		assert_true(w > 0);
+		k += w;
+	}
+}
+
+static void span_trace(cot_result *rs, size_t t, void *ctx)
+{
+	spans_ctx *c = ctx;
+	const cot_step *u[3];
+	size_t n[3], len;
+	const char *r = cot_result_reasoning(rs, t, &len);
+	cot_error err;
+
+	if (!r)
+		r = "";
+	for (int by = 0; by < 3; by++) {
+		assert_int_equal(cot_result_steps(rs, t, (cot_by)by, &u[by],
+						  &n[by], &err), COT_OK);
+		check_units(r, len, u[by], n[by]);
+		c->units[by] += n[by];
+	}
+	/* every sentence inside its paragraph, every thought a run of
+	 * whole paragraphs, indexes consistent */
+	for (size_t i = 0; i < n[1]; i++) {
+		const cot_step *p = &u[0][u[1][i].paragraph];
+
+		assert_true(p->start <= u[1][i].start &&
+			    u[1][i].end <= p->end);
+	}
+	for (size_t i = 0, p = 0; i < n[2]; i++) {
+		assert_int_equal(u[2][i].start, u[0][p].start);
+		assert_int_equal(u[2][i].paragraph, p);
+		while (p < n[0] && u[0][p].end <= u[2][i].end) {
+			assert_int_equal(u[0][p].thought, i);
+			p++;
+		}
+		assert_int_equal(u[2][i].end, u[0][p - 1].end);
+		if (i + 1 == n[2])
+			assert_int_equal(p, n[0]);
+	}
+	c->traces++;
+}
+
+static void test_steps_span_property_every_corpus_trace(void **state)
+{
+	spans_ctx c = { 0, { 0, 0, 0 } };
+
+	(void)state;
+	walk_corpus(res, span_trace, &c);
+	print_message("%zu traces: %zu paragraphs, %zu sentences, %zu "
+		      "thoughts cover their reasoning exactly\n", c.traces,
+		      c.units[0], c.units[1], c.units[2]);
+	assert_true(c.traces > 1500);
+	assert_true(c.units[1] > c.units[0] && c.units[0] > c.units[2]);
+}
+
+static int cmp_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double field_real(cot_result *rs, size_t t, const char *name)
+{
+	cot_value v;
+
+	assert_int_equal(cot_result_get(rs, t, cot_field_find(az, name), &v),
+			 COT_OK);
+	if (v.type == COT_TYPE_INT)
+		return (double)v.i;
+	return v.type == COT_TYPE_REAL ? v.r : NAN;
+}
+
+static void stats_trace(cot_result *rs, size_t t, void *p)
+{
+	const cot_step *u;
+	size_t n, *w, sum = 0, max = 0, arg = 0, fn[COT_FN_COUNT] = { 0 };
+	double mean, var = 0, median;
+	cot_error err;
+
+	(void)p;
+	assert_int_equal(cot_result_steps(rs, t, COT_BY_PARAGRAPH, &u, &n,
+					  &err), COT_OK);
+	assert_int_equal(field_real(rs, t, "steps"), n);
+	assert_int_equal(field_real(rs, t, "structure.paragraphs"), n);
+	{
+		const cot_step *s;
+		size_t ns;
+
+		assert_int_equal(cot_result_steps(rs, t, COT_BY_SENTENCE, &s,
+						  &ns, &err), COT_OK);
+		assert_int_equal(field_real(rs, t, "structure.sentences"), ns);
+		assert_int_equal(cot_result_steps(rs, t, COT_BY_THOUGHT, &s,
+						  &ns, &err), COT_OK);
+		assert_int_equal(field_real(rs, t, "structure.thoughts"), ns);
+	}
+	if (n == 0) {
+		assert_true(isnan(field_real(rs, t,
+					     "structure.step_words.mean")));
+		return;
+	}
+	w = malloc(n * sizeof *w);
+	assert_non_null(w);
+	for (size_t i = 0; i < n; i++) {
+		w[i] = u[i].words;
+		sum += w[i];
+		if (w[i] > max) {
+			max = w[i];
+			arg = i;
+		}
+		fn[u[i].function]++;
+	}
+	mean = (double)sum / (double)n;
+	for (size_t i = 0; i < n; i++)
+		var += (w[i] - mean) * (w[i] - mean);
+	qsort(w, n, sizeof *w, cmp_size);
+	median = n % 2 ? (double)w[n / 2] : (w[n / 2 - 1] + w[n / 2]) / 2.0;
+	assert_true(fabs(field_real(rs, t, "structure.step_words.mean") -
+			 mean) < 1e-9 * (1 + mean));
+	assert_true(fabs(field_real(rs, t, "structure.step_words.median") -
+			 median) < 1e-9);
+	assert_true(fabs(field_real(rs, t, "structure.step_words.std") -
+			 sqrt(var / (double)n)) < 1e-6 * (1 + mean));
+	assert_int_equal(field_real(rs, t, "structure.step_words.max"), max);
+	assert_int_equal(field_real(rs, t,
+				    "structure.longest_paragraph.index"), arg);
+	assert_int_equal(field_real(rs, t,
+				    "structure.longest_paragraph.start"),
+			 u[arg].start);
+	for (int f = 0; f < COT_FN_COUNT; f++) {
+		char name[64];
+
+		snprintf(name, sizeof name, "functions.%s",
+			 cot_function_name(f));
+		assert_int_equal(field_real(rs, t, name), fn[f]);
+	}
+	free(w);
+}
+
+static void test_structure_fields_agree_with_naive_stats(void **state)
+{
+	(void)state;
+	assert_true(walk_corpus(res, stats_trace, NULL) > 1500);
+}
+
+static void test_result_steps_bad_arguments(void **state)
+{
+	const cot_step *s = (const cot_step *)1;
+	size_t n = 7;
+	cot_error err;
+
+	(void)state;
+	assert_int_equal(cot_analyze_text(res, "a b", 3, &err), COT_OK);
+	assert_int_equal(cot_result_steps(res, 1, COT_BY_PARAGRAPH, &s, &n,
+					  &err), COT_EINVAL);
+	assert_null(s);
+	assert_int_equal(n, 0);
+	assert_int_equal(cot_result_steps(res, 0, (cot_by)9, &s, &n, &err),
+			 COT_EINVAL);
+	assert_int_equal(cot_result_steps(res, 0, COT_BY_PARAGRAPH, &s, &n,
+					  &err), COT_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(s[0].words, 2);
+	{
+		const cot_hit *h;
+		size_t nh;
+
+		assert_int_equal(cot_result_hits(res, 3, &h, &nh), COT_EINVAL);
+		assert_null(h);
+	}
+}
+
+/* The first backtracking, verification and aha, as fractions. */
+static void test_structure_first_behaviours(void **state)
+{
+	const char *t = "Plan it.\n\nLet me verify this. Oh, I see now. "
+			"I made a mistake.";
+	double len = (double)strlen(t);
+
+	(void)state;
+	assert_int_equal(cot_analyze_text(res, t, strlen(t), NULL), COT_OK);
+	assert_true(fabs(field_real(res, 0, "structure.first_verification_rel")
+			 - 10 / len) < 1e-9);
+	assert_true(fabs(field_real(res, 0, "structure.first_aha_rel") -
+			 30 / len) < 1e-9);
+	assert_true(fabs(field_real(res, 0, "structure.first_backtracking_rel")
+			 - 45 / len) < 1e-9);
+	assert_int_equal(cot_analyze_text(res, "Plan it.", 8, NULL), COT_OK);
+	assert_true(isnan(field_real(res, 0, "structure.first_aha_rel")));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sentences_cases),
+		cmocka_unit_test(test_thoughts_cases),
+		cmocka_unit_test(test_markup_counts),
+		cmocka_unit_test(test_classify_cases),
+		cmocka_unit_test(test_steps_span_property_every_corpus_trace),
+		cmocka_unit_test(test_structure_fields_agree_with_naive_stats),
+		cmocka_unit_test(test_result_steps_bad_arguments),
+		cmocka_unit_test(test_structure_first_behaviours),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
