@@ -18,6 +18,11 @@ and peak resident memory:
                              with json.loads and re.finditer, the
                              baseline annotate should beat ten times
     cotlog stats             the full analysis, summarized
+    cotlog filter            a length predicate, and a select on a field
+                             of the record, side by side with jq and a
+                             Python json.loads loop doing the same
+    -j 2                     annotate and stats on both cores (not
+                             pinned): the speed-up of the workers
 
 Usage: tests/bench/bench.py [--cotlog build/tools/cotlog] [--mb 200]
                             [--runs 5] [--corpus ../shared/corpus]
@@ -60,20 +65,21 @@ def build_workload(corpus, mb, work):
     return plain, gz
 
 
-def measure(cmd, runs):
+def measure(cmd, runs, pin=True):
     """Median wall seconds and max peak RSS (KiB) of a shell command,
     pinned to one core, output to /dev/null. GNU time reads the peak RSS:
     a child forked from this Python process would start with Python's."""
     times, peaks = [], []
     for _ in range(runs):
         t0 = time.perf_counter()
-        p = subprocess.run(["taskset", "-c", "0", "/usr/bin/time", "-f",
+        p = subprocess.run((["taskset", "-c", "0"] if pin else []) +
+                           ["/usr/bin/time", "-f",
                             "%x %M", "sh", "-c", cmd],
                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         times.append(time.perf_counter() - t0)
         status, peak = p.stderr.decode().split("\n")[-2].split()
         peaks.append(int(peak))
-        if int(status) not in (0, 4):
+        if int(status) not in (0, 1, 4):
             sys.exit(f"bench.py: failed ({status}): {cmd}")
     return statistics.median(times), max(peaks)
 
@@ -101,18 +107,33 @@ def main():
     with open(pats, "wb") as f:
         subprocess.run([os.path.abspath(a.cotlog), "patterns", "--json"],
                        stdout=f, check=True)
+    pyfilter = ("python3 -c 'import sys, json\n"
+                "w = sys.stdout.buffer.write\n"
+                "for l in sys.stdin.buffer:\n"
+                "    if json.loads(l).get(\"model\") == \"qwen3:8b\": w(l)' < ")
+    # one core: -j 1 (the default is one worker per core)
     jobs = [
         ("cat", f"cat {q(plain)}"),
         ("zcat", f"zcat {q(gz)}"),
         ("python json.loads", py + q(plain)),
-        ("cotlog annotate", f"{cot} annotate {q(plain)}"),
-        ("cotlog annotate (gzip)", f"{cot} annotate {q(gz)}"),
+        ("cotlog annotate", f"{cot} annotate -j 1 {q(plain)}"),
+        ("cotlog annotate (gzip)", f"{cot} annotate -j 1 {q(gz)}"),
         ("annotate, no patterns",
-         f"{cot} annotate --no-builtin-patterns {q(plain)}"),
+         f"{cot} annotate -j 1 --no-builtin-patterns {q(plain)}"),
         ("python re patterns",
          f"python3 {q(os.path.join(HERE, 'patterns_py.py'))} {q(pats)} < "
          f"{q(plain)}"),
-        ("cotlog stats", f"{cot} stats {q(plain)}"),
+        ("cotlog stats", f"{cot} stats -j 1 {q(plain)}"),
+        ("filter think.words", f"{cot} filter -j 1 --where "
+         f"'think.words < 2000' {q(plain)}"),
+        ("filter rec.model", f"{cot} filter -j 1 --where "
+         f"'rec.model == \"qwen3:8b\"' {q(plain)}"),
+        ("jq select rec.model",
+         f"jq -c 'select(.model == \"qwen3:8b\")' {q(plain)}"),
+        ("python select rec.model", pyfilter + q(plain)),
+        # both cores: the -j 2 speed-up (not pinned)
+        ("annotate -j 2", f"{cot} annotate -j 2 {q(plain)}", False),
+        ("stats -j 2", f"{cot} stats -j 2 {q(plain)}", False),
     ]
     print(f"workload: {size / 1e6:.1f} MB plain, "
           f"{os.path.getsize(gz) / 1e6:.1f} MB gzip; "
@@ -121,8 +142,8 @@ def main():
     if a.jobs:
         jobs = [j for j in jobs if j[0] in a.jobs.split(",")]
     rows = {}
-    for name, cmd in jobs:
-        secs, peak = measure(cmd, a.runs)
+    for name, cmd, *pin in jobs:
+        secs, peak = measure(cmd, a.runs, pin[0] if pin else True)
         rows[name] = secs
         print(f"{name:<26}{secs:>9.3f}{size / 1e6 / secs:>9.1f}"
               f"{peak / 1024:>10.1f}", flush=True)
@@ -137,6 +158,11 @@ def main():
           f"{ratio('python json.loads', 'cotlog annotate')};  "
           f"python re patterns / annotate: "
           f"{ratio('python re patterns', 'cotlog annotate')}")
+    print(f"-j 2 speed-up: annotate {ratio('cotlog annotate', 'annotate -j 2')}"
+          f", stats {ratio('cotlog stats', 'stats -j 2')};  filter "
+          f"rec.model vs jq: {ratio('jq select rec.model', 'filter rec.model')}"
+          f" faster, vs python: "
+          f"{ratio('python select rec.model', 'filter rec.model')} faster")
 
 
 main()
