@@ -251,6 +251,13 @@ COT_API COT_NODISCARD int cot_analyze_json(cot_result *res, const char *json,
 COT_API COT_NODISCARD int cot_analyze_text(cot_result *res, const char *text,
 					   size_t len, cot_error *err);
 
+/* Compute only what these fields need (indexes from cot_field_find),
+ * from the next analysis on: the passes that fill them and those before
+ * them; every other field then reads as null (and is written as null
+ * in JSON). fields == NULL asks for everything again (the default).
+ * Returns COT_OK or COT_EINVAL (an index out of range). */
+COT_API int cot_result_need(cot_result *res, const long *fields, size_t n);
+
 /* Number of traces found by the last analysis. */
 COT_API size_t cot_result_traces(const cot_result *res);
 /* The reasoning / answer text of trace i (decoded UTF-8, may hold NUL
@@ -339,6 +346,11 @@ COT_API void cot_expr_free(cot_expr *e);
  * (COT_TYPE_BOOL for a condition); COT_TYPE_NULL when it depends on
  * the record (a bare rec.PATH). */
 COT_API cot_type cot_expr_type(const cot_expr *e);
+
+/* The fields e reads (their cot_field_find indexes, each once), for
+ * cot_result_need. Writes at most max of them to out (out may be NULL)
+ * and returns how many there are. */
+COT_API size_t cot_expr_fields(const cot_expr *e, long *out, size_t max);
 
 /* Evaluate on trace i of the last analysis in res, or, with
  * i == COT_NO_TRACE, on the record alone (every trace field is null;

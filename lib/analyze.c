@@ -51,9 +51,11 @@ int cot_analyzer_new(cot_analyzer **out, const cot_analyzer_options *opts,
 	    (rc = compile_path(&az->cfg.ref_field, opts->ref_field,
 			       "--ref-field", err)))
 		goto fail;
-	for (const cot__pass *const *ps = cot__passes; *ps; ps++)
+	for (const cot__pass *const *ps = cot__passes; *ps; ps++) {
+		az->init_pass = (uint8_t)(ps - cot__passes);
 		if ((*ps)->init && (rc = (*ps)->init(az, opts, err)))
 			goto fail;
+	}
 	if ((rc = cot__fields_build(az))) {
 		cot__error_set(err, rc, 0, 0, "out of memory");
 		goto fail;
@@ -90,6 +92,7 @@ int cot_result_new(cot_result **out, const cot_analyzer *az, cot_error *err)
 	if (!res)
 		return cot__error_set(err, COT_ENOMEM, 0, 0, "out of memory");
 	res->az = az;
+	res->upto = SIZE_MAX;
 	cot__arena_init(&res->arena);
 	cot__jdoc_init(&res->doc);
 	for (const cot__pass *const *ps = cot__passes; *ps; ps++)
@@ -147,7 +150,10 @@ static int profile_all(cot_result *res, cot_error *err)
 		memset(p, 0, sizeof *p);
 		p->tr = &res->traces.v[i];
 		p->index = (uint32_t)i;
-		for (const cot__pass *const *ps = cot__passes; *ps; ps++) {
+		p->passes_run = res->upto < res->az->npasses ?
+				(uint8_t)res->upto : res->az->npasses;
+		for (const cot__pass *const *ps = cot__passes;
+		     *ps && (size_t)(ps - cot__passes) < p->passes_run; ps++) {
 			int rc = (*ps)->run ? (*ps)->run(&c, p, err) : COT_OK;
 
 			if (rc) {
@@ -295,6 +301,8 @@ int cot_result_get(cot_result *res, size_t i, long field, cot_value *out)
 	    (size_t)field >= res->az->nfields)
 		return COT_EINVAL;
 	f = res->az->fields[field];
+	if (res->az->field_pass[field] >= res->prof[i].passes_run)
+		return COT_OK;	/* not asked for: null */
 	if (!f->json) {
 		f->get(&res->prof[i], f, out);
 		return COT_OK;
@@ -325,4 +333,23 @@ int cot_result_json(const cot_result *res, cot_buf *out)
 		rc = rc ? rc : cot__profile_json(res->az, &res->prof[i], out);
 	}
 	return rc ? rc : cot__sbuf_addc(out, ']');
+}
+
+int cot_result_need(cot_result *res, const long *fields, size_t n)
+{
+	size_t upto = 1;	/* the core pass always runs */
+
+	if (!fields) {
+		res->upto = SIZE_MAX;
+		return COT_OK;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (fields[i] < 0 || (size_t)fields[i] >= res->az->nfields)
+			return COT_EINVAL;
+		/* passes read what earlier ones computed: run the prefix */
+		if ((size_t)res->az->field_pass[fields[i]] + 1 > upto)
+			upto = (size_t)res->az->field_pass[fields[i]] + 1;
+	}
+	res->upto = upto;
+	return COT_OK;
 }

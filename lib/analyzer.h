@@ -26,6 +26,12 @@ struct cot_analyzer {
 	 * profile is written by appending, not by comparing names */
 	char *json_keys;
 	size_t *json_key_off;	/* nfields + 2 offsets into json_keys */
+	/* the pass (index in cot__passes) that computes each field, so an
+	 * analysis can run only the passes a question needs */
+	uint8_t *field_pass;	/* nfields */
+	uint8_t *dyn_pass;	/* ndyn: the pass whose init added it */
+	uint8_t init_pass;	/* the pass running init */
+	uint8_t npasses;
 	cot__field *dyn;
 	size_t ndyn, capdyn;
 	/* ---- steps and patterns (issue 3) ---- */

@@ -1374,3 +1374,25 @@ int cot_expr_eval(cot_expr *e, cot_result *res, size_t i, cot_value *out,
 	}
 	return COT_OK;
 }
+
+size_t cot_expr_fields(const cot_expr *e, long *out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < e->n; i++) {
+		bool seen = false;
+
+		if (e->nodes[i].op != OP_FIELD)
+			continue;
+		/* each field once: was it read by an earlier node? */
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = e->nodes[k].op == OP_FIELD &&
+			       e->nodes[k].field == e->nodes[i].field;
+		if (seen)
+			continue;
+		if (out && n < max)
+			out[n] = e->nodes[i].field;
+		n++;
+	}
+	return n;
+}

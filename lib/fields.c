@@ -220,6 +220,14 @@ int cot__field_add(cot_analyzer *az, const char *name, cot_type type,
 		az->dyn = d;
 		az->capdyn = cap;
 	}
+	if (az->ndyn % 16 == 0) {
+		uint8_t *dp = cot__realloc(az->dyn_pass, az->ndyn + 16);
+
+		if (!dp)
+			return COT_ENOMEM;
+		az->dyn_pass = dp;
+	}
+	az->dyn_pass[az->ndyn] = az->init_pass;
 	f = &az->dyn[az->ndyn];
 	memset(f, 0, sizeof *f);
 	f->info.type = type;
@@ -251,6 +259,22 @@ int cot__fields_build(cot_analyzer *az)
 		az->fields[n + i] = &az->dyn[i];
 	az->nstatic = n;
 	az->nfields = n + az->ndyn;
+	az->field_pass = cot__malloc(az->nfields + 1);
+	if (!az->field_pass)
+		return COT_ENOMEM;
+	{
+		size_t i = 0;
+		uint8_t k = 0;
+
+		for (const cot__pass *const *ps = cot__passes; *ps;
+		     ps++, k++)
+			for (const cot__field *f = (*ps)->fields;
+			     f && f->info.name; f++)
+				az->field_pass[i++] = k;
+		for (size_t d = 0; d < az->ndyn; d++)
+			az->field_pass[i++] = az->dyn_pass[d];
+		az->npasses = k;
+	}
 	return build_json_keys(az);
 }
 
@@ -265,6 +289,8 @@ void cot__fields_free(cot_analyzer *az)
 	cot__free(az->fields);
 	cot__free(az->json_keys);
 	cot__free(az->json_key_off);
+	cot__free(az->field_pass);
+	cot__free(az->dyn_pass);
 }
 
 int cot__json_escape(cot__sbuf *b, const char *s, size_t n)
@@ -460,7 +486,12 @@ int cot__profile_json(const cot_analyzer *az, const cot__profile *p,
 	for (size_t i = 0; i <= az->nfields && !rc; i++) {
 		rc = cot__sbuf_add(b, az->json_keys + off[i],
 				   off[i + 1] - off[i]);
-		if (!rc && i < az->nfields)
+		if (rc || i == az->nfields)
+			continue;
+		/* a field whose pass did not run has no value */
+		if (az->field_pass[i] >= p->passes_run)
+			rc = cot__sbuf_add(b, "null", 4);
+		else
 			rc = field_json(p, az->fields[i], b);
 	}
 	return rc;

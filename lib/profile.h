@@ -12,6 +12,7 @@
 typedef struct cot__profile {
 	const cot__trace *tr;
 	uint32_t index;		/* trace index within the record */
+	uint8_t passes_run;	/* the first passes_run passes filled it */
 	/* core (profile.c): SPEC 3 */
 	cot__counts think;	/* counts of the reasoning */
 	cot__counts answer;

@@ -17,6 +17,7 @@ struct cot_result {
 	cot__profile *prof;
 	size_t nprof, capprof;
 	cot__sbuf value;	/* JSON text of the last cot_result_get */
+	size_t upto;		/* run the first upto passes (cot_result_need) */
 };
 
 #endif

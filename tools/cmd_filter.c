@@ -328,7 +328,20 @@ int cmd_filter(int argc, char **argv)
 		free(f.key);
 		return err.code == COT_ENOMEM ? EXIT_USAGE : EXIT_EXPR;
 	}
-	if (output && sink_open(&out_sink, output, 0))
+	/* run only the passes the expression reads */
+	{
+		size_t nf = cot_expr_fields(f.expr, NULL, 0);
+		long *fields = malloc((nf ? nf : 1) * sizeof *fields);
+
+		if (!fields) {
+			diag("out of memory");
+			return EXIT_USAGE;
+		}
+		cot_expr_fields(f.expr, fields, nf);
+		run_need(&r, fields, nf);
+		free(fields);
+	}
+		if (output && sink_open(&out_sink, output, 0))
 		return EXIT_USAGE;
 	if (rejects) {
 		rejects_sink.is_stdout = false;

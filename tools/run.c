@@ -122,8 +122,23 @@ void run_start(run *r)
 	}
 }
 
+void run_need(run *r, const long *fields, size_t n)
+{
+	free(r->need);
+	r->need = malloc((n ? n : 1) * sizeof *r->need);
+	if (!r->need) {
+		diag("out of memory");
+		exit(EXIT_USAGE);
+	}
+	memcpy(r->need, fields, n * sizeof *fields);
+	r->nneed = n;
+	cot_result_need(r->res, r->need, n);
+}
+
 void run_finish(run *r)
 {
+	free(r->need);
+	r->need = NULL;
 	free(r->patterns);
 	r->patterns = NULL;
 	for (size_t i = 0; i < r->nnames; i++)

@@ -135,6 +135,8 @@ typedef struct run {
 	size_t npatterns;
 	cot_analyzer *az;
 	cot_result *res;	/* this thread's */
+	long *need;		/* cot_result_need for every result, or NULL */
+	size_t nneed;
 	bool strict, quiet;
 	int jobs;		/* -j */
 	int status;		/* the highest exit status so far */
@@ -192,6 +194,9 @@ void run_finish(run *r);
 /* Analyze record i of u into r->res; false (reported) on failure. */
 bool run_analyze(run *r, const where *w, const cot_unit *u, size_t i);
 void status_at_least(run *r, int status);
+/* Analyze only what fields[0..n) need, on every thread (see
+ * cot_result_need). */
+void run_need(run *r, const long *fields, size_t n);
 /* What one event does (run.c; workers.c calls it on their threads). */
 void run_event(run *r, const job *j, void *ctx, const event *ev);
 const char *keep_name(run *r, const char *name);

@@ -195,11 +195,14 @@ workers *workers_start(run *r, const job *j)
 
 		k->w = w;
 		k->r = *r;	/* options, analyzer (shared, immutable) */
+		k->r.need = NULL;	/* the main run owns it */
 		memset(&k->r.n, 0, sizeof k->r.n);
 		k->r.status = 0;
 		k->r.progress_on = false;
 		if (cot_result_new(&k->r.res, r->az, &err))
 			oom();
+		if (r->need)
+			cot_result_need(k->r.res, r->need, r->nneed);
 		k->ctx = j->fork(j->ctx);
 		if (pthread_create(&k->thread, NULL, worker_main, k))
 			oom();

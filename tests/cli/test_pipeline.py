@@ -298,6 +298,21 @@ def workers_give_the_bytes_of_one():
 
 
 @case
+def filter_computes_only_what_it_reads():
+    """filter runs only the passes its expression needs: the kept
+    records are those of the full analysis (forced here by a clause
+    that reads a field of the last pass and cannot change the verdict),
+    and an unread field of a later pass is null in the profile."""
+    big = tmpfile("lazy.jsonl", open(SAMPLE, "rb").read() * 50 + MIXED)
+    for where in ("think.words < 20", "rec.model == \"m1\"",
+                  "status == \"complete\"", "closed && steps > 1"):
+        lazy = run(["filter", "--where", where, big])
+        full = run(["filter", "--where",
+                    f"{where} || (exists(efficiency) && false)", big])
+        assert lazy == full, where
+
+
+@case
 def corpus_filter_counts():
     if not CORPUS or not os.path.isdir(CORPUS):
         return "skip no corpus"

@@ -305,6 +305,38 @@ static void test_expr_compile_out_of_memory(void **state)
 	}
 }
 
+static void test_expr_fields_lists_each_field_once(void **state)
+{
+	cot_expr *e;
+	cot_error err;
+	long f[8];
+	cot_value v;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(cot_expr_compile(&e, az, "think.words > 1 && "
+		"think.words < 9 || closed || rec.x == 1", &err), COT_OK);
+	n = cot_expr_fields(e, f, 8);
+	assert_int_equal(n, 2);
+	assert_int_equal(f[0], cot_field_find(az, "think.words"));
+	assert_int_equal(f[1], cot_field_find(az, "closed"));
+	assert_int_equal(cot_expr_fields(e, NULL, 0), 2);
+	/* asking for these fields only: the others read as null */
+	assert_int_equal(cot_result_need(res, f, n), COT_OK);
+	analyze(record);
+	assert_int_equal(cot_result_get(res, 0, f[0], &v), COT_OK);
+	assert_int_equal(v.type, COT_TYPE_INT);
+	assert_int_equal(cot_result_get(res, 0, cot_field_find(az, "status"),
+					&v), COT_OK);
+	assert_int_equal(v.type, COT_TYPE_NULL);
+	assert_int_equal(cot_result_need(res, NULL, 0), COT_OK);
+	analyze(record);
+	assert_int_equal(cot_result_get(res, 0, cot_field_find(az, "status"),
+					&v), COT_OK);
+	assert_int_equal(v.type, COT_TYPE_STRING);
+	cot_expr_free(e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -316,6 +348,7 @@ int main(void)
 		cmocka_unit_test(test_expr_static_types),
 		cmocka_unit_test(test_expr_eval_allocates_nothing),
 		cmocka_unit_test(test_expr_compile_out_of_memory),
+		cmocka_unit_test(test_expr_fields_lists_each_field_once),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
