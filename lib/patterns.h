@@ -75,6 +75,8 @@ typedef struct cot__pset {
 	 * bits4, for the longer prefixes */
 	uint8_t bits2[2 * 65536 / 8];
 	uint8_t bits4[2 * 65536 / 8];
+	uint8_t bitsb[2 * 65536 / 8];	/* the bigram of any prefix: a
+					 * first, cheaper test */
 	cot__pentry *ent;	/* sorted by key, word; no duplicates */
 	size_t nent;
 	uint32_t *slot;		/* hash of key -> bucket */

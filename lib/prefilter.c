@@ -565,6 +565,9 @@ int cot__pset_index(cot__pset *ps)
 			nbuckets++;
 		/* at a word start every prefix may match; elsewhere only
 		 * those that do not ask for \b */
+		set_bit(ps->bitsb, key << 1 | 1);
+		if (!ps->ent[i].ws)
+			set_bit(ps->bitsb, key << 1);
 		if (ps->ent[i].n < 3) {
 			set_bit(ps->bits2, key << 1 | 1);
 			if (!ps->ent[i].ws)
@@ -867,11 +870,14 @@ static inline int at(matcher *m, size_t i)
 	unsigned ws = i == 0 || !word_tab[t[i - 1]];
 	const uint8_t *b4 = m->ps->bits4;
 	size_t left = m->len - i, before = m->out->n;
-	bool short_hit = bit_set(m->ps->bits2, key << 1 | ws);
-	bool long_hit = false;
+	bool short_hit, long_hit = false;
 	uint32_t w = 0, w3;
 	uint64_t w16[2];
 	int rc = COT_OK;
+
+	if (COT__LIKELY(!bit_set(m->ps->bitsb, key << 1 | ws)))
+		return COT_OK;
+	short_hit = bit_set(m->ps->bits2, key << 1 | ws);
 
 	if (left >= 3) {
 		static const uint8_t three[4] = { 0xff, 0xff, 0xff, 0 };

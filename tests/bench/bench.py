@@ -118,7 +118,7 @@ def main():
         ("python json.loads", py + q(plain)),
         ("cotlog annotate", f"{cot} annotate -j 1 {q(plain)}"),
         ("cotlog annotate (gzip)", f"{cot} annotate -j 1 {q(gz)}"),
-        ("annotate, no patterns",
+        ("annotate (no patterns)",
          f"{cot} annotate -j 1 --no-builtin-patterns {q(plain)}"),
         ("python re patterns",
          f"python3 {q(os.path.join(HERE, 'patterns_py.py'))} {q(pats)} < "

@@ -7,15 +7,19 @@ they and the White_Space between them give back every byte; the
 built-in pattern counts of `cotlog annotate` against a naive phrase
 search written here; `cotlog show` on a pseudo-terminal and with
 NO_COLOR over every corpus trace. Corpus cases skip without a corpus."""
+import fcntl
 import glob
 import json
 import os
 import pty
 import re
 import select
+import shutil
+import struct
 import subprocess
 import sys
 import tempfile
+import termios
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import reference  # noqa: E402
@@ -516,6 +520,44 @@ def show_color_always_for_less():
     assert rc == 0 and b"\x1b" not in out       # NO_COLOR wins
     rc, out, _ = run(["show", "--color", "auto", SAMPLE])
     assert rc == 0 and b"\x1b" not in out       # a pipe: no colour
+
+
+@case
+def show_through_less_r():
+    """less -R shows the colours as they are: its output, less its own
+    escapes, is the text, and our SGR sequences all reach the screen."""
+    if not shutil.which("less"):
+        return "skip no less"
+    rc, data, _ = run(["show", "--color", "always", "--record", "1",
+                       SAMPLE])
+    assert rc == 0
+    path = tmpfile("less-in.txt", data)
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execvp("less", ["less", "-R", "-F", "-X", path])
+    # a screen tall enough for it all: less prints it and quits (-F)
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 1000, 300,
+                                                    0, 0))
+    out = b""
+    while True:
+        r, _, _ = select.select([fd], [], [], 30)
+        if not r:
+            break
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.waitpid(pid, 0)
+    os.close(fd)
+    ours = SGR.findall(data)
+    theirs = iter(SGR.findall(out))
+    assert ours and all(any(t == o for t in theirs) for o in ours)
+    screen = re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]|\x1b[=>]", b"", out)
+    assert screen.replace(b"\r\n", b"\n").strip() == \
+        SGR.sub(b"", data).strip()
 
 
 @case

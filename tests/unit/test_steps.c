@@ -13,6 +13,7 @@
 #include "markup.h"
 #include "result.h"
 #include "steps.h"
+#include "util.h"
 #include "walk.h"
 
 static cot_analyzer *az;
@@ -376,6 +377,49 @@ static void test_steps_span_property_every_corpus_trace(void **state)
 	assert_true(c.units[1] > c.units[0] && c.units[0] > c.units[2]);
 }
 
+/* Random texts made of the pieces the rules look at: the property holds
+ * and nothing reads out of bounds (the sanitizer build checks). */
+static void test_steps_span_property_random_texts(void **state)
+{
+	static const char *const pieces[] = {
+		"a", "word", " ", "  ", "\n", "\n\n", "\r\n", "\t", ".", "?",
+		"!", "...", "$", "$$", "\\", "\\[", "\\]", "\\(", "\\)", "`",
+		"```", "~~~", "1.", "12)", "e.g.", "Dr.", "\"", ")", "*", "**",
+		"#", ">", "- ", "\xe2\x80\xa2 ", "\xe3\x80\x82",
+		"\xef\xbc\x81",
+		"\xe2\x80\x99", "\xe3\x80\x80", "\xc2\xa0", "等等", "Wait",
+		"wait,", "Hmm", "No.", "Let me check", "\\boxed{1}", "=", "3",
+		"x^2", "Alternatively,", "\xe3\x80\x8d",
+	};
+	uint64_t seed = 7;
+	char buf[8192];
+	size_t units = 0;
+
+	(void)state;
+	for (int round = 0; round < 4000; round++) {
+		size_t n = random_pieces(buf, pieces,
+					 sizeof pieces / sizeof *pieces, 200,
+					 &seed);
+		cot_error err;
+
+		assert_int_equal(cot_analyze_text(res, buf, n, &err), COT_OK);
+		for (int by = 0; by < 3; by++) {
+			const cot_step *u;
+			size_t nu;
+
+			assert_int_equal(cot_result_steps(res, 0, (cot_by)by,
+							  &u, &nu, &err),
+					 COT_OK);
+			size_t len;
+			const char *r = cot_result_reasoning(res, 0, &len);
+
+			check_units(r ? r : "", len, u, nu);
+			units += nu;
+		}
+	}
+	assert_true(units > 10000);
+}
+
 static int cmp_size(const void *a, const void *b)
 {
 	size_t x = *(const size_t *)a, y = *(const size_t *)b;
@@ -520,6 +564,7 @@ int main(void)
 		cmocka_unit_test(test_markup_counts),
 		cmocka_unit_test(test_classify_cases),
 		cmocka_unit_test(test_steps_span_property_every_corpus_trace),
+		cmocka_unit_test(test_steps_span_property_random_texts),
 		cmocka_unit_test(test_structure_fields_agree_with_naive_stats),
 		cmocka_unit_test(test_result_steps_bad_arguments),
 		cmocka_unit_test(test_structure_first_behaviours),
