@@ -92,7 +92,7 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--corpus", default=os.path.join(ROOT, "..", "shared",
                                                      "corpus"))
-    ap.add_argument("--work", default=os.path.join(HERE, "work"))
+    ap.add_argument("--work", default=os.path.join(HERE, "scratch"))
     ap.add_argument("--jobs", default="",
                     help="comma-separated job names to run (default all)")
     a = ap.parse_args()
