@@ -34,12 +34,7 @@ FIELDS = {
     "answer_first_at": "real", "after_answer": "real", "efficiency": "real",
 }
 
-results = []
-
-
-def case(fn):
-    results.append(fn)
-    return fn
+from tap import case, main  # noqa: E402
 
 
 def run(args, stdin=b""):
@@ -469,24 +464,6 @@ def hostile_texts_stay_linear():
 
 
 # ---- runner -------------------------------------------------------------
-
-def main():
-    print(f"1..{len(results)}")
-    failed = 0
-    for n, fn in enumerate(results, 1):
-        try:
-            skip = fn()
-        except Exception as e:      # noqa: BLE001 - report any failure
-            failed += 1
-            print(f"not ok {n} - {fn.__name__}")
-            for line in repr(e).splitlines()[:20]:
-                print(f"# {line[:500]}")
-            continue
-        if isinstance(skip, str) and skip.startswith("skip"):
-            print(f"ok {n} - {fn.__name__} # SKIP {skip[5:]}")
-        else:
-            print(f"ok {n} - {fn.__name__}")
-    sys.exit(1 if failed else 0)
 
 
 main()

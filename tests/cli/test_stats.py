@@ -25,12 +25,7 @@ TMP = tempfile.mkdtemp(prefix="cotlog-stats-")
 SAMPLE = os.path.join(SRC, "examples", "traces.jsonl")
 ALPHA = 1 / 129         # the sketch's relative error bound (README)
 
-results = []
-
-
-def case(fn):
-    results.append(fn)
-    return fn
+from tap import case, main  # noqa: E402
 
 
 def run(args, stdin=b"", **kw):
@@ -467,24 +462,5 @@ def merge_in_two_levels_and_from_stdin():
 
 # ---- runner -------------------------------------------------------------
 
-def main():
-    print(f"1..{len(results)}")
-    failed = 0
-    for n, fn in enumerate(results, 1):
-        try:
-            skip = fn()
-        except Exception as e:      # noqa: BLE001 - report any failure
-            failed += 1
-            print(f"not ok {n} - {fn.__name__}")
-            for line in repr(e).splitlines()[:20]:
-                print(f"# {line[:500]}")
-            continue
-        if isinstance(skip, str) and skip.startswith("skip"):
-            print(f"ok {n} - {fn.__name__} # SKIP {skip[5:]}")
-        else:
-            print(f"ok {n} - {fn.__name__}")
-    shutil.rmtree(TMP, ignore_errors=True)
-    sys.exit(1 if failed else 0)
 
-
-main()
+main(TMP)

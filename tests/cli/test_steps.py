@@ -32,12 +32,7 @@ SAMPLE = os.path.join(SRC, "examples", "traces.jsonl")
 WS = reference.WHITE_SPACE
 SGR = re.compile(rb"\x1b\[[0-9;]*m")
 
-results = []
-
-
-def case(fn):
-    results.append(fn)
-    return fn
+from tap import case, main  # noqa: E402
 
 
 def run(args, stdin=b"", env=None, **kw):
@@ -621,26 +616,6 @@ def show_by_sentence_and_thought():
     assert rc == 0 and b"[3] uncertainty_management" in out
     rc, out, _ = run(["show", "--by", "thought", rec])
     assert rc == 0 and b"[2] " in out and b"[3]" not in out
-
-
-def main():
-    print(f"1..{len(results)}")
-    failed = 0
-    for n, fn in enumerate(results, 1):
-        try:
-            skip = fn()
-        except Exception as e:      # noqa: BLE001 - report any failure
-            failed += 1
-            print(f"not ok {n} - {fn.__name__}")
-            for line in repr(e).splitlines()[:20]:
-                print(f"# {line[:500]}")
-            continue
-        if isinstance(skip, str) and skip.startswith("skip"):
-            print(f"ok {n} - {fn.__name__} # SKIP {skip[5:]}")
-        else:
-            print(f"ok {n} - {fn.__name__}")
-        sys.stdout.flush()
-    sys.exit(1 if failed else 0)
 
 
 main()
