@@ -350,8 +350,9 @@ static size_t shared_prefix(const char *a, const char *b)
 
 int cot__value_json(cot__sbuf *b, const cot_value *v);
 
-/* The shortest of %.15g and %.17g that reads back as the same double,
- * so a JSON reader gets exactly the value cot_result_get gives. */
+/* The shortest of %.15g and %.17g that reads back as the same double
+ * (real.c), so a JSON reader gets exactly the value cot_result_get
+ * gives. */
 static int real_json(cot__sbuf *b, double r)
 {
 	char buf[40];
@@ -367,13 +368,7 @@ static int real_json(cot__sbuf *b, double r)
 		rc = cot__value_json(b, &v);
 		return rc ? rc : cot__sbuf_add(b, ".0", 2);
 	}
-	snprintf(buf, sizeof buf, "%.15g", r);
-	if (strtod(buf, NULL) != r)
-		snprintf(buf, sizeof buf, "%.17g", r);
-	/* keep it a JSON real: "1" would read back as an integer */
-	if (!strpbrk(buf, ".eEn"))
-		strcat(buf, ".0");
-	return cot__sbuf_add(b, buf, strlen(buf));
+	return cot__sbuf_add(b, buf, cot__real_text(r, buf));
 }
 
 int cot__value_json(cot__sbuf *b, const cot_value *v)

@@ -64,4 +64,8 @@ int cot__sbuf_addc(cot__sbuf *b, char c);
 int cot__sbuf_addf(cot__sbuf *b, const char *fmt, ...) COT__PRINTF(2, 3);
 void cot__sbuf_dispose(cot__sbuf *b);
 
+/* r as JSON text: the shortest of %.15g and %.17g that reads back as r,
+ * with ".0" added to a whole number (real.c). Returns the length. */
+size_t cot__real_text(double r, char out[40]);
+
 #endif

@@ -3,7 +3,11 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <math.h>
 
 #include <cmocka.h>
 #include <jansson.h>
@@ -275,6 +279,82 @@ static void test_analyze_json_out_of_memory(void **state)
 	cot_analyzer_free(az);
 }
 
+/* printf's text of r, as real.c promises to give it */
+static void real_reference(double r, char out[40])
+{
+	snprintf(out, 40, "%.15g", r);
+	if (strtod(out, NULL) != r)
+		snprintf(out, 40, "%.17g", r);
+	if (!strpbrk(out, ".eEn"))
+		strcat(out, ".0");
+}
+
+static void check_real(double r)
+{
+	char want[40], got[40];
+	size_t n;
+
+	real_reference(r, want);
+	n = cot__real_text(r, got);
+	if (strcmp(want, got) != 0)
+		print_error("%a: want %s, got %s\n", r, want, got);
+	assert_string_equal(got, want);
+	assert_int_equal(n, strlen(want));
+}
+
+static uint64_t rng_next(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+/* The fast path gives printf's bytes for the reals profiles hold
+ * (ratios, densities, positions), near powers of ten, at the ends of
+ * its range, and for arbitrary bit patterns. */
+static void test_real_text_is_printfs(void **state)
+{
+	uint64_t s = 0x9e3779b97f4a7c15ULL;
+	static const double edges[] = {
+		1e-4, 1e-5, 0.1, 0.3, 1.0 / 3, 2.0 / 3, 0.5, 0.9999999999999999,
+		9.999999999999999e14, 1e15, 999999999999999.9, 123456.789,
+		0.1 + 0.2, 1e-4 * (1 + 1e-15), 5e-324, 1.7976931348623157e308,
+		0.0001, 0.00010000000000000001, 99.99999999999999, 100.0,
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof edges / sizeof *edges; i++) {
+		check_real(edges[i]);
+		check_real(-edges[i]);
+	}
+	for (int a = 1; a <= 400; a++)
+		for (int b = 1; b <= 400; b++) {
+			check_real((double)a / b);
+			check_real(1000.0 * a / b);	/* per 1,000 words */
+		}
+	for (int e = -6; e <= 16; e++)
+		for (int d = -3; d <= 3; d++) {
+			double p = strtod("1e0", NULL);
+
+			for (int k = 0; k < (e < 0 ? -e : e); k++)
+				p = e < 0 ? p / 10 : p * 10;
+			check_real(p);
+			check_real(nextafter(p, 0) * (1 + d * 1e-16));
+			check_real(nextafter(p, 1e300));
+		}
+	for (int i = 0; i < 300000; i++) {
+		uint64_t bits = rng_next(&s);
+		double r, u = (double)(rng_next(&s) >> 11) / 9007199254740992.0;
+
+		memcpy(&r, &bits, sizeof r);
+		if (r == r && r < 1e308 && r > -1e308)
+			check_real(r);
+		check_real(u);
+		check_real(u * pow(10, (double)(rng_next(&s) % 24) - 6));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -286,6 +366,7 @@ int main(void)
 		cmocka_unit_test(test_analyzer_rejects_bad_options),
 		cmocka_unit_test(test_analyzer_new_out_of_memory),
 		cmocka_unit_test(test_analyze_json_out_of_memory),
+		cmocka_unit_test(test_real_text_is_printfs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
