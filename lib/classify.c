@@ -46,42 +46,68 @@ void cot__classifier_free(cot__classifier *c)
 	cot__cueset_free(&c->main);
 }
 
-/* 1: math; 2: ASCII white space; 3: '='; 4: may lead a multi-byte
- * math character; 0: anything else. */
-static const unsigned char math_byte[256] = {
-	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
-	['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1, ['='] = 3, ['+'] = 1,
-	['-'] = 1, ['*'] = 1, ['/'] = 1, ['^'] = 1, ['\\'] = 1, ['{'] = 1,
-	['}'] = 1, ['<'] = 1, ['>'] = 1, ['|'] = 1,
-	[' '] = 2, ['\t'] = 2, ['\n'] = 2, ['\r'] = 2, ['\v'] = 2,
-	['\f'] = 2, [0xc2] = 4, [0xc3] = 4, [0xe2] = 4,
+/* What each byte adds to the counts of cot__computational, one 16-bit
+ * lane each: math (digits, operators), ASCII white space, '=', and a
+ * byte that may lead a multi-byte math character. One add per byte:
+ * counting into an array indexed by class would chain every byte on
+ * the store of the one before. */
+#define MATH (1ULL)
+#define SPACE (1ULL << 16)
+#define EQ (1ULL << 32 | MATH)
+#define LEAD (1ULL << 48)
+static const uint64_t math_inc[256] = {
+	['0'] = MATH, ['1'] = MATH, ['2'] = MATH, ['3'] = MATH, ['4'] = MATH,
+	['5'] = MATH, ['6'] = MATH, ['7'] = MATH, ['8'] = MATH, ['9'] = MATH,
+	['='] = EQ, ['+'] = MATH, ['-'] = MATH, ['*'] = MATH, ['/'] = MATH,
+	['^'] = MATH, ['\\'] = MATH, ['{'] = MATH, ['}'] = MATH,
+	['<'] = MATH, ['>'] = MATH, ['|'] = MATH,
+	[' '] = SPACE, ['\t'] = SPACE, ['\n'] = SPACE, ['\r'] = SPACE,
+	['\v'] = SPACE, ['\f'] = SPACE, [0xc2] = LEAD, [0xc3] = LEAD,
+	[0xe2] = LEAD,
 };
+
+/* The multi-byte math characters U+00D7 U+00F7 U+00B7 U+2212: their
+ * bytes, counted as math, in t[start..end). */
+static size_t wide_math(const unsigned char *t, size_t start, size_t end)
+{
+	size_t extra = 0;
+
+	for (size_t i = start; i + 1 < end; i++) {
+		if (!(math_inc[t[i]] & LEAD))
+			continue;
+		if ((t[i] == 0xc3 && (t[i + 1] == 0x97 || t[i + 1] == 0xb7)) ||
+		    (t[i] == 0xc2 && t[i + 1] == 0xb7))
+			extra += 2;
+		else if (t[i] == 0xe2 && end - i >= 3 && t[i + 1] == 0x88 &&
+			 t[i + 2] == 0x92)
+			extra += 3;
+	}
+	return extra;
+}
 
 bool cot__computational(const char *text, size_t start, size_t end)
 {
 	const unsigned char *t = (const unsigned char *)text;
-	size_t cnt[5] = { 0 }, extra = 0, ink, math;
+	size_t math = 0, space = 0, eq = 0, lead = 0, ink;
 
-	for (size_t i = start; i < end; i++) {
-		unsigned k = math_byte[t[i]];
+	/* in chunks that cannot overflow a 16-bit lane */
+	for (size_t i = start; i < end;) {
+		size_t stop = end - i > 65535 ? i + 65535 : end;
+		uint64_t sum = 0;
 
-		cnt[k]++;
-		if (COT__UNLIKELY(k == 4) && end - i >= 2) {
-			/* U+00D7 U+00F7 U+00B7 U+2212 */
-			if ((t[i] == 0xc3 && (t[i + 1] == 0x97 ||
-					      t[i + 1] == 0xb7)) ||
-			    (t[i] == 0xc2 && t[i + 1] == 0xb7))
-				extra += 2;
-			else if (t[i] == 0xe2 && end - i >= 3 &&
-				 t[i + 1] == 0x88 && t[i + 2] == 0x92)
-				extra += 3;
-		}
+		for (; i < stop; i++)
+			sum += math_inc[t[i]];
+		math += sum & 0xffff;
+		space += sum >> 16 & 0xffff;
+		eq += sum >> 32 & 0xffff;
+		lead += sum >> 48;
 	}
-	ink = (end - start) - cnt[2];
-	math = cnt[1] + cnt[3] + extra;
+	if (lead)
+		math += wide_math(t, start, end);
+	ink = (end - start) - space;
 	if (ink == 0)
 		return false;
-	return math * 4 >= ink || (cnt[3] && math * 10 >= ink);
+	return math * 4 >= ink || (eq && math * 10 >= ink);
 }
 
 int cot__classify(const cot__classifier *c, const char *text, size_t start,
