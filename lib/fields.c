@@ -348,73 +348,77 @@ static size_t shared_prefix(const char *a, const char *b)
 	return last;
 }
 
-int cot__value_json(cot__sbuf *b, const cot_value *v);
+enum { SCALAR_MAX = 48 };	/* the longest text put_scalar writes */
 
-/* The shortest of %.15g and %.17g that reads back as the same double
- * (real.c), so a JSON reader gets exactly the value cot_result_get
- * gives. */
-static int real_json(cot__sbuf *b, double r)
+/* A number, boolean or null as JSON text at q, which has room for
+ * SCALAR_MAX bytes: its length, or 0 when v is a string or JSON. Reals
+ * are the shortest of %.15g and %.17g that reads back as the same
+ * double (real.c), so a JSON reader gets exactly the value
+ * cot_result_get gives. */
+static size_t put_scalar(char *q, const cot_value *v)
 {
-	char buf[40];
+	char buf[24], *d = buf + sizeof buf;
+	uint64_t u;
+	size_t n;
 
-	/* most reals of a profile are whole (0 where nothing matched) */
-	if (r == (double)(int64_t)r && r > -1e15 && r < 1e15) {
-		cot_value v;
-		int rc;
-
-		memset(&v, 0, sizeof v);
-		v.type = COT_TYPE_INT;
-		v.i = (int64_t)r;
-		rc = cot__value_json(b, &v);
-		return rc ? rc : cot__sbuf_add(b, ".0", 2);
+	switch (v->type) {
+	case COT_TYPE_NULL:
+		memcpy(q, "null", 4);
+		return 4;
+	case COT_TYPE_BOOL:
+		memcpy(q, v->b ? "true" : "false", v->b ? 4 : 5);
+		return v->b ? 4 : 5;
+	case COT_TYPE_INT:
+		u = v->i < 0 ? 0 - (uint64_t)v->i : (uint64_t)v->i;
+		break;
+	case COT_TYPE_REAL:
+		/* JSON has no NaN or infinity */
+		if (v->r != v->r || v->r > 1e308 || v->r < -1e308) {
+			memcpy(q, "null", 4);
+			return 4;
+		}
+		/* most reals of a profile are whole (0 where nothing
+		 * matched): an integer with ".0" */
+		if (!(v->r == (double)(int64_t)v->r && v->r > -1e15 &&
+		      v->r < 1e15))
+			return cot__real_text(v->r, q);
+		u = v->r < 0 ? 0 - (uint64_t)(int64_t)v->r :
+			       (uint64_t)(int64_t)v->r;
+		break;
+	default:
+		return 0;
 	}
-	return cot__sbuf_add(b, buf, cot__real_text(r, buf));
+	do {
+		*--d = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v->type == COT_TYPE_INT ? v->i < 0 : v->r < 0)
+		*--d = '-';
+	n = (size_t)(buf + sizeof buf - d);
+	memcpy(q, d, n);
+	if (v->type == COT_TYPE_REAL) {
+		memcpy(q + n, ".0", 2);
+		n += 2;
+	}
+	return n;
 }
 
 int cot__value_json(cot__sbuf *b, const cot_value *v)
 {
-	switch (v->type) {
-	case COT_TYPE_NULL:
-		return cot__sbuf_add(b, "null", 4);
-	case COT_TYPE_BOOL:
-		return v->b ? cot__sbuf_add(b, "true", 4) :
-			      cot__sbuf_add(b, "false", 5);
-	case COT_TYPE_INT: {
-		/* by hand: profiles hold hundreds of integers */
-		char buf[24], *q = buf + sizeof buf;
-		uint64_t u = v->i < 0 ? 0 - (uint64_t)v->i : (uint64_t)v->i;
+	size_t n;
 
-		do {
-			*--q = (char)('0' + u % 10);
-			u /= 10;
-		} while (u);
-		if (v->i < 0)
-			*--q = '-';
-		return cot__sbuf_add(b, q, (size_t)(buf + sizeof buf - q));
-	}
-	case COT_TYPE_REAL:
-		/* JSON has no NaN or infinity */
-		if (v->r != v->r || v->r > 1e308 || v->r < -1e308)
-			return cot__sbuf_add(b, "null", 4);
-		return real_json(b, v->r);
-	case COT_TYPE_STRING:
+	if (v->type == COT_TYPE_STRING)
 		return cot__json_escape(b, v->s, v->len);
-	case COT_TYPE_JSON:
+	if (v->type == COT_TYPE_JSON)
 		return cot__sbuf_add(b, v->s, v->len);
-	}
-	return COT_ERROR;
-}
-
-static int field_json(const cot__profile *p, const cot__field *f,
-		      cot__sbuf *b)
-{
-	cot_value v;
-
-	if (f->json)
-		return f->json(p, f, b);
-	memset(&v, 0, sizeof v);
-	f->get(p, f, &v);
-	return cot__value_json(b, &v);
+	if (cot__sbuf_reserve(b, SCALAR_MAX))
+		return COT_ENOMEM;
+	n = put_scalar(b->ptr + b->size, v);
+	if (!n)
+		return COT_ERROR;
+	b->size += n;
+	b->ptr[b->size] = '\0';
+	return COT_OK;
 }
 
 /* The text before each field's value: "{" or ",", the closing braces
@@ -476,18 +480,40 @@ int cot__profile_json(const cot_analyzer *az, const cot__profile *p,
 		      cot__sbuf *b)
 {
 	const size_t *off = az->json_key_off;
-	int rc = COT_OK;
 
-	for (size_t i = 0; i <= az->nfields && !rc; i++) {
-		rc = cot__sbuf_add(b, az->json_keys + off[i],
-				   off[i + 1] - off[i]);
-		if (rc || i == az->nfields)
-			continue;
+	/* the hot loop of annotate: each key and scalar value goes straight
+	 * into room reserved once for both */
+	for (size_t i = 0; i <= az->nfields; i++) {
+		size_t klen = off[i + 1] - off[i];
+		const cot__field *f;
+		cot_value v;
+		size_t n;
+
+		if (cot__sbuf_reserve(b, klen + SCALAR_MAX))
+			return COT_ENOMEM;
+		memcpy(b->ptr + b->size, az->json_keys + off[i], klen);
+		b->size += klen;
+		b->ptr[b->size] = '\0';
+		if (i == az->nfields)
+			break;
+		f = az->fields[i];
+		memset(&v, 0, sizeof v);
 		/* a field whose pass did not run has no value */
-		if (az->field_pass[i] >= p->passes_run)
-			rc = cot__sbuf_add(b, "null", 4);
-		else
-			rc = field_json(p, az->fields[i], b);
+		if (az->field_pass[i] < p->passes_run) {
+			if (f->json) {
+				if (f->json(p, f, b))
+					return COT_ENOMEM;
+				continue;
+			}
+			f->get(p, f, &v);
+		}
+		n = put_scalar(b->ptr + b->size, &v);
+		if (n) {
+			b->size += n;
+			b->ptr[b->size] = '\0';
+		} else if (cot__value_json(b, &v)) {
+			return COT_ENOMEM;
+		}
 	}
-	return rc;
+	return COT_OK;
 }
