@@ -4,6 +4,7 @@
 #define COT_PROFILE_H
 
 #include "adapt.h"
+#include "segment.h"
 #include "text.h"
 
 /* A profile is filled by the analysis passes (pass.h), each a pure
@@ -20,6 +21,10 @@ typedef struct cot__profile {
 	cot__text boxed;	/* answer_extracted */
 	/* ---- steps and patterns (issue 3) ---- */
 	struct cot__steps *st;		/* units and labels (steps.c) */
+	/* SPEC 3 paragraphs as cot__paragraphs cuts them, untrimmed: the
+	 * steps pass cuts them once for the passes after it (repeat.c,
+	 * script.c) */
+	cot__spans paragraphs;
 	struct cot__matches *mt;	/* pattern matches (matches.c) */
 	/* ---- health: status, format, repetition (issue 4) ---- */
 	/* format.c: open-r1/TRL scores in quarters; -1 is null */

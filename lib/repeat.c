@@ -197,15 +197,13 @@ static int tally_add(tally *t, size_t off, size_t n)
 }
 
 /* Paragraphs (SPEC 3 steps), stripped; those of 20+ characters count. */
-static int paragraphs(cot__pass_ctx *c, cot__profile *p, const char *r,
-		      size_t n)
+static int paragraphs(cot__pass_ctx *c, cot__profile *p, const char *r)
 {
 	cot__health_scratch *h = c->scratch->health;
 	tally t;
 	int rc;
 
-	if (cot__paragraphs(r, n, c->arena, &h->para))
-		return COT_ENOMEM;
+	h->para = p->paragraphs;	/* cut by the steps pass */
 	if (tally_start(&t, h, r, h->para.n))
 		return COT_ENOMEM;
 	for (size_t i = 0; i < h->para.n; i++) {
@@ -329,7 +327,7 @@ static int repeat_run(cot__pass_ctx *c, cot__profile *p, cot_error *err)
 	    (c->az->ngram != 3 &&
 	     (rc = cot__ngram_ratio(&h->words, c->az->ngram, &h->set,
 				    &p->ngram_ratio))) ||
-	    (rc = paragraphs(c, p, r->p, r->n)) ||
+	    (rc = paragraphs(c, p, r->p)) ||
 	    (rc = sentences(c, p, r->p, r->n)))
 		return cot__error_set(err, rc, 0, 0, "out of memory");
 	return COT_OK;

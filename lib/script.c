@@ -624,8 +624,9 @@ static int lang_run(cot__pass_ctx *c, cot__profile *p, cot_error *err)
 	const cot__text *r = &p->tr->reasoning;
 	struct cot__lang *l = cot__arena_alloc(c->arena, sizeof *l);
 
-	if (!l || cot__paragraphs(r->p, r->n, c->arena, &l->para))
+	if (!l)
 		return cot__error_set(err, COT_ENOMEM, 0, 0, "out of memory");
+	l->para = p->paragraphs;	/* cut by the steps pass */
 	cot__script_scan(r->p, r->n, l->para.v, l->para.n, &l->st);
 	l->target = c->az->lang_target;
 	p->lang = l;

@@ -132,6 +132,14 @@ static int steps_run(cot__pass_ctx *c, cot__profile *p, cot_error *err)
 		t = "";
 	if (cot__paragraphs(t, len, c->arena, &st->para))
 		goto nomem;
+	p->paragraphs.n = st->para.n;
+	p->paragraphs.v = cot__arena_alloc(c->arena, (st->para.n ? st->para.n
+						      : 1) * sizeof *st->para.v);
+	if (!p->paragraphs.v)
+		goto nomem;
+	if (st->para.n)
+		memcpy(p->paragraphs.v, st->para.v,
+		       st->para.n * sizeof *st->para.v);
 	trim(t, &st->para);
 	if (cot__markup_scan(t, len, c->arena, &st->mk) ||
 	    cot__sentences(t, len, &st->para, st->mk.prot, st->mk.nprot,
