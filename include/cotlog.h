@@ -257,6 +257,13 @@ COT_API COT_NODISCARD int cot_analyze_text(cot_result *res, const char *text,
  * in JSON). fields == NULL asks for everything again (the default).
  * Returns COT_OK or COT_EINVAL (an index out of range). */
 COT_API int cot_result_need(cot_result *res, const long *fields, size_t n);
+/* Like cot_result_need, and the JSON profiles (cot_result_json,
+ * cot_result_profile_json) then hold only these fields, in registry
+ * order, each once, nested as usual: a smaller profile, and only the
+ * passes it needs run. fields == NULL: every field again (the default).
+ * Returns COT_OK, COT_EINVAL (an index out of range) or COT_ENOMEM. */
+COT_API COT_NODISCARD int cot_result_select(cot_result *res,
+					    const long *fields, size_t n);
 
 /* Number of traces found by the last analysis. */
 COT_API size_t cot_result_traces(const cot_result *res);

@@ -1,5 +1,6 @@
 /* analyze.c - the analyzer (options, compiled once) and per-thread results. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "result.h"
@@ -116,6 +117,7 @@ void cot_result_free(cot_result *res)
 	cot__arena_dispose(&res->arena);
 	cot__jdoc_dispose(&res->doc);
 	cot__sbuf_dispose(&res->value);
+	cot__layout_free(&res->sel);
 	cot__free(res->prof);
 	cot__free(res);
 }
@@ -316,11 +318,17 @@ int cot_result_get(cot_result *res, size_t i, long field, cot_value *out)
 	return COT_OK;
 }
 
+/* The fields a JSON profile holds: those of cot_result_select, or all. */
+static const cot__layout *layout(const cot_result *res)
+{
+	return res->sel.keys ? &res->sel : &res->az->json;
+}
+
 int cot_result_profile_json(const cot_result *res, size_t i, cot_buf *out)
 {
 	if (i >= res->nprof)
 		return COT_EINVAL;
-	return cot__profile_json(res->az, &res->prof[i], out);
+	return cot__profile_json(res->az, layout(res), &res->prof[i], out);
 }
 
 int cot_result_json(const cot_result *res, cot_buf *out)
@@ -330,7 +338,8 @@ int cot_result_json(const cot_result *res, cot_buf *out)
 	for (size_t i = 0; i < res->nprof && !rc; i++) {
 		if (i)
 			rc = cot__sbuf_addc(out, ',');
-		rc = rc ? rc : cot__profile_json(res->az, &res->prof[i], out);
+		rc = rc ? rc : cot__profile_json(res->az, layout(res),
+						 &res->prof[i], out);
 	}
 	return rc ? rc : cot__sbuf_addc(out, ']');
 }
@@ -352,4 +361,46 @@ int cot_result_need(cot_result *res, const long *fields, size_t n)
 	}
 	res->upto = upto;
 	return COT_OK;
+}
+
+static int cmp_long(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+
+	return (x > y) - (x < y);
+}
+
+int cot_result_select(cot_result *res, const long *fields, size_t n)
+{
+	cot__layout l;
+	long *v;
+	size_t k = 0;
+	int rc;
+
+	if (!fields) {
+		cot__layout_free(&res->sel);
+		return cot_result_need(res, NULL, 0);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (fields[i] < 0 || (size_t)fields[i] >= res->az->nfields)
+			return COT_EINVAL;
+	/* registry order, each once: rows sharing a prefix must stand
+	 * together for the nesting */
+	v = cot__malloc((n ? n : 1) * sizeof *v);
+	if (!v)
+		return COT_ENOMEM;
+	if (n)
+		memcpy(v, fields, n * sizeof *v);
+	qsort(v, n, sizeof *v, cmp_long);
+	for (size_t i = 0; i < n; i++)
+		if (!k || v[k - 1] != v[i])
+			v[k++] = v[i];
+	/* on failure the selection in force stays */
+	rc = cot__layout_build(&l, res->az, v, k);
+	cot__free(v);
+	if (rc)
+		return rc;
+	cot__layout_free(&res->sel);
+	res->sel = l;
+	return cot_result_need(res, res->sel.idx, k);
 }

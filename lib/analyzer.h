@@ -21,11 +21,7 @@ struct cot_analyzer {
 	 * then the rows its options added (user patterns) */
 	const cot__field **fields;
 	size_t nfields, nstatic;
-	/* JSON written before each field's value (closing and opening the
-	 * nested objects, the key), and after the last: built once, so a
-	 * profile is written by appending, not by comparing names */
-	char *json_keys;
-	size_t *json_key_off;	/* nfields + 2 offsets into json_keys */
+	cot__layout json;	/* the JSON profile of every field */
 	/* the pass (index in cot__passes) that computes each field, so an
 	 * analysis can run only the passes a question needs */
 	uint8_t *field_pass;	/* nfields */

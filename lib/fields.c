@@ -243,8 +243,6 @@ int cot__field_add(cot_analyzer *az, const char *name, cot_type type,
 	return COT_OK;
 }
 
-static int build_json_keys(cot_analyzer *az);
-
 /* Freeze the registry of az: the static rows, then its own. */
 int cot__fields_build(cot_analyzer *az)
 {
@@ -275,7 +273,7 @@ int cot__fields_build(cot_analyzer *az)
 			az->field_pass[i++] = az->dyn_pass[d];
 		az->npasses = k;
 	}
-	return build_json_keys(az);
+	return cot__layout_build(&az->json, az, NULL, 0);
 }
 
 void cot__fields_free(cot_analyzer *az)
@@ -287,8 +285,7 @@ void cot__fields_free(cot_analyzer *az)
 	}
 	cot__free(az->dyn);
 	cot__free(az->fields);
-	cot__free(az->json_keys);
-	cot__free(az->json_key_off);
+	cot__layout_free(&az->json);
 	cot__free(az->field_pass);
 	cot__free(az->dyn_pass);
 }
@@ -424,23 +421,33 @@ int cot__value_json(cot__sbuf *b, const cot_value *v)
 /* The text before each field's value: "{" or ",", the closing braces
  * of the objects the previous name had and this one has not, the
  * opening keys of the objects this one adds, and its own key. The last
- * entry closes every open object and the profile. */
-static int build_json_keys(cot_analyzer *az)
+ * entry closes every open object and the profile. The fields are
+ * idx[0..n) (ascending), or all of az's when idx is NULL. */
+int cot__layout_build(cot__layout *l, const cot_analyzer *az,
+		      const long *idx, size_t n)
 {
 	cot__sbuf b = COT_BUF_INIT;
 	const char *prev = "";
 	int rc = COT_OK;
 
-	az->json_key_off = cot__malloc((az->nfields + 2) *
-				       sizeof *az->json_key_off);
-	if (!az->json_key_off)
+	memset(l, 0, sizeof *l);
+	l->n = idx ? n : az->nfields;
+	l->off = cot__malloc((l->n + 2) * sizeof *l->off);
+	if (idx) {
+		l->idx = cot__malloc((n ? n : 1) * sizeof *l->idx);
+		if (l->idx && n)
+			memcpy(l->idx, idx, n * sizeof *idx);
+	}
+	if (!l->off || (idx && !l->idx)) {
+		cot__layout_free(l);
 		return COT_ENOMEM;
-	for (size_t i = 0; i < az->nfields && !rc; i++) {
-		const char *name = az->fields[i]->info.name;
+	}
+	for (size_t i = 0; i < l->n && !rc; i++) {
+		const char *name = az->fields[idx ? idx[i] : (long)i]->info.name;
 		size_t keep = shared_prefix(prev, name);
 		const char *leaf = strrchr(name, '.');
 
-		az->json_key_off[i] = b.size;
+		l->off[i] = b.size;
 		rc = cot__sbuf_addc(&b, i ? ',' : '{');
 		/* ',' after the closing braces, not before */
 		if (!rc && i) {
@@ -460,46 +467,53 @@ static int build_json_keys(cot_analyzer *az)
 		rc = rc ? rc : cot__sbuf_addc(&b, ':');
 		prev = name;
 	}
-	az->json_key_off[az->nfields] = b.size;
-	if (!rc && !az->nfields)
+	l->off[l->n] = b.size;
+	if (!rc && !l->n)
 		rc = cot__sbuf_addc(&b, '{');
 	for (const char *q = prev; *q && !rc; q++)
 		if (*q == '.')
 			rc = cot__sbuf_addc(&b, '}');
 	rc = rc ? rc : cot__sbuf_addc(&b, '}');
-	az->json_key_off[az->nfields + 1] = b.size;
-	if (rc) {
-		cot__sbuf_dispose(&b);
-		return rc;
-	}
-	az->json_keys = b.ptr;
-	return COT_OK;
+	l->off[l->n + 1] = b.size;
+	l->keys = b.ptr;
+	if (rc)
+		cot__layout_free(l);
+	return rc;
 }
 
-int cot__profile_json(const cot_analyzer *az, const cot__profile *p,
-		      cot__sbuf *b)
+void cot__layout_free(cot__layout *l)
 {
-	const size_t *off = az->json_key_off;
+	cot__free(l->keys);
+	cot__free(l->off);
+	cot__free(l->idx);
+	memset(l, 0, sizeof *l);
+}
+
+int cot__profile_json(const cot_analyzer *az, const cot__layout *l,
+		      const cot__profile *p, cot__sbuf *b)
+{
+	const size_t *off = l->off;
 
 	/* the hot loop of annotate: each key and scalar value goes straight
 	 * into room reserved once for both */
-	for (size_t i = 0; i <= az->nfields; i++) {
+	for (size_t i = 0; i <= l->n; i++) {
 		size_t klen = off[i + 1] - off[i];
+		size_t k = l->idx && i < l->n ? (size_t)l->idx[i] : i;
 		const cot__field *f;
 		cot_value v;
 		size_t n;
 
 		if (cot__sbuf_reserve(b, klen + SCALAR_MAX))
 			return COT_ENOMEM;
-		memcpy(b->ptr + b->size, az->json_keys + off[i], klen);
+		memcpy(b->ptr + b->size, l->keys + off[i], klen);
 		b->size += klen;
 		b->ptr[b->size] = '\0';
-		if (i == az->nfields)
+		if (i == l->n)
 			break;
-		f = az->fields[i];
+		f = az->fields[k];
 		memset(&v, 0, sizeof v);
 		/* a field whose pass did not run has no value */
-		if (az->field_pass[i] < p->passes_run) {
+		if (az->field_pass[k] < p->passes_run) {
 			if (f->json) {
 				if (f->json(p, f, b))
 					return COT_ENOMEM;

@@ -63,11 +63,27 @@ struct cot__field {
 	int arg, arg2;
 };
 
-/* Append profile p as compact JSON to b: every field of the analyzer's
- * registry, dotted names nested. */
+/* Which fields a JSON profile holds, and the text around their values
+ * (closing and opening the nested objects, the keys), built once so a
+ * profile is written by appending, not by comparing names. */
+typedef struct cot__layout {
+	char *keys;
+	size_t *off;	/* n + 2: the text before field i is keys[off[i],
+			 * off[i + 1]); the last closes the profile */
+	long *idx;	/* the fields, ascending; NULL: all, in order */
+	size_t n;
+} cot__layout;
 struct cot_analyzer;
-int cot__profile_json(const struct cot_analyzer *az, const cot__profile *p,
-		      cot__sbuf *b);
+/* The layout of the fields idx[0..n) (ascending registry indexes), or of
+ * every field when idx is NULL. Returns COT_OK or COT_ENOMEM. */
+int cot__layout_build(cot__layout *l, const struct cot_analyzer *az,
+		      const long *idx, size_t n);
+void cot__layout_free(cot__layout *l);
+
+/* Append profile p as compact JSON to b: the fields of layout l, dotted
+ * names nested. */
+int cot__profile_json(const struct cot_analyzer *az, const cot__layout *l,
+		      const cot__profile *p, cot__sbuf *b);
 /* Append s as a JSON string literal (quotes included). */
 int cot__json_escape(cot__sbuf *b, const char *s, size_t n);
 /* Write a value as JSON. */

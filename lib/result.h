@@ -18,6 +18,8 @@ struct cot_result {
 	size_t nprof, capprof;
 	cot__sbuf value;	/* JSON text of the last cot_result_get */
 	size_t upto;		/* run the first upto passes (cot_result_need) */
+	cot__layout sel;	/* the fields of cot_result_select; no keys:
+				 * every field */
 };
 
 #endif

@@ -16,6 +16,11 @@ static const char usage[] =
 "\n"
 "Options:\n"
 "  --key NAME           the key to add (default: cot)\n"
+"  --fields LIST        profiles hold only these fields: names and shell\n"
+"                       patterns, comma-separated (think.*,status or\n"
+"                       families.*.count); only the analysis they need\n"
+"                       runs, so a short list is faster (default: every\n"
+"                       field)\n"
 "  --stats              print counts of records, traces, no_trace and\n"
 "                       malformed lines to stderr at the end\n"
 INPUT_OPTIONS_HELP
@@ -95,6 +100,7 @@ int cmd_annotate(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "key", required_argument, NULL, 'k' },
+		{ "fields", required_argument, NULL, 'f' },
 		{ "stats", no_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		INPUT_LONG_OPTIONS,
@@ -102,7 +108,7 @@ int cmd_annotate(int argc, char **argv)
 	};
 	annotate a = { 0 };
 	job j = { annotate_unit, &a, annotate_fork, annotate_join, NULL };
-	const char *key = "cot";
+	const char *key = "cot", *fields = NULL;
 	bool stats = false;
 	run r;
 	int c;
@@ -119,6 +125,9 @@ int cmd_annotate(int argc, char **argv)
 		case 's':
 			stats = true;
 			break;
+		case 'f':
+			fields = optarg;
+			break;
 		case 'h':
 			out_puts(usage);
 			out_flush();
@@ -129,6 +138,13 @@ int cmd_annotate(int argc, char **argv)
 	}
 	a.key = json_key_text(key, &a.keylen);
 	run_start(&r);
+	if (fields) {
+		size_t n;
+		long *v = run_fields(&r, "--fields", fields, &n);
+
+		run_select(&r, v, n);
+		free(v);
+	}
 	run_files(&r, argv + optind, argc - optind, &j);
 	out_flush();
 	if (stats)

@@ -36,7 +36,8 @@ static const char usage[] =
 "                       per input file with --by file\n"
 "  --fields LIST        the fields to summarize and show: names and shell\n"
 "                       patterns, comma-separated (think.*,closed or\n"
-"                       families.*.count); default: every field, of which\n"
+"                       families.*.count); only the analysis they and\n"
+"                       --by need runs; default: every field, of which\n"
 "                       the table shows the main ones\n"
 "  --json               one JSON object (every field unless --fields)\n"
 "  --tsv                tab-separated rows: group, field, stat, value\n"
@@ -52,6 +53,24 @@ INPUT_OPTIONS_HELP
 "expression, or a value of the wrong type met at run time (the trace\n"
 "is counted in the total only); 4 malformed records or partials\n"
 "(reported, counted, left out).\n";
+
+/* With --fields, analyze only what those fields and --by read. */
+static void need_fields(run *r, const summary *s, const cot_expr *by)
+{
+	size_t nf = summary_field_indexes(s, NULL, 0);
+	size_t nb = by ? cot_expr_fields(by, NULL, 0) : 0;
+	long *v = malloc((nf + nb + 1) * sizeof *v);
+
+	if (!v) {
+		diag("out of memory");
+		exit(EXIT_USAGE);
+	}
+	summary_field_indexes(s, v, nf);
+	if (by)
+		cot_expr_fields(by, v + nf, nb);
+	run_need(r, v, nf + nb);
+	free(v);
+}
 
 typedef struct stats {
 	summary *s;
@@ -390,6 +409,8 @@ int cmd_stats(int argc, char **argv)
 			return e.code == COT_ENOMEM ? EXIT_USAGE : EXIT_EXPR;
 		}
 		st.az = r.az;
+		if (fields)
+			need_fields(&r, st.s, st.by);
 		run_files(&r, argv + optind, argc - optind, &j);
 		if (r.status > status)
 			status = r.status;

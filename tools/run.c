@@ -1,4 +1,5 @@
 /* run.c - the input options and the loop over inputs every command shares. */
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,7 +123,7 @@ void run_start(run *r)
 	}
 }
 
-void run_need(run *r, const long *fields, size_t n)
+static void need(run *r, const long *fields, size_t n)
 {
 	free(r->need);
 	r->need = malloc((n ? n : 1) * sizeof *r->need);
@@ -132,7 +133,64 @@ void run_need(run *r, const long *fields, size_t n)
 	}
 	memcpy(r->need, fields, n * sizeof *fields);
 	r->nneed = n;
-	cot_result_need(r->res, r->need, n);
+	if (r->select ? cot_result_select(r->res, r->need, n) :
+			cot_result_need(r->res, r->need, n)) {
+		diag("out of memory");
+		exit(EXIT_USAGE);
+	}
+}
+
+void run_need(run *r, const long *fields, size_t n)
+{
+	r->select = false;
+	need(r, fields, n);
+}
+
+void run_select(run *r, const long *fields, size_t n)
+{
+	r->select = true;
+	need(r, fields, n);
+}
+
+long *run_fields(run *r, const char *option, const char *list, size_t *n)
+{
+	size_t nf = cot_field_count(r->az);
+	long *v = malloc((nf ? nf : 1) * sizeof *v);
+	bool *chosen = calloc(nf ? nf : 1, sizeof *chosen);
+	const char *p = list;
+
+	if (!v || !chosen) {
+		diag("out of memory");
+		exit(EXIT_USAGE);
+	}
+	while (*p) {
+		size_t len = strcspn(p, ",");
+		char tok[256];
+		bool any = false;
+
+		if (len >= sizeof tok)
+			usage_error(r->cmd, "%s: '%.40s...' is too long",
+				    option, p);
+		memcpy(tok, p, len);
+		tok[len] = '\0';
+		for (size_t i = 0; len && i < nf; i++) {
+			const char *name = cot_field_at(r->az, i)->name;
+
+			if (strpbrk(tok, "*?[") ? fnmatch(tok, name, 0) == 0 :
+			    strcmp(tok, name) == 0)
+				chosen[i] = any = true;
+		}
+		if (len && !any)
+			usage_error(r->cmd, "%s: no field '%s' (see 'cotlog "
+				    "fields')", option, tok);
+		p += len + (p[len] == ',');
+	}
+	*n = 0;
+	for (size_t i = 0; i < nf; i++)
+		if (chosen[i])
+			v[(*n)++] = (long)i;
+	free(chosen);
+	return v;
 }
 
 void run_finish(run *r)

@@ -426,6 +426,20 @@ summary *summary_new(const cot_analyzer *az, const char *fields,
 	return s;
 }
 
+size_t summary_field_indexes(const summary *s, long *out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->nf; i++) {
+		if (s->f[i].index < 0)
+			continue;
+		if (out && n < max)
+			out[n] = s->f[i].index;
+		n++;
+	}
+	return n;
+}
+
 summary *summary_new_like(const summary *o)
 {
 	summary *s = alloc_summary(o->by, o->analysis);

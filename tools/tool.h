@@ -137,6 +137,8 @@ typedef struct run {
 	cot_result *res;	/* this thread's */
 	long *need;		/* cot_result_need for every result, or NULL */
 	size_t nneed;
+	bool select;		/* need by cot_result_select: profiles hold
+				 * only those fields */
 	bool strict, quiet;
 	int jobs;		/* -j */
 	int status;		/* the highest exit status so far */
@@ -197,6 +199,13 @@ void status_at_least(run *r, int status);
 /* Analyze only what fields[0..n) need, on every thread (see
  * cot_result_need). */
 void run_need(run *r, const long *fields, size_t n);
+/* The same, and the JSON profiles hold only these fields (see
+ * cot_result_select). */
+void run_select(run *r, const long *fields, size_t n);
+/* The fields named by LIST: names and shell patterns (fnmatch(3)),
+ * comma-separated; a name or pattern that matches nothing is a usage
+ * error of r's command naming option. Their count in *n. */
+long *run_fields(run *r, const char *option, const char *list, size_t *n);
 /* What one event does (run.c; workers.c calls it on their threads). */
 void run_event(run *r, const job *j, void *ctx, const event *ev);
 const char *keep_name(run *r, const char *name);

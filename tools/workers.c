@@ -201,8 +201,10 @@ workers *workers_start(run *r, const job *j)
 		k->r.progress_on = false;
 		if (cot_result_new(&k->r.res, r->az, &err))
 			oom();
-		if (r->need)
-			cot_result_need(k->r.res, r->need, r->nneed);
+		if (r->need && (r->select ?
+				cot_result_select(k->r.res, r->need, r->nneed) :
+				cot_result_need(k->r.res, r->need, r->nneed)))
+			oom();
 		k->ctx = j->fork(j->ctx);
 		if (pthread_create(&k->thread, NULL, worker_main, k))
 			oom();

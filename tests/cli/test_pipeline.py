@@ -307,6 +307,101 @@ def filter_computes_only_what_it_reads():
         assert lazy == full, where
 
 
+def pick(profile, names):
+    """The dotted fields names of a JSON profile, nested as cotlog nests
+    them."""
+    out = {}
+    for name in names:
+        src, dst, parts = profile, out, name.split(".")
+        for k in parts[:-1]:
+            src = src[k]
+            dst = dst.setdefault(k, {})
+        dst[parts[-1]] = src[parts[-1]]
+    return out
+
+
+@case
+def annotate_fields_hold_only_the_chosen():
+    """annotate --fields: each profile holds exactly the chosen fields
+    (names and patterns), nested and ordered as in the full profile,
+    with the values of the full analysis; the record bytes around it
+    are unchanged; -j 2 gives the same bytes; an unknown name exits 2."""
+    big = tmpfile("sel.jsonl", open(SAMPLE, "rb").read() * 20 + MIXED)
+    names = [l.split()[0] for l in
+             run(["fields"])[1].decode().splitlines()]
+    full = run(["annotate", big])
+    assert full[0] == 4
+    for spec in ("think.words", "status,think.*,loop.found",
+                 "families.*.count,structure.sentences",
+                 "patterns.r1_wait.*,correct,efficiency,lang.mix",
+                 "think.words,think.words"):
+        chosen = [n for n in names if any(
+            __import__("fnmatch").fnmatchcase(n, t)
+            for t in spec.split(","))]
+        sel = run(["annotate", "--fields", spec, big])
+        assert sel[0] == full[0] and sel[2] == full[2], spec
+        assert run(["annotate", "-j", "2", "--fields", spec, big]) == sel
+        lines = list(zip(full[1].splitlines(), sel[1].splitlines()))
+        assert len(lines) == len(full[1].splitlines())
+        for a, b in lines:
+            try:
+                fa, fb = json.loads(a), json.loads(b)
+            except ValueError:
+                fa = fb = None
+            # records: an object, or the objects of an array line
+            ra = fa if isinstance(fa, list) else [fa]
+            rb = fb if isinstance(fb, list) else [fb]
+            if not any(isinstance(r, dict) and "cot" in r for r in ra):
+                assert a == b     # malformed or no record: unchanged
+                continue
+            for x, y in zip(ra, rb):
+                if not isinstance(x, dict):
+                    assert x == y
+                    continue
+                assert [pick(p, chosen) for p in x["cot"]] == y["cot"]
+                for p in y["cot"]:     # registry order, nested
+                    flat = []
+
+                    def walk(d, pre):
+                        for k, v in d.items():
+                            if isinstance(v, dict) and \
+                                    pre + k not in chosen:
+                                walk(v, pre + k + ".")
+                            else:
+                                flat.append(pre + k)
+                    walk(p, "")
+                    assert flat == chosen, (spec, flat[:5])
+                del x["cot"], y["cot"]
+                assert x == y
+    rc, out, err = run(["annotate", "--fields", "think.words,nope", big])
+    assert rc == 2 and out == b"" and b"no field 'nope'" in err, err
+
+
+@case
+def stats_fields_runs_only_what_it_shows():
+    """stats --fields computes only the passes of the chosen fields (and
+    of --by), and summarizes them exactly as the full analysis does."""
+    big = tmpfile("sfields.jsonl", open(SAMPLE, "rb").read() * 20 + MIXED)
+    for by in ([], ["--by", "loop.found"], ["--by", "status"]):
+        every = json.loads(run(["stats", "--json"] + by + [big])[1])
+        for spec in ("think.words,structure.sentences", "status,correct",
+                     "think.*", "lang.mix,solution_rounds"):
+            rc, out, err = run(["stats", "--json", "--fields", spec] +
+                               by + [big])
+            assert rc == 4, err       # MIXED holds a malformed line
+            one = json.loads(out)
+            groups = [one] + one.get("groups", [])
+            full = [every] + every.get("groups", [])
+            assert len(groups) == len(full), (spec, by)
+            for g, f in zip(groups, full):
+                assert g.get("key") == f.get("key")
+                for k in ("records", "traces", "no_trace", "malformed"):
+                    assert g[k] == f[k], (spec, by, k)
+                assert g["fields"] and all(
+                    v == f["fields"][name]
+                    for name, v in g["fields"].items()), (spec, by)
+
+
 @case
 def corpus_filter_counts():
     if not CORPUS or not os.path.isdir(CORPUS):

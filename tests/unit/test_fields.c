@@ -168,6 +168,118 @@ static void test_result_json_is_an_array_of_profiles(void **state)
 	cot_analyzer_free(az);
 }
 
+/* The value of dotted name in a nested JSON profile, or NULL. */
+static json_t *dotted(json_t *o, const char *name)
+{
+	char part[256];
+	const char *dot;
+
+	while ((dot = strchr(name, '.'))) {
+		memcpy(part, name, (size_t)(dot - name));
+		part[dot - name] = '\0';
+		o = json_object_get(o, part);
+		name = dot + 1;
+	}
+	return json_object_get(o, name);
+}
+
+/* Leaves of a nested profile that are not field names: count them. */
+static size_t leaves(json_t *o, const cot_analyzer *az, const char *pre)
+{
+	const char *k;
+	json_t *v;
+	size_t n = 0;
+
+	json_object_foreach(o, k, v) {
+		char name[512];
+
+		snprintf(name, sizeof name, "%s%s", pre, k);
+		if (cot_field_find(az, name) >= 0) {
+			n++;
+		} else {
+			strcat(name, ".");
+			n += leaves(v, az, name);
+		}
+	}
+	return n;
+}
+
+/* cot_result_select: the profile holds the chosen fields, each once,
+ * with the values of the full profile; NULL gives every field back. */
+static void test_result_select_writes_only_the_chosen(void **state)
+{
+	static const char rec[] =
+		"{\"reasoning_content\":\"Wait, 2+2=4.\\n\\nSo the answer is "
+		"4.\",\"content\":\"\\\\boxed{4}\",\"answer\":\"4\"}";
+	const char *names[] = { "status", "think.words", "correct",
+				"families.r1_reflect.count", "think.words",
+				"structure.sentences", "loop.found" };
+	long idx[7];
+	cot_analyzer *az;
+	cot_result *res;
+	cot_buf full = COT_BUF_INIT, sel = COT_BUF_INIT;
+	cot_error err;
+	json_error_t je;
+	json_t *jf, *js;
+
+	(void)state;
+	assert_int_equal(cot_analyzer_new(&az, NULL, &err), COT_OK);
+	assert_int_equal(cot_result_new(&res, az, &err), COT_OK);
+	assert_int_equal(cot_analyze_json(res, rec, sizeof rec - 1, &err),
+			 COT_OK);
+	assert_int_equal(cot_result_profile_json(res, 0, &full), COT_OK);
+	for (size_t i = 0; i < 7; i++) {
+		idx[i] = cot_field_find(az, names[i]);
+		assert_true(idx[i] >= 0);
+	}
+	assert_int_equal(cot_result_select(res, idx, 7), COT_OK);
+	assert_int_equal(cot_analyze_json(res, rec, sizeof rec - 1, &err),
+			 COT_OK);
+	assert_int_equal(cot_result_profile_json(res, 0, &sel), COT_OK);
+	jf = json_loads(full.ptr, 0, &je);
+	js = json_loads(sel.ptr, 0, &je);
+	assert_non_null(jf);
+	assert_non_null(js);
+	assert_int_equal(leaves(js, az, ""), 6);	/* think.words once */
+	for (size_t i = 0; i < 7; i++)
+		assert_true(json_equal(dotted(js, names[i]),
+				       dotted(jf, names[i])));
+	assert_true(json_is_true(dotted(js, "correct")));
+	json_decref(js);
+	/* an index out of range changes nothing */
+	idx[0] = (long)cot_field_count(az);
+	assert_int_equal(cot_result_select(res, idx, 1), COT_EINVAL);
+	/* nothing chosen: an empty profile */
+	assert_int_equal(cot_result_select(res, idx, 0), COT_OK);
+	sel.size = 0;
+	assert_int_equal(cot_result_profile_json(res, 0, &sel), COT_OK);
+	assert_string_equal(sel.ptr, "{}");
+	/* NULL: every field again */
+	assert_int_equal(cot_result_select(res, NULL, 0), COT_OK);
+	assert_int_equal(cot_analyze_json(res, rec, sizeof rec - 1, &err),
+			 COT_OK);
+	sel.size = 0;
+	assert_int_equal(cot_result_profile_json(res, 0, &sel), COT_OK);
+	assert_string_equal(sel.ptr, full.ptr);
+	/* out of memory while selecting: an error, and nothing leaks */
+	for (long n = 0;; n++) {
+		int rc;
+
+		cot__alloc_fail_after(n);
+		rc = cot_result_select(res, idx + 1, 3);
+		cot__alloc_fail_after(-1);
+		if (rc == COT_OK)
+			break;
+		assert_int_equal(rc, COT_ENOMEM);
+		assert_true(n < 100);
+	}
+	json_decref(jf);
+	cot_buf_dispose(&full);
+	cot_buf_dispose(&sel);
+	cot_result_free(res);
+	cot_analyzer_free(az);
+}
+
 static void test_json_escape_control_and_quotes(void **state)
 {
 	cot_buf b = COT_BUF_INIT;
@@ -361,6 +473,7 @@ int main(void)
 		cmocka_unit_test(test_field_registry_names_are_unique_and_grouped),
 		cmocka_unit_test(test_profile_json_matches_every_getter),
 		cmocka_unit_test(test_result_json_is_an_array_of_profiles),
+		cmocka_unit_test(test_result_select_writes_only_the_chosen),
 		cmocka_unit_test(test_json_escape_control_and_quotes),
 		cmocka_unit_test(test_analyze_text_rejects_invalid_utf8),
 		cmocka_unit_test(test_analyzer_rejects_bad_options),
