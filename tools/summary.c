@@ -684,7 +684,12 @@ static void num_add_int(numacc *a, int64_t x)
 	if (a->n == 0 || x > a->imax)
 		a->imax = x;
 	a->n++;
-	a->nonzero += x != 0;
+	if (x == 0) {		/* most counts of a profile: nothing to sum */
+		if (sketch_add(&a->sk, 0) == -1)
+			out_of_memory();
+		return;
+	}
+	a->nonzero++;
 	v[0] = (uint64_t)x;
 	v[1] = x < 0 ? UINT64_MAX : 0;	/* sign extension */
 	limbs_add(a->is, v, 2);
@@ -706,9 +711,14 @@ static void num_add_real(numacc *a, double x)
 	if (a->n == 0 || x > a->rmax)
 		a->rmax = x;
 	a->n++;
-	a->nonzero += x != 0;
 	if (!a->x)
 		a->x = xcalloc(2, sizeof *a->x);
+	if (x == 0) {		/* adds nothing to the sums */
+		if (sketch_add(&a->sk, 0) == -1)
+			out_of_memory();
+		return;
+	}
+	a->nonzero++;
 	xsum_add_double(&a->x[0], x);
 	if (!a->sq_over && !xsum_add_double_square(&a->x[1], x)) {
 		a->sq_over = true;
