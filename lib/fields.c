@@ -346,6 +346,7 @@ static size_t shared_prefix(const char *a, const char *b)
 }
 
 enum { SCALAR_MAX = 48 };	/* the longest text put_scalar writes */
+enum { KEY_COPY = 32 };
 
 /* A number, boolean or null as JSON text at q, which has room for
  * SCALAR_MAX bytes: its length, or 0 when v is a string or JSON. Reals
@@ -475,6 +476,9 @@ int cot__layout_build(cot__layout *l, const cot_analyzer *az,
 			rc = cot__sbuf_addc(&b, '}');
 	rc = rc ? rc : cot__sbuf_addc(&b, '}');
 	l->off[l->n + 1] = b.size;
+	/* KEY_COPY readable bytes past the last key (cot__profile_json) */
+	if (!rc && !(rc = cot__sbuf_reserve(&b, KEY_COPY)))
+		memset(b.ptr + b.size, 0, KEY_COPY);
 	l->keys = b.ptr;
 	if (rc)
 		cot__layout_free(l);
@@ -495,7 +499,9 @@ int cot__profile_json(const cot_analyzer *az, const cot__layout *l,
 	const size_t *off = l->off;
 
 	/* the hot loop of annotate: each key and scalar value goes straight
-	 * into room reserved once for both */
+	 * into room reserved once for both; a key of up to KEY_COPY bytes
+	 * is copied as KEY_COPY (the keys text is padded for it), which is
+	 * two moves instead of a call */
 	for (size_t i = 0; i <= l->n; i++) {
 		size_t klen = off[i + 1] - off[i];
 		size_t k = l->idx && i < l->n ? (size_t)l->idx[i] : i;
@@ -503,15 +509,17 @@ int cot__profile_json(const cot_analyzer *az, const cot__layout *l,
 		cot_value v;
 		size_t n;
 
-		if (cot__sbuf_reserve(b, klen + SCALAR_MAX))
+		if (cot__sbuf_reserve(b, klen + KEY_COPY + SCALAR_MAX))
 			return COT_ENOMEM;
-		memcpy(b->ptr + b->size, l->keys + off[i], klen);
+		if (klen <= KEY_COPY)
+			memcpy(b->ptr + b->size, l->keys + off[i], KEY_COPY);
+		else
+			memcpy(b->ptr + b->size, l->keys + off[i], klen);
 		b->size += klen;
-		b->ptr[b->size] = '\0';
 		if (i == l->n)
 			break;
 		f = az->fields[k];
-		memset(&v, 0, sizeof v);
+		v.type = COT_TYPE_NULL;
 		/* a field whose pass did not run has no value */
 		if (az->field_pass[k] < p->passes_run) {
 			if (f->json) {
@@ -524,10 +532,12 @@ int cot__profile_json(const cot_analyzer *az, const cot__layout *l,
 		n = put_scalar(b->ptr + b->size, &v);
 		if (n) {
 			b->size += n;
+		} else {
 			b->ptr[b->size] = '\0';
-		} else if (cot__value_json(b, &v)) {
-			return COT_ENOMEM;
+			if (cot__value_json(b, &v))
+				return COT_ENOMEM;
 		}
 	}
+	b->ptr[b->size] = '\0';
 	return COT_OK;
 }
