@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "answer.h"
+#include "bits.h"
 #include "normalize.h"
 #include "script.h"
 
@@ -70,23 +71,6 @@ static bool ieq(const char *s, const char *word, size_t n)
 			return false;
 	}
 	return true;
-}
-
-static size_t find(const char *t, size_t from, size_t end, const char *needle,
-		   size_t n)
-{
-	while (from + n <= end) {
-		const char *p = memchr(t + from, needle[0],
-				       end - n + 1 - from);
-
-		if (!p)
-			break;
-		from = (size_t)(p - t);
-		if (memcmp(p, needle, n) == 0)
-			return from;
-		from++;
-	}
-	return NONE;
 }
 
 static void *grow(cot__arena *a, void *v, size_t n, size_t *cap, size_t size)
@@ -234,14 +218,14 @@ static void anchored(scanner *sc, int rule, size_t at, size_t x)
 		return;
 	/* display math runs over lines: to its closer */
 	if (n - x >= 2 && t[x] == '$' && t[x + 1] == '$' && !sc->no_ddollar) {
-		e = find(t, x + 2, n, "$$", 2);
+		e = cot__find(t, x + 2, n, "$$", 2);
 		if (e == NONE)
 			sc->no_ddollar = true;
 		else
 			end = e + 2;
 	} else if (n - x >= 2 && t[x] == '\\' && t[x + 1] == '[' &&
 		   !sc->no_bracket) {
-		e = find(t, x + 2, n, "\\]", 2);
+		e = cot__find(t, x + 2, n, "\\]", 2);
 		if (e == NONE)
 			sc->no_bracket = true;
 		else
@@ -323,7 +307,7 @@ static void tag(scanner *sc, size_t j)
 	size_t x = j + 8, close = NONE, end, stop;
 
 	if (!sc->no_tag_close) {
-		close = find(t, x, sc->n, "</answer>", 9);
+		close = cot__find(t, x, sc->n, "</answer>", 9);
 		sc->no_tag_close = close == NONE;
 	}
 	if (close == NONE && !sc->to_end)
@@ -429,21 +413,6 @@ static uint32_t triggers(const char *p, bool braces)
 #endif
 }
 
-static unsigned ctz(uint32_t x)
-{
-#if defined(__GNUC__)
-	return (unsigned)__builtin_ctz(x);
-#else
-	unsigned n = 0;
-
-	while (!(x & 1)) {
-		x >>= 1;
-		n++;
-	}
-	return n;
-#endif
-}
-
 static int by_at(const void *x, const void *y)
 {
 	const cot__stmt *a = x, *b = y;
@@ -491,7 +460,7 @@ int cot__answer_scan(const char *t, size_t n, bool answer, cot__arena *a,
 				i += 16;
 				continue;
 			}
-			j = i + ctz(m);
+			j = i + cot__ctz32(m);
 		} else if (is_trigger(t, i, n, sc.ns > 0)) {
 			j = i;
 		} else {

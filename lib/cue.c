@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cue.h"
+#include "bits.h"
 #include "text.h"
 
 int cot__cueset_add(cot__cueset *cs, const char *p, size_t n, int cls)
@@ -223,18 +224,6 @@ static size_t match_one(const cot__cue_ent *e, const char *text,
 	return i - pos;
 }
 
-/* Lower-case the ASCII letters of 8 bytes at once. */
-static uint64_t lower8(uint64_t x)
-{
-	const uint64_t ones = 0x0101010101010101u;
-	uint64_t h = x & (ones * 0x7f);
-	uint64_t ge_a = h + ones * (0x80 - 'A');
-	uint64_t gt_z = h + ones * (0x80 - 'Z' - 1);
-	uint64_t up = ge_a & ~gt_z & ~x & (ones * 0x80);
-
-	return x | up >> 2;
-}
-
 /* The longest phrase of the group of pair p matching at pos: the bytes
  * of text it covers and its class; 0 when none. */
 static size_t in_group(const cot__cueset *cs, unsigned p, uint64_t w,
@@ -283,7 +272,7 @@ size_t cot__cue_at(const cot__cueset *cs, const char *text, size_t pos,
 		return 0;
 	b1 = pos + 1 < end ? lower(t[pos + 1]) : 0;
 	memcpy(&w, text + pos, end - pos >= 8 ? 8 : end - pos);
-	w = lower8(w);
+	w = cot__lower8(w);
 	n = in_group(cs, b0 << 8 | b1, w, text, pos, end, cls);
 	/* a phrase's apostrophe matches U+2019 too */
 	if (b1 == 0xe2 && (n2 = in_group(cs, b0 << 8 | '\'', w, text, pos,

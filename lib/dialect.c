@@ -82,27 +82,9 @@ static size_t open_at(const cot__dialect *d, const char *p, size_t n)
 	return 0;
 }
 
-/* The first match of m[0..mlen) in t[from..to), NPOS if none. memmem
- * is a GNU extension, and memchr on the marker's first byte is as fast
- * on prose, where '<' is rare. */
-static size_t find_n(const char *t, size_t from, size_t to, const char *m,
-		     size_t mlen)
-{
-	while (from < to && to - from >= mlen) {
-		const char *p = memchr(t + from, m[0], to - from - mlen + 1);
-
-		if (!p)
-			break;
-		if (memcmp(p + 1, m + 1, mlen - 1) == 0)
-			return (size_t)(p - t);
-		from = (size_t)(p - t) + 1;
-	}
-	return NPOS;
-}
-
 static size_t find(const char *t, size_t from, size_t to, const char *m)
 {
-	return find_n(t, from, to, m, strlen(m));
+	return cot__find(t, from, to, m, strlen(m));
 }
 
 /* The first open marker of d in t[from..to); its length in *olen. */
@@ -117,7 +99,7 @@ static size_t find_open(const cot__dialect *d, const char *t, size_t from,
 	}
 	/* Search for the marker without its '>' ("<think"), then check. */
 	k = strlen(d->open) - 1;
-	while ((at = find_n(t, from, to, d->open, k)) != NPOS) {
+	while ((at = cot__find(t, from, to, d->open, k)) != NPOS) {
 		*olen = open_at(d, t + at, to - at);
 		if (*olen)
 			return at;

@@ -64,6 +64,12 @@ int cot__sbuf_addc(cot__sbuf *b, char c);
 int cot__sbuf_addf(cot__sbuf *b, const char *fmt, ...) COT__PRINTF(2, 3);
 void cot__sbuf_dispose(cot__sbuf *b);
 
+/* The first m[0..mlen) (mlen >= 1) in t[from..to), SIZE_MAX if none
+ * (text.c). memmem is a GNU extension, and memchr on the first byte is
+ * as fast on prose, where the markers searched for are rare. */
+size_t cot__find(const char *t, size_t from, size_t to, const char *m,
+		 size_t mlen);
+
 /* r as JSON text: the shortest of %.15g and %.17g that reads back as r,
  * with ".0" added to a whole number (real.c). Returns the length. */
 size_t cot__real_text(double r, char out[40]);

@@ -7,6 +7,7 @@
 #define USE_SSE2 1
 #endif
 
+#include "bits.h"
 #include "json.h"
 
 #if defined(__GNUC__)
@@ -304,7 +305,7 @@ static const uchar *scan_string(const struct scan *sc, const uchar *open,
 			unsigned mask = (unsigned)_mm_movemask_epi8(m);
 
 			if (mask) {
-				p += __builtin_ctz(mask);
+				p += cot__ctz32(mask);
 				goto special;
 			}
 			p += 16;
@@ -773,7 +774,7 @@ int cot__json_str(const cot__jdoc *d, uint32_t t, cot__arena *a,
 				o += 16;
 				continue;
 			}
-			mask = (unsigned)__builtin_ctz(mask);
+			mask = cot__ctz32(mask);
 			p += mask;
 			o += mask;
 			o += decode_escape(&p, end, o);

@@ -1,6 +1,7 @@
 /* markup.c - math, code and lists in a reasoning text. */
 #include <string.h>
 
+#include "bits.h"
 #include "markup.h"
 #include "text.h"
 
@@ -113,7 +114,7 @@ static size_t next_special(const unsigned char *t, size_t i, size_t end)
 		unsigned bits = (unsigned)_mm_movemask_epi8(m);
 
 		if (bits)
-			return i + (size_t)__builtin_ctz(bits);
+			return i + (size_t)cot__ctz32(bits);
 	}
 	while (i < end && t[i] != '$' && t[i] != '\\' && t[i] != '`')
 		i++;

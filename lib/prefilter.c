@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "patterns.h"
+#include "bits.h"
 
 #if defined(__SSE2__) && !defined(COT_NO_SIMD)
 #include <emmintrin.h>
@@ -444,26 +445,14 @@ bool cot__regex_prefixes(const char *regex, cot__prefix *out, uint32_t *n)
 
 /* ---- the table ---- */
 
-/* Lower-case the ASCII letters of 8 bytes at once. */
-static uint64_t lower8(uint64_t x)
-{
-	const uint64_t ones = 0x0101010101010101u;
-	uint64_t h = x & (ones * 0x7f);
-	uint64_t ge_a = h + ones * (0x80 - 'A');
-	uint64_t gt_z = h + ones * (0x80 - 'Z' - 1);
-	uint64_t up = ge_a & ~gt_z & ~x & (ones * 0x80);
-
-	return x | up >> 2;
-}
-
 /* The 16 bytes at t[i..len), zero-padded, lower-cased. */
 static void load16(const unsigned char *t, size_t i, size_t len,
 		   uint64_t w[2])
 {
 	w[0] = w[1] = 0;
 	memcpy(w, t + i, len - i >= 16 ? 16 : len - i);
-	w[0] = lower8(w[0]);
-	w[1] = lower8(w[1]);
+	w[0] = cot__lower8(w[0]);
+	w[1] = cot__lower8(w[1]);
 }
 
 static int cmp_entry(const void *a, const void *b)
@@ -837,24 +826,13 @@ static int cmp_hit(const void *a, const void *b)
 	return (x->pattern > y->pattern) - (x->pattern < y->pattern);
 }
 
-static bool has_seq(const unsigned char *t, size_t len, const char *seq,
-		    size_t n)
-{
-	const unsigned char *p = t, *end = t + len;
-
-	while ((p = memchr(p, seq[0], (size_t)(end - p)))) {
-		if ((size_t)(end - p) >= n && !memcmp(p, seq, n))
-			return true;
-		p++;
-	}
-	return false;
-}
-
 static bool needs_full(const unsigned char *t, size_t len)
 {
 	/* U+017F and U+212A fold to s and k under caseless matching */
-	return has_seq(t, len, "\xc5\xbf", 2) ||
-	       has_seq(t, len, "\xe2\x84\xaa", 3);
+	const char *s = (const char *)t;
+
+	return cot__find(s, 0, len, "\xc5\xbf", 2) != SIZE_MAX ||
+	       cot__find(s, 0, len, "\xe2\x84\xaa", 3) != SIZE_MAX;
 }
 
 static bool bit_set(const uint8_t *bits, unsigned bit)
@@ -885,7 +863,7 @@ static inline int at(matcher *m, size_t i)
 
 		memcpy(&m3, three, 4);	/* the first 3 bytes, in memory order */
 		memcpy(&w, t + i, left < 4 ? 3 : 4);
-		w = (uint32_t)lower8(w);
+		w = (uint32_t)cot__lower8(w);
 		w3 = w & m3;
 		short_hit = short_hit || bit_set(b4, hash3(w3) << 1 | ws);
 		long_hit = left >= 4 && bit_set(b4, hash4(w) << 1 | ws);
@@ -947,7 +925,7 @@ static int scan_candidates(matcher *m)
 			uint32_t bits = starts16(m->t, i);
 
 			while (bits) {
-				size_t j = i + (size_t)__builtin_ctz(bits);
+				size_t j = i + (size_t)cot__ctz32(bits);
 
 				bits &= bits - 1;
 				if ((rc = at(m, j)))

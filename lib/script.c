@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "pass.h"
+#include "bits.h"
 #include "script.h"
 
 #if defined(__SSE2__) && !defined(COT_NO_SIMD)
@@ -244,24 +245,6 @@ static void end_paragraph(scan *sc)
 	sc->prev = dom;
 }
 
-/* The offset of the first needle[0..n) in t[from..end), or SIZE_MAX. */
-static size_t find(const char *t, size_t from, size_t end, const char *needle,
-		   size_t n)
-{
-	while (from + n <= end) {
-		const char *p = memchr(t + from, needle[0],
-				       end - n + 1 - from);
-
-		if (!p)
-			break;
-		from = (size_t)(p - t);
-		if (memcmp(p, needle, n) == 0)
-			return from;
-		from++;
-	}
-	return SIZE_MAX;
-}
-
 static bool is_alpha(unsigned char c)
 {
 	return (unsigned char)((c | 0x20) - 'a') < 26;
@@ -317,7 +300,7 @@ static size_t skip_command(scan *sc, size_t i, size_t pe)
 		if (n != k - name || memcmp(t + name, math_envs[e], n) != 0)
 			continue;
 		while (!sc->no_env[e] &&
-		       (at = find(t, at, pe, "\\end{", 5)) != SIZE_MAX) {
+		       (at = cot__find(t, at, pe, "\\end{", 5)) != SIZE_MAX) {
 			at += 5;
 			if (at + n < pe && memcmp(t + at, math_envs[e], n) == 0
 			    && t[at + n] == '}')
@@ -413,12 +396,12 @@ static size_t special(scan *sc, size_t ps, size_t i, size_t pe)
 		if (is_alpha(s[i + 1]))
 			return skip_command(sc, i, pe);
 		if (s[i + 1] == '(' && !sc->no_paren) {
-			j = find(t, i + 2, pe, "\\)", 2);
+			j = cot__find(t, i + 2, pe, "\\)", 2);
 			if (j != SIZE_MAX)
 				return j + 2;
 			sc->no_paren = true;
 		} else if (s[i + 1] == '[' && !sc->no_bracket) {
-			j = find(t, i + 2, pe, "\\]", 2);
+			j = cot__find(t, i + 2, pe, "\\]", 2);
 			if (j != SIZE_MAX)
 				return j + 2;
 			sc->no_bracket = true;
@@ -429,7 +412,7 @@ static size_t special(scan *sc, size_t ps, size_t i, size_t pe)
 	case '$':
 		if (i + 1 < pe && s[i + 1] == '$') {
 			/* a failed search leaves no "$$" to find later */
-			j = find(t, i + 2, pe, "$$", 2);
+			j = cot__find(t, i + 2, pe, "$$", 2);
 			return j != SIZE_MAX ? j + 2 : i + 2;
 		}
 		for (j = i + 1; j < pe; j++) {
@@ -494,37 +477,12 @@ static void block16(const unsigned char *p, uint32_t *spec, uint32_t *alpha)
 #endif
 }
 
-/* Without -mpopcnt, __builtin_popcount is a libgcc call: count the
- * bits of a 16-bit mask by hand. */
-static unsigned popcount16(uint32_t x)
-{
-	x = x - ((x >> 1) & 0x5555);
-	x = (x & 0x3333) + ((x >> 2) & 0x3333);
-	x = (x + (x >> 4)) & 0x0f0f;
-	return (x + (x >> 8)) & 0x1f;
-}
-
-static unsigned ctz16(uint32_t x)
-{
-#if defined(__GNUC__)
-	return (unsigned)__builtin_ctz(x);
-#else
-	unsigned n = 0;
-
-	while (!(x & 1)) {
-		x >>= 1;
-		n++;
-	}
-	return n;
-#endif
-}
-
 /* ASCII letters of t[i..i+m): Latin. */
 static void plain(scan *sc, size_t i, uint32_t alpha)
 {
 	if (!alpha)
 		return;
-	count(sc, LAT, i + ctz16(alpha), popcount16(alpha));
+	count(sc, LAT, i + cot__ctz32(alpha), cot__popcount32(alpha));
 }
 
 /* Scan the paragraph [ps, pe) from i; returns where it stopped (pe, or
@@ -548,7 +506,7 @@ static size_t scan_paragraph(scan *sc, size_t ps, size_t i, size_t pe)
 				i += 16;
 				continue;
 			}
-			m = ctz16(spec);
+			m = cot__ctz32(spec);
 			if (m) {
 				end_greek(sc);
 				plain(sc, i, alpha & (((uint32_t)1 << m) - 1));

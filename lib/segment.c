@@ -1,6 +1,7 @@
 /* segment.c - cut a reasoning text into paragraphs (and other units). */
 #include <string.h>
 
+#include "bits.h"
 #include "cue.h"
 #include "segment.h"
 #include "text.h"
@@ -270,7 +271,7 @@ static size_t next_term(const unsigned char *t, size_t i, size_t end)
 		unsigned bits = (unsigned)_mm_movemask_epi8(m);
 
 		if (bits)
-			return i + (size_t)__builtin_ctz(bits);
+			return i + (size_t)cot__ctz32(bits);
 	}
 	while (i < end && !(t[i] == '.' || t[i] == '?' || t[i] == '!' ||
 			    t[i] == 0xe3 || t[i] == 0xef))

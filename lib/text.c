@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "text.h"
+#include "bits.h"
 
 #if defined(__SSE2__) && !defined(COT_NO_SIMD)
 #include <emmintrin.h>
@@ -119,33 +120,6 @@ typedef struct block {
 	uint32_t lead;	/* C2, E1, E2, E3: may lead a wider space */
 } block;
 
-static unsigned popcount32(uint32_t x)
-{
-#if defined(__GNUC__) && defined(__POPCNT__)
-	return (unsigned)__builtin_popcount(x);
-#else
-	x = x - ((x >> 1) & 0x55555555);
-	x = (x & 0x33333333) + ((x >> 2) & 0x33333333);
-	x = (x + (x >> 4)) & 0x0f0f0f0f;
-	return (x * 0x01010101) >> 24;
-#endif
-}
-
-static unsigned ctz32(uint32_t x)
-{
-#if defined(__GNUC__)
-	return (unsigned)__builtin_ctz(x);
-#else
-	unsigned n = 0;
-
-	while (!(x & 1)) {
-		x >>= 1;
-		n++;
-	}
-	return n;
-#endif
-}
-
 #if defined(USE_SSE2)
 static uint32_t mask16(__m128i v)
 {
@@ -253,11 +227,11 @@ static void count_block(counter *c, const block *b, unsigned m,
 	uint32_t keep = m == BLOCK ? ~(uint32_t)0 : ((uint32_t)1 << m) - 1;
 	uint32_t ink = ~b->space & keep, lf = b->lf & keep, starts, bit;
 
-	*chars += m - popcount32(b->cont & keep);
+	*chars += m - cot__popcount32(b->cont & keep);
 	/* A word starts at an inked byte after a space (or after the
 	 * previous block's last byte, when that was a space). */
 	starts = ink & ~((ink << 1) | (uint32_t)c->in_word);
-	c->words += popcount32(starts);
+	c->words += cot__popcount32(starts);
 	c->in_word = (ink >> (m - 1)) & 1;
 	/* Each LF ends a line, inked if ink stands below it. */
 	while (lf) {
@@ -292,7 +266,7 @@ void cot__text_count(const char *text, size_t len, cot__counts *out)
 			 * once, then that char alone (mostly U+2019 or an
 			 * em dash, rarely a space). */
 			classify(s + i, &b);
-			m = b.lead ? ctz32(b.lead) : BLOCK;
+			m = b.lead ? cot__ctz32(b.lead) : BLOCK;
 			if (m) {
 				count_block(&c, &b, m, &chars);
 				i += m;
@@ -320,6 +294,21 @@ void cot__text_count(const char *text, size_t len, cot__counts *out)
 	out->chars = chars;
 	out->words = c.words;
 	out->steps = c.steps;
+}
+
+size_t cot__find(const char *t, size_t from, size_t to, const char *m,
+		 size_t mlen)
+{
+	while (from < to && to - from >= mlen) {
+		const char *p = memchr(t + from, m[0], to - from - mlen + 1);
+
+		if (!p)
+			break;
+		if (memcmp(p + 1, m + 1, mlen - 1) == 0)
+			return (size_t)(p - t);
+		from = (size_t)(p - t) + 1;
+	}
+	return SIZE_MAX;
 }
 
 /* When t[i] is the backslash of \boxed or \fbox, the offset of the '{'

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "health.h"
+#include "bits.h"
 
 #define M1 0x9e3779b97f4a7c15ULL
 #define M2 0xc2b2ae3d27d4eb4fULL
@@ -194,15 +195,6 @@ static uint64_t special(uint64_t x)
 	return ((x - ONES * 0x21) | x) & HIGH;
 }
 
-/* x with 'A'-'Z' lowered, for bytes below 0x80 (no carry crosses a
- * byte: the sums stay under 0x100). */
-static uint64_t lower8(uint64_t x)
-{
-	uint64_t ge_a = (x + ONES * (0x80 - 'A')) & HIGH;
-	uint64_t ge_z1 = (x + ONES * (0x80 - 'Z' - 1)) & HIGH;
-
-	return x | (ge_a & ~ge_z1) >> 2;
-}
 #endif
 
 static int push(cot__words *w, uint64_t hash, size_t off)
@@ -326,9 +318,9 @@ int cot__words_scan(cot__words *w, const char *text, size_t len)
 				sp = special(x);
 				j = sp ? (size_t)__builtin_ctzll(sp) / 8 : 8;
 				if (j == 8) {
-					mix_lane(&h, lower8(x));
+					mix_lane(&h, cot__lower8(x));
 				} else if (j > 0) {
-					h.lane = lower8(x) &
+					h.lane = cot__lower8(x) &
 						 (~0ULL >> (64 - 8 * j));
 				}
 				h.len += j;

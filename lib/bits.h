@@ -1,0 +1,50 @@
+/* bits.h - bit and byte tricks the scanners share. */
+#ifndef COT_BITS_H
+#define COT_BITS_H
+
+#include <stdint.h>
+
+/* The index of the lowest set bit of x (x != 0). */
+static inline unsigned cot__ctz32(uint32_t x)
+{
+#if defined(__GNUC__)
+	return (unsigned)__builtin_ctz(x);
+#else
+	unsigned n = 0;
+
+	while (!(x & 1)) {
+		x >>= 1;
+		n++;
+	}
+	return n;
+#endif
+}
+
+/* The set bits of x. Without -mpopcnt, __builtin_popcount is a libgcc
+ * call: then by hand. */
+static inline unsigned cot__popcount32(uint32_t x)
+{
+#if defined(__GNUC__) && defined(__POPCNT__)
+	return (unsigned)__builtin_popcount(x);
+#else
+	x = x - ((x >> 1) & 0x55555555);
+	x = (x & 0x33333333) + ((x >> 2) & 0x33333333);
+	x = (x + (x >> 4)) & 0x0f0f0f0f;
+	return (x * 0x01010101) >> 24;
+#endif
+}
+
+/* The 8 bytes of x (any values) with their ASCII 'A'-'Z' lowered. The
+ * sums work on the low seven bits, so no carry crosses a byte. */
+static inline uint64_t cot__lower8(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101u;
+	uint64_t h = x & (ones * 0x7f);
+	uint64_t ge_a = h + ones * (0x80 - 'A');
+	uint64_t gt_z = h + ones * (0x80 - 'Z' - 1);
+	uint64_t up = ge_a & ~gt_z & ~x & (ones * 0x80);
+
+	return x | up >> 2;
+}
+
+#endif
