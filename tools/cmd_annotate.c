@@ -113,7 +113,7 @@ int cmd_annotate(int argc, char **argv)
 	run r;
 	int c;
 
-	run_init(&r, "annotate");
+	run_init(&r, "annotate", usage);
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "+hqj:", longopts, NULL)) != -1) {
 		if (run_option(&r, c, optarg))
@@ -128,12 +128,6 @@ int cmd_annotate(int argc, char **argv)
 		case 'f':
 			fields = optarg;
 			break;
-		case 'h':
-			out_puts(usage);
-			out_flush();
-			return EXIT_OK;
-		default:
-			usage_error("annotate", "unknown option");
 		}
 	}
 	a.key = json_key_text(key, &a.keylen);

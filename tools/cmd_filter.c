@@ -291,7 +291,7 @@ int cmd_filter(int argc, char **argv)
 	run r;
 	int c, status;
 
-	run_init(&r, "filter");
+	run_init(&r, "filter", usage);
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "+hqj:w:veo:", longopts, NULL))
 	       != -1) {
@@ -309,12 +309,6 @@ int cmd_filter(int argc, char **argv)
 		case 's': stats = true; break;
 		case 'o': output = optarg; break;
 		case 'U': out_set_unbuffered(true); break;
-		case 'h':
-			out_puts(usage);
-			out_flush();
-			return EXIT_OK;
-		default:
-			usage_error("filter", "unknown option");
 		}
 	}
 	if (!f.src)

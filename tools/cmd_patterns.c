@@ -141,7 +141,7 @@ int cmd_patterns(int argc, char **argv)
 	run r;
 	int c;
 
-	run_init(&r, "patterns");
+	run_init(&r, "patterns", usage);
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "+hq", longopts, NULL)) != -1) {
 		if (run_option(&r, c, optarg))
@@ -153,12 +153,6 @@ int cmd_patterns(int argc, char **argv)
 		case 'F':
 			families = true;
 			break;
-		case 'h':
-			out_puts(usage);
-			out_flush();
-			return EXIT_OK;
-		default:
-			usage_error("patterns", "unknown option");
 		}
 	}
 	if (optind < argc)

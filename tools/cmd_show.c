@@ -695,7 +695,7 @@ int cmd_show(int argc, char **argv)
 	run r;
 	int c;
 
-	run_init(&r, "show");
+	run_init(&r, "show", usage);
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "+hq", longopts, NULL)) != -1) {
 		char *end;
@@ -735,12 +735,6 @@ int cmd_show(int argc, char **argv)
 					    optarg);
 			color = optarg;
 			break;
-		case 'h':
-			out_puts(usage);
-			out_flush();
-			return EXIT_OK;
-		default:
-			usage_error("show", "unknown option");
 		}
 	}
 	s.color = !strcmp(color, "always") ||

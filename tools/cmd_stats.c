@@ -324,7 +324,7 @@ int cmd_stats(int argc, char **argv)
 	run r;
 	int c, status;
 
-	run_init(&r, "stats");
+	run_init(&r, "stats", usage);
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "+hqj:", longopts, NULL)) != -1) {
 		if (run_option(&r, c, optarg))
@@ -360,12 +360,6 @@ int cmd_stats(int argc, char **argv)
 			max_groups = n;
 			break;
 		}
-		case 'h':
-			out_puts(usage);
-			out_flush();
-			return EXIT_OK;
-		default:
-			usage_error("stats", "unknown option");
 		}
 	}
 	if (partial && formats)

@@ -167,7 +167,7 @@ int cmd_steps(int argc, char **argv)
 	run r;
 	int c;
 
-	run_init(&r, "steps");
+	run_init(&r, "steps", usage);
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "+hq", longopts, NULL)) != -1) {
 		if (run_option(&r, c, optarg))
@@ -179,12 +179,6 @@ int cmd_steps(int argc, char **argv)
 		case 't':
 			s.text = true;
 			break;
-		case 'h':
-			out_puts(usage);
-			out_flush();
-			return EXIT_OK;
-		default:
-			usage_error("steps", "unknown option");
 		}
 	}
 	run_start(&r);

@@ -16,7 +16,7 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-void run_init(run *r, const char *cmd)
+void run_init(run *r, const char *cmd, const char *usage)
 {
 	cot_analyzer_options o = COT_ANALYZER_OPTIONS_INIT;
 
@@ -25,6 +25,7 @@ void run_init(run *r, const char *cmd)
 	memset(r, 0, sizeof *r);
 	r->opts = o;
 	r->cmd = cmd;
+	r->usage = usage;
 	r->jobs = cores > 0 && cores < 256 ? (int)cores : 1;
 }
 
@@ -37,6 +38,13 @@ void status_at_least(run *r, int status)
 bool run_option(run *r, int opt, const char *arg)
 {
 	switch (opt) {
+	case 'h':
+		out_puts(r->usage);
+		out_flush();
+		exit(EXIT_OK);
+	case '?':
+	case ':':
+		usage_error(r->cmd, "unknown option");
 	case 0x100:
 		r->opts.field = arg;
 		return true;

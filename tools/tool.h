@@ -150,6 +150,7 @@ typedef struct run {
 	bool progress_on, progress_shown;
 	double progress_start, progress_last;
 	const char *cmd;
+	const char *usage;	/* the --help text */
 } run;
 
 typedef void (*unit_fn)(run *r, const where *w, const cot_unit *u,
@@ -184,8 +185,11 @@ struct event {
 
 typedef void (*deliver_fn)(void *ctx, const event *ev);
 
-void run_init(run *r, const char *cmd);
-/* Handle an input option from getopt_long; true when it was one. */
+/* usage is the command's --help text. */
+void run_init(run *r, const char *cmd, const char *usage);
+/* Handle an option from getopt_long common to the reading commands:
+ * the input options (true when it was one), -h (prints usage, exits 0)
+ * and an unknown option or missing argument (usage error, exit 2). */
 bool run_option(run *r, int opt, const char *arg);
 /* Build the analyzer (exit 2 with a message on a bad option, 3 on a
  * bad pattern). */
