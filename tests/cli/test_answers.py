@@ -9,19 +9,13 @@ corpus cases read ../shared/corpus (COTLOG_CORPUS) and are skipped when
 it is absent."""
 import json
 import os
-import subprocess
 import sys
-import tempfile
 import time
 import unicodedata
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import agreement  # noqa: E402
 
-COTLOG = os.path.abspath(sys.argv[1])
-SRC = os.path.abspath(sys.argv[2])
-CORPUS = os.environ.get("COTLOG_CORPUS", "")
-TMP = tempfile.mkdtemp(prefix="cotlog-answers-")
 
 FIELDS = {
     "lang.dominant": "string", "lang.letters": "int", "lang.mix": "real",
@@ -34,13 +28,7 @@ FIELDS = {
     "answer_first_at": "real", "after_answer": "real", "efficiency": "real",
 }
 
-from tap import case, main  # noqa: E402
-
-
-def run(args, stdin=b""):
-    p = subprocess.run([COTLOG] + args, input=stdin, capture_output=True,
-                       timeout=600)
-    return p.returncode, p.stdout, p.stderr
+from tap import CORPUS, COTLOG, SRC, TMP, case, main, run  # noqa: E402
 
 
 def profiles(records, args=()):

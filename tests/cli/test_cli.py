@@ -11,31 +11,13 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import reference  # noqa: E402
 
-COTLOG = os.path.abspath(sys.argv[1])
-SRC = os.path.abspath(sys.argv[2])
-CORPUS = os.environ.get("COTLOG_CORPUS", "")
-TMP = tempfile.mkdtemp(prefix="cotlog-cli-")
-SAMPLE = os.path.join(SRC, "examples", "traces.jsonl")
 
-from tap import case, main  # noqa: E402
-
-
-def run(args, stdin=b"", **kw):
-    p = subprocess.run([COTLOG] + args, input=stdin, capture_output=True,
-                       timeout=600, **kw)
-    return p.returncode, p.stdout, p.stderr
-
-
-def tmpfile(name, data):
-    path = os.path.join(TMP, name)
-    with open(path, "wb") as f:
-        f.write(data)
-    return path
+from tap import (  # noqa: E402
+    CORPUS, COTLOG, SAMPLE, SRC, TMP, case, main, run, tmpfile)
 
 
 def strip_annotations(inp, out, key=b"cot"):

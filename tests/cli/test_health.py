@@ -16,17 +16,12 @@ import random
 import re
 import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import reference  # noqa: E402
 
-COTLOG = os.path.abspath(sys.argv[1])
-SRC = os.path.abspath(sys.argv[2])
-CORPUS = os.environ.get("COTLOG_CORPUS", "")
-TMP = tempfile.mkdtemp(prefix="cotlog-health-")
 
-from tap import case, main  # noqa: E402
+from tap import CORPUS, COTLOG, case, main  # noqa: E402
 
 
 def annotate(data, *args):

@@ -9,31 +9,12 @@ import os
 import pty
 import select
 import subprocess
-import sys
-import tempfile
 import time
 
-COTLOG = os.path.abspath(sys.argv[1])
-SRC = os.path.abspath(sys.argv[2])
-CORPUS = os.environ.get("COTLOG_CORPUS", "")
-TMP = tempfile.mkdtemp(prefix="cotlog-pipe-")
-SAMPLE = os.path.join(SRC, "examples", "traces.jsonl")
+from tap import (
+    CORPUS, COTLOG, SAMPLE, SRC, TMP, case, main, run, tmpfile)
+
 PRETTY = os.path.join(SRC, "examples", "responses.json")
-
-from tap import case, main  # noqa: E402
-
-
-def run(args, stdin=b"", **kw):
-    p = subprocess.run([COTLOG] + args, input=stdin, capture_output=True,
-                       timeout=600, **kw)
-    return p.returncode, p.stdout, p.stderr
-
-
-def tmpfile(name, data):
-    path = os.path.join(TMP, name)
-    with open(path, "wb") as f:
-        f.write(data)
-    return path
 
 
 def counts(err):

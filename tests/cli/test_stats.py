@@ -15,36 +15,17 @@ import math
 import os
 import shutil
 import subprocess
-import sys
-import tempfile
 
-COTLOG = os.path.abspath(sys.argv[1])
-SRC = os.path.abspath(sys.argv[2])
-CORPUS = os.environ.get("COTLOG_CORPUS", "")
-TMP = tempfile.mkdtemp(prefix="cotlog-stats-")
-SAMPLE = os.path.join(SRC, "examples", "traces.jsonl")
 ALPHA = 1 / 129         # the sketch's relative error bound (README)
 
-from tap import case, main  # noqa: E402
-
-
-def run(args, stdin=b"", **kw):
-    p = subprocess.run([COTLOG] + args, input=stdin, capture_output=True,
-                       timeout=600, **kw)
-    return p.returncode, p.stdout, p.stderr
+from tap import (  # noqa: E402
+    CORPUS, COTLOG, SAMPLE, TMP, case, main, run, tmpfile)
 
 
 def sh(cmd):
     p = subprocess.run(cmd, shell=True, capture_output=True, timeout=900)
     assert p.returncode == 0, (cmd, p.returncode, p.stderr[-500:])
     return p.stdout
-
-
-def tmpfile(name, data):
-    path = os.path.join(TMP, name)
-    with open(path, "wb") as f:
-        f.write(data)
-    return path
 
 
 def corpus_jsonl():
@@ -463,4 +444,4 @@ def merge_in_two_levels_and_from_stdin():
 # ---- runner -------------------------------------------------------------
 
 
-main(TMP)
+main()

@@ -16,39 +16,17 @@ import re
 import select
 import shutil
 import struct
-import subprocess
 import sys
-import tempfile
 import termios
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import reference  # noqa: E402
 
-COTLOG = os.path.abspath(sys.argv[1])
-SRC = os.path.abspath(sys.argv[2])
-CORPUS = os.environ.get("COTLOG_CORPUS", "")
-TMP = tempfile.mkdtemp(prefix="cotlog-steps-")
-SAMPLE = os.path.join(SRC, "examples", "traces.jsonl")
 WS = reference.WHITE_SPACE
 SGR = re.compile(rb"\x1b\[[0-9;]*m")
 
-from tap import case, main  # noqa: E402
-
-
-def run(args, stdin=b"", env=None, **kw):
-    e = dict(os.environ)
-    e.pop("NO_COLOR", None)
-    e.update(env or {})
-    p = subprocess.run([COTLOG] + args, input=stdin, capture_output=True,
-                       timeout=900, env=e, **kw)
-    return p.returncode, p.stdout, p.stderr
-
-
-def tmpfile(name, data):
-    path = os.path.join(TMP, name)
-    with open(path, "wb") as f:
-        f.write(data if isinstance(data, bytes) else data.encode())
-    return path
+from tap import (  # noqa: E402
+    CORPUS, COTLOG, SAMPLE, TMP, case, main, run, tmpfile)
 
 
 def jsonl(out):
