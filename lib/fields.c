@@ -353,11 +353,32 @@ enum { KEY_COPY = 32 };
  * are the shortest of %.15g and %.17g that reads back as the same
  * double (real.c), so a JSON reader gets exactly the value
  * cot_result_get gives. */
+/* u in decimal at q (room for 20 bytes); its length. */
+static size_t put_uint(char *q, uint64_t u)
+{
+	char buf[20], *d = buf + sizeof buf;
+
+	do {
+		*--d = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	memcpy(q, d, (size_t)(buf + sizeof buf - d));
+	return (size_t)(buf + sizeof buf - d);
+}
+
+int cot__add_uint(cot__sbuf *b, uint64_t v)
+{
+	if (cot__sbuf_reserve(b, 20))
+		return COT_ENOMEM;
+	b->size += put_uint(b->ptr + b->size, v);
+	b->ptr[b->size] = '\0';
+	return COT_OK;
+}
+
 static size_t put_scalar(char *q, const cot_value *v)
 {
-	char buf[24], *d = buf + sizeof buf;
 	uint64_t u;
-	size_t n;
+	size_t n = 0;
 
 	switch (v->type) {
 	case COT_TYPE_NULL:
@@ -386,14 +407,9 @@ static size_t put_scalar(char *q, const cot_value *v)
 	default:
 		return 0;
 	}
-	do {
-		*--d = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
 	if (v->type == COT_TYPE_INT ? v->i < 0 : v->r < 0)
-		*--d = '-';
-	n = (size_t)(buf + sizeof buf - d);
-	memcpy(q, d, n);
+		q[n++] = '-';
+	n += put_uint(q + n, u);
 	if (v->type == COT_TYPE_REAL) {
 		memcpy(q + n, ".0", 2);
 		n += 2;

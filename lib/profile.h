@@ -88,6 +88,8 @@ int cot__profile_json(const struct cot_analyzer *az, const cot__layout *l,
 int cot__json_escape(cot__sbuf *b, const char *s, size_t n);
 /* Write a value as JSON. */
 int cot__value_json(cot__sbuf *b, const cot_value *v);
+/* Append v in decimal (faster than printf for the many counts). */
+int cot__add_uint(cot__sbuf *b, uint64_t v);
 
 /* Setters for getters. */
 void cot__set_int(cot_value *v, int64_t i);

@@ -172,18 +172,6 @@ nomem:
 
 /* ---- fields ---- */
 
-int cot__add_uint(cot__sbuf *b, uint64_t v)
-{
-	char d[24];
-	size_t n = sizeof d;
-
-	do {
-		d[--n] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	return cot__sbuf_add(b, d + n, sizeof d - n);
-}
-
 static void get_fn(const cot__profile *p, const cot__field *f, cot_value *v)
 {
 	cot__set_int(v, p->st->fn_count[f->arg]);

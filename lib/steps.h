@@ -36,9 +36,6 @@ typedef struct cot__steps {
 /* Does text[s..e) hold one of st's \boxed / \fbox marks? */
 bool cot__steps_boxed(const cot__steps *st, size_t s, size_t e);
 
-/* Append v in decimal (faster than printf for the many counts). */
-int cot__add_uint(cot__sbuf *b, uint64_t v);
-
 /* Words (SPEC 3) of text[s..e). */
 uint64_t cot__words(const char *text, size_t s, size_t e);
 
