@@ -6,6 +6,7 @@ run() runs cotlog, tmpfile() writes a file into TMP.
 Every test is run as TEST.py COTLOG SRCDIR, with the corpus folder in
 COTLOG_CORPUS (empty: the corpus cases are skipped)."""
 import os
+import select
 import shutil
 import subprocess
 import sys
@@ -29,6 +30,26 @@ def run(args, stdin=b"", env=None, **kw):
     p = subprocess.run([COTLOG] + args, input=stdin, capture_output=True,
                        timeout=900, env=e, **kw)
     return p.returncode, p.stdout, p.stderr
+
+
+def read_pty(pid, fd, timeout=300):
+    """All a child of pty.fork() writes to its terminal (until it closes
+    it, or timeout seconds of silence), then its exit status."""
+    chunks = []
+    while True:
+        try:
+            ready, _, _ = select.select([fd], [], [], timeout)
+            if not ready:
+                break
+            data = os.read(fd, 65536)
+        except OSError:     # the child is gone: EIO on Linux
+            break
+        if not data:
+            break
+        chunks.append(data)
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    return os.waitstatus_to_exitcode(status), b"".join(chunks)
 
 
 def tmpfile(name, data):

@@ -12,7 +12,7 @@ import subprocess
 import time
 
 from tap import (
-    CORPUS, COTLOG, SAMPLE, SRC, TMP, case, main, run, tmpfile)
+    CORPUS, COTLOG, SAMPLE, SRC, TMP, case, main, run, tmpfile, read_pty)
 
 PRETTY = os.path.join(SRC, "examples", "responses.json")
 
@@ -234,16 +234,7 @@ def progress_only_on_a_terminal():
         os.execv(COTLOG, [COTLOG, "filter", "--where",
                           "think.words > 0 && lower(format) =~ 'o'", big,
                           big, big, big])
-    out = b""
-    while True:
-        try:
-            chunk = os.read(fd, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        out += chunk
-    os.waitpid(pid, 0)
+    _, out = read_pty(pid, fd)
     assert b"records," in out and b"MB/s" in out and b"left" in out, \
         out[-300:]
 

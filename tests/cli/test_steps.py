@@ -13,7 +13,6 @@ import json
 import os
 import pty
 import re
-import select
 import shutil
 import struct
 import sys
@@ -26,7 +25,7 @@ WS = reference.WHITE_SPACE
 SGR = re.compile(rb"\x1b\[[0-9;]*m")
 
 from tap import (  # noqa: E402
-    CORPUS, COTLOG, SAMPLE, TMP, case, main, run, tmpfile)
+    CORPUS, COTLOG, SAMPLE, TMP, case, main, run, tmpfile, read_pty)
 
 
 def jsonl(out):
@@ -422,21 +421,7 @@ def on_pty(args, env=None):
     pid, fd = pty.fork()
     if pid == 0:
         os.execve(COTLOG, [COTLOG] + args, e)
-    chunks = []
-    while True:
-        try:
-            r, _, _ = select.select([fd], [], [], 300)
-            if not r:
-                break
-            data = os.read(fd, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    _, status = os.waitpid(pid, 0)
-    os.close(fd)
-    return os.waitstatus_to_exitcode(status), b"".join(chunks)
+    return read_pty(pid, fd)
 
 
 def safe(out):
@@ -511,20 +496,7 @@ def show_through_less_r():
     # a screen tall enough for it all: less prints it and quits (-F)
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 1000, 300,
                                                     0, 0))
-    out = b""
-    while True:
-        r, _, _ = select.select([fd], [], [], 30)
-        if not r:
-            break
-        try:
-            chunk = os.read(fd, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        out += chunk
-    os.waitpid(pid, 0)
-    os.close(fd)
+    _, out = read_pty(pid, fd, 30)
     ours = SGR.findall(data)
     theirs = iter(SGR.findall(out))
     assert ours and all(any(t == o for t in theirs) for o in ours)
