@@ -53,10 +53,11 @@ typedef struct cot__pfamily {
 typedef struct cot__pentry {
 	uint64_t word[2];	/* the bytes, in memory order */
 	uint64_t mask[2];	/* 0xff for each byte of word that counts */
-	uint64_t key;		/* its bucket: the first two bytes, or for
-				 * 4 bytes or more, 1 << 32 | the first four
-				 * (in memory order) */
+	uint64_t key;		/* its bucket: its first `tier` bytes (in
+				 * memory order) */
 	uint32_t pat;
+	uint8_t tier;		/* 2 (a prefix of 2 or 3 bytes), 4 (4 to
+				 * 7) or 8 (8 or more) */
 	uint8_t n;
 	bool ws;
 	bool we;		/* as in cot__prefix, and n is all of it */
@@ -70,13 +71,14 @@ typedef struct cot__pset {
 	pcre2_general_context *gctx;	/* allocates through cot__malloc */
 	pcre2_compile_context *cctx;
 	/* the pre-filter: bit (bigram << 1 | at_word_start) of bits2 is
-	 * set when some prefix of 2 or 3 bytes starting with that bigram
-	 * may match there; bit (hash of 4 bytes << 1 | at_word_start) of
-	 * bits4, for the longer prefixes */
+	 * set when some prefix of 2 bytes starting with that bigram may
+	 * match there; in bits4, bits (hash << 1 | at_word_start) of the
+	 * first 3 bytes of the 3-byte prefixes, of the first 4 of those of
+	 * 4 to 7 bytes, and (another hash) of the first 4 of the longer
+	 * ones, whose first 8 bytes then have a bit in bits8 */
 	uint8_t bits2[2 * 65536 / 8];
 	uint8_t bits4[2 * 65536 / 8];
-	uint8_t bitsb[2 * 65536 / 8];	/* the bigram of any prefix: a
-					 * first, cheaper test */
+	uint8_t bits8[2 * 65536 / 8];
 	cot__pentry *ent;	/* sorted by key, word; no duplicates */
 	size_t nent;
 	uint32_t *slot;		/* hash of key -> bucket */
