@@ -51,7 +51,7 @@ int cot__hmap_clear(cot__hmap *m, size_t expect)
 }
 
 /* Double the slots; the old array is read while the new one fills. */
-static int map_grow(cot__hmap *m)
+int cot__hmap_grow(cot__hmap *m)
 {
 	cot__hmap neo = { 0 };
 
@@ -73,27 +73,6 @@ static int map_grow(cot__hmap *m)
 	return COT_OK;
 }
 
-uint64_t *cot__hmap_put(cot__hmap *m, uint64_t key, bool *fresh)
-{
-	size_t s;
-
-	if (!key)
-		key = 1;
-	if ((m->n + 1) * 2 > m->cap && map_grow(m))
-		return NULL;
-	for (s = home(key, m->cap); m->slot[s].key;
-	     s = (s + 1) & (m->cap - 1)) {
-		if (m->slot[s].key == key) {
-			*fresh = false;
-			return &m->slot[s].val;
-		}
-	}
-	m->slot[s].key = key;
-	m->slot[s].val = 0;
-	m->n++;
-	*fresh = true;
-	return &m->slot[s].val;
-}
 
 void cot__hmap_dispose(cot__hmap *m)
 {

@@ -24,17 +24,41 @@ typedef struct cot__hmap {
 /* Empty m and size it for about expect keys (it grows past that).
  * Returns COT_OK or COT_ENOMEM. */
 int cot__hmap_clear(cot__hmap *m, size_t expect);
-/* The value of key; a new key is inserted with value 0 and *fresh set.
- * NULL when growing failed (COT_ENOMEM). */
-uint64_t *cot__hmap_put(cot__hmap *m, uint64_t key, bool *fresh);
 void cot__hmap_dispose(cot__hmap *m);
+/* Double the slots of m: COT_OK or COT_ENOMEM. */
+int cot__hmap_grow(cot__hmap *m);
 
-/* Ask the cache for key's home slot ahead of cot__hmap_put / hset_add
- * (the slot function of hmap.c). */
+/* The home slot of key (the slot function of hmap.c). */
 static inline size_t cot__hslot_home(uint64_t key, size_t cap)
 {
 	key = key ? key : 1;
 	return (size_t)(key ^ key >> 29) & (cap - 1);
+}
+
+/* The value of key; a new key is inserted with value 0 and *fresh set.
+ * NULL when growing failed (COT_ENOMEM). Inline: the loop pass puts
+ * every word's trigram, and a call costs as much as the look-up. */
+static inline uint64_t *cot__hmap_put(cot__hmap *m, uint64_t key,
+				      bool *fresh)
+{
+	size_t s;
+
+	if (!key)
+		key = 1;
+	if ((m->n + 1) * 2 > m->cap && cot__hmap_grow(m))
+		return NULL;
+	for (s = cot__hslot_home(key, m->cap); m->slot[s].key;
+	     s = (s + 1) & (m->cap - 1)) {
+		if (m->slot[s].key == key) {
+			*fresh = false;
+			return &m->slot[s].val;
+		}
+	}
+	m->slot[s].key = key;
+	m->slot[s].val = 0;
+	m->n++;
+	*fresh = true;
+	return &m->slot[s].val;
 }
 
 static inline void cot__hmap_prefetch(const cot__hmap *m, uint64_t key)
