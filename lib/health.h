@@ -38,8 +38,28 @@ size_t cot__word_off(const cot__words *w, const char *text, size_t len,
 void cot__words_dispose(cot__words *w);
 
 /* Byte length of the Python-whitespace character at p[0..n) (SPEC
- * White_Space or U+001C-001F), 0 when p starts with anything else. */
-size_t cot__pyspace_len(const unsigned char *p, size_t n);
+ * White_Space or U+001C-001F), 0 when p starts with anything else.
+ * ASCII inline (the splitters ask at nearly every byte they trim), the
+ * rest in words.c. */
+size_t cot__pyspace_wide(const unsigned char *p, size_t n);
+
+/* What str.isspace() says of an ASCII byte: SPEC White_Space plus
+ * U+001C-001F (file, group, record and unit separators, which Python's
+ * split() also splits at). */
+static inline bool cot__ascii_pyspace(unsigned c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r') ||
+	       (c >= 0x1c && c <= 0x1f);
+}
+
+static inline size_t cot__pyspace_len(const unsigned char *p, size_t n)
+{
+	if (n == 0)
+		return 0;
+	if (p[0] < 0x80)
+		return cot__ascii_pyspace(p[0]);
+	return cot__pyspace_wide(p, n);
+}
 
 /* open-r1's repetition ratio over the words: 1 - unique/total word
  * n-grams; 0 when there are fewer than n words. set is workspace. An

@@ -45,19 +45,10 @@ uint64_t cot__hash_bytes(const void *p, size_t n)
 	return fmix(a ^ fmix(b ^ x));
 }
 
-/* What str.isspace() says of the ASCII and C1 bytes, and of U+0085 and
- * U+00A0: SPEC White_Space plus U+001C-001F (file, group, record and
- * unit separators, which Python's split() also splits at). */
-static bool ascii_pyspace(unsigned c)
-{
-	return c == ' ' || (c >= '\t' && c <= '\r') ||
-	       (c >= 0x1c && c <= 0x1f);
-}
-
 static bool pyspace_cp(uint32_t cp)
 {
 	if (cp < 0x80)
-		return ascii_pyspace(cp);
+		return cot__ascii_pyspace(cp);
 	return cp == 0x85 || cp == 0xa0 || cp == 0x1680 ||
 	       (cp >= 0x2000 && cp <= 0x200a) || cp == 0x2028 ||
 	       cp == 0x2029 || cp == 0x202f || cp == 0x205f || cp == 0x3000;
@@ -101,15 +92,11 @@ static size_t decode(const unsigned char *p, size_t n, uint32_t *cp)
 	return k;
 }
 
-size_t cot__pyspace_len(const unsigned char *p, size_t n)
+size_t cot__pyspace_wide(const unsigned char *p, size_t n)
 {
 	uint32_t cp;
 	size_t k;
 
-	if (n == 0)
-		return 0;
-	if (p[0] < 0x80)
-		return ascii_pyspace(p[0]);
 	k = decode(p, n, &cp);
 	return k && pyspace_cp(cp) ? k : 0;
 }
@@ -290,7 +277,7 @@ int cot__words_scan(cot__words *w, const char *text, size_t len)
 		/* the spaces before a word */
 		while (i < len) {
 			if (p[i] < 0x80) {
-				if (!ascii_pyspace(p[i]))
+				if (!cot__ascii_pyspace(p[i]))
 					break;
 				i++;
 			} else {
@@ -331,7 +318,7 @@ int cot__words_scan(cot__words *w, const char *text, size_t len)
 #endif
 			c = p[i];
 			if (c < 0x80) {
-				if (ascii_pyspace(c))
+				if (cot__ascii_pyspace(c))
 					break;
 				feed(&h, (unsigned)(c - 'A') < 26 ? c + 32 :
 								     c);
