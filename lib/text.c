@@ -16,21 +16,12 @@
 #define ONES ((uint64_t)0x0101010101010101)
 #define HIGH (ONES * 0x80)
 
-static bool ascii_space(unsigned char c)
-{
-	return c == ' ' || (unsigned char)(c - '\t') <= '\r' - '\t';
-}
-
 /* Byte length of the White_Space char (SPEC 3) at p[0..n), 0 when p
  * starts with anything else. Beyond ASCII the list is U+0085, U+00A0
  * (C2 xx), U+1680 (E1 9A 80), U+2000-200A, U+2028, U+2029, U+202F,
  * U+205F (E2 80 xx, E2 81 9F) and U+3000 (E3 80 80). */
-size_t cot__space_len(const unsigned char *p, size_t n)
+size_t cot__space_wide(const unsigned char *p, size_t n)
 {
-	if (n == 0)
-		return 0;
-	if (p[0] < 0x80)
-		return ascii_space(p[0]);
 	if (n >= 2 && p[0] == 0xc2)
 		return p[1] == 0x85 || p[1] == 0xa0 ? 2 : 0;
 	if (n < 3)
@@ -95,7 +86,7 @@ static size_t char_at(const unsigned char *s, size_t i, size_t len,
 	size_t n;
 
 	if (s[i] < 0x80) {
-		*kind = ascii_space(s[i]) ? SPACE : INK;
+		*kind = cot__ascii_space(s[i]) ? SPACE : INK;
 		return 1;
 	}
 	if (s[i] < 0xc0) {
@@ -205,7 +196,7 @@ static void classify(const unsigned char *p, block *b)
 		uint32_t bit = (uint32_t)1 << k;
 		unsigned char c = p[k];
 
-		if (ascii_space(c))
+		if (cot__ascii_space(c))
 			b->space |= bit;
 		if (c == '\n')
 			b->lf |= bit;

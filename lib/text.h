@@ -26,7 +26,22 @@ void cot__text_count(const char *text, size_t len, cot__counts *out);
 bool cot__text_boxed(const char *text, size_t len, cot__span *content);
 
 /* Byte length of the White_Space character (SPEC 3 list) at p[0..n), or
- * 0 when p starts with anything else. */
-size_t cot__space_len(const unsigned char *p, size_t n);
+ * 0 when p starts with anything else. ASCII inline (the splitters ask
+ * at every byte they trim), the rest in text.c. */
+size_t cot__space_wide(const unsigned char *p, size_t n);
+
+static inline bool cot__ascii_space(unsigned char c)
+{
+	return c == ' ' || (unsigned char)(c - '\t') <= '\r' - '\t';
+}
+
+static inline size_t cot__space_len(const unsigned char *p, size_t n)
+{
+	if (n == 0)
+		return 0;
+	if (p[0] < 0x80)
+		return cot__ascii_space(p[0]);
+	return cot__space_wide(p, n);
+}
 
 #endif
