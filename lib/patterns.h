@@ -85,6 +85,10 @@ typedef struct cot__pset {
 	uint32_t nslot;
 	bool simd_ok;		/* every prefix that does not ask for \b
 				 * starts with a UTF-8 lead byte */
+	bool alpha_first;	/* every prefix starting with an ASCII byte
+				 * starts with a letter */
+	uint8_t lead_lo, lead_hi;	/* the range of the first bytes of
+					 * the others (lo > hi: none) */
 	uint32_t *full;		/* patterns without prefixes */
 	size_t nfull;
 } cot__pset;

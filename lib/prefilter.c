@@ -530,6 +530,9 @@ int cot__pset_index(cot__pset *ps)
 	size_t nent = 0, nbuckets = 0, kept = 0;
 
 	ps->simd_ok = true;
+	ps->alpha_first = true;
+	ps->lead_lo = 0xff;
+	ps->lead_hi = 0;
 
 	for (size_t p = 0; p < ps->n; p++)
 		nent += ps->v[p].npre;
@@ -593,6 +596,12 @@ int cot__pset_index(cot__pset *ps)
 		}
 		if (!e->ws && bytes[0] < 0xc0)
 			ps->simd_ok = false;
+		if (bytes[0] < 0x80 && !(bytes[0] >= 'a' && bytes[0] <= 'z'))
+			ps->alpha_first = false;
+		if (bytes[0] >= 0x80 && bytes[0] < ps->lead_lo)
+			ps->lead_lo = bytes[0];
+		if (bytes[0] >= 0x80 && bytes[0] > ps->lead_hi)
+			ps->lead_hi = bytes[0];
 	}
 	ps->nslot = 16;
 	while (ps->nslot < nbuckets * 4)
@@ -892,29 +901,41 @@ static inline int at(matcher *m, size_t i)
 }
 
 #if defined(USE_SSE2)
-/* ASCII letters, digits and '_' of v, as 0xff bytes. */
-static __m128i word_bytes(__m128i v)
+/* ASCII letters of v, as 0xff bytes. */
+static __m128i alpha_bytes(__m128i v)
 {
 	__m128i l = _mm_sub_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)),
 				 _mm_set1_epi8('a'));
+
+	return _mm_cmpeq_epi8(_mm_min_epu8(l, _mm_set1_epi8(25)), l);
+}
+
+/* ASCII letters, digits and '_' of v, as 0xff bytes. */
+static __m128i word_bytes(__m128i v)
+{
 	__m128i d = _mm_sub_epi8(v, _mm_set1_epi8('0'));
-	__m128i alpha = _mm_cmpeq_epi8(_mm_min_epu8(l, _mm_set1_epi8(25)), l);
 	__m128i digit = _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d);
 
-	return _mm_or_si128(_mm_or_si128(alpha, digit),
+	return _mm_or_si128(_mm_or_si128(alpha_bytes(v), digit),
 			    _mm_cmpeq_epi8(v, _mm_set1_epi8('_')));
 }
 
-/* Positions i..i+15 where a prefix may start: word starts, and UTF-8
- * lead bytes. (Only when every prefix not asking for \b begins with
- * a lead byte: see simd_ok.) */
-static uint32_t starts16(const unsigned char *t, size_t i)
+/* Positions i..i+15 where a prefix may start: word starts (at a letter
+ * when every ASCII prefix starts with one: numbers are a good share of
+ * the words of math), and the bytes from lo to hi that begin the other
+ * prefixes (Chinese ones: not the punctuation of English text). (Only
+ * when every prefix not asking for \b begins with a byte >= 0x80: see
+ * simd_ok.) */
+static uint32_t starts16(const unsigned char *t, size_t i, bool alpha,
+			 __m128i lo, __m128i hi)
 {
 	__m128i v = _mm_loadu_si128((const __m128i *)(t + i));
 	__m128i p = _mm_loadu_si128((const __m128i *)(t + i - 1));
-	__m128i ws = _mm_andnot_si128(word_bytes(p), word_bytes(v));
-	__m128i lead = _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(
-		(char)0xc0)), v);
+	__m128i ws = _mm_andnot_si128(word_bytes(p), alpha ? alpha_bytes(v)
+							   : word_bytes(v));
+	__m128i lead = _mm_and_si128(
+		_mm_cmpeq_epi8(_mm_max_epu8(v, lo), v),
+		_mm_cmpeq_epi8(_mm_min_epu8(v, hi), v));
 
 	return (uint32_t)_mm_movemask_epi8(_mm_or_si128(ws, lead));
 }
@@ -930,10 +951,15 @@ static int scan_candidates(matcher *m)
 		return COT_OK;
 #if defined(USE_SSE2)
 	if (m->ps->simd_ok) {
+		const cot__pset *ps = m->ps;
+		__m128i lo = _mm_set1_epi8((char)ps->lead_lo);
+		__m128i hi = _mm_set1_epi8((char)ps->lead_hi);
+
 		if ((rc = at(m, 0)))
 			return rc;
 		for (i = 1; i + 17 <= len; i += 16) {
-			uint32_t bits = starts16(m->t, i);
+			uint32_t bits = starts16(m->t, i, ps->alpha_first, lo,
+						 hi);
 
 			while (bits) {
 				size_t j = i + (size_t)cot__ctz32(bits);

@@ -280,6 +280,19 @@ static const char *const tricky[] = {
 	NULL
 };
 
+/* Patterns that each ask for \b or begin with a byte >= 0x80, so the
+ * SIMD pass over word starts runs, with a prefix that begins with a
+ * digit (word starts at digits are tried) and Chinese ones (so are
+ * their lead bytes). */
+static const char *const word_start_tricky[] = {
+	"second=\\b2nd\\b",
+	"under=\\b_tmp",
+	"zh=等等|不对",
+	"wait=(?i)\\bwait\\b",
+	"longer=(?i)\\bthe answer is\\b",
+	NULL
+};
+
 typedef struct equiv {
 	cot__pset *ps;
 	cot__pscratch s;
@@ -318,11 +331,12 @@ static void equiv_trace(cot_result *res, size_t t, void *ctx)
 	e->traces++;
 }
 
-static void equiv_init(equiv *e, cot_analyzer **az)
+static void equiv_init(equiv *e, cot_analyzer **az,
+		       const char *const *patterns)
 {
 	cot_analyzer_options o = COT_ANALYZER_OPTIONS_INIT;
 
-	o.patterns = tricky;
+	o.patterns = patterns;
 	*az = new_az(&o);
 	memset(e, 0, sizeof *e);
 	e->ps = (*az)->pset;
@@ -345,7 +359,7 @@ static void test_scan_prefilter_equals_full_corpus(void **state)
 	cot_error err;
 
 	(void)state;
-	equiv_init(&e, &az);
+	equiv_init(&e, &az, tricky);
 	assert_int_equal(cot_result_new(&res, az, &err), COT_OK);
 	walk_corpus(res, equiv_trace, &e);
 	print_message("%zu corpus traces, %zu hits: pre-filter == full scan\n",
@@ -355,7 +369,8 @@ static void test_scan_prefilter_equals_full_corpus(void **state)
 	equiv_fini(&e, az);
 }
 
-static void test_scan_prefilter_equals_full_random(void **state)
+static void random_rounds(const char *const *patterns, bool simd,
+			  size_t min_hits)
 {
 	static const char *const pieces[] = {
 		"wait", "Wait,", " ", " ", "\n", "\n\n", "but", "BUT",
@@ -365,14 +380,15 @@ static void test_scan_prefilter_equals_full_random(void **state)
 		"colour", "color", "an", "a", "verify", "verified", "$x$",
 		"_", "\xc3\xa9", "Alternatively", "perhaps I should", "no,",
 		"the answer is", "Therefore", "first, I", "first, I'll",
+		"2nd", "x2nd", "_tmp", "a_tmp", "The Answer Is", "é2nd",
 	};
 	cot_analyzer *az;
 	equiv e;
 	uint64_t seed = 42;
 	char buf[4096];
 
-	(void)state;
-	equiv_init(&e, &az);
+	equiv_init(&e, &az, patterns);
+	assert_int_equal(e.ps->simd_ok, simd);
 	for (int round = 0; round < 3000; round++) {
 		size_t n = random_pieces(buf, pieces,
 					 sizeof pieces / sizeof *pieces, 120,
@@ -380,8 +396,21 @@ static void test_scan_prefilter_equals_full_random(void **state)
 
 		same_hits(&e, buf, n);
 	}
-	assert_true(e.hits > 10000);
+	assert_true(e.hits > min_hits);
 	equiv_fini(&e, az);
+}
+
+static void test_scan_prefilter_equals_full_random(void **state)
+{
+	(void)state;
+	random_rounds(tricky, false, 10000);
+}
+
+/* The same where the word starts are found 16 bytes at a time. */
+static void test_scan_prefilter_equals_full_word_starts(void **state)
+{
+	(void)state;
+	random_rounds(word_start_tricky, true, 5000);
 }
 
 /* Caseless matching folds U+212A KELVIN SIGN to k and U+017F to s; the
@@ -396,7 +425,7 @@ static void test_pset_scan_kelvin_sign_matches_k(void **state)
 	size_t keep = SIZE_MAX;
 
 	(void)state;
-	equiv_init(&e, &az);
+	equiv_init(&e, &az, tricky);
 	for (size_t i = 0; i < e.ps->n; i++)
 		if (!strcmp(e.ps->v[i].name, "keep"))
 			keep = i;
@@ -810,6 +839,7 @@ int main(void)
 		cmocka_unit_test(test_regex_prefixes_cases),
 		cmocka_unit_test(test_scan_prefilter_equals_full_corpus),
 		cmocka_unit_test(test_scan_prefilter_equals_full_random),
+		cmocka_unit_test(test_scan_prefilter_equals_full_word_starts),
 		cmocka_unit_test(test_pset_scan_kelvin_sign_matches_k),
 		cmocka_unit_test(test_builtin_counts_naive_corpus),
 		cmocka_unit_test(test_builtin_counts_naive_handmade),
