@@ -1,5 +1,6 @@
 /* profile.c - the core pass: the SPEC 3 counts and \boxed of one trace. */
 #include "pass.h"
+#include "segment.h"
 
 static int core_run(cot__pass_ctx *c, cot__profile *p, cot_error *err)
 {
@@ -7,9 +8,11 @@ static int core_run(cot__pass_ctx *c, cot__profile *p, cot_error *err)
 	const cot__text *r = &t->reasoning, *a = &t->answer;
 	cot__span box;
 
-	(void)c;
-	(void)err;
-	cot__text_count(r->p, r->n, &p->think);
+	if (p->passes_run <= 1)
+		cot__text_count(r->p, r->n, &p->think);
+	else if (cot__text_paragraphs(r->p, r->n, c->arena, &p->think,
+				      &p->paragraphs, &p->para_words))
+		return cot__error_set(err, COT_ENOMEM, 0, 0, "out of memory");
 	cot__text_count(a->p, a->n, &p->answer);
 	/* SPEC 3: searched in the answer and, where the answer has none,
 	 * in the reasoning */

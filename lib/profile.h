@@ -21,10 +21,11 @@ typedef struct cot__profile {
 	cot__text boxed;	/* answer_extracted */
 	/* ---- steps and patterns (issue 3) ---- */
 	struct cot__steps *st;		/* units and labels (steps.c) */
-	/* SPEC 3 paragraphs as cot__paragraphs cuts them, untrimmed: the
-	 * steps pass cuts them once for the passes after it (repeat.c,
-	 * script.c) */
+	/* SPEC 3 paragraphs as cot__paragraphs cuts them, untrimmed, and
+	 * the words of each: cut by the core pass while it counts, when
+	 * passes after it run (steps.c, repeat.c, script.c read them) */
 	cot__spans paragraphs;
+	uint32_t *para_words;
 	struct cot__matches *mt;	/* pattern matches (matches.c) */
 	/* ---- health: status, format, repetition (issue 4) ---- */
 	/* format.c: open-r1/TRL scores in quarters; -1 is null */

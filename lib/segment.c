@@ -6,22 +6,6 @@
 #include "segment.h"
 #include "text.h"
 
-/* Does line[0..n) hold a character that is not White_Space? */
-static bool has_ink(const char *line, size_t n)
-{
-	const unsigned char *p = (const unsigned char *)line;
-	size_t i = 0;
-
-	while (i < n) {
-		size_t w = cot__space_len(p + i, n - i);
-
-		if (w == 0)
-			return true;
-		i += w;
-	}
-	return false;
-}
-
 /* Append span [start, end) to out, growing it in the arena. */
 static int push(cot__arena *a, cot__spans *out, size_t *cap, size_t start,
 		size_t end)
@@ -46,32 +30,10 @@ static int push(cot__arena *a, cot__spans *out, size_t *cap, size_t start,
 int cot__paragraphs(const char *text, size_t len, cot__arena *a,
 		    cot__spans *out)
 {
-	size_t cap = 0, pos = 0, start = 0, end = 0;
-	bool open = false;
+	cot__counts c;
 
-	out->v = NULL;
-	out->n = 0;
-	for (;;) {
-		const char *nl = memchr(text + pos, '\n', len - pos);
-		size_t eol = nl ? (size_t)(nl - text) : len;
-
-		if (has_ink(text + pos, eol - pos)) {
-			if (!open)
-				start = pos;
-			open = true;
-			end = eol;
-		} else if (open) {
-			open = false;
-			if (push(a, out, &cap, start, end))
-				return COT_ENOMEM;
-		}
-		if (!nl)
-			break;
-		pos = eol + 1;
-	}
-	if (open && push(a, out, &cap, start, end))
-		return COT_ENOMEM;
-	return COT_OK;
+	/* cut where the core counts are taken: one definition */
+	return cot__text_paragraphs(text, len, a, &c, out, NULL);
 }
 
 size_t cot__span_index(const cot__spans *s, size_t off)

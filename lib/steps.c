@@ -130,16 +130,17 @@ static int steps_run(cot__pass_ctx *c, cot__profile *p, cot_error *err)
 	p->st = st;
 	if (!t)
 		t = "";
-	if (cot__paragraphs(t, len, c->arena, &st->para))
+	/* the core pass cut the paragraphs and counted their words;
+	 * trimming leaves the words as they are */
+	n = p->paragraphs.n;
+	st->para.n = n;
+	st->para.v = cot__arena_alloc(c->arena, (n ? n : 1) *
+				      sizeof *st->para.v);
+	if (!st->para.v)
 		goto nomem;
-	p->paragraphs.n = st->para.n;
-	p->paragraphs.v = cot__arena_alloc(c->arena, (st->para.n ? st->para.n
-						      : 1) * sizeof *st->para.v);
-	if (!p->paragraphs.v)
-		goto nomem;
-	if (st->para.n)
-		memcpy(p->paragraphs.v, st->para.v,
-		       st->para.n * sizeof *st->para.v);
+	if (n)
+		memcpy(st->para.v, p->paragraphs.v, n * sizeof *st->para.v);
+	st->para_words = p->para_words;
 	trim(t, &st->para);
 	if (cot__markup_scan(t, len, c->arena, &st->mk) ||
 	    cot__sentences(t, len, &st->para, st->mk.prot, st->mk.nprot,
@@ -148,18 +149,14 @@ static int steps_run(cot__pass_ctx *c, cot__profile *p, cot_error *err)
 			  &st->thought) ||
 	    find_boxed(t, len, c->arena, st))
 		goto nomem;
-	n = st->para.n;
-	st->para_words = cot__arena_alloc(c->arena, (n ? n : 1) *
-					  sizeof *st->para_words);
 	st->para_fn = cot__arena_alloc(c->arena, n ? n : 1);
-	if (!st->para_words || !st->para_fn)
+	if (!st->para_fn)
 		goto nomem;
 	for (size_t i = 0; i < n; i++) {
 		size_t s = st->para.v[i].off, e = s + st->para.v[i].len;
 		int fn = cot__classify(&cfg->cls, t, s, e, i,
 				       cot__steps_boxed(st, s, e));
 
-		st->para_words[i] = (uint32_t)cot__words(t, s, e);
 		st->para_fn[i] = (uint8_t)fn;
 		st->fn_count[fn]++;
 		if (i > 0)

@@ -3,6 +3,7 @@
 
 #include "text.h"
 #include "bits.h"
+#include "segment.h"
 
 #if defined(__SSE2__) && !defined(COT_NO_SIMD)
 #include <emmintrin.h>
@@ -49,6 +50,23 @@ static size_t seq_len(unsigned char c)
 	return c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
 }
 
+/* Where the paragraphs are, when the caller asks: each paragraph's
+ * span and its words. No words stand between paragraphs (only blank
+ * lines do), so a paragraph's words are those counted up to the end of
+ * its last line less those up to the end of the paragraph before. */
+typedef struct para_rec {
+	cot__arena *a;
+	cot__spans *out;
+	uint32_t *words;
+	size_t cap;
+	size_t line_start;	/* where the current line starts */
+	size_t start, end;	/* the open paragraph, to its last ink line */
+	uint64_t w_end;		/* words up to end */
+	uint64_t w_before;	/* words up to the paragraph before */
+	bool open;
+	int err;
+} para_rec;
+
 /* The counting state between chars: all that a word or paragraph
  * boundary depends on. */
 typedef struct counter {
@@ -56,19 +74,67 @@ typedef struct counter {
 	bool in_word;	/* the previous char was not White_Space */
 	bool line_ink;	/* the current line has a non-White_Space char */
 	bool prev_ink;	/* so did the line before it */
+	para_rec *rec;	/* NULL: counts only */
 } counter;
+
+static void push_para(para_rec *r)
+{
+	cot__span *v = r->out->v;
+	uint32_t *w = r->words;
+	size_t n = r->out->n;
+
+	if (r->err)
+		return;
+	if (n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 16;
+
+		v = cot__arena_alloc(r->a, cap * sizeof *v);
+		w = cot__arena_alloc(r->a, cap * sizeof *w);
+		if (!v || !w) {
+			r->err = COT_ENOMEM;
+			return;
+		}
+		if (n) {
+			memcpy(v, r->out->v, n * sizeof *v);
+			memcpy(w, r->words, n * sizeof *w);
+		}
+		r->out->v = v;
+		r->words = w;
+		r->cap = cap;
+	}
+	v[n].off = r->start;
+	v[n].len = r->end - r->start;
+	w[n] = (uint32_t)(r->w_end - r->w_before);
+	r->w_before = r->w_end;
+	r->out->n = n + 1;
+}
 
 static void ink_line(counter *c)
 {
 	/* The first inked line after a blank one (or the start) opens a
 	 * paragraph. */
-	if (!c->line_ink && !c->prev_ink)
+	if (!c->line_ink && !c->prev_ink) {
 		c->steps++;
+		if (c->rec) {
+			if (c->rec->open)
+				push_para(c->rec);
+			c->rec->open = true;
+			c->rec->start = c->rec->line_start;
+		}
+	}
 	c->line_ink = true;
 }
 
-static void end_line(counter *c)
+/* The line ends at the LF at `at`, with `words` counted before it. */
+static void end_line(counter *c, size_t at, uint64_t words)
 {
+	if (c->rec) {
+		if (c->line_ink) {
+			c->rec->end = at;
+			c->rec->w_end = words;
+		}
+		c->rec->line_start = at + 1;
+	}
 	c->prev_ink = c->line_ink;
 	c->line_ink = false;
 }
@@ -213,10 +279,11 @@ static void classify(const unsigned char *p, block *b)
  * space out of m. Continuation bytes are ink, as their lead was, and
  * are no chars. */
 static void count_block(counter *c, const block *b, unsigned m,
-			uint64_t *chars)
+			uint64_t *chars, size_t base)
 {
 	uint32_t keep = m == BLOCK ? ~(uint32_t)0 : ((uint32_t)1 << m) - 1;
 	uint32_t ink = ~b->space & keep, lf = b->lf & keep, starts, bit;
+	uint64_t before = c->words;
 
 	*chars += m - cot__popcount32(b->cont & keep);
 	/* A word starts at an inked byte after a space (or after the
@@ -229,7 +296,8 @@ static void count_block(counter *c, const block *b, unsigned m,
 		bit = lf & (0 - lf);
 		if (ink & (bit - 1))
 			ink_line(c);
-		end_line(c);
+		end_line(c, base + cot__ctz32(bit),
+			 before + cot__popcount32(starts & (bit - 1)));
 		ink &= ~(bit - 1) & ~bit;
 		lf &= lf - 1;
 	}
@@ -237,10 +305,13 @@ static void count_block(counter *c, const block *b, unsigned m,
 		ink_line(c);
 }
 
-void cot__text_count(const char *text, size_t len, cot__counts *out)
+/* The counts, and with rec the paragraphs. Inline in both callers, so
+ * that the counter lives in registers and counting alone tests no rec. */
+static inline void count(const char *text, size_t len, cot__counts *out,
+			 para_rec *rec)
 {
 	const unsigned char *s = (const unsigned char *)text;
-	counter c = { 0, 0, false, false, false };
+	counter c = { 0, 0, false, false, false, rec };
 	uint64_t chars = 0;
 	size_t i = 0;
 	unsigned char ch;
@@ -259,7 +330,7 @@ void cot__text_count(const char *text, size_t len, cot__counts *out)
 			classify(s + i, &b);
 			m = b.lead ? cot__ctz32(b.lead) : BLOCK;
 			if (m) {
-				count_block(&c, &b, m, &chars);
+				count_block(&c, &b, m, &chars, i);
 				i += m;
 			}
 			if (!b.lead)
@@ -277,14 +348,47 @@ void cot__text_count(const char *text, size_t len, cot__counts *out)
 		} else if (kind == SPACE) {
 			c.in_word = false;
 			if (ch == '\n')
-				end_line(&c);
+				end_line(&c, i - 1, c.words);
 		}
 		chars += kind != TAIL;
+	}
+	if (rec) {
+		if (c.line_ink) {
+			rec->end = len;
+			rec->w_end = c.words;
+		}
+		if (rec->open)
+			push_para(rec);
 	}
 	out->bytes = len;
 	out->chars = chars;
 	out->words = c.words;
 	out->steps = c.steps;
+}
+
+void cot__text_count(const char *text, size_t len, cot__counts *out)
+{
+	count(text, len, out, NULL);
+}
+
+int cot__text_paragraphs(const char *text, size_t len, cot__arena *a,
+			 cot__counts *out, cot__spans *para, uint32_t **words)
+{
+	para_rec r;
+
+	memset(&r, 0, sizeof r);
+	r.a = a;
+	r.out = para;
+	para->v = NULL;
+	para->n = 0;
+	count(text, len, out, &r);
+	if (r.err) {
+		para->n = 0;
+		return r.err;
+	}
+	if (words)
+		*words = r.words;
+	return COT_OK;
 }
 
 size_t cot__find(const char *t, size_t from, size_t to, const char *m,

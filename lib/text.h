@@ -25,6 +25,14 @@ void cot__text_count(const char *text, size_t len, cot__counts *out);
  * whose braces balance, the one whose command starts last. */
 bool cot__text_boxed(const char *text, size_t len, cot__span *content);
 
+/* cot__text_count, and the paragraphs of cot__paragraphs (segment.h)
+ * with the words of each (*words: para->n counts, in a; NULL when
+ * there are none), in the same pass. Returns COT_OK or COT_ENOMEM. */
+struct cot__spans;
+int cot__text_paragraphs(const char *text, size_t len, cot__arena *a,
+			 cot__counts *out, struct cot__spans *para,
+			 uint32_t **words);
+
 /* Byte length of the White_Space character (SPEC 3 list) at p[0..n), or
  * 0 when p starts with anything else. ASCII inline (the splitters ask
  * at every byte they trim), the rest in text.c. */
