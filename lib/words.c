@@ -263,73 +263,216 @@ static size_t feed_wide(hasher *h, const unsigned char *p, size_t n,
 	return k;
 }
 
+/* One step of the general loop from i: the white space there, then the
+ * word after it, pushed. Returns where the word ends (len when only
+ * white space was left); SIZE_MAX when out of memory. */
+static size_t general_word(cot__words *w, const unsigned char *p,
+			   size_t i, size_t len)
+{
+	hasher h = { 0, 0, 0 };
+	size_t start;
+	bool space = false;
+
+	/* the spaces before a word */
+	while (i < len) {
+		if (p[i] < 0x80) {
+			if (!cot__ascii_pyspace(p[i]))
+				break;
+			i++;
+		} else {
+			uint32_t cp;
+			size_t k = decode(p + i, len - i, &cp);
+
+			if (!k || !pyspace_cp(cp))
+				break;
+			i += k;
+		}
+	}
+	if (i >= len)
+		return len;
+	start = i;
+	/* the word: up to 8 plain ASCII bytes at once where a lane
+	 * starts, else one character at a time */
+	while (i < len) {
+		unsigned char c;
+#ifdef USE_SWAR
+		if ((h.len & 7) == 0 && len - i >= 8) {
+			uint64_t x, sp;
+			size_t j;
+
+			memcpy(&x, p + i, 8);
+			sp = special(x);
+			j = sp ? (size_t)__builtin_ctzll(sp) / 8 : 8;
+			if (j == 8) {
+				mix_lane(&h, cot__lower8(x));
+			} else if (j > 0) {
+				h.lane = cot__lower8(x) &
+					 (~0ULL >> (64 - 8 * j));
+			}
+			h.len += j;
+			i += j;
+			if (j == 8)
+				continue;
+		}
+#endif
+		c = p[i];
+		if (c < 0x80) {
+			if (cot__ascii_pyspace(c))
+				break;
+			feed(&h, (unsigned)(c - 'A') < 26 ? c + 32 : c);
+			i++;
+			continue;
+		}
+		i += feed_wide(&h, p + i, len - i, &space);
+		if (space)
+			break;
+	}
+	if (push(w, hasher_end(&h), start))
+		return SIZE_MAX;
+	return i;
+}
+
+#if defined(__SSE2__) && !defined(COT_NO_SIMD) && defined(USE_SWAR)
+#include <emmintrin.h>
+
+/* Bits of the 64 bytes at p: ASCII Python white space in *space, bytes
+ * >= 0x80 in *high. */
+static void masks64(const unsigned char *p, uint64_t *space,
+		    uint64_t *high)
+{
+	uint64_t s = 0, h = 0;
+
+	for (int k = 0; k < 4; k++) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(p + 16 * k));
+		/* signed compares: bytes >= 0x80 are negative */
+		__m128i sp = _mm_or_si128(
+			_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')),
+			_mm_or_si128(
+				_mm_and_si128(
+					_mm_cmpgt_epi8(v, _mm_set1_epi8(8)),
+					_mm_cmplt_epi8(v, _mm_set1_epi8(14))),
+				_mm_and_si128(
+					_mm_cmpgt_epi8(v, _mm_set1_epi8(0x1b)),
+					_mm_cmplt_epi8(v,
+						       _mm_set1_epi8(0x20)))));
+
+		s |= (uint64_t)(uint32_t)_mm_movemask_epi8(sp) << (16 * k);
+		h |= (uint64_t)(uint32_t)_mm_movemask_epi8(v) << (16 * k);
+	}
+	*space = s;
+	*high = h;
+}
+
+/* The hash of the plain ASCII word q[0..n) (n >= 1; 8 bytes past its
+ * start are readable): as the hasher makes it, lane by lane. */
+static uint64_t ascii_hash(const unsigned char *q, size_t n)
+{
+	uint64_t state = 0, x;
+	size_t left = n;
+
+	for (; left > 8; q += 8, left -= 8) {
+		memcpy(&x, q, 8);
+		state = (state ^ cot__lower8(x)) * M1;
+		state ^= state >> 31;
+	}
+	memcpy(&x, q, 8);
+	x = cot__lower8(x);
+	if (left == 8) {
+		state = (state ^ x) * M1;
+		state ^= state >> 31;
+		return finish(state, 0, n);
+	}
+	return finish(state, x & (~0ULL >> (64 - 8 * left)), n);
+}
+
+/* Room for the words of one block (at most 32) without a check each. */
+static int reserve(cot__words *w)
+{
+	if (w->cap - w->n < 32) {
+		size_t cap = w->cap ? w->cap * 2 : 1024;
+		uint64_t *h = cot__realloc(w->hash, cap * sizeof *h);
+
+		if (!h)
+			return COT_ENOMEM;
+		w->hash = h;
+		w->cap = cap;
+	}
+	if (w->nmark == w->capmark) {
+		size_t cap = w->capmark ? w->capmark * 2 : 64;
+		size_t *m = cot__realloc(w->mark, cap * sizeof *m);
+
+		if (!m)
+			return COT_ENOMEM;
+		w->mark = m;
+		w->capmark = cap;
+	}
+	return COT_OK;
+}
+
+/* The words of p[i..len) 64 bytes at a time, while 72 bytes are left:
+ * white space and words come from two bit masks, and a word of plain
+ * ASCII ended by ASCII white space (nearly all words) is hashed
+ * without a look at each byte. Any other word (a byte >= 0x80 in it,
+ * which may be a wide space or need Unicode lower-casing, or one that
+ * runs past its block from the block's first byte) goes to
+ * general_word. i is never inside a word. Returns where it stopped
+ * (not inside a word), SIZE_MAX when out of memory. */
+static size_t words_blocks(cot__words *w, const unsigned char *p,
+			   size_t i, size_t len)
+{
+	while (len - i >= 72) {
+		uint64_t space, high, ink, starts;
+		size_t next = i + 64;
+
+		if (reserve(w))
+			return SIZE_MAX;
+		masks64(p + i, &space, &high);
+		ink = ~space;
+		/* i is not inside a word: a word starts at bit 0 if ink */
+		starts = ink & ~(ink << 1);
+		while (starts) {
+			unsigned s = (unsigned)__builtin_ctzll(starts);
+			uint64_t after = space >> s, n;
+
+			starts &= starts - 1;
+			if (!after) {
+				/* runs past the block: from its start on in
+				 * the next one, or if it began the block,
+				 * the general way */
+				next = s ? i + s : general_word(w, p, i, len);
+				break;
+			}
+			n = (uint64_t)__builtin_ctzll(after);
+			if ((high >> s) & ((1ULL << n) - 1)) {
+				next = general_word(w, p, i + s, len);
+				break;
+			}
+			if (w->n % COT__WORD_MARK == 0)
+				w->mark[w->nmark++] = i + s;
+			w->hash[w->n++] = ascii_hash(p + i + s, (size_t)n);
+		}
+		if (next == SIZE_MAX)
+			return SIZE_MAX;
+		i = next;
+	}
+	return i;
+}
+#endif
+
 int cot__words_scan(cot__words *w, const char *text, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)text;
-	hasher h = { 0, 0, 0 };
 	size_t i = 0;
 
 	w->n = w->nmark = 0;
-	for (;;) {
-		size_t start;
-		bool space = false;
-
-		/* the spaces before a word */
-		while (i < len) {
-			if (p[i] < 0x80) {
-				if (!cot__ascii_pyspace(p[i]))
-					break;
-				i++;
-			} else {
-				uint32_t cp;
-				size_t k = decode(p + i, len - i, &cp);
-
-				if (!k || !pyspace_cp(cp))
-					break;
-				i += k;
-			}
-		}
-		if (i >= len)
-			break;
-		start = i;
-		/* the word: up to 8 plain ASCII bytes at once where a lane
-		 * starts, else one character at a time */
-		while (i < len) {
-			unsigned char c;
-#ifdef USE_SWAR
-			if ((h.len & 7) == 0 && len - i >= 8) {
-				uint64_t x, sp;
-				size_t j;
-
-				memcpy(&x, p + i, 8);
-				sp = special(x);
-				j = sp ? (size_t)__builtin_ctzll(sp) / 8 : 8;
-				if (j == 8) {
-					mix_lane(&h, cot__lower8(x));
-				} else if (j > 0) {
-					h.lane = cot__lower8(x) &
-						 (~0ULL >> (64 - 8 * j));
-				}
-				h.len += j;
-				i += j;
-				if (j == 8)
-					continue;
-			}
+#if defined(__SSE2__) && !defined(COT_NO_SIMD) && defined(USE_SWAR)
+	i = words_blocks(w, p, 0, len);
+	if (i == SIZE_MAX)
+		return COT_ENOMEM;
 #endif
-			c = p[i];
-			if (c < 0x80) {
-				if (cot__ascii_pyspace(c))
-					break;
-				feed(&h, (unsigned)(c - 'A') < 26 ? c + 32 :
-								     c);
-				i++;
-				continue;
-			}
-			i += feed_wide(&h, p + i, len - i, &space);
-			if (space)
-				break;
-		}
-		if (push(w, hasher_end(&h), start))
+	while (i < len) {
+		i = general_word(w, p, i, len);
+		if (i == SIZE_MAX)
 			return COT_ENOMEM;
 	}
 	return COT_OK;

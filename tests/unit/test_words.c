@@ -123,6 +123,59 @@ static void test_words_scan_hash_independent_of_position(void **state)
 	}
 }
 
+/* Long texts are read 64 bytes at a time, short ones (under 72 bytes)
+ * one word at a time: every word of a long random text has the offset
+ * a plain split at Python white space gives, and the hash it has alone.
+ * The pieces put wide spaces, non-ASCII letters, controls and long
+ * words at every place in the blocks. */
+static void test_words_scan_blocks_equal_word_by_word(void **state)
+{
+	static const char *const pieces[] = {
+		"a", "Ab", "word", "\xc3\x89T\xc3\x89", "\xc2\xa0",
+		"\xe3\x80\x80", "\xe2\x80\x83", " ", "  ", "\n", "\x01",
+		"\x1c", "xxxxxxxxx", "YYYYYYYYYYYYYYY", "\xe2\x80\x99s",
+		"\xc4\xb0", "\x7f",
+		"zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"
+		"zzzzzz",
+	};
+	static char buf[400 * 80];
+	uint64_t seed = 11;
+
+	(void)state;
+	for (int round = 0; round < 2000; round++) {
+		size_t n = random_pieces(buf, pieces,
+					 sizeof pieces / sizeof *pieces, 400,
+					 &seed);
+		const unsigned char *u = (const unsigned char *)buf;
+		cot__words w = scan(buf, n);
+		size_t i = 0, k = 0, sk;
+
+		for (;;) {
+			size_t start;
+			cot__words one;
+
+			while (i < n && (sk = cot__pyspace_len(u + i, n - i)))
+				i += sk;
+			if (i >= n)
+				break;
+			start = i;
+			while (i < n && !cot__pyspace_len(u + i, n - i))
+				i++;
+			assert_true(k < w.n);
+			assert_int_equal(cot__word_off(&w, buf, n, k), start);
+			if (i - start < 70) {
+				one = scan(buf + start, i - start);
+				assert_int_equal(one.n, 1);
+				assert_true(one.hash[0] == w.hash[k]);
+				cot__words_dispose(&one);
+			}
+			k++;
+		}
+		assert_int_equal(k, w.n);
+		cot__words_dispose(&w);
+	}
+}
+
 static void test_words_scan_invalid_utf8_bytes_are_chars(void **state)
 {
 	static const char s[] = "\xff\xfe x\xc3 \xe2\x80 \xed\xa0\x80";
@@ -381,6 +434,7 @@ int main(void)
 		cmocka_unit_test(test_words_scan_splits_at_python_whitespace),
 		cmocka_unit_test(test_words_scan_lowers_like_python),
 		cmocka_unit_test(test_words_scan_hash_independent_of_position),
+		cmocka_unit_test(test_words_scan_blocks_equal_word_by_word),
 		cmocka_unit_test(test_words_scan_invalid_utf8_bytes_are_chars),
 		cmocka_unit_test(test_word_off_every_index),
 		cmocka_unit_test(
