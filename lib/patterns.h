@@ -40,6 +40,8 @@ typedef struct cot__pattern {
 	bool jit_anch, jit_scan;
 	cot__prefix *pre;	/* NULL: no literal prefix, scan in full */
 	uint32_t npre;
+	bool literal;		/* every match is one of its prefixes
+				 * whole: see literal_pattern */
 } cot__pattern;
 
 typedef struct cot__pfamily {

@@ -525,6 +525,31 @@ static void set_bit(uint8_t *bits, unsigned bit)
 	bits[bit >> 3] |= (uint8_t)(1u << (bit & 7));
 }
 
+/* Is every match of pt one of its prefixes, whole, so that a prefix
+ * found with its \b's holding needs no pcre2 to confirm it (it would,
+ * at 99.9% of the candidates of the built-in phrase lists)? Yes when
+ * every prefix is a whole alternative of at most 16 bytes ending in
+ * \b, none begins another (two could then match at one place, and
+ * pcre2 takes the first listed), and no inline option such as (?-i)
+ * changes how the prefixes match. */
+static bool literal_pattern(const cot__pattern *pt)
+{
+	for (const char *q = pt->regex; (q = strstr(q, "(?")); q += 2)
+		if (q[2] != ':')
+			return false;
+	for (uint32_t k = 0; k < pt->npre; k++) {
+		const cot__prefix *a = &pt->pre[k];
+
+		if (!a->we || a->n > 16)
+			return false;
+		for (uint32_t j = 0; j < pt->npre; j++)
+			if (j != k && a->n <= pt->pre[j].n &&
+			    !memcmp(a->b, pt->pre[j].b, a->n))
+				return false;
+	}
+	return pt->npre > 0;
+}
+
 int cot__pset_index(cot__pset *ps)
 {
 	size_t nent = 0, nbuckets = 0, kept = 0;
@@ -545,6 +570,7 @@ int cot__pset_index(cot__pset *ps)
 
 		if (!pt->pre)
 			ps->full[ps->nfull++] = (uint32_t)p;
+		ps->v[p].literal = pt->pre && literal_pattern(pt);
 		for (uint32_t k = 0; k < pt->npre; k++) {
 			cot__pentry *e = &ps->ent[ps->nent++];
 			uint8_t ff[16] = { 0 };
@@ -742,7 +768,7 @@ static int match(matcher *m, size_t pat, size_t at, bool anchored,
 /* The slow path: every match of pattern pat, scanning the whole text. */
 static int scan_full(matcher *m, size_t pat)
 {
-	size_t at = 0, s, e;
+	size_t at = 0, s = 0, e = 0;
 	int rc;
 
 	while (at <= m->len && (rc = match(m, pat, at, false, &s, &e)) > 0) {
@@ -791,7 +817,7 @@ static int candidates(matcher *m, size_t i, uint64_t key, unsigned tier,
 	for (size_t k = first; k < ps->nent && ps->ent[k].key == key &&
 			       ps->ent[k].tier == tier; k++) {
 		const cot__pentry *e = &ps->ent[k];
-		size_t pat = e->pat, s, end;
+		size_t pat = e->pat, s = 0, end = 0;
 		int rc;
 
 		if ((w[0] & e->mask[0]) != e->word[0] ||
@@ -804,7 +830,17 @@ static int candidates(matcher *m, size_t i, uint64_t key, unsigned tier,
 		if (i < m->s->next[pat] || m->s->tried[pat] == i)
 			continue;
 		m->s->tried[pat] = i;
-		rc = match(m, pat, i, true, &s, &end);
+		/* the \b's were tested on ASCII neighbours: exact for them
+		 * (pcre2's \b sees Unicode letters) */
+		if (ps->v[pat].literal && (!e->ws || i == 0 ||
+					   m->t[i - 1] < 0x80) &&
+		    (i + e->n == m->len || m->t[i + e->n] < 0x80)) {
+			rc = 1;
+			s = i;
+			end = i + e->n;
+		} else {
+			rc = match(m, pat, i, true, &s, &end);
+		}
 		if (rc < 0)
 			return rc;
 		if (rc > 0 && end > s) {

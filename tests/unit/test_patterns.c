@@ -290,6 +290,11 @@ static const char *const word_start_tricky[] = {
 	"zh=等等|不对",
 	"wait=(?i)\\bwait\\b",
 	"longer=(?i)\\bthe answer is\\b",
+	/* literal: found without pcre2 where its \b's have ASCII
+	 * neighbours; not literal: one phrase begins another, or (?-i) */
+	"literal=\\bhold on\\b|\\bwait\\b|\\bhmm\\b",
+	"nested=\\bwait\\b|\\bwait a minute\\b",
+	"cased=(?-i)\\bWait\\b",
 	NULL
 };
 
@@ -381,6 +386,8 @@ static void random_rounds(const char *const *patterns, bool simd,
 		"_", "\xc3\xa9", "Alternatively", "perhaps I should", "no,",
 		"the answer is", "Therefore", "first, I", "first, I'll",
 		"2nd", "x2nd", "_tmp", "a_tmp", "The Answer Is", "é2nd",
+		"wait a minute", "WAIT", "hold on", "Hold On", "hold onto",
+		"\xc3\xa9", "\xc3\xa9wait", "wait\xc3\xa9", "hmmm", "\xce\xb1",
 	};
 	cot_analyzer *az;
 	equiv e;
@@ -389,6 +396,12 @@ static void random_rounds(const char *const *patterns, bool simd,
 
 	equiv_init(&e, &az, patterns);
 	assert_int_equal(e.ps->simd_ok, simd);
+	for (size_t p = 0; p < e.ps->n; p++)
+		if (!strcmp(e.ps->v[p].name, "literal"))
+			assert_true(e.ps->v[p].literal);
+		else if (!strcmp(e.ps->v[p].name, "nested") ||
+			 !strcmp(e.ps->v[p].name, "cased"))
+			assert_false(e.ps->v[p].literal);
 	for (int round = 0; round < 3000; round++) {
 		size_t n = random_pieces(buf, pieces,
 					 sizeof pieces / sizeof *pieces, 120,
