@@ -69,18 +69,14 @@ static inline size_t cot__pyspace_len(const unsigned char *p, size_t n)
 int cot__ngram_ratio(const cot__words *w, unsigned n, cot__hset *set,
 		     double *out);
 
-/* A fast 64-bit hash of bytes (not lower-cased). */
-uint64_t cot__hash_bytes(const void *p, size_t n);
-
 /* ---- per-thread workspace of the health passes -------------------- */
 
 /* A distinct paragraph or sentence (repeat.c): how often it was seen,
- * where first; its full hash (0: not computed yet) and the next entry
- * sharing its cheap key (SIZE_MAX: none). */
+ * where first, and the next entry sharing its cheap key (SIZE_MAX:
+ * none). */
 typedef struct cot__block_count {
 	uint32_t count;
 	size_t off, len;
-	uint64_t full;
 	size_t next;
 } cot__block_count;
 

@@ -64,6 +64,8 @@ static bool has_chars(const char *s, size_t n, size_t min)
 {
 	size_t k = 0;
 
+	if (n >= 4 * min)
+		return true;	/* no code point is longer than 4 bytes */
 	for (size_t i = 0; i < n && k < min; i++)
 		k += ((unsigned char)s[i] & 0xc0) != 0x80;
 	return k >= min;
@@ -73,11 +75,10 @@ static bool has_chars(const char *s, size_t n, size_t min)
  * first, and the longest run of equal blocks in a row.
  *
  * Most blocks of a text occur once, so hashing every byte of every block
- * would be wasted: a block is first filed under a cheap key (its length
- * and its first and last 8 bytes) and hashed whole only when another
- * block shares that key; blocks sharing a key are chained, each with its
- * full hash (computed then, or 0 until needed). Equal blocks are equal
- * full hashes, as with a single hash of every block. */
+ * would be wasted: a block is filed under a cheap key (its length and
+ * its first and last 8 bytes), and blocks sharing a key are chained and
+ * told apart by comparing their bytes, which is exact and, for blocks
+ * that are equal, no more work than hashing both. */
 typedef struct tally {
 	cot__health_scratch *h;
 	const char *text;
@@ -116,11 +117,6 @@ static uint64_t cheap_key(const char *s, size_t n)
 	return (a ^ a >> 31 ^ b) * 0x9e3779b97f4a7c15ULL;
 }
 
-static uint64_t full_hash(const tally *t, const cot__block_count *e)
-{
-	return cot__hash_bytes(t->text + e->off, e->len) | 1;
-}
-
 /* A new entry for the block at off (of n bytes), chained after next. */
 static int new_entry(tally *t, size_t off, size_t n, size_t next,
 		     size_t *out)
@@ -141,7 +137,6 @@ static int new_entry(tally *t, size_t off, size_t n, size_t next,
 	e->count = 0;
 	e->off = off;
 	e->len = n;
-	e->full = 0;
 	e->next = next;
 	*out = h->ntally++;
 	return COT_OK;
@@ -163,22 +158,17 @@ static int tally_add(tally *t, size_t off, size_t n)
 			return COT_ENOMEM;
 		*slot = k;
 	} else {
-		/* the same cheap key: compare whole hashes along the
+		/* the same cheap key: compare the blocks along the
 		 * chain; a new block joins the chain's head */
-		cot__block_count probe = { 0, off, n, 0, 0 };
-		uint64_t full = full_hash(t, &probe);
-
 		for (k = (size_t)*slot; k != SIZE_MAX; k = h->tally[k].next) {
 			e = &h->tally[k];
-			if (!e->full)
-				e->full = full_hash(t, e);
-			if (e->full == full)
+			if (e->len == n &&
+			    !memcmp(t->text + e->off, t->text + off, n))
 				break;
 		}
 		if (k == SIZE_MAX) {
 			if (new_entry(t, off, n, (size_t)*slot, &k))
 				return COT_ENOMEM;
-			h->tally[k].full = full;
 			*slot = k;
 		}
 	}

@@ -7,44 +7,6 @@
 #define M1 0x9e3779b97f4a7c15ULL
 #define M2 0xc2b2ae3d27d4eb4fULL
 
-/* MurmurHash3's finaliser: a bijection that spreads every input bit. */
-static uint64_t fmix(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return h;
-}
-
-/* Two independent lanes over 16-byte blocks: the multiplies of one
- * block overlap instead of waiting on each other. */
-uint64_t cot__hash_bytes(const void *p, size_t n)
-{
-	const unsigned char *s = p;
-	uint64_t a = n * M2, b = M1, x, y;
-
-	for (; n >= 16; s += 16, n -= 16) {
-		memcpy(&x, s, 8);
-		memcpy(&y, s + 8, 8);
-		a = (a ^ x) * M1;
-		b = (b ^ y) * M2;
-		a ^= a >> 31;
-		b ^= b >> 29;
-	}
-	if (n >= 8) {
-		memcpy(&x, s, 8);
-		a = (a ^ x) * M1;
-		a ^= a >> 31;
-		s += 8;
-		n -= 8;
-	}
-	x = 0;
-	memcpy(&x, s, n);
-	return fmix(a ^ fmix(b ^ x));
-}
-
 static bool pyspace_cp(uint32_t cp)
 {
 	if (cp < 0x80)

@@ -380,7 +380,11 @@ static void test_repeat_matches_naive_random(void **state)
 	static const char *const pieces[] = {
 		"Let me check this again", "let me check this again", ". ",
 		"!", "?", "\n\n", "\n", " ", "\xe3\x80\x80", "\x1c", "x",
-		"It is twenty characters", "\xe4\xbd\xa0\xe5\xa5\xbd"
+		"It is twenty characters", "\xe4\xbd\xa0\xe5\xa5\xbd",
+		/* one length, one first and last 8 bytes: told apart
+		 * by their middles */
+		"Check the value one more time",
+		"Check the valve one more time",
 	};
 	uint64_t seed = 77;
 	char buf[8192];
@@ -388,7 +392,9 @@ static void test_repeat_matches_naive_random(void **state)
 
 	(void)state;
 	for (int round = 0; round < 3000; round++) {
-		size_t n = random_pieces(buf, pieces, 13, 200, &seed);
+		size_t n = random_pieces(buf, pieces,
+					 sizeof pieces / sizeof *pieces, 200,
+					 &seed);
 
 		analyze(&o, buf, n);
 		check_against_naive(&o, buf, n, "random");
