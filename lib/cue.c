@@ -83,6 +83,7 @@ int cot__cueset_finish(cot__cueset *cs)
 		while (n < e->n && n < 8 && e->p[n] != '\'')
 			n++;
 		e->word = 0;
+		e->known = (uint8_t)n;
 		memcpy(&e->word, e->p, n);
 		memset(ff, 0xff, n);
 		memcpy(&e->mask, ff, 8);
@@ -189,14 +190,16 @@ static bool word_before(const char *text, size_t pos)
 	return cot__word_char_at(text, s, pos);
 }
 
-/* Bytes of text matched by phrase e at pos, or 0. */
+/* Bytes of text matched by phrase e at pos, or 0; its first e->known
+ * bytes are those of the text (the quick test), and *before says
+ * whether a word character ends at pos (-1: not known yet). */
 static size_t match_one(const cot__cue_ent *e, const char *text,
-			size_t pos, size_t end)
+			size_t pos, size_t end, int *before)
 {
 	const unsigned char *t = (const unsigned char *)text;
-	size_t i = pos;
+	size_t i = pos + e->known;
 
-	for (uint32_t k = 0; k < e->n; k++) {
+	for (uint32_t k = e->known; k < e->n; k++) {
 		unsigned char c = (unsigned char)e->p[k];
 
 		if (i >= end)
@@ -216,11 +219,15 @@ static size_t match_one(const cot__cue_ent *e, const char *text,
 			return 0;
 		i++;
 	}
-	if (ascii_word((unsigned char)e->p[0]) && word_before(text, pos))
-		return 0;
 	if (ascii_word((unsigned char)e->p[e->n - 1]) &&
 	    cot__word_char_at(text, i, end))
 		return 0;
+	if (ascii_word((unsigned char)e->p[0])) {
+		if (*before < 0)
+			*before = word_before(text, pos);
+		if (*before)
+			return 0;
+	}
 	return i - pos;
 }
 
@@ -230,6 +237,7 @@ static size_t in_group(const cot__cueset *cs, unsigned p, uint64_t w,
 		       const char *text, size_t pos, size_t end, int *cls)
 {
 	uint32_t lo = cs->first[p >> 8], hi = cs->first[(p >> 8) + 1];
+	int before = -1;
 
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
@@ -246,7 +254,7 @@ static size_t in_group(const cot__cueset *cs, unsigned p, uint64_t w,
 
 		if ((w & cs->v[i].mask) != cs->v[i].word)
 			continue;
-		n = match_one(&cs->v[i], text, pos, end);
+		n = match_one(&cs->v[i], text, pos, end, &before);
 		if (n) {
 			*cls = cs->v[i].cls;
 			return n;
@@ -315,7 +323,8 @@ size_t cot__opening(const char *text, size_t start, size_t end)
 
 		if (w) {
 			i += w;
-		} else if (strchr("*_#>`", t[i]) && t[i]) {
+		} else if (t[i] == '*' || t[i] == '_' || t[i] == '#' ||
+			   t[i] == '>' || t[i] == '`') {
 			i++;
 		} else if ((w = list_marker(t, i, end))) {
 			i += w;
@@ -338,7 +347,9 @@ size_t cot__after_cue(const char *text, size_t pos, size_t end)
 			i += w;
 			continue;
 		}
-		if (t[i] && strchr(",.!?;:-*_", t[i])) {
+		if (t[i] == ',' || t[i] == '.' || t[i] == '!' || t[i] == '?' ||
+		    t[i] == ';' || t[i] == ':' || t[i] == '-' || t[i] == '*' ||
+		    t[i] == '_') {
 			i++;
 			continue;
 		}

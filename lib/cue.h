@@ -10,6 +10,7 @@ typedef struct cot__cue_ent {
 	uint8_t cls;
 	uint64_t word, mask;	/* its first bytes, up to 8 and before any
 				 * apostrophe: a quick first test */
+	uint8_t known;		/* how many bytes that test compares */
 } cot__cue_ent;
 
 /* A set of cue phrases indexed by first byte. Entries borrow the

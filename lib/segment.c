@@ -117,7 +117,9 @@ static bool enumeration(const unsigned char *t, size_t ps, size_t i)
 static size_t closers(const unsigned char *t, size_t e, size_t pe)
 {
 	for (;;) {
-		if (e < pe && strchr("\"')]}*_`", t[e]) && t[e]) {
+		if (e < pe && (t[e] == '"' || t[e] == '\'' || t[e] == ')' ||
+			       t[e] == ']' || t[e] == '}' || t[e] == '*' ||
+			       t[e] == '_' || t[e] == '`')) {
 			e++;
 		} else if (pe - e >= 2 && t[e] == 0xc2 && t[e + 1] == 0xbb) {
 			e += 2;		/* » */
