@@ -129,6 +129,26 @@ static size_t next_special(const unsigned char *t, size_t i, size_t end)
 }
 #endif
 
+/* The end of the line at t[i] (its LF, or end). Lines are short, and a
+ * memchr call costs more than the search. */
+static size_t line_end(const unsigned char *t, size_t i, size_t end)
+{
+#if defined(__SSE2__) && !defined(COT_NO_SIMD)
+	const __m128i lf = _mm_set1_epi8('\n');
+
+	for (; i + 16 <= end; i += 16) {
+		unsigned bits = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+			_mm_loadu_si128((const __m128i *)(t + i)), lf));
+
+		if (bits)
+			return i + (size_t)cot__ctz32(bits);
+	}
+#endif
+	while (i < end && t[i] != '\n')
+		i++;
+	return i;
+}
+
 static int close_region(scan *s, size_t end, uint32_t *counter)
 {
 	(*counter)++;
@@ -260,10 +280,9 @@ int cot__markup_scan(const char *text, size_t len, cot__arena *a,
 
 	memset(out, 0, sizeof *out);
 	while (pos < len) {
-		const unsigned char *nl = memchr(t + pos, '\n', len - pos);
-		size_t le = nl ? (size_t)(nl - t) : len;
+		size_t le = line_end(t, pos, len);
 		size_t ink = ink_at(t, pos, le);
-		size_t next = nl ? le + 1 : len;
+		size_t next = le < len ? le + 1 : len;
 		char ch = 0;
 		size_t f;
 
