@@ -73,11 +73,11 @@ typedef struct cot__pset {
 	pcre2_general_context *gctx;	/* allocates through cot__malloc */
 	pcre2_compile_context *cctx;
 	/* the pre-filter: bit (bigram << 1 | at_word_start) of bits2 is
-	 * set when some prefix of 2 bytes starting with that bigram may
-	 * match there; in bits4, bits (hash << 1 | at_word_start) of the
-	 * first 3 bytes of the 3-byte prefixes, of the first 4 of those of
-	 * 4 to 7 bytes, and (another hash) of the first 4 of the longer
-	 * ones, whose first 8 bytes then have a bit in bits8 */
+	 * set when some prefix of 2 or 3 bytes starting with that bigram
+	 * may match there (they are few: "but", "no,", "hm"); bit (hash of
+	 * the first 4 bytes << 1 | at_word_start) of bits4, for the longer
+	 * prefixes, whose first 8 bytes, when they have 8, then have a bit
+	 * in bits8 */
 	uint8_t bits2[2 * 65536 / 8];
 	uint8_t bits4[2 * 65536 / 8];
 	uint8_t bits8[2 * 65536 / 8];

@@ -503,16 +503,11 @@ static uint64_t entry_key(const uint8_t *b, unsigned tier)
 	return w;
 }
 
-/* 16 bits from the first 4 (3, 8) bytes of a prefix or of the text; w
- * holds them in memory order (the rest zero). */
+/* 16 bits from the first 4 (8) bytes of a prefix or of the text; w
+ * holds them in memory order. */
 static unsigned hash4(uint32_t w)
 {
 	return (unsigned)((w * 2654435761u) >> 16);
-}
-
-static unsigned hash3(uint32_t w)
-{
-	return (unsigned)(((w * 2246822519u) ^ 0x9e37u) >> 16);
 }
 
 static unsigned hash8(uint64_t w)
@@ -604,17 +599,14 @@ int cot__pset_index(cot__pset *ps)
 		if (i == 0 || cmp_bucket(e, e - 1))
 			nbuckets++;
 		memcpy(&w, bytes, e->n < 4 ? e->n : 4);
-		if (e->n < 3) {
+		if (e->n < 4) {
 			unsigned key = (unsigned)bytes[0] << 8 | bytes[1];
 
 			set_bit(ps->bits2, key << 1 | 1);
 			set_bit(ps->bits2, key << 1 | ws);
 		} else {
-			/* 3 bytes, or 4: one bitmap, two hash families */
-			unsigned h = e->n < 4 ? hash3(w) : hash4(w);
-
-			set_bit(ps->bits4, h << 1 | 1);
-			set_bit(ps->bits4, h << 1 | ws);
+			set_bit(ps->bits4, hash4(w) << 1 | 1);
+			set_bit(ps->bits4, hash4(w) << 1 | ws);
 		}
 		if (e->n >= 8) {
 			set_bit(ps->bits8, hash8(e->key) << 1 | 1);
@@ -917,9 +909,7 @@ static inline int at(matcher *m, size_t i)
 		memcpy(&w, t + i, left == 3 ? 3 : 2);
 	w = (uint32_t)cot__lower8(w);
 	key = (w & 0xff) << 8 | (w >> 8 & 0xff);
-	short_hit = bit_set(ps->bits2, key << 1 | ws) |
-		    ((left >= 3) & bit_set(ps->bits4,
-					   hash3(w & 0xffffff) << 1 | ws));
+	short_hit = bit_set(ps->bits2, key << 1 | ws);
 	long_hit = (left >= 4) & bit_set(ps->bits4, hash4(w) << 1 | ws);
 	if (COT__LIKELY(!(short_hit | long_hit)))
 		return COT_OK;
