@@ -12,24 +12,6 @@
  * ("think.words" is "think":{"words":...}); rows sharing a prefix must
  * stand together. */
 
-void cot__set_int(cot_value *v, int64_t i)
-{
-	v->type = COT_TYPE_INT;
-	v->i = i;
-}
-
-void cot__set_real(cot_value *v, double r)
-{
-	v->type = COT_TYPE_REAL;
-	v->r = r;
-}
-
-void cot__set_bool(cot_value *v, bool b)
-{
-	v->type = COT_TYPE_BOOL;
-	v->b = b;
-}
-
 void cot__set_text(cot_value *v, const char *s, size_t n)
 {
 	if (!s) {

@@ -5,47 +5,62 @@
 
 #include "matches.h"
 
-enum { ST_COUNT, ST_PER_1K, ST_FIRST, ST_LAST, ST_FIRST_REL, ST_LAST_REL,
-       ST_STEPS };
-
 static const cot__pstat *stat_of(const cot__profile *p, const cot__field *f)
 {
-	return f->arg2 & 16 ? &p->mt->fam[f->arg] : &p->mt->pat[f->arg];
+	return f->arg2 ? &p->mt->fam[f->arg] : &p->mt->pat[f->arg];
 }
 
-static void get_stat(const cot__profile *p, const cot__field *f,
+/* One getter per leaf, not one with a switch: a profile has several
+ * hundred of these values, and a switch in turn on each is a jump the
+ * processor keeps mispredicting. v comes in null (cot__getter). */
+static void get_count(const cot__profile *p, const cot__field *f,
+		      cot_value *v)
+{
+	cot__set_int(v, stat_of(p, f)->count);
+}
+
+static void get_per_1k(const cot__profile *p, const cot__field *f,
+		       cot_value *v)
+{
+	if (p->think.words)
+		cot__set_real(v, stat_of(p, f)->count * 1000.0 /
+				 (double)p->think.words);
+}
+
+static void get_first(const cot__profile *p, const cot__field *f,
+		      cot_value *v)
+{
+	const cot__pstat *s = stat_of(p, f);
+
+	if (s->count)
+		cot__set_int(v, (int64_t)s->first);
+}
+
+static void get_last(const cot__profile *p, const cot__field *f,
 		     cot_value *v)
 {
 	const cot__pstat *s = stat_of(p, f);
-	double bytes = (double)p->think.bytes;
 
-	v->type = COT_TYPE_NULL;
-	switch (f->arg2 & 15) {
-	case ST_COUNT:
-		cot__set_int(v, s->count);
-		break;
-	case ST_PER_1K:
-		if (p->think.words)
-			cot__set_real(v, s->count * 1000.0 /
-					 (double)p->think.words);
-		break;
-	case ST_FIRST:
-		if (s->count)
-			cot__set_int(v, (int64_t)s->first);
-		break;
-	case ST_LAST:
-		if (s->count)
-			cot__set_int(v, (int64_t)s->last);
-		break;
-	case ST_FIRST_REL:
-		if (s->count)
-			cot__set_real(v, (double)s->first / bytes);
-		break;
-	case ST_LAST_REL:
-		if (s->count)
-			cot__set_real(v, (double)s->last / bytes);
-		break;
-	}
+	if (s->count)
+		cot__set_int(v, (int64_t)s->last);
+}
+
+static void get_first_rel(const cot__profile *p, const cot__field *f,
+			  cot_value *v)
+{
+	const cot__pstat *s = stat_of(p, f);
+
+	if (s->count)
+		cot__set_real(v, (double)s->first / (double)p->think.bytes);
+}
+
+static void get_last_rel(const cot__profile *p, const cot__field *f,
+			 cot_value *v)
+{
+	const cot__pstat *s = stat_of(p, f);
+
+	if (s->count)
+		cot__set_real(v, (double)s->last / (double)p->think.bytes);
 }
 
 static int json_steps(const cot__profile *p, const cot__field *f,
@@ -79,26 +94,27 @@ static int add_rows(cot_analyzer *az, const char *kind, const char *name,
 		const char *leaf;
 		cot_type type;
 		const char *unit;
+		cot__getter get;	/* NULL: the JSON list */
 		const char *doc;
 	} rows[] = {
-		{ "count", COT_TYPE_INT, "matches",
+		{ "count", COT_TYPE_INT, "matches", get_count,
 		  "matches of %s in the reasoning" },
-		{ "per_1k_words", COT_TYPE_REAL, "per 1k words",
+		{ "per_1k_words", COT_TYPE_REAL, "per 1k words", get_per_1k,
 		  "matches of %s per 1,000 words of the reasoning "
 		  "(count * 1000 / think.words); null when it has no words" },
-		{ "first", COT_TYPE_INT, "bytes",
+		{ "first", COT_TYPE_INT, "bytes", get_first,
 		  "byte offset in the reasoning where the first match of %s "
 		  "starts; null when none" },
-		{ "last", COT_TYPE_INT, "bytes",
+		{ "last", COT_TYPE_INT, "bytes", get_last,
 		  "byte offset in the reasoning where the last match of %s "
 		  "starts; null when none" },
-		{ "first_rel", COT_TYPE_REAL, "fraction",
+		{ "first_rel", COT_TYPE_REAL, "fraction", get_first_rel,
 		  "first / think.bytes for %s: where the first match "
 		  "starts, 0 to 1; null when none" },
-		{ "last_rel", COT_TYPE_REAL, "fraction",
+		{ "last_rel", COT_TYPE_REAL, "fraction", get_last_rel,
 		  "last / think.bytes for %s: where the last match starts, "
 		  "0 to 1; null when none" },
-		{ "steps", COT_TYPE_JSON, "paragraphs",
+		{ "steps", COT_TYPE_JSON, "paragraphs", NULL,
 		  "indexes (from 0, ascending, each once) of the paragraphs "
 		  "(steps) that hold the start of a match of %s" },
 	};
@@ -111,10 +127,11 @@ static int add_rows(cot_analyzer *az, const char *kind, const char *name,
 			 rows[k].leaf);
 		fill_doc(doc, sizeof doc, rows[k].doc, what);
 		rc = cot__field_add(az, fname, rows[k].type, rows[k].unit, doc,
-				    get_stat, index, (int)k | (fam ? 16 : 0));
+				    rows[k].get ? rows[k].get : get_count,
+				    index, fam);
 		if (rc)
 			return rc;
-		if (rows[k].type == COT_TYPE_JSON) {
+		if (!rows[k].get) {
 			/* cot__field_add takes a getter; a list needs the
 			 * row's JSON writer */
 			az->dyn[az->ndyn - 1].get = NULL;

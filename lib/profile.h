@@ -50,7 +50,9 @@ typedef struct cot__profile {
 typedef struct cot__field cot__field;
 
 /* Reads one field of a profile. f is the row itself, so one getter can
- * serve many rows through f->arg (a pattern index, a statistic). */
+ * serve many rows through f->arg (a pattern index, a statistic). out
+ * comes in null (its callers, cot_result_get and the JSON writer, make
+ * it so): a getter may leave it for null. */
 typedef void (*cot__getter)(const cot__profile *p, const cot__field *f,
 			    cot_value *out);
 /* Writes a COT_TYPE_JSON field (a list or object) as JSON text. */
@@ -92,10 +94,25 @@ int cot__value_json(cot__sbuf *b, const cot_value *v);
 /* Append v in decimal (faster than printf for the many counts). */
 int cot__add_uint(cot__sbuf *b, uint64_t v);
 
-/* Setters for getters. */
-void cot__set_int(cot_value *v, int64_t i);
-void cot__set_real(cot_value *v, double r);
-void cot__set_bool(cot_value *v, bool b);
+/* Setters for getters: inline, a profile has hundreds of values. */
+static inline void cot__set_int(cot_value *v, int64_t i)
+{
+	v->type = COT_TYPE_INT;
+	v->i = i;
+}
+
+static inline void cot__set_real(cot_value *v, double r)
+{
+	v->type = COT_TYPE_REAL;
+	v->r = r;
+}
+
+static inline void cot__set_bool(cot_value *v, bool b)
+{
+	v->type = COT_TYPE_BOOL;
+	v->b = b;
+}
+
 void cot__set_text(cot_value *v, const char *s, size_t n);	/* NULL: null */
 
 #endif
