@@ -83,11 +83,26 @@ typedef struct cot__block_count {
 /* Made with each cot_result (the repeat pass's scratch hooks); the
  * passes of one trace run in order, so the repeat pass fills words and
  * para for the loop pass to read. */
+/* Where each distinct word trigram was last seen (loop.c). A slot is 8
+ * bytes: the trigram's index + 1 in its low 40 bits, and above them 24
+ * bits of the trigram's key as a first test; the key itself is not kept
+ * but recomputed from the words' hashes when those 24 bits agree, so
+ * keys compare in full, as in a map of 64-bit keys, at half its memory
+ * (the table of a long trace is bigger than the caches). */
+typedef struct cot__trimap {
+	uint64_t *slot;		/* 0: empty */
+	size_t cap;		/* a power of two */
+	size_t n;		/* trigrams held */
+	size_t alloc;
+} cot__trimap;
+
+void cot__trimap_dispose(cot__trimap *t);
+
 typedef struct cot__health_scratch {
 	cot__words words;	/* the reasoning's words */
 	cot__spans para;	/* its paragraphs (in the record's arena) */
 	cot__hset set;		/* n-gram hashes (n other than 3) */
-	cot__hmap seen;		/* loop.c: trigram -> last index + 1 */
+	cot__trimap seen;	/* loop.c: trigram -> last index + 1 */
 	cot__hmap blocks;	/* cheap block key -> index into tally */
 	cot__block_count *tally;
 	size_t ntally, captally;
@@ -124,7 +139,7 @@ typedef struct cot__loop {
  * of word comparisons made (tests check it stays linear). seen is
  * workspace. Returns COT_OK or COT_ENOMEM. */
 int cot__loops_find(const char *text, size_t len, const cot__words *w,
-		    cot__hmap *seen, size_t *distinct, cot__arena *a,
+		    cot__trimap *seen, size_t *distinct, cot__arena *a,
 		    cot__loop **out, uint32_t *nout, size_t *work);
 
 /* ---- status (status.c) ---------------------------------------------- */

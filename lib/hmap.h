@@ -61,16 +61,6 @@ static inline uint64_t *cot__hmap_put(cot__hmap *m, uint64_t key,
 	return &m->slot[s].val;
 }
 
-static inline void cot__hmap_prefetch(const cot__hmap *m, uint64_t key)
-{
-#if defined(__GNUC__)
-	__builtin_prefetch(&m->slot[cot__hslot_home(key, m->cap)], 1);
-#else
-	(void)m;
-	(void)key;
-#endif
-}
-
 /* A set of keys only: 8 bytes a slot, for counting distinct hashes. */
 typedef struct cot__hset {
 	uint64_t *key;

@@ -129,10 +129,111 @@ static int consider(const char *text, size_t len, const cot__words *w,
 	return append(a, out, nout, cap, &l);
 }
 
+/* ---- the trigram table (health.h: cot__trimap) ---- */
+
+enum { POS_BITS = 40 };
+#define POS_MASK ((UINT64_C(1) << POS_BITS) - 1)
+
+static size_t tri_home(uint64_t key, size_t cap)
+{
+	return (size_t)(key ^ key >> 29) & (cap - 1);
+}
+
+static uint64_t tri_tag(uint64_t key)
+{
+	return key >> POS_BITS << POS_BITS;
+}
+
+/* Empty t with room for about expect trigrams at most half full. */
+static int tri_clear(cot__trimap *t, size_t expect)
+{
+	size_t cap = 64;
+
+	while (cap / 2 < expect)
+		cap *= 2;
+	if (cap > t->alloc) {
+		uint64_t *s = cot__malloc(cap * sizeof *s);
+
+		if (!s)
+			return COT_ENOMEM;
+		cot__free(t->slot);
+		t->slot = s;
+		t->alloc = cap;
+	}
+	memset(t->slot, 0, cap * sizeof *t->slot);
+	t->cap = cap;
+	t->n = 0;
+	return COT_OK;
+}
+
+/* Double the slots; keys are recomputed from the words' hashes. */
+static int tri_grow(cot__trimap *t, const uint64_t *h)
+{
+	cot__trimap neo = { 0 };
+
+	if (tri_clear(&neo, t->cap))
+		return COT_ENOMEM;
+	for (size_t i = 0; i < t->cap; i++) {
+		uint64_t v = t->slot[i];
+		size_t s;
+
+		if (!v)
+			continue;
+		s = tri_home(trigram(h, (size_t)(v & POS_MASK) - 1), neo.cap);
+		while (neo.slot[s])
+			s = (s + 1) & (neo.cap - 1);
+		neo.slot[s] = v;
+	}
+	neo.n = t->n;
+	cot__free(t->slot);
+	*t = neo;
+	return COT_OK;
+}
+
+/* Record trigram j (key) as last seen at j. Returns where it was seen
+ * before (index + 1), 0 when it is new, SIZE_MAX when out of memory. */
+static inline size_t tri_put(cot__trimap *t, const uint64_t *h,
+			     uint64_t key, size_t j)
+{
+	uint64_t tag = tri_tag(key), v;
+	size_t s;
+
+	if ((t->n + 1) * 2 > t->cap && tri_grow(t, h))
+		return SIZE_MAX;
+	for (s = tri_home(key, t->cap); (v = t->slot[s]);
+	     s = (s + 1) & (t->cap - 1)) {
+		size_t at = (size_t)(v & POS_MASK);
+
+		if ((v & ~POS_MASK) == tag && trigram(h, at - 1) == key) {
+			t->slot[s] = tag | (j + 1);
+			return at;
+		}
+	}
+	t->slot[s] = tag | (j + 1);
+	t->n++;
+	return 0;
+}
+
+static inline void tri_prefetch(const cot__trimap *t, uint64_t key)
+{
+#if defined(__GNUC__)
+	__builtin_prefetch(&t->slot[tri_home(key, t->cap)], 1);
+#else
+	(void)t;
+	(void)key;
+#endif
+}
+
+void cot__trimap_dispose(cot__trimap *t)
+{
+	cot__free(t->slot);
+	memset(t, 0, sizeof *t);
+}
+
 enum { RING = 16 };
 
 int cot__loops_find(const char *text, size_t len, const cot__words *w,
-		    cot__hmap *seen, size_t *distinct, cot__arena *a,
+		    cot__trimap *seen, size_t *distinct, cot__arena *a,
 		    cot__loop **out, uint32_t *nout, size_t *work)
 {
 	const uint64_t *h = w->hash;
@@ -150,23 +251,20 @@ int cot__loops_find(const char *text, size_t len, const cot__words *w,
 	/* sized for every trigram up to a million (32 MB of table); a
 	 * longer text grows it on demand, and a long loop has few
 	 * distinct trigrams */
-	if (cot__hmap_clear(seen, n < (1 << 20) ? n : (1 << 20)))
+	if (tri_clear(seen, n < (1 << 20) ? n : (1 << 20)))
 		return COT_ENOMEM;
 	/* the key of trigram i is computed RING words ahead of its use,
 	 * and its slot fetched meanwhile: the table of a long trace is
 	 * bigger than the caches, and each look-up a random read */
 	for (i = 2; i < n + RING; i++) {
 		size_t j = i - RING, prev, d, s, t;
-		uint64_t *slot;
-		bool fresh, taken;
+		bool taken;
 
 		if (i >= RING + 2) {
-			slot = cot__hmap_put(seen, ring[j % RING], &fresh);
-			if (!slot)
+			prev = tri_put(seen, h, ring[j % RING], j);
+			if (prev == SIZE_MAX)
 				return COT_ENOMEM;
-			prev = (size_t)*slot;
-			*slot = j + 1;
-			if (fresh || j < skip || *work >= budget)
+			if (!prev || j < skip || *work >= budget)
 				goto next;
 			/* trigram j was last seen ending at prev - 1: try
 			 * that distance as a period */
@@ -187,7 +285,7 @@ int cot__loops_find(const char *text, size_t len, const cot__words *w,
 next:
 		if (i < n) {
 			ring[i % RING] = trigram(h, i);
-			cot__hmap_prefetch(seen, ring[i % RING]);
+			tri_prefetch(seen, ring[i % RING]);
 		}
 	}
 	*distinct = seen->n;

@@ -23,7 +23,7 @@ typedef struct found {
 } found;
 
 static cot__words W;
-static cot__hmap SEEN;
+static cot__trimap SEEN;
 static cot__arena A;
 
 static int setup(void **state)
@@ -36,7 +36,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	cot__hmap_dispose(&SEEN);
+	cot__trimap_dispose(&SEEN);
 	cot__words_dispose(&W);
 	cot__arena_dispose(&A);
 	return 0;
@@ -76,6 +76,38 @@ static void test_loops_one_word_period_to_the_end(void **state)
 	assert_int_equal(f.v[0].repeats, 100);
 	assert_true(f.v[0].tail);
 	assert_int_equal(f.v[0].end, b.n);
+	free(b.p);
+}
+
+/* More distinct trigrams than the table is first sized for (a million):
+ * it grows, recomputing each key from the words, and still finds the
+ * trigram the text began with when the loop at its end repeats it. */
+static void test_loops_table_grows(void **state)
+{
+	enum { WORDS = 1100000 };
+	tbuf b = { 0 };
+	char word[16];
+	found f;
+	size_t start;
+
+	(void)state;
+	tbuf_adds(&b, "x y z ");
+	for (unsigned i = 0; i < WORDS; i++) {
+		snprintf(word, sizeof word, "w%u ", i);
+		tbuf_adds(&b, word);
+	}
+	start = b.n;
+	for (int i = 0; i < 60; i++)
+		tbuf_adds(&b, "x y z ");
+	f = loops_s(&b);
+	/* x y z, the 2 into the words, WORDS - 2 of distinct words, the
+	 * 2 into the loop, and 2 of the loop's 3 (x y z is the first) */
+	assert_int_equal(f.distinct, 1 + 2 + (WORDS - 2) + 2 + 2);
+	assert_int_equal(f.n, 1);
+	assert_int_equal(f.v[0].start, start);
+	assert_int_equal(f.v[0].period_words, 3);
+	assert_int_equal(f.v[0].repeats, 60);
+	assert_true(f.v[0].tail);
 	free(b.p);
 }
 
@@ -565,6 +597,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_loops_one_word_period_to_the_end),
+		cmocka_unit_test(test_loops_table_grows),
 		cmocka_unit_test(test_loops_thresholds),
 		cmocka_unit_test(test_loops_tail_cut_mid_word),
 		cmocka_unit_test(test_loops_start_inside_a_false_candidate),
