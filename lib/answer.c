@@ -684,7 +684,7 @@ static int candidates_json(const cot__profile *p, const cot__field *f,
 }
 
 #define ROW(name, fn, type, unit, doc) \
-	{ { name, COT_TYPE_##type, unit, doc }, get_##fn, NULL, 0, 0 }
+	{ .info = { name, COT_TYPE_##type, unit, doc }, .get = get_##fn }
 
 static const cot__field answer_fields[] = {
 	ROW("final_answer", final, STRING, "",
@@ -700,15 +700,15 @@ static const cot__field answer_fields[] = {
 	ROW("answer_normalized", normalized, STRING, "",
 	    "final_answer normalised (LaTeX wrappers, spacing, units, "
 	    "thousands separators and white space removed; see README)"),
-	{ { "candidates", COT_TYPE_JSON, "",
+	{ .info = { "candidates", COT_TYPE_JSON, "",
 	    "every answer the reasoning states, in order: a list of "
 	    "{offset, rule, text}, offset in bytes into the reasoning of "
 	    "the answer text (rules as final_answer_rule)" },
-	  NULL, candidates_json, 0, 0 },
+	  .json = candidates_json },
 	ROW("solution_rounds", rounds, INT, "rounds",
 	    "solution rounds (Chen et al. 2024): maximal runs of candidates "
 	    "with equal answers in the same or adjacent paragraphs"),
-	{ { NULL, COT_TYPE_NULL, NULL, NULL }, NULL, NULL, 0, 0 }
+	COT__FIELDS_END
 };
 
 const cot__pass cot__answer_pass = {

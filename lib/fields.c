@@ -63,7 +63,7 @@ GET(label, if (p->tr->label < 0) v->type = COT_TYPE_NULL;
 	else set_bool(v, p->tr->label))
 
 #define ROW(name, fn, type, unit, doc) \
-	{ { name, COT_TYPE_##type, unit, doc }, get_##fn, NULL, 0, 0 }
+	{ .info = { name, COT_TYPE_##type, unit, doc }, .get = get_##fn }
 
 /* The core fields of SPEC 3 and what the adapters found: the rows of
  * the core pass (profile.c). */
@@ -136,7 +136,7 @@ const cot__field cot__core_fields[] = {
 	    "the record's own correctness label (is_correct, correct, "
 	    "correctness, correctness_math_verify[i], score); null when "
 	    "none"),
-	{ { NULL, COT_TYPE_NULL, NULL, NULL }, NULL, NULL, 0, 0 }
+	COT__FIELDS_END
 };
 
 /* The rows every analyzer has: each pass's table, in pass order. */
@@ -422,6 +422,41 @@ int cot__value_json(cot__sbuf *b, const cot_value *v)
  * opening keys of the objects this one adds, and its own key. The last
  * entry closes every open object and the profile. The fields are
  * idx[0..n) (ascending), or all of az's when idx is NULL. */
+/* The text of each run at rest that stands whole in l: keys and
+ * resting values, from the run's first key to its last value. */
+static int rest_runs(cot__layout *l, const cot_analyzer *az)
+{
+	cot__sbuf b = COT_BUF_INIT;
+	int rc = COT_OK;
+
+	l->rest_off = cot__malloc((l->n + 1) * sizeof *l->rest_off);
+	if (!l->rest_off)
+		return COT_ENOMEM;
+	for (size_t i = 0; i < l->n && !rc; i++) {
+		size_t k = l->idx ? (size_t)l->idx[i] : i;
+		const cot__field *f = az->fields[k];
+		size_t r = f->at_rest ? f->rest_rows : 0, j;
+
+		l->rest_off[i] = b.size;
+		/* every row of the run, in a row, in this layout */
+		for (j = 1; j < r && i + j < l->n; j++)
+			if ((l->idx ? (size_t)l->idx[i + j] : i + j) != k + j)
+				break;
+		if (r == 0 || j < r || i + r > l->n)
+			continue;
+		for (j = 0; j < r && !rc; j++) {
+			const char *v = az->fields[k + j]->rest;
+
+			rc = cot__sbuf_add(&b, l->keys + l->off[i + j],
+					   l->off[i + j + 1] - l->off[i + j]);
+			rc = rc ? rc : cot__sbuf_add(&b, v, strlen(v));
+		}
+	}
+	l->rest_off[l->n] = b.size;
+	l->rest_text = b.ptr;
+	return rc;
+}
+
 int cot__layout_build(cot__layout *l, const cot_analyzer *az,
 		      const long *idx, size_t n)
 {
@@ -478,6 +513,8 @@ int cot__layout_build(cot__layout *l, const cot_analyzer *az,
 	if (!rc && !(rc = cot__sbuf_reserve(&b, KEY_COPY)))
 		memset(b.ptr + b.size, 0, KEY_COPY);
 	l->keys = b.ptr;
+	if (!rc)
+		rc = rest_runs(l, az);
 	if (rc)
 		cot__layout_free(l);
 	return rc;
@@ -488,6 +525,8 @@ void cot__layout_free(cot__layout *l)
 	cot__free(l->keys);
 	cot__free(l->off);
 	cot__free(l->idx);
+	cot__free(l->rest_text);
+	cot__free(l->rest_off);
 	memset(l, 0, sizeof *l);
 }
 
@@ -507,6 +546,17 @@ int cot__profile_json(const cot_analyzer *az, const cot__layout *l,
 		cot_value v;
 		size_t n;
 
+		/* a run at rest: one piece of text (most patterns of a
+		 * trace do not match) */
+		if (i < l->n && l->rest_off[i + 1] > l->rest_off[i] &&
+		    az->field_pass[k] < p->passes_run &&
+		    az->fields[k]->at_rest(p, az->fields[k])) {
+			n = l->rest_off[i + 1] - l->rest_off[i];
+			if (cot__sbuf_add(b, l->rest_text + l->rest_off[i], n))
+				return COT_ENOMEM;
+			i += az->fields[k]->rest_rows - 1;
+			continue;
+		}
 		if (cot__sbuf_reserve(b, klen + KEY_COPY + SCALAR_MAX))
 			return COT_ENOMEM;
 		if (klen <= KEY_COPY)

@@ -153,8 +153,9 @@ static void get_fmt(const cot__profile *p, const cot__field *f,
 		cot__set_real(v, q / 4.0);
 }
 
-#define ROW(name, arg, doc) \
-	{ { name, COT_TYPE_REAL, "", doc }, get_fmt, NULL, arg, 0 }
+#define ROW(name, arg_, doc) \
+	{ .info = { name, COT_TYPE_REAL, "", doc }, \
+	  .get = get_fmt, .arg = arg_ }
 
 static const cot__field format_fields[] = {
 	ROW("reward.format", F_R1,
@@ -178,7 +179,7 @@ static const cot__field format_fields[] = {
 	    "and has a </think>, else 0; null when the text starts with "
 	    "<think> (reward.think_format applies) or for structured "
 	    "reasoning"),
-	{ { NULL, COT_TYPE_NULL, NULL, NULL }, NULL, NULL, 0, 0 }
+	COT__FIELDS_END
 };
 
 const cot__pass cot__format_pass = {

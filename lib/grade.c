@@ -130,8 +130,9 @@ static void get_real(const cot__profile *p, const cot__field *f,
 		cot__set_real(v, r);
 }
 
-#define ROW(name, fn, type, unit, doc, arg) \
-	{ { name, COT_TYPE_##type, unit, doc }, get_##fn, NULL, arg, 0 }
+#define ROW(name, fn, type, unit, doc, arg_) \
+	{ .info = { name, COT_TYPE_##type, unit, doc }, \
+	  .get = get_##fn, .arg = arg_ }
 
 static const cot__field grade_fields[] = {
 	ROW("correct", correct, BOOL, "",
@@ -155,7 +156,7 @@ static const cot__field grade_fields[] = {
 	    "up to the end of the first statement of the reference answer "
 	    "(in the reasoning, else the final answer) / (think.words + "
 	    "answer.words); null unless correct is true", 2),
-	{ { NULL, COT_TYPE_NULL, NULL, NULL }, NULL, NULL, 0, 0 }
+	COT__FIELDS_END
 };
 
 const cot__pass cot__grade_pass = {

@@ -383,8 +383,9 @@ static int loops_json(const cot__profile *p, const cot__field *f,
 	return rc ? rc : cot__sbuf_addc(b, ']');
 }
 
-#define ROW(name, type, unit, arg, doc) \
-	{ { name, COT_TYPE_##type, unit, doc }, get_loop, NULL, arg, 0 }
+#define ROW(name, type, unit, arg_, doc) \
+	{ .info = { name, COT_TYPE_##type, unit, doc }, \
+	  .get = get_loop, .arg = arg_ }
 
 static const cot__field loop_fields[] = {
 	ROW("loop.found", BOOL, "", L_FOUND,
@@ -418,11 +419,11 @@ static const cot__field loop_fields[] = {
 	    "inside one paragraph)"),
 	ROW("loop.repeats", INT, "times", L_REPEATS,
 	    "whole periods in the loop (a cut last period not counted)"),
-	{ { "loop.all", COT_TYPE_JSON, "",
+	{ .info = { "loop.all", COT_TYPE_JSON, "",
 	    "every loop, in text order: [{start, end, start_step, period, "
 	    "period_words, period_steps, repeats, tail}]" },
-	  NULL, loops_json, 0, 0 },
-	{ { NULL, COT_TYPE_NULL, NULL, NULL }, NULL, NULL, 0, 0 }
+	  .json = loops_json },
+	COT__FIELDS_END
 };
 
 const cot__pass cot__loop_pass = {

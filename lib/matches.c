@@ -63,6 +63,13 @@ static void get_last_rel(const cot__profile *p, const cot__field *f,
 		cot__set_real(v, (double)s->last / (double)p->think.bytes);
 }
 
+/* A pattern (family) that did not match, in a trace with words: what
+ * the rows' rest texts say (most patterns of a trace). */
+static bool stat_at_rest(const cot__profile *p, const cot__field *f)
+{
+	return stat_of(p, f)->count == 0 && p->think.words > 0;
+}
+
 static int json_steps(const cot__profile *p, const cot__field *f,
 		      cot__sbuf *b)
 {
@@ -95,32 +102,35 @@ static int add_rows(cot_analyzer *az, const char *kind, const char *name,
 		cot_type type;
 		const char *unit;
 		cot__getter get;	/* NULL: the JSON list */
+		const char *rest;	/* the value with no match */
 		const char *doc;
 	} rows[] = {
-		{ "count", COT_TYPE_INT, "matches", get_count,
+		{ "count", COT_TYPE_INT, "matches", get_count, "0",
 		  "matches of %s in the reasoning" },
 		{ "per_1k_words", COT_TYPE_REAL, "per 1k words", get_per_1k,
+		  "0.0",
 		  "matches of %s per 1,000 words of the reasoning "
 		  "(count * 1000 / think.words); null when it has no words" },
-		{ "first", COT_TYPE_INT, "bytes", get_first,
+		{ "first", COT_TYPE_INT, "bytes", get_first, "null",
 		  "byte offset in the reasoning where the first match of %s "
 		  "starts; null when none" },
-		{ "last", COT_TYPE_INT, "bytes", get_last,
+		{ "last", COT_TYPE_INT, "bytes", get_last, "null",
 		  "byte offset in the reasoning where the last match of %s "
 		  "starts; null when none" },
-		{ "first_rel", COT_TYPE_REAL, "fraction", get_first_rel,
+		{ "first_rel", COT_TYPE_REAL, "fraction", get_first_rel, "null",
 		  "first / think.bytes for %s: where the first match "
 		  "starts, 0 to 1; null when none" },
-		{ "last_rel", COT_TYPE_REAL, "fraction", get_last_rel,
+		{ "last_rel", COT_TYPE_REAL, "fraction", get_last_rel, "null",
 		  "last / think.bytes for %s: where the last match starts, "
 		  "0 to 1; null when none" },
-		{ "steps", COT_TYPE_JSON, "paragraphs", NULL,
+		{ "steps", COT_TYPE_JSON, "paragraphs", NULL, "[]",
 		  "indexes (from 0, ascending, each once) of the paragraphs "
 		  "(steps) that hold the start of a match of %s" },
 	};
 
 	for (size_t k = 0; k < sizeof rows / sizeof *rows; k++) {
 		char fname[160], doc[1024];
+		cot__field *f;
 		int rc;
 
 		snprintf(fname, sizeof fname, "%s.%s.%s", kind, name,
@@ -131,6 +141,12 @@ static int add_rows(cot_analyzer *az, const char *kind, const char *name,
 				    index, fam);
 		if (rc)
 			return rc;
+		f = &az->dyn[az->ndyn - 1];
+		f->rest = rows[k].rest;
+		if (k == 0) {
+			f->at_rest = stat_at_rest;
+			f->rest_rows = sizeof rows / sizeof *rows;
+		}
 		if (!rows[k].get) {
 			/* cot__field_add takes a getter; a list needs the
 			 * row's JSON writer */

@@ -59,12 +59,26 @@ typedef void (*cot__getter)(const cot__profile *p, const cot__field *f,
 typedef int (*cot__json_writer)(const cot__profile *p, const cot__field *f,
 				cot__sbuf *b);
 
+/* Whether the run of rows that begins at f holds its resting values
+ * (cot__field.rest). */
+typedef bool (*cot__rest_test)(const cot__profile *p, const cot__field *f);
+
 struct cot__field {
 	cot_field_info info;
 	cot__getter get;		/* scalar rows */
 	cot__json_writer json;		/* COT_TYPE_JSON rows */
 	int arg, arg2;
+	/* A run of rows that mostly holds one set of values (a pattern
+	 * that did not match: 0, 0.0, null..., []): its first row has
+	 * at_rest and the run's length, each row its value's JSON text
+	 * then, so a profile writes such a run as one piece of text. */
+	cot__rest_test at_rest;
+	uint8_t rest_rows;
+	const char *rest;
 };
+
+/* The row that ends a pass's table of fields. */
+#define COT__FIELDS_END { .info = { NULL, COT_TYPE_NULL, NULL, NULL } }
 
 /* Which fields a JSON profile holds, and the text around their values
  * (closing and opening the nested objects, the keys), built once so a
@@ -75,6 +89,11 @@ typedef struct cot__layout {
 			 * off[i + 1]); the last closes the profile */
 	long *idx;	/* the fields, ascending; NULL: all, in order */
 	size_t n;
+	/* the runs at rest (cot__field.at_rest) whose rows all stand here
+	 * in a row: the text from field i's key to the run's last value
+	 * is rest_text[rest_off[i], rest_off[i + 1]); empty: no run */
+	char *rest_text;
+	size_t *rest_off;	/* n + 1 */
 } cot__layout;
 struct cot_analyzer;
 /* The layout of the fields idx[0..n) (ascending registry indexes), or of

@@ -380,8 +380,9 @@ static void get_rule(const cot__profile *p, const cot__field *f,
 	cot__set_text(v, s, s ? strlen(s) : 0);
 }
 
-#define ROW(name, type, unit, get, arg, doc) \
-	{ { name, COT_TYPE_##type, unit, doc }, get, NULL, arg, 0 }
+#define ROW(name, type, unit, get_, arg_, doc) \
+	{ .info = { name, COT_TYPE_##type, unit, doc }, \
+	  .get = get_, .arg = arg_ }
 
 static const cot__field repeat_fields[] = {
 	ROW("repeat.ngram", REAL, "", get_ngram, 0,
@@ -417,7 +418,7 @@ static const cot__field repeat_fields[] = {
 	ROW("repeat.rule", STRING, "", get_rule, 0,
 	    "the first threshold of repeat.flag reached, in that order: "
 	    "paragraph, sentence, sentence_run; null when none"),
-	{ { NULL, COT_TYPE_NULL, NULL, NULL }, NULL, NULL, 0, 0 }
+	COT__FIELDS_END
 };
 
 const cot__pass cot__repeat_pass = {

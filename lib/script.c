@@ -701,7 +701,7 @@ static int scripts_json(const cot__profile *p, const cot__field *f,
 }
 
 #define ROW(name, fn, type, unit, doc) \
-	{ { name, COT_TYPE_##type, unit, doc }, get_##fn, NULL, 0, 0 }
+	{ .info = { name, COT_TYPE_##type, unit, doc }, .get = get_##fn }
 
 static const cot__field lang_fields[] = {
 	ROW("lang.dominant", dominant, STRING, "",
@@ -729,11 +729,11 @@ static const cot__field lang_fields[] = {
 	    "with --target-script: letters of that script / lang.letters "
 	    "(DeepSeek-R1's language consistency, by script); null without "
 	    "the option or without letters"),
-	{ { "lang.scripts", COT_TYPE_JSON, "letters",
+	{ .info = { "lang.scripts", COT_TYPE_JSON, "letters",
 	    "letters per script class, an object such as "
 	    "{\"Latin\":812,\"Han\":3}; classes with none are left out" },
-	  NULL, scripts_json, 0, 0 },
-	{ { NULL, COT_TYPE_NULL, NULL, NULL }, NULL, NULL, 0, 0 }
+	  .json = scripts_json },
+	COT__FIELDS_END
 };
 
 const cot__pass cot__lang_pass = {

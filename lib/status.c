@@ -219,8 +219,9 @@ static void get_status(const cot__profile *p, const cot__field *f,
 	}
 }
 
-#define ROW(name, type, arg, doc) \
-	{ { name, COT_TYPE_##type, "", doc }, get_status, NULL, arg, 0 }
+#define ROW(name, type, arg_, doc) \
+	{ .info = { name, COT_TYPE_##type, "", doc }, \
+	  .get = get_status, .arg = arg_ }
 
 static const cot__field status_fields[] = {
 	ROW("status", STRING, 0,
@@ -245,7 +246,7 @@ static const cot__field status_fields[] = {
 	    "their wide forms (U+2026 U+3002 U+FF01 U+FF1F U+FF0E U+FF09 "
 	    "U+3011 U+300D U+300F U+300B U+3009 U+201D U+2019 U+00BB "
 	    "U+203A); false when blank"),
-	{ { NULL, COT_TYPE_NULL, NULL, NULL }, NULL, NULL, 0, 0 }
+	COT__FIELDS_END
 };
 
 const cot__pass cot__status_pass = {

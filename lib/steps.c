@@ -214,8 +214,8 @@ static int json_transitions(const cot__profile *p, const cot__field *f,
 	"rule-based step-function classifier, a lexical approximation of " \
 	"the Thought Anchors taxonomy (README \"Step functions\")"
 #define FN(i, label, what) \
-	{ { "functions." label, COT_TYPE_INT, "paragraphs", \
-	    FN_DOC(label, what) }, get_fn, NULL, i, 0 }
+	{ .info = { "functions." label, COT_TYPE_INT, "paragraphs", \
+	    FN_DOC(label, what) }, .get = get_fn, .arg = i }
 
 static const cot__field steps_fields[] = {
 	FN(COT_FN_PROBLEM_SETUP, "problem_setup",
@@ -235,12 +235,12 @@ static const cot__field steps_fields[] = {
 	FN(COT_FN_FINAL_ANSWER_EMISSION, "final_answer_emission",
 	   "stating the final answer, or holding \\boxed"),
 	FN(COT_FN_UNKNOWN, "unknown", "no rule applied"),
-	{ { "functions.transitions", COT_TYPE_JSON, "pairs",
+	{ .info = { "functions.transitions", COT_TYPE_JSON, "pairs",
 	    "consecutive paragraphs by step function: {FROM: {TO: n}} "
 	    "counts each pair of adjacent paragraphs labelled FROM then TO "
 	    "(same-label pairs included; pairs that never occur are "
-	    "left out)" }, NULL, json_transitions, 0, 0 },
-	{ { NULL, COT_TYPE_NULL, NULL, NULL }, NULL, NULL, 0, 0 }
+	    "left out)" }, .json = json_transitions },
+	COT__FIELDS_END
 };
 
 const cot__pass cot__steps_pass = {

@@ -135,9 +135,9 @@ static void get(const cot__profile *p, const cot__field *f, cot_value *v)
 	}
 }
 
-#define ROW(name, arg, type, unit, doc) \
-	{ { "structure." name, COT_TYPE_##type, unit, doc }, get, NULL, \
-	  arg, 0 }
+#define ROW(name, arg_, type, unit, doc) \
+	{ .info = { "structure." name, COT_TYPE_##type, unit, doc }, \
+	  .get = get, .arg = arg_ }
 #define FIRST_DOC(fam) \
 	"where the first match of the " fam " family starts, as a fraction " \
 	"of think.bytes (families." fam ".first_rel); null when none or " \
@@ -206,7 +206,7 @@ static const cot__field structure_fields[] = {
 	    FIRST_DOC("verification")),
 	ROW("first_aha_rel", S_FIRST_AHA, REAL, "fraction",
 	    FIRST_DOC("aha")),
-	{ { NULL, COT_TYPE_NULL, NULL, NULL }, NULL, NULL, 0, 0 }
+	COT__FIELDS_END
 };
 
 const cot__pass cot__structure_pass = {

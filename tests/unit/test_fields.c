@@ -204,6 +204,104 @@ static size_t leaves(json_t *o, const cot_analyzer *az, const char *pre)
 	return n;
 }
 
+/* Every value of profile JSON js is what cot_result_get gives, for the
+ * fields idx[0..n) (every field when idx is NULL). */
+static void values_equal_get(json_t *js, cot_result *res,
+			     const cot_analyzer *az, const long *idx,
+			     size_t n)
+{
+	size_t count = idx ? n : cot_field_count(az);
+
+	for (size_t k = 0; k < count; k++) {
+		long f = idx ? idx[k] : (long)k;
+		const char *name = cot_field_at(az, (size_t)f)->name;
+		json_t *j = dotted(js, name), *want;
+		cot_value v;
+		json_error_t je;
+
+		assert_non_null(j);
+		assert_int_equal(cot_result_get(res, 0, f, &v), COT_OK);
+		switch (v.type) {
+		case COT_TYPE_NULL:
+			want = json_null();
+			break;
+		case COT_TYPE_BOOL:
+			want = json_boolean(v.b);
+			break;
+		case COT_TYPE_INT:
+			want = json_integer(v.i);
+			break;
+		case COT_TYPE_REAL:
+			want = json_real(v.r);
+			break;
+		case COT_TYPE_STRING:
+			want = json_stringn(v.s, v.len);
+			break;
+		default:
+			want = json_loadb(v.s, v.len, JSON_DECODE_ANY, &je);
+		}
+		if (!json_equal(j, want))
+			fail_msg("%s differs from cot_result_get", name);
+		json_decref(want);
+	}
+}
+
+/* A profile writes a pattern that did not match as one piece of text
+ * (the rows' resting values): the values are still those of
+ * cot_result_get, in traces where patterns match or not, with no words,
+ * and in layouts that hold only part of a pattern's rows. */
+static void test_profile_json_runs_at_rest_equal_get(void **state)
+{
+	static const char *const recs[] = {
+		"{\"reasoning_content\":\"Wait, 2+2=4. Let me check.\\n\\n"
+		"Hmm, but maybe not. Alternatively 5.\",\"content\":\"4\"}",
+		"{\"reasoning_content\":\"\",\"content\":\"4\"}",
+		"{\"reasoning_content\":\" \\n \",\"content\":\"\"}",
+		"{\"reasoning_content\":\"Plain text with no cue at all.\","
+		"\"content\":\"x\"}",
+	};
+	cot_analyzer *az;
+	cot_result *res;
+	cot_error err;
+	long *part;
+	size_t npart = 0, nf;
+
+	(void)state;
+	assert_int_equal(cot_analyzer_new(&az, NULL, &err), COT_OK);
+	assert_int_equal(cot_result_new(&res, az, &err), COT_OK);
+	nf = cot_field_count(az);
+	/* every field but one row in three: runs cut in every place */
+	part = malloc(nf * sizeof *part);
+	for (size_t k = 0; k < nf; k++)
+		if (k % 3 != 1)
+			part[npart++] = (long)k;
+	for (int sel = 0; sel < 2; sel++) {
+		assert_int_equal(cot_result_select(res, sel ? part : NULL,
+						   npart), COT_OK);
+		for (size_t r = 0; r < sizeof recs / sizeof *recs; r++) {
+			cot_buf out = COT_BUF_INIT;
+			json_error_t je;
+			json_t *js;
+
+			assert_int_equal(cot_analyze_json(res, recs[r],
+							  strlen(recs[r]),
+							  &err), COT_OK);
+			assert_int_equal(cot_result_traces(res), 1);
+			assert_int_equal(cot_result_profile_json(res, 0, &out),
+					 COT_OK);
+			js = json_loads(out.ptr, 0, &je);
+			assert_non_null(js);
+			values_equal_get(js, res, az, sel ? part : NULL,
+					 npart);
+			json_decref(js);
+			cot_buf_dispose(&out);
+		}
+	}
+	free(part);
+	cot_result_free(res);
+	cot_analyzer_free(az);
+}
+
 /* cot_result_select: the profile holds the chosen fields, each once,
  * with the values of the full profile; NULL gives every field back. */
 static void test_result_select_writes_only_the_chosen(void **state)
@@ -474,6 +572,7 @@ int main(void)
 		cmocka_unit_test(test_profile_json_matches_every_getter),
 		cmocka_unit_test(test_result_json_is_an_array_of_profiles),
 		cmocka_unit_test(test_result_select_writes_only_the_chosen),
+		cmocka_unit_test(test_profile_json_runs_at_rest_equal_get),
 		cmocka_unit_test(test_json_escape_control_and_quotes),
 		cmocka_unit_test(test_analyze_text_rejects_invalid_utf8),
 		cmocka_unit_test(test_analyzer_rejects_bad_options),
