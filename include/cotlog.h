@@ -319,6 +319,21 @@ COT_API long cot_field_find(const cot_analyzer *az, const char *name);
 COT_API int cot_result_get(cot_result *res, size_t i, long field,
 			   cot_value *out);
 
+/* Runs at rest, for readers of every field (a summary over many
+ * traces): some consecutive fields usually hold one set of values
+ * together, such as the seven of a pattern that did not match (0, 0.0,
+ * null, null, null, null, []). cot_field_run gives the number of fields
+ * of the run that begins at field i (0: none begins there);
+ * cot_field_rest the JSON text of field i's value when its run is at
+ * rest (NULL: it is in no run); cot_result_at_rest whether (1) or not
+ * (0) the run that begins at `field` is at rest in trace i: when it is,
+ * each of its fields has exactly the value its cot_field_rest text says,
+ * as cot_result_get would give it. */
+COT_API size_t cot_field_run(const cot_analyzer *az, size_t i);
+COT_API const char *cot_field_rest(const cot_analyzer *az, size_t i);
+COT_API int cot_result_at_rest(const cot_result *res, size_t i,
+			       long field);
+
 /* Append the profile of trace i as one line of compact JSON (no line
  * break) to out. Returns COT_OK, COT_EINVAL, COT_ENOMEM. */
 COT_API COT_NODISCARD int cot_result_profile_json(const cot_result *res,

@@ -318,6 +318,19 @@ int cot_result_get(cot_result *res, size_t i, long field, cot_value *out)
 	return COT_OK;
 }
 
+int cot_result_at_rest(const cot_result *res, size_t i, long field)
+{
+	const cot__field *f;
+
+	if (i >= res->nprof || field < 0 ||
+	    (size_t)field >= res->az->nfields)
+		return 0;
+	f = res->az->fields[field];
+	return f->at_rest &&
+	       res->az->field_pass[field] < res->prof[i].passes_run &&
+	       f->at_rest(&res->prof[i], f);
+}
+
 /* The fields a JSON profile holds: those of cot_result_select, or all. */
 static const cot__layout *layout(const cot_result *res)
 {

@@ -177,6 +177,20 @@ const cot_field_info *cot_field_at(const cot_analyzer *az, size_t i)
 	return f ? &f->info : NULL;
 }
 
+size_t cot_field_run(const cot_analyzer *az, size_t i)
+{
+	const cot__field *f = row(az, i);
+
+	return f && f->at_rest ? f->rest_rows : 0;
+}
+
+const char *cot_field_rest(const cot_analyzer *az, size_t i)
+{
+	const cot__field *f = row(az, i);
+
+	return f ? f->rest : NULL;
+}
+
 long cot_field_find(const cot_analyzer *az, const char *name)
 {
 	const cot__field *f;

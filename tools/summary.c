@@ -221,6 +221,11 @@ typedef struct fdef {
 	cot_type type;
 	long index;		/* in the analyzer's registry; -1 if read */
 	size_t slot;		/* in the group's array of its kind */
+	/* a run at rest (cot_field_run) that begins here and whose fields
+	 * to summarize are all here, in a row: the fdef past them (0:
+	 * none), and each one's value at rest */
+	size_t rest_end;
+	cot_value rest;
 } fdef;
 
 /* Sums: an INT field keeps them as plain integers, 128 bits for the
@@ -398,6 +403,47 @@ static summary *alloc_summary(const char *by, const char *analysis)
 	return s;
 }
 
+/* The value a field's cot_field_rest text stands for (numbers and null
+ * are all a run at rest holds among the fields stats reads). */
+static bool rest_value(const char *text, cot_value *v)
+{
+	memset(v, 0, sizeof *v);
+	if (!text)
+		return false;
+	if (!strcmp(text, "null"))
+		return true;
+	if (!strcmp(text, "0")) {
+		v->type = COT_TYPE_INT;
+		return true;
+	}
+	if (!strcmp(text, "0.0")) {
+		v->type = COT_TYPE_REAL;
+		return true;
+	}
+	return false;
+}
+
+/* Find the runs at rest that stand whole in s->f: their fields to
+ * summarize (all but lists), in a row, with values rest_value knows. */
+static void find_runs(summary *s, const cot_analyzer *az)
+{
+	for (size_t j = 0; j < s->nf; j++) {
+		long k = s->f[j].index;
+		size_t run = k < 0 ? 0 : cot_field_run(az, (size_t)k), t = j;
+		bool ok = run > 0;
+
+		for (size_t m = (size_t)k; ok && m < (size_t)k + run; m++) {
+			if (cot_field_at(az, m)->type == COT_TYPE_JSON)
+				continue;
+			ok = t < s->nf && s->f[t].index == (long)m &&
+			     rest_value(cot_field_rest(az, m), &s->f[t].rest);
+			t++;
+		}
+		if (ok && t > j)
+			s->f[j].rest_end = t;
+	}
+}
+
 summary *summary_new(const cot_analyzer *az, const char *fields,
 		     const char *by, const char *analysis, char *err,
 		     size_t errlen)
@@ -418,6 +464,7 @@ summary *summary_new(const cot_analyzer *az, const char *fields,
 			if (chosen[i])
 				add_field(s, names[i], types[i],
 					  cot_field_at(az, i)->unit, (long)i);
+		find_runs(s, az);
 		group_init(s, &s->total);
 	}
 	free(names);
@@ -444,9 +491,12 @@ summary *summary_new_like(const summary *o)
 {
 	summary *s = alloc_summary(o->by, o->analysis);
 
-	for (size_t i = 0; i < o->nf; i++)
+	for (size_t i = 0; i < o->nf; i++) {
 		add_field(s, o->f[i].name, o->f[i].type, o->f[i].unit,
 			  o->f[i].index);
+		s->f[i].rest_end = o->f[i].rest_end;
+		s->f[i].rest = o->f[i].rest;
+	}
 	s->max_groups = o->max_groups;
 	group_init(s, &s->total);
 	return s;
@@ -760,6 +810,29 @@ static void str_add(stracc *a, const char *s, size_t len, uint64_t count)
 	a->nv++;
 }
 
+/* Value v of field f into group g; a null or mistyped one is null. */
+static void add_value(group *g, const fdef *f, const cot_value *v)
+{
+	if (v->type != f->type)
+		return;
+	switch (f->type) {
+	case COT_TYPE_INT:
+		num_add_int(&g->num[f->slot], v->i);
+		break;
+	case COT_TYPE_REAL:
+		num_add_real(&g->num[f->slot], v->r);
+		break;
+	case COT_TYPE_BOOL:
+		if (v->b)
+			g->bl[f->slot].t++;
+		else
+			g->bl[f->slot].f++;
+		break;
+	default:
+		str_add(&g->str[f->slot], v->s, v->len, 1);
+	}
+}
+
 /* Trace i's values into the total and group g (NULL: none). */
 static void add_trace(summary *s, cot_result *res, size_t i, group *g)
 {
@@ -770,26 +843,20 @@ static void add_trace(summary *s, cot_result *res, size_t i, group *g)
 		const fdef *f = &s->f[j];
 		cot_value v;
 
-		if (cot_result_get(res, i, f->index, &v) || v.type != f->type)
-			continue;	/* null */
-		for (int k = 0; k < nto; k++) {
-			switch (f->type) {
-			case COT_TYPE_INT:
-				num_add_int(&to[k]->num[f->slot], v.i);
-				break;
-			case COT_TYPE_REAL:
-				num_add_real(&to[k]->num[f->slot], v.r);
-				break;
-			case COT_TYPE_BOOL:
-				if (v.b)
-					to[k]->bl[f->slot].t++;
-				else
-					to[k]->bl[f->slot].f++;
-				break;
-			default:
-				str_add(&to[k]->str[f->slot], v.s, v.len, 1);
-			}
+		if (f->rest_end && cot_result_at_rest(res, i, f->index)) {
+			/* a run at rest (a pattern that did not match): its
+			 * values without asking for each */
+			for (; j < f->rest_end; j++)
+				for (int k = 0; k < nto; k++)
+					add_value(to[k], &s->f[j],
+						  &s->f[j].rest);
+			j--;
+			continue;
 		}
+		if (cot_result_get(res, i, f->index, &v))
+			continue;
+		for (int k = 0; k < nto; k++)
+			add_value(to[k], f, &v);
 	}
 }
 

@@ -302,6 +302,77 @@ static void test_profile_json_runs_at_rest_equal_get(void **state)
 	cot_analyzer_free(az);
 }
 
+/* cot_field_run, cot_field_rest, cot_result_at_rest: where a run is at
+ * rest, each of its fields has the value its rest text says; runs
+ * that are at rest and runs that are not both occur. */
+static void test_runs_at_rest_api(void **state)
+{
+	static const char rec[] =
+		"{\"reasoning_content\":\"Wait, 2+2=4. Let me check.\\n\\n"
+		"Hmm, but maybe not.\",\"content\":\"4\"}";
+	cot_analyzer *az;
+	cot_result *res;
+	cot_error err;
+	size_t runs = 0, rest = 0, nf;
+
+	(void)state;
+	assert_int_equal(cot_analyzer_new(&az, NULL, &err), COT_OK);
+	assert_int_equal(cot_result_new(&res, az, &err), COT_OK);
+	assert_int_equal(cot_analyze_json(res, rec, sizeof rec - 1, &err),
+			 COT_OK);
+	nf = cot_field_count(az);
+	assert_int_equal(cot_field_run(az, nf), 0);
+	assert_null(cot_field_rest(az, nf));
+	assert_int_equal(cot_result_at_rest(res, 0, -1), 0);
+	assert_int_equal(cot_result_at_rest(res, 1, 0), 0);
+	for (size_t k = 0; k < nf; k++) {
+		size_t run = cot_field_run(az, k);
+
+		if (!run) {
+			assert_int_equal(cot_result_at_rest(res, 0, (long)k),
+					 0);
+			continue;
+		}
+		runs++;
+		assert_true(k + run <= nf);
+		if (!cot_result_at_rest(res, 0, (long)k))
+			continue;
+		rest++;
+		for (size_t m = k; m < k + run; m++) {
+			const char *text = cot_field_rest(az, m);
+			json_error_t je;
+			json_t *want, *got;
+			cot_value v;
+
+			assert_non_null(text);
+			assert_int_equal(cot_result_get(res, 0, (long)m, &v),
+					 COT_OK);
+			want = json_loads(text, JSON_DECODE_ANY, &je);
+			switch (v.type) {
+			case COT_TYPE_NULL:
+				got = json_null();
+				break;
+			case COT_TYPE_INT:
+				got = json_integer(v.i);
+				break;
+			case COT_TYPE_REAL:
+				got = json_real(v.r);
+				break;
+			default:	/* the list of steps */
+				got = json_loadb(v.s, v.len, JSON_DECODE_ANY,
+						 &je);
+			}
+			assert_true(json_equal(want, got));
+			json_decref(want);
+			json_decref(got);
+		}
+	}
+	assert_true(runs > 50);
+	assert_true(rest > 0 && rest < runs);
+	cot_result_free(res);
+	cot_analyzer_free(az);
+}
+
 /* cot_result_select: the profile holds the chosen fields, each once,
  * with the values of the full profile; NULL gives every field back. */
 static void test_result_select_writes_only_the_chosen(void **state)
@@ -573,6 +644,7 @@ int main(void)
 		cmocka_unit_test(test_result_json_is_an_array_of_profiles),
 		cmocka_unit_test(test_result_select_writes_only_the_chosen),
 		cmocka_unit_test(test_profile_json_runs_at_rest_equal_get),
+		cmocka_unit_test(test_runs_at_rest_api),
 		cmocka_unit_test(test_json_escape_control_and_quotes),
 		cmocka_unit_test(test_analyze_text_rejects_invalid_utf8),
 		cmocka_unit_test(test_analyzer_rejects_bad_options),
