@@ -54,15 +54,33 @@ size_t cot__span_index(const cot__spans *s, size_t off)
 
 /* ---- sentences ---- */
 
-/* Abbreviations whose final period does not end a sentence (compared
- * without that period, case-insensitively). "etc." and "No." are not
- * here: in reasoning traces they end sentences as often as not. */
-static const char *const abbrevs[] = {
-	"e.g", "i.e", "cf", "vs", "viz", "dr", "mr", "mrs", "ms", "prof",
-	"sr", "jr", "st", "mt", "fig", "figs", "eq", "eqs", "approx", "resp",
-	"al", "ca", "incl", "esp", NULL
-};
-enum { ABBREV_MAX = 6 };	/* the longest above */
+/* Abbreviations whose final period does not end a sentence, compared
+ * without that period, case-insensitively: their lower-case bytes
+ * packed into an integer, first byte highest. "etc." and "No." are not
+ * here: in reasoning traces they end sentences as often as not. A
+ * switch, not a list of strings: the test runs at most sentence ends. */
+#define K2(a, b) ((uint64_t)(a) << 8 | (uint64_t)(b))
+#define K3(a, b, c) (K2(a, b) << 8 | (uint64_t)(c))
+#define K4(a, b, c, d) (K3(a, b, c) << 8 | (uint64_t)(d))
+#define K6(a, b, c, d, e, f) (K4(a, b, c, d) << 16 | K2(e, f))
+enum { ABBREV_MAX = 6 };	/* the longest below */
+
+static bool abbrev_key(uint64_t k)
+{
+	switch (k) {
+	case K3('e', '.', 'g'): case K3('i', '.', 'e'): case K2('c', 'f'):
+	case K2('v', 's'): case K3('v', 'i', 'z'): case K2('d', 'r'):
+	case K2('m', 'r'): case K3('m', 'r', 's'): case K2('m', 's'):
+	case K4('p', 'r', 'o', 'f'): case K2('s', 'r'): case K2('j', 'r'):
+	case K2('s', 't'): case K2('m', 't'): case K3('f', 'i', 'g'):
+	case K4('f', 'i', 'g', 's'): case K2('e', 'q'): case K3('e', 'q', 's'):
+	case K6('a', 'p', 'p', 'r', 'o', 'x'): case K4('r', 'e', 's', 'p'):
+	case K2('a', 'l'): case K2('c', 'a'): case K4('i', 'n', 'c', 'l'):
+	case K3('e', 's', 'p'):
+		return true;
+	}
+	return false;
+}
 
 static bool ascii_letter(unsigned char c)
 {
@@ -73,21 +91,17 @@ static bool ascii_letter(unsigned char c)
 static bool abbreviation(const unsigned char *t, size_t ps, size_t i)
 {
 	size_t s = i;
-	char tok[8];
+	uint64_t key = 0;
 
-	while (s > ps && i - s < sizeof tok - 1 &&
+	while (s > ps && i - s <= ABBREV_MAX &&
 	       (ascii_letter(t[s - 1]) || t[s - 1] == '.'))
 		s--;
 	if (s == i || i - s > ABBREV_MAX ||
 	    (s > ps && (ascii_letter(t[s - 1]) || t[s - 1] == '.')))
 		return false;
 	for (size_t k = s; k < i; k++)
-		tok[k - s] = (char)(t[k] | (ascii_letter(t[k]) ? 0x20 : 0));
-	tok[i - s] = '\0';
-	for (const char *const *a = abbrevs; *a; a++)
-		if ((*a)[0] == tok[0] && !strcmp(tok, *a))
-			return true;
-	return false;
+		key = key << 8 | (t[k] | (ascii_letter(t[k]) ? 0x20 : 0));
+	return abbrev_key(key);
 }
 
 /* Is the '.' at t[i] the end of an enumeration that begins its line:

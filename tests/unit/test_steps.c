@@ -72,6 +72,39 @@ static int64_t field_int(const char *name)
 
 /* ---- sentences ---- */
 
+/* Every abbreviation of the README, in two cases, keeps its sentence
+ * whole; words like them (longer, shorter, "etc.", "No.") end one. */
+static void test_sentences_abbreviations(void **state)
+{
+	static const char *const keep[] = {
+		"e.g.", "i.e.", "cf.", "vs.", "viz.", "Dr.", "Mr.", "Mrs.",
+		"Ms.", "Prof.", "Sr.", "Jr.", "St.", "Mt.", "Fig.", "Figs.",
+		"Eq.", "Eqs.", "approx.", "resp.", "al.", "ca.", "incl.",
+		"esp.", "E.G.", "APPROX.", "Eqs.",
+	};
+	static const char *const split[] = {
+		"etc.", "No.", "figure.", "eqss.", "appro.", "approxx.", "x.g.",
+		"drs.", "Vss.",
+	};
+	char text[128], want[160];
+
+	(void)state;
+	for (size_t k = 0; k < sizeof keep / sizeof *keep; k++) {
+		snprintf(text, sizeof text, "It holds %s then more. Next one "
+			 "comes here.", keep[k]);
+		snprintf(want, sizeof want, "It holds %s then more. | Next one "
+			 "comes here.", keep[k]);
+		assert_string_equal(units(text, COT_BY_SENTENCE, false), want);
+	}
+	for (size_t k = 0; k < sizeof split / sizeof *split; k++) {
+		snprintf(text, sizeof text, "It holds the %s Then more words "
+			 "come.", split[k]);
+		snprintf(want, sizeof want, "It holds the %s | Then more words "
+			 "come.", split[k]);
+		assert_string_equal(units(text, COT_BY_SENTENCE, false), want);
+	}
+}
+
 static void test_sentences_cases(void **state)
 {
 	(void)state;
@@ -560,6 +593,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sentences_cases),
+		cmocka_unit_test(test_sentences_abbreviations),
 		cmocka_unit_test(test_thoughts_cases),
 		cmocka_unit_test(test_markup_counts),
 		cmocka_unit_test(test_classify_cases),
