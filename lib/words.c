@@ -146,29 +146,40 @@ static uint64_t special(uint64_t x)
 
 #endif
 
-static int push(cot__words *w, uint64_t hash, size_t off)
+/* Room for `words` more word hashes and `marks` more marks. */
+static int room(cot__words *w, size_t words, size_t marks)
 {
-	if (w->n == w->cap) {
-		size_t cap = w->cap ? w->cap * 2 : 1024;
-		uint64_t *h = cot__realloc(w->hash, cap * sizeof *h);
+	if (w->cap - w->n < words) {
+		size_t cap = w->cap ? w->cap : 1024;
+		uint64_t *h;
 
-		if (!h)
+		while (cap - w->n < words)
+			cap *= 2;
+		if (!(h = cot__realloc(w->hash, cap * sizeof *h)))
 			return COT_ENOMEM;
 		w->hash = h;
 		w->cap = cap;
 	}
-	if (w->n % COT__WORD_MARK == 0) {
-		if (w->nmark == w->capmark) {
-			size_t cap = w->capmark ? w->capmark * 2 : 64;
-			size_t *m = cot__realloc(w->mark, cap * sizeof *m);
+	if (w->capmark - w->nmark < marks) {
+		size_t cap = w->capmark ? w->capmark * 2 : 64;
+		size_t *m = cot__realloc(w->mark, cap * sizeof *m);
 
-			if (!m)
-				return COT_ENOMEM;
-			w->mark = m;
-			w->capmark = cap;
-		}
-		w->mark[w->nmark++] = off;
+		if (!m)
+			return COT_ENOMEM;
+		w->mark = m;
+		w->capmark = cap;
 	}
+	return COT_OK;
+}
+
+static int push(cot__words *w, uint64_t hash, size_t off)
+{
+	bool mark = w->n % COT__WORD_MARK == 0;
+
+	if (room(w, 1, mark))
+		return COT_ENOMEM;
+	if (mark)
+		w->mark[w->nmark++] = off;
 	w->hash[w->n++] = hash;
 	return COT_OK;
 }
@@ -347,30 +358,6 @@ static uint64_t ascii_hash(const unsigned char *q, size_t n)
 	return finish(state, x & (~0ULL >> (64 - 8 * left)), n);
 }
 
-/* Room for the words of one block (at most 32) without a check each. */
-static int reserve(cot__words *w)
-{
-	if (w->cap - w->n < 32) {
-		size_t cap = w->cap ? w->cap * 2 : 1024;
-		uint64_t *h = cot__realloc(w->hash, cap * sizeof *h);
-
-		if (!h)
-			return COT_ENOMEM;
-		w->hash = h;
-		w->cap = cap;
-	}
-	if (w->nmark == w->capmark) {
-		size_t cap = w->capmark ? w->capmark * 2 : 64;
-		size_t *m = cot__realloc(w->mark, cap * sizeof *m);
-
-		if (!m)
-			return COT_ENOMEM;
-		w->mark = m;
-		w->capmark = cap;
-	}
-	return COT_OK;
-}
-
 /* The words of p[i..len) 64 bytes at a time, while 72 bytes are left:
  * white space and words come from two bit masks, and a word of plain
  * ASCII ended by ASCII white space (nearly all words) is hashed
@@ -386,7 +373,8 @@ static size_t words_blocks(cot__words *w, const unsigned char *p,
 		uint64_t space, high, ink, starts;
 		size_t next = i + 64;
 
-		if (reserve(w))
+		/* a block holds 32 words at most, and so one mark */
+		if (room(w, 32, 1))
 			return SIZE_MAX;
 		masks64(p + i, &space, &high);
 		ink = ~space;

@@ -204,6 +204,27 @@ static size_t leaves(json_t *o, const cot_analyzer *az, const char *pre)
 	return n;
 }
 
+/* v as jansson holds it (a new reference). */
+static json_t *value_json(const cot_value *v)
+{
+	json_error_t je;
+
+	switch (v->type) {
+	case COT_TYPE_NULL:
+		return json_null();
+	case COT_TYPE_BOOL:
+		return json_boolean(v->b);
+	case COT_TYPE_INT:
+		return json_integer(v->i);
+	case COT_TYPE_REAL:
+		return json_real(v->r);
+	case COT_TYPE_STRING:
+		return json_stringn(v->s, v->len);
+	default:
+		return json_loadb(v->s, v->len, JSON_DECODE_ANY, &je);
+	}
+}
+
 /* Every value of profile JSON js is what cot_result_get gives, for the
  * fields idx[0..n) (every field when idx is NULL). */
 static void values_equal_get(json_t *js, cot_result *res,
@@ -217,29 +238,10 @@ static void values_equal_get(json_t *js, cot_result *res,
 		const char *name = cot_field_at(az, (size_t)f)->name;
 		json_t *j = dotted(js, name), *want;
 		cot_value v;
-		json_error_t je;
 
 		assert_non_null(j);
 		assert_int_equal(cot_result_get(res, 0, f, &v), COT_OK);
-		switch (v.type) {
-		case COT_TYPE_NULL:
-			want = json_null();
-			break;
-		case COT_TYPE_BOOL:
-			want = json_boolean(v.b);
-			break;
-		case COT_TYPE_INT:
-			want = json_integer(v.i);
-			break;
-		case COT_TYPE_REAL:
-			want = json_real(v.r);
-			break;
-		case COT_TYPE_STRING:
-			want = json_stringn(v.s, v.len);
-			break;
-		default:
-			want = json_loadb(v.s, v.len, JSON_DECODE_ANY, &je);
-		}
+		want = value_json(&v);
 		if (!json_equal(j, want))
 			fail_msg("%s differs from cot_result_get", name);
 		json_decref(want);
@@ -348,20 +350,7 @@ static void test_runs_at_rest_api(void **state)
 			assert_int_equal(cot_result_get(res, 0, (long)m, &v),
 					 COT_OK);
 			want = json_loads(text, JSON_DECODE_ANY, &je);
-			switch (v.type) {
-			case COT_TYPE_NULL:
-				got = json_null();
-				break;
-			case COT_TYPE_INT:
-				got = json_integer(v.i);
-				break;
-			case COT_TYPE_REAL:
-				got = json_real(v.r);
-				break;
-			default:	/* the list of steps */
-				got = json_loadb(v.s, v.len, JSON_DECODE_ANY,
-						 &je);
-			}
+			got = value_json(&v);
 			assert_true(json_equal(want, got));
 			json_decref(want);
 			json_decref(got);
