@@ -495,16 +495,44 @@ static unsigned entry_tier(size_t n)
 	return n < 4 ? 2 : n < 8 ? 4 : 8;
 }
 
-static uint64_t entry_key(const uint8_t *b, unsigned tier)
+/* The first n (<= 8) bytes of b as a number, b[0] lowest, on any byte
+ * order: prefix and text keys must agree (on little-endian machines a
+ * compiler makes this one load). */
+static uint64_t bytes_le(const uint8_t *b, size_t n)
 {
 	uint64_t w = 0;
 
-	memcpy(&w, b, tier);
+	for (size_t k = 0; k < n; k++)
+		w |= (uint64_t)b[k] << (8 * k);
 	return w;
 }
 
-/* 16 bits from the first 4 (8) bytes of a prefix or of the text; w
- * holds them in memory order. */
+/* bytes_le(p, 4), as one load where the machine's order is that. */
+static uint32_t load_le32(const unsigned char *p)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint32_t w;
+
+	memcpy(&w, p, 4);
+	return w;
+#else
+	return (uint32_t)bytes_le(p, 4);
+#endif
+}
+
+/* Tiers 2 and 4 are keyed by bytes_le of their bytes; tier 8 by its
+ * first 8 bytes as stored (the word compared with load16's). */
+static uint64_t entry_key(const cot__pentry *e)
+{
+	uint64_t w;
+
+	if (e->tier == 8)
+		return e->word[0];
+	w = bytes_le((const uint8_t *)e->word, e->tier);
+	return w;
+}
+
+/* 16 bits from the first 4 (8) bytes of a prefix or of the text. */
 static unsigned hash4(uint32_t w)
 {
 	return (unsigned)((w * 2654435761u) >> 16);
@@ -520,18 +548,64 @@ static void set_bit(uint8_t *bits, unsigned bit)
 	bits[bit >> 3] |= (uint8_t)(1u << (bit & 7));
 }
 
+/* Is the alternative r[0..n) \b, literal characters (or escaped
+ * punctuation, or a class of them) beginning and ending with an ASCII
+ * word character, and \b? Nothing else: no anchor, group, quantifier or
+ * other zero-width test that the prefixes do not record. */
+static bool plain_alternative(const char *r, size_t n)
+{
+	size_t i = 2, end = n - 2;
+
+	if (n < 6 || memcmp(r, "\\b", 2) || memcmp(r + end, "\\b", 2) ||
+	    !word_byte((unsigned char)r[2]) ||
+	    !word_byte((unsigned char)r[end - 1]) || r[end - 2] == '\\')
+		return false;
+	while (i < end) {
+		unsigned char c = (unsigned char)r[i];
+
+		if (c == '\\') {
+			c = (unsigned char)r[i + 1];
+			if (i + 1 >= end || word_byte(c) || c >= 0x80)
+				return false;	/* \d, \b, \x{..}: not literal */
+			i += 2;
+		} else if (c == '[') {
+			while (++i < end && r[i] != ']')
+				if (strchr("\\[^-", r[i]))
+					return false;
+			if (i++ >= end)
+				return false;
+		} else if (strchr("()|.*+?{}^$]", c)) {
+			return false;
+		} else {
+			i++;
+		}
+	}
+	return true;
+}
+
 /* Is every match of pt one of its prefixes, whole, so that a prefix
  * found with its \b's holding needs no pcre2 to confirm it (it would,
  * at 99.9% of the candidates of the built-in phrase lists)? Yes when
- * every prefix is a whole alternative of at most 16 bytes ending in
- * \b, none begins another (two could then match at one place, and
- * pcre2 takes the first listed), and no inline option such as (?-i)
- * changes how the prefixes match. */
+ * the regex is alternatives of \b, literal characters and \b, maybe in
+ * one (?: ) group (what the lexicons write), every prefix is a whole
+ * alternative of at most 16 bytes, and none begins another (two could
+ * then match at one place, and pcre2 takes the first listed). */
 static bool literal_pattern(const cot__pattern *pt)
 {
-	for (const char *q = pt->regex; (q = strstr(q, "(?")); q += 2)
-		if (q[2] != ':')
+	const char *r = pt->regex;
+	size_t n = strlen(r);
+
+	if (n >= 4 && !memcmp(r, "(?:", 3) && r[n - 1] == ')') {
+		r += 3;
+		n -= 4;
+	}
+	for (size_t a = 0, b; a <= n; a = b + 1) {
+		for (b = a; b < n && r[b] != '|'; b++)
+			if (r[b] == '\\' && b + 1 < n)
+				b++;
+		if (!plain_alternative(r + a, b - a))
 			return false;
+	}
 	for (uint32_t k = 0; k < pt->npre; k++) {
 		const cot__prefix *a = &pt->pre[k];
 
@@ -575,7 +649,7 @@ int cot__pset_index(cot__pset *ps)
 			memset(ff, 0xff, e->n);
 			memcpy(e->mask, ff, 16);
 			e->tier = (uint8_t)entry_tier(e->n);
-			e->key = entry_key(pt->pre[k].b, e->tier);
+			e->key = entry_key(e);
 			e->ws = pt->pre[k].ws;
 			e->we = pt->pre[k].we && pt->pre[k].n <= 16;
 			e->pat = (uint32_t)p;
@@ -598,7 +672,7 @@ int cot__pset_index(cot__pset *ps)
 
 		if (i == 0 || cmp_bucket(e, e - 1))
 			nbuckets++;
-		memcpy(&w, bytes, e->n < 4 ? e->n : 4);
+		w = (uint32_t)bytes_le(bytes, e->n < 4 ? e->n : 4);
 		if (e->n < 4) {
 			unsigned key = (unsigned)bytes[0] << 8 | bytes[1];
 
@@ -901,13 +975,9 @@ static inline int at(matcher *m, size_t i)
 	bool short_hit, long_hit;
 	int rc = COT_OK;
 
-	/* the first 4 bytes (fewer at the end), lower-cased, in memory
-	 * order */
-	if (COT__LIKELY(left >= 4))
-		memcpy(&w, t + i, 4);
-	else
-		memcpy(&w, t + i, left == 3 ? 3 : 2);
-	w = (uint32_t)cot__lower8(w);
+	/* the first 4 bytes (fewer at the end), lower-cased, t[i] lowest */
+	w = (uint32_t)cot__lower8(COT__LIKELY(left >= 4) ? load_le32(t + i) :
+				  bytes_le(t + i, left));
 	key = (w & 0xff) << 8 | (w >> 8 & 0xff);
 	short_hit = bit_set(ps->bits2, key << 1 | ws);
 	long_hit = (left >= 4) & bit_set(ps->bits4, hash4(w) << 1 | ws);
