@@ -153,19 +153,12 @@ static cot__trace *new_trace(ctx *c, const char *format)
 	cot__traces *o = c->out;
 	cot__trace *t;
 
-	if (o->n == o->cap) {
-		size_t cap = o->cap ? o->cap * 2 : 4;
-		cot__trace *v = cot__arena_alloc(c->a, cap * sizeof *v);
-
-		if (!v) {
-			c->rc = COT_ENOMEM;
-			return NULL;
-		}
-		if (o->n)
-			memcpy(v, o->v, o->n * sizeof *v);
-		o->v = v;
-		o->cap = cap;
+	t = cot__arena_grow(c->a, o->v, o->n, &o->cap, sizeof *t);
+	if (!t) {
+		c->rc = COT_ENOMEM;
+		return NULL;
 	}
+	o->v = t;
 	t = &o->v[o->n++];
 	memset(t, 0, sizeof *t);
 	t->format = format;
@@ -1018,20 +1011,14 @@ typedef struct collect {
 static int collect_tok(void *p, uint32_t tok)
 {
 	collect *col = p;
+	uint32_t *v = cot__arena_grow(col->c->a, col->v, col->n, &col->cap,
+				      sizeof *v);
 
-	if (col->n == col->cap) {
-		size_t cap = col->cap ? col->cap * 2 : 8;
-		uint32_t *v = cot__arena_alloc(col->c->a, cap * sizeof *v);
-
-		if (!v) {
-			col->c->rc = COT_ENOMEM;
-			return 1;
-		}
-		if (col->n)
-			memcpy(v, col->v, col->n * sizeof *v);
-		col->v = v;
-		col->cap = cap;
+	if (!v) {
+		col->c->rc = COT_ENOMEM;
+		return 1;
 	}
+	col->v = v;
 	col->v[col->n++] = tok;
 	return 0;
 }

@@ -73,28 +73,12 @@ static bool ieq(const char *s, const char *word, size_t n)
 	return true;
 }
 
-static void *grow(cot__arena *a, void *v, size_t n, size_t *cap, size_t size)
-{
-	size_t ncap = *cap ? *cap * 2 : 16;
-	void *w;
-
-	if (n < *cap)
-		return v;
-	w = cot__arena_alloc(a, ncap * size);
-	if (!w)
-		return NULL;
-	if (n)
-		memcpy(w, v, n * size);
-	*cap = ncap;
-	return w;
-}
-
 static void push(scanner *sc, int rule, size_t at, size_t off, size_t len,
 		 size_t end)
 {
 	cot__stmts *o = sc->out;
 	cot__stmt *s;
-	cot__stmt *v = grow(sc->a, o->v, o->n, &o->cap, sizeof *v);
+	cot__stmt *v = cot__arena_grow(sc->a, o->v, o->n, &o->cap, sizeof *v);
 
 	if (!v) {
 		sc->nomem = true;
@@ -335,7 +319,7 @@ static size_t handle(scanner *sc, size_t j)
 		k = box_brace(t, j, sc->n);
 		if (k == NONE)
 			return j + 1;
-		sc->stack = grow(sc->a, sc->stack, sc->ns, &sc->caps,
+		sc->stack = cot__arena_grow(sc->a, sc->stack, sc->ns, &sc->caps,
 				 sizeof *sc->stack);
 		if (!sc->stack) {
 			sc->nomem = true;

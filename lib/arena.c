@@ -47,6 +47,23 @@ void *cot__arena_alloc(cot__arena *a, size_t n)
 
 /* Keep only the newest (largest) chunk: after a few records the arena
  * has grown to the stream's need and resets cost nothing. */
+void *cot__arena_grow(cot__arena *a, void *v, size_t n, size_t *cap,
+		      size_t size)
+{
+	size_t ncap = *cap ? *cap * 2 : 16;
+	void *w;
+
+	if (n < *cap)
+		return v;
+	w = cot__arena_alloc(a, ncap * size);
+	if (!w)
+		return NULL;
+	if (n)
+		memcpy(w, v, n * size);
+	*cap = ncap;
+	return w;
+}
+
 void cot__arena_reset(cot__arena *a)
 {
 	cot__arena_chunk *c;

@@ -52,6 +52,11 @@ typedef struct cot__arena {
 void cot__arena_init(cot__arena *a);
 /* 16-byte aligned memory valid until reset or dispose; NULL on ENOMEM. */
 void *cot__arena_alloc(cot__arena *a, size_t n);
+/* An arena array v of n elements of size bytes, with room for *cap,
+ * given room for one more: v itself, or its copy in a block twice as
+ * big (*cap updated); NULL when out of memory (v unchanged). */
+void *cot__arena_grow(cot__arena *a, void *v, size_t n, size_t *cap,
+		      size_t size);
 void cot__arena_reset(cot__arena *a);
 void cot__arena_dispose(cot__arena *a);
 

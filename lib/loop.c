@@ -70,20 +70,14 @@ static uint64_t trigram(const uint64_t *h, size_t i)
 	       COT__NGRAM_BASE;
 }
 
-static int append(cot__arena *a, cot__loop **v, uint32_t *n, uint32_t *cap,
+static int append(cot__arena *a, cot__loop **v, uint32_t *n, size_t *cap,
 		  const cot__loop *l)
 {
-	if (*n == *cap) {
-		uint32_t ncap = *cap ? *cap * 2 : 4;
-		cot__loop *nv = cot__arena_alloc(a, ncap * sizeof *nv);
+	cot__loop *nv = cot__arena_grow(a, *v, *n, cap, sizeof *nv);
 
-		if (!nv)
-			return COT_ENOMEM;
-		if (*n)
-			memcpy(nv, *v, *n * sizeof *nv);
-		*v = nv;
-		*cap = ncap;
-	}
+	if (!nv)
+		return COT_ENOMEM;
+	*v = nv;
 	(*v)[(*n)++] = *l;
 	return COT_OK;
 }
@@ -91,7 +85,7 @@ static int append(cot__arena *a, cot__loop **v, uint32_t *n, uint32_t *cap,
 /* Record the loop of words [s, t) with period d, if it is one. */
 static int consider(const char *text, size_t len, const cot__words *w,
 		    size_t s, size_t t, size_t d, cot__arena *a,
-		    cot__loop **out, uint32_t *nout, uint32_t *cap,
+		    cot__loop **out, uint32_t *nout, size_t *cap,
 		    bool *taken)
 {
 	cot__loop l;
@@ -240,7 +234,7 @@ int cot__loops_find(const char *text, size_t len, const cot__words *w,
 	size_t n = w->n, skip = 0, floor = 0, i;
 	size_t budget = WORK_PER_WORD * n + WORK_SLACK;
 	uint64_t ring[RING];
-	uint32_t cap = 0;
+	size_t cap = 0;
 
 	*out = NULL;
 	*nout = 0;

@@ -26,17 +26,12 @@ static int push(scan *s, size_t start, size_t end)
 {
 	cot__markup *m = s->out;
 
-	if (m->nprot == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 32;
-		cot__span *v = cot__arena_alloc(s->a, cap * sizeof *v);
+	cot__span *v = cot__arena_grow(s->a, m->prot, m->nprot, &s->cap,
+				       sizeof *v);
 
-		if (!v)
-			return COT_ENOMEM;
-		if (m->nprot)
-			memcpy(v, m->prot, m->nprot * sizeof *v);
-		m->prot = v;
-		s->cap = cap;
-	}
+	if (!v)
+		return COT_ENOMEM;
+	m->prot = v;
 	m->prot[m->nprot].off = start;
 	m->prot[m->nprot].len = end - start;
 	m->nprot++;

@@ -763,17 +763,11 @@ static int add_hit(matcher *m, size_t pat, size_t off, size_t len)
 {
 	cot__hitlist *h = m->out;
 
-	if (h->n == m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 64;
-		cot_hit *v = cot__arena_alloc(m->a, cap * sizeof *v);
+	cot_hit *v = cot__arena_grow(m->a, h->v, h->n, &m->cap, sizeof *v);
 
-		if (!v)
-			return COT_ENOMEM;
-		if (h->n)
-			memcpy(v, h->v, h->n * sizeof *v);
-		h->v = v;
-		m->cap = cap;
-	}
+	if (!v)
+		return COT_ENOMEM;
+	h->v = v;
 	h->v[h->n].pattern = pat;
 	h->v[h->n].off = off;
 	h->v[h->n].len = len;

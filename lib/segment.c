@@ -10,17 +10,11 @@
 static int push(cot__arena *a, cot__spans *out, size_t *cap, size_t start,
 		size_t end)
 {
-	if (out->n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 16;
-		cot__span *v = cot__arena_alloc(a, ncap * sizeof *v);
+	cot__span *v = cot__arena_grow(a, out->v, out->n, cap, sizeof *v);
 
-		if (!v)
-			return COT_ENOMEM;
-		if (out->n)
-			memcpy(v, out->v, out->n * sizeof *v);
-		out->v = v;
-		*cap = ncap;
-	}
+	if (!v)
+		return COT_ENOMEM;
+	out->v = v;
 	out->v[out->n].off = start;
 	out->v[out->n].len = end - start;
 	out->n++;

@@ -63,7 +63,7 @@ bool cot__steps_boxed(const cot__steps *st, size_t s, size_t e)
 static int find_boxed(const char *t, size_t len, cot__arena *a,
 		      cot__steps *st)
 {
-	size_t cap = 0, pos = 0;
+	size_t cap = 0, pos = 0, *v;
 	const char *bs;
 
 	while (pos < len && (bs = memchr(t + pos, '\\', len - pos))) {
@@ -73,17 +73,11 @@ static int find_boxed(const char *t, size_t len, cot__arena *a,
 		if (!((rest >= 5 && !memcmp(bs + 1, "boxed", 5)) ||
 		      (rest >= 4 && !memcmp(bs + 1, "fbox", 4))))
 			continue;
-		if (st->nboxed == cap) {
-			size_t ncap = cap ? cap * 2 : 8;
-			size_t *v = cot__arena_alloc(a, ncap * sizeof *v);
-
-			if (!v)
-				return COT_ENOMEM;
-			if (st->nboxed)
-				memcpy(v, st->boxed, st->nboxed * sizeof *v);
-			st->boxed = v;
-			cap = ncap;
-		}
+		v = cot__arena_grow(a, st->boxed, st->nboxed, &cap,
+				    sizeof *v);
+		if (!v)
+			return COT_ENOMEM;
+		st->boxed = v;
 		st->boxed[st->nboxed++] = i;
 	}
 	return COT_OK;

@@ -58,7 +58,7 @@ typedef struct para_rec {
 	cot__arena *a;
 	cot__spans *out;
 	uint32_t *words;
-	size_t cap;
+	size_t cap, wcap;
 	size_t line_start;	/* where the current line starts */
 	size_t start, end;	/* the open paragraph, to its last ink line */
 	uint64_t w_end;		/* words up to end */
@@ -79,29 +79,21 @@ typedef struct counter {
 
 static void push_para(para_rec *r)
 {
-	cot__span *v = r->out->v;
-	uint32_t *w = r->words;
 	size_t n = r->out->n;
+	cot__span *v;
+	uint32_t *w;
 
 	if (r->err)
 		return;
-	if (n == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 16;
-
-		v = cot__arena_alloc(r->a, cap * sizeof *v);
-		w = cot__arena_alloc(r->a, cap * sizeof *w);
-		if (!v || !w) {
-			r->err = COT_ENOMEM;
-			return;
-		}
-		if (n) {
-			memcpy(v, r->out->v, n * sizeof *v);
-			memcpy(w, r->words, n * sizeof *w);
-		}
-		r->out->v = v;
-		r->words = w;
-		r->cap = cap;
+	v = cot__arena_grow(r->a, r->out->v, n, &r->cap, sizeof *v);
+	w = v ? cot__arena_grow(r->a, r->words, n, &r->wcap, sizeof *w) :
+		NULL;
+	if (!v || !w) {
+		r->err = COT_ENOMEM;
+		return;
 	}
+	r->out->v = v;
+	r->words = w;
 	v[n].off = r->start;
 	v[n].len = r->end - r->start;
 	w[n] = (uint32_t)(r->w_end - r->w_before);
