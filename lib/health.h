@@ -66,7 +66,7 @@ static inline size_t cot__pyspace_len(const unsigned char *p, size_t n)
  * n-gram is keyed by the polynomial sum of hash[i+k] * BASE^(n-1-k)
  * (loop.c keys trigrams the same way). */
 #define COT__NGRAM_BASE 0x100000001b3ULL
-int cot__ngram_ratio(const cot__words *w, unsigned n, cot__hset *set,
+int cot__ngram_ratio(const cot__words *w, unsigned n, cot__hmap *set,
 		     double *out);
 
 /* ---- per-thread workspace of the health passes -------------------- */
@@ -101,7 +101,7 @@ void cot__trimap_dispose(cot__trimap *t);
 typedef struct cot__health_scratch {
 	cot__words words;	/* the reasoning's words */
 	cot__spans para;	/* its paragraphs (in the record's arena) */
-	cot__hset set;		/* n-gram hashes (n other than 3) */
+	cot__hmap set;		/* n-gram hashes (n other than 3) */
 	cot__trimap seen;	/* loop.c: trigram -> last index + 1 */
 	cot__hmap blocks;	/* cheap block key -> index into tally */
 	cot__block_count *tally;

@@ -1,4 +1,4 @@
-/* hmap.h - open-addressing tables keyed by 64-bit hashes: a map, a set. */
+/* hmap.h - an open-addressing map keyed by 64-bit hashes. */
 #ifndef COT_HMAP_H
 #define COT_HMAP_H
 
@@ -61,24 +61,15 @@ static inline uint64_t *cot__hmap_put(cot__hmap *m, uint64_t key,
 	return &m->slot[s].val;
 }
 
-/* A set of keys only: 8 bytes a slot, for counting distinct hashes. */
-typedef struct cot__hset {
-	uint64_t *key;
-	size_t cap, n, alloc;
-} cot__hset;
-
-int cot__hset_clear(cot__hset *s, size_t expect);
-/* Add key: COT_OK (s->n counts distinct keys) or COT_ENOMEM. */
-int cot__hset_add(cot__hset *s, uint64_t key);
-static inline void cot__hset_prefetch(const cot__hset *s, uint64_t key)
+/* Ask the cache for key's home slot ahead of cot__hmap_put. */
+static inline void cot__hmap_prefetch(const cot__hmap *m, uint64_t key)
 {
 #if defined(__GNUC__)
-	__builtin_prefetch(&s->key[cot__hslot_home(key, s->cap)], 1);
+	__builtin_prefetch(&m->slot[cot__hslot_home(key, m->cap)], 1);
 #else
-	(void)s;
+	(void)m;
 	(void)key;
 #endif
 }
-void cot__hset_dispose(cot__hset *s);
 
 #endif

@@ -28,7 +28,7 @@ void cot__health_scratch_fini(cot__scratch *s)
 	if (!h)
 		return;
 	cot__words_dispose(&h->words);
-	cot__hset_dispose(&h->set);
+	cot__hmap_dispose(&h->set);
 	cot__trimap_dispose(&h->seen);
 	cot__hmap_dispose(&h->blocks);
 	cot__free(h->tally);

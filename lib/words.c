@@ -440,12 +440,13 @@ void cot__words_dispose(cot__words *w)
  * B is odd, so n-grams that differ in one word never collide. */
 enum { RING = 16 };
 
-int cot__ngram_ratio(const cot__words *w, unsigned n, cot__hset *set,
+int cot__ngram_ratio(const cot__words *w, unsigned n, cot__hmap *set,
 		     double *out)
 {
 	const uint64_t B = COT__NGRAM_BASE;
 	uint64_t bn = 1, hash = 0;
 	size_t total, i;
+	bool fresh;
 
 	uint64_t ring[RING];
 
@@ -455,7 +456,7 @@ int cot__ngram_ratio(const cot__words *w, unsigned n, cot__hset *set,
 	total = w->n - n + 1;
 	/* sized for all n-grams up to a million (16 MB of table; a longer
 	 * text grows it on demand: a long loop has few distinct n-grams) */
-	if (cot__hset_clear(set, total < (1 << 20) ? total : (1 << 20)))
+	if (cot__hmap_clear(set, total < (1 << 20) ? total : (1 << 20)))
 		return COT_ENOMEM;
 	for (i = 0; i < n; i++)
 		bn *= B;
@@ -466,7 +467,7 @@ int cot__ngram_ratio(const cot__words *w, unsigned n, cot__hset *set,
 		/* first the n-gram whose slot is in the cache by now: its
 		 * ring entry is reused below */
 		if (i >= RING && i - RING + 1 >= n &&
-		    cot__hset_add(set, ring[(i - RING) % RING]))
+		    !cot__hmap_put(set, ring[(i - RING) % RING], &fresh))
 			return COT_ENOMEM;
 		if (i < w->n) {
 			hash = hash * B + w->hash[i];
@@ -476,7 +477,7 @@ int cot__ngram_ratio(const cot__words *w, unsigned n, cot__hset *set,
 				/* the polynomial is the key: its bits are as
 				 * uniform as the word hashes' */
 				ring[i % RING] = hash;
-				cot__hset_prefetch(set, hash);
+				cot__hmap_prefetch(set, hash);
 			}
 		}
 	}
@@ -488,7 +489,7 @@ int cot_repetition_ratio(const char *text, size_t len, unsigned n,
 			 double *out, cot_error *err)
 {
 	cot__words w = { 0 };
-	cot__hset set = { 0 };
+	cot__hmap set = { 0 };
 	int rc;
 
 	*out = 0;
@@ -499,7 +500,7 @@ int cot_repetition_ratio(const char *text, size_t len, unsigned n,
 	if (!rc)
 		rc = cot__ngram_ratio(&w, n, &set, out);
 	cot__words_dispose(&w);
-	cot__hset_dispose(&set);
+	cot__hmap_dispose(&set);
 	if (rc)
 		return cot__error_set(err, rc, 0, 0, "out of memory");
 	return COT_OK;
