@@ -9,28 +9,8 @@
 #include <cmocka.h>
 
 #include "internal.h"
+#include "fixture.h"
 
-static cot_analyzer *az;
-static cot_result *res;
-
-static int setup(void **state)
-{
-	cot_error err;
-
-	(void)state;
-	if (cot_analyzer_new(&az, NULL, &err) ||
-	    cot_result_new(&res, az, &err))
-		return -1;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	cot_result_free(res);
-	cot_analyzer_free(az);
-	return 0;
-}
 
 /* A record with two traces (OpenR1 style) and some metadata. */
 static const char record[] =
@@ -351,5 +331,5 @@ int main(void)
 		cmocka_unit_test(test_expr_fields_lists_each_field_once),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, az_setup, az_teardown);
 }

@@ -13,30 +13,10 @@
 #include "markup.h"
 #include "result.h"
 #include "steps.h"
+#include "fixture.h"
 #include "util.h"
 #include "walk.h"
 
-static cot_analyzer *az;
-static cot_result *res;
-
-static int setup(void **state)
-{
-	cot_error err;
-
-	(void)state;
-	if (cot_analyzer_new(&az, NULL, &err) ||
-	    cot_result_new(&res, az, &err))
-		return -1;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	cot_result_free(res);
-	cot_analyzer_free(az);
-	return 0;
-}
 
 /* The units of text (as reasoning) joined by " | ", with their labels
  * when labels is set ("label: text"). */
@@ -604,5 +584,5 @@ int main(void)
 		cmocka_unit_test(test_structure_first_behaviours),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, az_setup, az_teardown);
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixture.h"
 #include "util.h"
 
 void tbuf_add(tbuf *b, const void *p, size_t n)
@@ -69,4 +70,26 @@ size_t random_pieces(char *buf, const char *const *pieces, size_t npieces,
 		len += k;
 	}
 	return len;
+}
+
+cot_analyzer *az;
+cot_result *res;
+
+int az_setup(void **state)
+{
+	cot_error err;
+
+	(void)state;
+	if (cot_analyzer_new(&az, NULL, &err) ||
+	    cot_result_new(&res, az, &err))
+		return -1;
+	return 0;
+}
+
+int az_teardown(void **state)
+{
+	(void)state;
+	cot_result_free(res);
+	cot_analyzer_free(az);
+	return 0;
 }
