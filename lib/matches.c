@@ -5,6 +5,8 @@
 
 #include "matches.h"
 
+/* The statistics a pattern row reads: arg is the pattern's (family's)
+ * index, arg2 says family. */
 static const cot__pstat *stat_of(const cot__profile *p, const cot__field *f)
 {
 	return f->arg2 ? &p->mt->fam[f->arg] : &p->mt->pat[f->arg];
