@@ -133,14 +133,22 @@ int cot__sbuf_addf(cot__sbuf *b, const char *fmt, ...)
 	va_list ap;
 	int n;
 
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0 || cot__sbuf_reserve(b, (size_t)n))
+	/* format once into the room there is (nearly always enough), and
+	 * a second time only when the text was longer */
+	if (cot__sbuf_reserve(b, 64))
 		return COT_ENOMEM;
 	va_start(ap, fmt);
-	vsnprintf(b->ptr + b->size, (size_t)n + 1, fmt, ap);
+	n = vsnprintf(b->ptr + b->size, b->cap - b->size, fmt, ap);
 	va_end(ap);
+	if (n < 0)
+		return COT_ENOMEM;
+	if ((size_t)n >= b->cap - b->size) {
+		if (cot__sbuf_reserve(b, (size_t)n))
+			return COT_ENOMEM;
+		va_start(ap, fmt);
+		vsnprintf(b->ptr + b->size, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
 	b->size += (size_t)n;
 	return COT_OK;
 }

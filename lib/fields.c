@@ -352,14 +352,14 @@ enum { KEY_COPY = 32 };
 /* u in decimal at q (room for 20 bytes); its length. */
 static size_t put_uint(char *q, uint64_t u)
 {
-	char buf[20], *d = buf + sizeof buf;
+	size_t n = 1;
 
-	do {
-		*--d = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	memcpy(q, d, (size_t)(buf + sizeof buf - d));
-	return (size_t)(buf + sizeof buf - d);
+	/* the digits are written from the last, straight into place */
+	for (uint64_t t = u; t >= 10; t /= 10)
+		n++;
+	for (size_t i = n; i-- > 0; u /= 10)
+		q[i] = (char)('0' + u % 10);
+	return n;
 }
 
 int cot__add_uint(cot__sbuf *b, uint64_t v)
@@ -367,6 +367,23 @@ int cot__add_uint(cot__sbuf *b, uint64_t v)
 	if (cot__sbuf_reserve(b, 20))
 		return COT_ENOMEM;
 	b->size += put_uint(b->ptr + b->size, v);
+	b->ptr[b->size] = '\0';
+	return COT_OK;
+}
+
+int cot__add_key(cot__sbuf *b, char sep, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (cot__sbuf_reserve(b, n + 4))
+		return COT_ENOMEM;
+	if (sep)
+		b->ptr[b->size++] = sep;
+	b->ptr[b->size++] = '"';
+	memcpy(b->ptr + b->size, name, n);
+	b->size += n;
+	b->ptr[b->size++] = '"';
+	b->ptr[b->size++] = ':';
 	b->ptr[b->size] = '\0';
 	return COT_OK;
 }

@@ -691,9 +691,8 @@ static int scripts_json(const cot__profile *p, const cot__field *f,
 	for (int s = 0; st && s < COT__NSCRIPTS; s++) {
 		if (!st->count[s])
 			continue;
-		if (cot__sbuf_addf(b, "%s\"%s\":%llu", first ? "" : ",",
-				   cot__script_names[s],
-				   (unsigned long long)st->count[s]))
+		if (cot__add_key(b, first ? 0 : ',', cot__script_names[s]) ||
+		    cot__add_uint(b, st->count[s]))
 			return COT_ENOMEM;
 		first = false;
 	}

@@ -172,32 +172,27 @@ static int json_transitions(const cot__profile *p, const cot__field *f,
 			    cot__sbuf *b)
 {
 	int rc = cot__sbuf_addc(b, '{');
-	bool first = true;
+	char sep = 0;
 
 	(void)f;
 	for (int a = 0; a < COT_FN_COUNT && !rc; a++) {
-		bool open = false;
+		char inner = 0;
 
 		for (int z = 0; z < COT_FN_COUNT && !rc; z++) {
 			uint32_t n = p->st->trans[a][z];
 
 			if (!n)
 				continue;
-			if (!open) {
-				if (!first)
-					rc = cot__sbuf_addc(b, ',');
-				rc = rc ? rc : cot__sbuf_addf(b,
-					"\"%s\":{", cot_function_name(a));
-				open = true;
-				first = false;
-			} else {
-				rc = cot__sbuf_addc(b, ',');
+			if (!inner) {
+				rc = cot__add_key(b, sep, cot_function_name(a));
+				rc = rc ? rc : cot__sbuf_addc(b, '{');
+				sep = ',';
 			}
-			rc = rc ? rc : cot__sbuf_addf(b, "\"%s\":",
-						      cot_function_name(z));
+			rc = rc ? rc : cot__add_key(b, inner, cot_function_name(z));
 			rc = rc ? rc : cot__add_uint(b, n);
+			inner = ',';
 		}
-		if (open && !rc)
+		if (inner && !rc)
 			rc = cot__sbuf_addc(b, '}');
 	}
 	return rc ? rc : cot__sbuf_addc(b, '}');

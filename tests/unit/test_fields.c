@@ -625,6 +625,45 @@ static void test_real_text_is_printfs(void **state)
 	}
 }
 
+/* The JSON pieces written without printf, and printf into a buffer with
+ * and without room: the same text as snprintf gives. */
+static void test_sbuf_writers_match_printf(void **state)
+{
+	static const uint64_t nums[] = { 0, 7, 9, 10, 99, 100, 12345,
+					 UINT64_C(18446744073709551615) };
+	cot__sbuf b = COT_BUF_INIT;
+	char want[400], big[300];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
+		b.size = 0;
+		assert_int_equal(cot__add_uint(&b, nums[i]), COT_OK);
+		snprintf(want, sizeof want, "%llu",
+			 (unsigned long long)nums[i]);
+		assert_string_equal(b.ptr, want);
+	}
+	b.size = 0;
+	assert_int_equal(cot__add_key(&b, 0, "Latin"), COT_OK);
+	assert_int_equal(cot__add_uint(&b, 3), COT_OK);
+	assert_int_equal(cot__add_key(&b, ',', "Han"), COT_OK);
+	assert_string_equal(b.ptr, "\"Latin\":3,\"Han\":");
+	cot__sbuf_dispose(&b);
+
+	/* from an empty buffer, a text longer than the first room */
+	memset(big, 'x', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	for (int round = 0; round < 2; round++) {
+		assert_int_equal(cot__sbuf_addf(&b, "<%s|%d>", big, round),
+				 COT_OK);
+		assert_int_equal(cot__sbuf_addf(&b, "%d", 42), COT_OK);
+	}
+	snprintf(want, sizeof want, "<%s|0>42", big);
+	assert_int_equal(b.size, 2 * strlen(want));
+	assert_memory_equal(b.ptr, want, strlen(want));
+	assert_string_equal(b.ptr + strlen(want) + strlen(big) + 2, "1>42");
+	cot__sbuf_dispose(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -640,6 +679,7 @@ int main(void)
 		cmocka_unit_test(test_analyzer_new_out_of_memory),
 		cmocka_unit_test(test_analyze_json_out_of_memory),
 		cmocka_unit_test(test_real_text_is_printfs),
+		cmocka_unit_test(test_sbuf_writers_match_printf),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
