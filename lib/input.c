@@ -154,7 +154,7 @@ static int attach_fd(cot__input *in, int fd, cot_error *err)
 int cot__input_open_path(cot__input **out, const char *path, cot_error *err)
 {
 	bool is_stdin = strcmp(path, "-") == 0;
-	cot__input *in;
+	cot__input *in = NULL;	/* set by input_new; gcc -O3 cannot tell */
 	int rc, fd;
 
 	*out = NULL;
@@ -187,7 +187,7 @@ int cot__input_open_path(cot__input **out, const char *path, cot_error *err)
 int cot__input_open_fd(cot__input **out, int fd, const char *name,
 		       cot_error *err)
 {
-	cot__input *in;
+	cot__input *in = NULL;	/* set by input_new; gcc -O3 cannot tell */
 	int rc;
 
 	*out = NULL;
@@ -206,7 +206,7 @@ int cot__input_open_fd(cot__input **out, int fd, const char *name,
 int cot__input_open_mem(cot__input **out, const void *data, size_t len,
 			const char *name, cot_error *err)
 {
-	cot__input *in;
+	cot__input *in = NULL;	/* set by input_new; gcc -O3 cannot tell */
 	int rc;
 
 	*out = NULL;
