@@ -45,17 +45,13 @@ void *cot__arena_alloc(cot__arena *a, size_t n)
 	return a->head->data + a->used - need;
 }
 
-/* Keep only the newest (largest) chunk: after a few records the arena
- * has grown to the stream's need and resets cost nothing. */
-void *cot__arena_grow(cot__arena *a, void *v, size_t n, size_t *cap,
-		      size_t size)
+/* The slow side of cot__arena_grow: a copy twice as big. */
+void *cot__arena_regrow(cot__arena *a, void *v, size_t n, size_t *cap,
+			size_t size)
 {
 	size_t ncap = *cap ? *cap * 2 : 16;
-	void *w;
+	void *w = cot__arena_alloc(a, ncap * size);
 
-	if (n < *cap)
-		return v;
-	w = cot__arena_alloc(a, ncap * size);
 	if (!w)
 		return NULL;
 	if (n)
@@ -64,6 +60,8 @@ void *cot__arena_grow(cot__arena *a, void *v, size_t n, size_t *cap,
 	return w;
 }
 
+/* Keep only the newest (largest) chunk: after a few records the arena
+ * has grown to the stream's need and resets cost nothing. */
 void cot__arena_reset(cot__arena *a)
 {
 	cot__arena_chunk *c;

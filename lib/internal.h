@@ -54,9 +54,16 @@ void cot__arena_init(cot__arena *a);
 void *cot__arena_alloc(cot__arena *a, size_t n);
 /* An arena array v of n elements of size bytes, with room for *cap,
  * given room for one more: v itself, or its copy in a block twice as
- * big (*cap updated); NULL when out of memory (v unchanged). */
-void *cot__arena_grow(cot__arena *a, void *v, size_t n, size_t *cap,
-		      size_t size);
+ * big (*cap updated); NULL when out of memory (v unchanged). The slow
+ * side of the inline cot__arena_grow, which the splitters call once per
+ * span they push (and nearly every push has room). */
+void *cot__arena_regrow(cot__arena *a, void *v, size_t n, size_t *cap,
+			size_t size);
+static inline void *cot__arena_grow(cot__arena *a, void *v, size_t n,
+				    size_t *cap, size_t size)
+{
+	return n < *cap ? v : cot__arena_regrow(a, v, n, cap, size);
+}
 void cot__arena_reset(cot__arena *a);
 void cot__arena_dispose(cot__arena *a);
 
