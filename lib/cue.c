@@ -55,20 +55,67 @@ static unsigned pair_of(const char *p, size_t n)
 	       (n > 1 ? (unsigned char)p[1] : 0);
 }
 
-/* By first two bytes, then longest first, so the first match is the
- * longest; equal phrases keep a stable order by their bytes. */
-static int cmp_ent(const void *a, const void *b)
+/* Longest first; equal phrases keep a stable order by their bytes and
+ * class. */
+static int cmp_len(const cot__cue_ent *x, const cot__cue_ent *y)
 {
-	const cot__cue_ent *x = a, *y = b;
-	unsigned px = pair_of(x->p, x->n), py = pair_of(y->p, y->n);
 	int c;
 
-	if (px != py)
-		return px < py ? -1 : 1;
 	if (x->n != y->n)
 		return x->n > y->n ? -1 : 1;
 	c = memcmp(x->p, y->p, x->n);
 	return c ? c : (x->cls > y->cls) - (x->cls < y->cls);
+}
+
+/* Short phrases first, by first two bytes; long ones by first 8 bytes
+ * (as a number: any fixed order groups them). Within a group, longest
+ * first, so the first match is the longest. */
+static int cmp_ent(const void *a, const void *b)
+{
+	const cot__cue_ent *x = a, *y = b;
+	bool lx = x->n >= 8, ly = y->n >= 8;
+
+	if (lx != ly)
+		return lx ? 1 : -1;
+	if (!lx && pair_of(x->p, x->n) != pair_of(y->p, y->n))
+		return pair_of(x->p, x->n) < pair_of(y->p, y->n) ? -1 : 1;
+	if (lx && x->word != y->word)
+		return x->word < y->word ? -1 : 1;
+	return cmp_len(x, y);
+}
+
+static uint32_t bucket_home(uint64_t key, uint32_t mask)
+{
+	return (uint32_t)((key * 0x9e3779b97f4a7c15ULL) >> 40) & mask;
+}
+
+/* The long phrases into the hash table by their first 8 bytes. */
+static int index_long(cot__cueset *cs)
+{
+	size_t nl = cs->n - cs->nshort, keys = 0, size = 8;
+
+	cs->lng = cs->v + cs->nshort;
+	for (size_t k = 0; k < nl; k++)
+		keys += k == 0 || cs->lng[k].word != cs->lng[k - 1].word;
+	while (size < 2 * keys)
+		size *= 2;
+	cs->bucket = cot__calloc(size, sizeof *cs->bucket);
+	if (!cs->bucket)
+		return COT_ENOMEM;
+	cs->bucket_mask = (uint32_t)size - 1;
+	for (size_t k = 0; k < nl; k++) {
+		uint64_t key = cs->lng[k].word;
+		uint32_t h = bucket_home(key, cs->bucket_mask);
+
+		while (cs->bucket[h].n && cs->bucket[h].key != key)
+			h = (h + 1) & cs->bucket_mask;
+		if (!cs->bucket[h].n) {
+			cs->bucket[h].key = key;
+			cs->bucket[h].at = (uint32_t)k;
+		}
+		cs->bucket[h].n++;
+	}
+	return COT_OK;
 }
 
 int cot__cueset_finish(cot__cueset *cs)
@@ -77,24 +124,22 @@ int cot__cueset_finish(cot__cueset *cs)
 
 	for (size_t k = 0; k < cs->n; k++) {
 		cot__cue_ent *e = &cs->v[k];
-		uint8_t ff[8] = { 0 };
-		size_t n = 0;
+		size_t n = e->n < 8 ? e->n : 8;
 
-		while (n < e->n && n < 8 && e->p[n] != '\'')
-			n++;
 		e->word = 0;
-		e->known = (uint8_t)n;
 		memcpy(&e->word, e->p, n);
-		memset(ff, 0xff, n);
-		memcpy(&e->mask, ff, 8);
+		e->mask = n < 8 ? ~(~0ULL << 8 * n) : ~0ULL;
+		cs->lead[(unsigned char)e->p[0]] = 1;
+		cs->single[(unsigned char)e->p[0]] |= e->n == 1;
+		cs->nshort += e->n < 8;
 	}
 	if (cs->n)
 		qsort(cs->v, cs->n, sizeof *cs->v, cmp_ent);
-	cs->pairs = cot__malloc((cs->n + 1) * sizeof *cs->pairs);
-	cs->at = cot__malloc((cs->n + 1) * sizeof *cs->at);
-	if (!cs->pairs || !cs->at)
+	cs->pairs = cot__malloc((cs->nshort + 1) * sizeof *cs->pairs);
+	cs->at = cot__malloc((cs->nshort + 1) * sizeof *cs->at);
+	if (!cs->pairs || !cs->at || index_long(cs))
 		return COT_ENOMEM;
-	for (size_t k = 0; k < cs->n; k++) {
+	for (size_t k = 0; k < cs->nshort; k++) {
 		unsigned p = pair_of(cs->v[k].p, cs->v[k].n);
 
 		if (np && cs->pairs[np - 1] == p)
@@ -102,7 +147,7 @@ int cot__cueset_finish(cot__cueset *cs)
 		cs->pairs[np] = (uint16_t)p;
 		cs->at[np++] = (uint32_t)k;
 	}
-	cs->at[np] = (uint32_t)cs->n;
+	cs->at[np] = (uint32_t)cs->nshort;
 	for (unsigned b = 0, k = 0; b <= 256; b++) {
 		while (k < np && (unsigned)(cs->pairs[k] >> 8) < b)
 			k++;
@@ -116,6 +161,7 @@ void cot__cueset_free(cot__cueset *cs)
 	cot__free(cs->v);
 	cot__free(cs->pairs);
 	cot__free(cs->at);
+	cot__free(cs->bucket);
 	memset(cs, 0, sizeof *cs);
 }
 
@@ -190,16 +236,16 @@ static bool word_before(const char *text, size_t pos)
 	return cot__word_char_at(text, s, pos);
 }
 
-/* Bytes of text matched by phrase e at pos, or 0; its first e->known
- * bytes are those of the text (the quick test), and *before says
- * whether a word character ends at pos (-1: not known yet). */
+/* Bytes of text matched by phrase e at pos, or 0; its first `from`
+ * bytes are known to be those of the text, and *before says whether a
+ * word character ends at pos (-1: not known yet). */
 static size_t match_one(const cot__cue_ent *e, const char *text,
-			size_t pos, size_t end, int *before)
+			size_t pos, size_t end, size_t from, int *before)
 {
 	const unsigned char *t = (const unsigned char *)text;
-	size_t i = pos + e->known;
+	size_t i = pos + from;
 
-	for (uint32_t k = e->known; k < e->n; k++) {
+	for (uint32_t k = (uint32_t)from; k < e->n; k++) {
 		unsigned char c = (unsigned char)e->p[k];
 
 		if (i >= end)
@@ -231,13 +277,52 @@ static size_t match_one(const cot__cue_ent *e, const char *text,
 	return i - pos;
 }
 
-/* The longest phrase of the group of pair p matching at pos: the bytes
- * of text it covers and its class; 0 when none. */
+/* The first 8 bytes at pos as the phrases are written (lower case, an
+ * apostrophe for U+2019), fewer at the end (the rest 0): into *w, and
+ * how many. *same says whether they are the text's own bytes. */
+static size_t window(const unsigned char *t, size_t pos, size_t end,
+		     uint64_t *w, bool *same)
+{
+	uint8_t b[8] = { 0 };
+	size_t got = 0, i = pos;
+
+	if (end - pos >= 8) {
+		uint64_t x;
+
+		memcpy(&x, t + pos, 8);
+		/* no byte 0xe2, no U+2019: the plain case */
+		x ^= 0xe2e2e2e2e2e2e2e2ULL;
+		if (!((x - 0x0101010101010101ULL) & ~x &
+		      0x8080808080808080ULL)) {
+			memcpy(w, t + pos, 8);
+			*w = cot__lower8(*w);
+			*same = true;
+			return 8;
+		}
+	}
+	*same = true;
+	while (got < 8 && i < end) {
+		if (end - i >= 3 && t[i] == 0xe2 && t[i + 1] == 0x80 &&
+		    t[i + 2] == 0x99) {
+			b[got++] = '\'';
+			i += 3;
+			*same = false;
+		} else {
+			b[got++] = lower(t[i++]);
+		}
+	}
+	memcpy(w, b, 8);
+	return got;
+}
+
+/* The longest short phrase of the group of pair p matching at pos
+ * (the text's first bytes w, `same` as window() says): the bytes of
+ * text it covers and its class; 0 when none. */
 static size_t in_group(const cot__cueset *cs, unsigned p, uint64_t w,
-		       const char *text, size_t pos, size_t end, int *cls)
+		       const char *text, size_t pos, size_t end, bool same,
+		       int *before, int *cls)
 {
 	uint32_t lo = cs->first[p >> 8], hi = cs->first[(p >> 8) + 1];
-	int before = -1;
 
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
@@ -249,14 +334,15 @@ static size_t in_group(const cot__cueset *cs, unsigned p, uint64_t w,
 	}
 	if (lo == cs->first[(p >> 8) + 1] || cs->pairs[lo] != p)
 		return 0;
-	for (uint32_t i = cs->at[lo]; i < cs->at[lo + 1]; i++) {
+	for (uint32_t k = cs->at[lo]; k < cs->at[lo + 1]; k++) {
+		const cot__cue_ent *e = &cs->v[k];
 		size_t n;
 
-		if ((w & cs->v[i].mask) != cs->v[i].word)
+		if ((w & e->mask) != e->word)
 			continue;
-		n = match_one(&cs->v[i], text, pos, end, &before);
+		n = match_one(e, text, pos, end, same ? e->n : 0, before);
 		if (n) {
-			*cls = cs->v[i].cls;
+			*cls = e->cls;
 			return n;
 		}
 	}
@@ -267,27 +353,43 @@ size_t cot__cue_at(const cot__cueset *cs, const char *text, size_t pos,
 		   size_t end, int *cls)
 {
 	const unsigned char *t = (const unsigned char *)text;
-	unsigned b0, b1;
-	uint64_t w = 0;
-	size_t n, n2;
-	int c2;
+	uint64_t w;
+	size_t got, n;
+	unsigned p;
+	int before = -1;
+	bool same;
 
 	*cls = COT__CUE_NONE;
-	if (pos >= end)
+	if (pos >= end || !cs->lead[lower(t[pos])])
 		return 0;
-	b0 = lower(t[pos]);
-	if (cs->first[b0] == cs->first[b0 + 1])
-		return 0;
-	b1 = pos + 1 < end ? lower(t[pos + 1]) : 0;
-	memcpy(&w, text + pos, end - pos >= 8 ? 8 : end - pos);
-	w = cot__lower8(w);
-	n = in_group(cs, b0 << 8 | b1, w, text, pos, end, cls);
-	/* a phrase's apostrophe matches U+2019 too */
-	if (b1 == 0xe2 && (n2 = in_group(cs, b0 << 8 | '\'', w, text, pos,
-					 end, &c2)) > n) {
-		n = n2;
-		*cls = c2;
+	got = window(t, pos, end, &w, &same);
+	/* a long phrase, found by its first 8 bytes, is longer than any
+	 * short one */
+	if (got == 8 && cs->bucket) {
+		uint32_t h = bucket_home(w, cs->bucket_mask);
+
+		for (; cs->bucket[h].n; h = (h + 1) & cs->bucket_mask) {
+			const cot__cue_bucket *bk = &cs->bucket[h];
+
+			if (bk->key != w)
+				continue;
+			for (uint32_t k = bk->at; k < bk->at + bk->n; k++) {
+				n = match_one(&cs->lng[k], text, pos, end,
+					      same ? 8 : 0, &before);
+				if (n) {
+					*cls = cs->lng[k].cls;
+					return n;
+				}
+			}
+			break;
+		}
 	}
+	p = (unsigned)(w & 0xff) << 8 | (unsigned)(w >> 8 & 0xff);
+	n = in_group(cs, p, w, text, pos, end, same, &before, cls);
+	/* one-byte phrases are filed under (b0, 0) */
+	if (!n && (p & 0xff) && cs->single[p >> 8])
+		n = in_group(cs, p & 0xff00, w, text, pos, end, same, &before,
+			     cls);
 	return n;
 }
 

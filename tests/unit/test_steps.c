@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyzer.h"
+#include "cue.h"
 #include "markup.h"
 #include "result.h"
 #include "steps.h"
@@ -569,6 +571,166 @@ static void test_structure_first_behaviours(void **state)
 	assert_true(isnan(field_real(res, 0, "structure.first_aha_rel")));
 }
 
+/* ---- cue look-up against a brute-force reading of its contract ---- */
+
+static bool ref_word(const char *t, size_t i, size_t end)
+{
+	return cot__word_char_at(t, i, end);
+}
+
+/* Phrase e matched at pos the slow way: its bytes in text[pos..],
+ * ASCII letters caseless, ' as ' or U+2019, the word boundaries. */
+static size_t ref_match(const cot__cue_ent *e, const char *t, size_t pos,
+			size_t end)
+{
+	size_t i = pos, s;
+
+	for (size_t k = 0; k < e->n; k++) {
+		char c = e->p[k];
+
+		if (c == '\'' && end - i >= 3 &&
+		    !memcmp(t + i, "\xe2\x80\x99", 3)) {
+			i += 3;
+			continue;
+		}
+		if (i >= end || (t[i] >= 'A' && t[i] <= 'Z' ?
+				 t[i] + 32 : t[i]) != c)
+			return 0;
+		i++;
+	}
+	if (cot__word_char_at(e->p, e->n - 1, e->n) &&
+	    (unsigned char)e->p[e->n - 1] < 0x80 && ref_word(t, i, end))
+		return 0;
+	if ((unsigned char)e->p[0] < 0x80 && cot__word_char_at(e->p, 0, 1) &&
+	    pos > 0) {
+		for (s = pos - 1; s > 0 && ((unsigned char)t[s] & 0xc0) == 0x80;
+		     s--)
+			;
+		if (ref_word(t, s, pos))
+			return 0;
+	}
+	return i - pos;
+}
+
+/* Every phrase tried: the longest that matches, of a phrase listed
+ * twice the lower class. */
+static size_t ref_cue_at(const cot__cueset *cs, const char *t, size_t pos,
+			 size_t end, int *cls)
+{
+	size_t best = 0, best_n = 0;
+
+	*cls = COT__CUE_NONE;
+	for (size_t k = 0; k < cs->n; k++) {
+		const cot__cue_ent *e = &cs->v[k];
+		size_t n = pos < end ? ref_match(e, t, pos, end) : 0;
+
+		if (n && (e->n > best_n || (e->n == best_n && e->cls < *cls))) {
+			best = n;
+			best_n = e->n;
+			*cls = e->cls;
+		}
+	}
+	return best;
+}
+
+/* The text of phrase p with every ' as U+2019, in out. */
+static void curly(const char *p, char *out)
+{
+	for (; *p; p++) {
+		if (*p == '\'') {
+			memcpy(out, "\xe2\x80\x99", 3);
+			out += 3;
+		} else {
+			*out++ = *p;
+		}
+	}
+	*out = '\0';
+}
+
+static void check_cues_at(const cot__cueset *cs, const char *text,
+			  size_t pos, size_t *matched)
+{
+	int cls, want_cls;
+	size_t len = strlen(text);
+	size_t got = cot__cue_at(cs, text, pos, len, &cls);
+	size_t want = ref_cue_at(cs, text, pos, len, &want_cls);
+
+	if (got != want || cls != want_cls)
+		fail_msg("'%s' at %zu: %zu (class %d), want %zu (class %d)",
+			 text, pos, got, cls, want, want_cls);
+	*matched += got > 0;
+}
+
+/* Each phrase of each built-in set, and of a set made to hold the hard
+ * cases, as written and changed: upper case, curly apostrophes, a word
+ * character before or after, cut short, at the end of the text. */
+static void test_cue_lookup_matches_brute_force(void **state)
+{
+	static const cot__cue extra[] = {
+		{ "let's double-check", 1 }, { "let's", 2 }, { "let me", 3 },
+		{ "let me check", 4 }, { "let me check", 5 },
+		{ "abcdefgh", 6 }, { "abcdefg", 7 }, { "abcdefghi", 1 },
+		{ "i'm", 2 }, { "i'm not sure", 3 }, { "\xe7\xad\x89", 4 },
+		{ "\xe6\x88\x91\xe4\xbb\xac\xe5\x8f\xaf", 5 },
+		{ "so", 6 }, { "s", 7 }, { "x'yzabcd", 1 }, { NULL, 0 },
+	};
+	const cot__stepcfg *cfg = az->stepcfg;
+	const cot__cueset *sets[4];
+	cot__cueset mine = { 0 };
+	char buf[256], cur[128];
+	size_t matched = 0;
+	static const char *const around[][2] = {
+		{ "", "" }, { "", " then" }, { "", ", so" }, { "", "s" },
+		{ "a", " x" }, { "\xc3\xa9", " x" }, { "(", ")" },
+		{ "\xe2\x80\x94", "!" }, { "\xe6\x88\x91", "\xe6\x88\x91" },
+	};
+
+	(void)state;
+	assert_int_equal(cot__cueset_add_table(&mine, extra), COT_OK);
+	assert_int_equal(cot__cueset_finish(&mine), COT_OK);
+	sets[0] = &cfg->cls.main;
+	sets[1] = &cfg->cls.interj;
+	sets[2] = &cfg->switches;
+	sets[3] = &mine;
+	for (size_t si = 0; si < 4; si++) {
+		const cot__cueset *cs = sets[si];
+
+		for (size_t k = 0; k < cs->n; k++) {
+			const char *p = cs->v[k].p;
+			size_t n = cs->v[k].n;
+			char word[128];
+
+			assert_true(n < sizeof word);
+			memcpy(word, p, n);
+			word[n] = '\0';
+			for (size_t a = 0; a < sizeof around / sizeof around[0];
+			     a++) {
+				size_t pre = strlen(around[a][0]);
+
+				snprintf(buf, sizeof buf, "%s%s%s",
+					 around[a][0], word, around[a][1]);
+				check_cues_at(cs, buf, pre, &matched);
+				/* cut short by one byte, at the end */
+				buf[pre + n - 1] = '\0';
+				check_cues_at(cs, buf, pre, &matched);
+				curly(word, cur);
+				snprintf(buf, sizeof buf, "%s%s%s",
+					 around[a][0], cur, around[a][1]);
+				check_cues_at(cs, buf, pre, &matched);
+				snprintf(buf, sizeof buf, "%s%s%s",
+					 around[a][0], word, around[a][1]);
+				for (size_t i = pre; i < pre + n; i++)
+					if (buf[i] >= 'a' && buf[i] <= 'z')
+						buf[i] -= 32;
+				check_cues_at(cs, buf, pre, &matched);
+			}
+		}
+	}
+	/* the look-up found phrases, not only agreed on their absence */
+	assert_true(matched > 1000);
+	cot__cueset_free(&mine);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -577,6 +739,7 @@ int main(void)
 		cmocka_unit_test(test_thoughts_cases),
 		cmocka_unit_test(test_markup_counts),
 		cmocka_unit_test(test_classify_cases),
+		cmocka_unit_test(test_cue_lookup_matches_brute_force),
 		cmocka_unit_test(test_steps_span_property_every_corpus_trace),
 		cmocka_unit_test(test_steps_span_property_random_texts),
 		cmocka_unit_test(test_structure_fields_agree_with_naive_stats),
