@@ -548,14 +548,31 @@ static void set_bit(uint8_t *bits, unsigned bit)
 	bits[bit >> 3] |= (uint8_t)(1u << (bit & 7));
 }
 
+/* Is r[0..n) characters without case (CJK, punctuation: caseless_cp)
+ * and nothing else? */
+static bool caseless_run(const char *r, size_t n)
+{
+	bool safe;
+
+	for (size_t i = 0, k; i < n; i += k) {
+		k = utf8_char((const unsigned char *)r + i, &safe);
+		if ((unsigned char)r[i] < 0x80 || !k || !safe || k > n - i)
+			return false;
+	}
+	return n > 0;
+}
+
 /* Is the alternative r[0..n) \b, literal characters (or escaped
  * punctuation, or a class of them) beginning and ending with an ASCII
- * word character, and \b? Nothing else: no anchor, group, quantifier or
- * other zero-width test that the prefixes do not record. */
+ * word character, and \b; or characters without case alone (a Chinese
+ * phrase)? Nothing else: no anchor, group, quantifier or other
+ * zero-width test that the prefixes do not record. */
 static bool plain_alternative(const char *r, size_t n)
 {
 	size_t i = 2, end = n - 2;
 
+	if (caseless_run(r, n))
+		return true;
 	if (n < 6 || memcmp(r, "\\b", 2) || memcmp(r + end, "\\b", 2) ||
 	    !word_byte((unsigned char)r[2]) ||
 	    !word_byte((unsigned char)r[end - 1]) || r[end - 2] == '\\')
@@ -586,10 +603,13 @@ static bool plain_alternative(const char *r, size_t n)
 /* Is every match of pt one of its prefixes, whole, so that a prefix
  * found with its \b's holding needs no pcre2 to confirm it (it would,
  * at 99.9% of the candidates of the built-in phrase lists)? Yes when
- * the regex is alternatives of \b, literal characters and \b, maybe in
- * one (?: ) group (what the lexicons write), every prefix is a whole
- * alternative of at most 16 bytes, and none begins another (two could
- * then match at one place, and pcre2 takes the first listed). */
+ * the regex is alternatives as plain_alternative says, maybe in one
+ * (?: ) group (what the lexicons write), every prefix is a whole
+ * alternative of at most 16 bytes, and no two can match at one place
+ * (pcre2 takes the first listed): a prefix beginning another can, unless
+ * it ends in \b and the longer one has a word character next ("hmm\b"
+ * and "hmmm\b" cannot both match; "let me check\b" and "let me check
+ * again\b" can). */
 static bool literal_pattern(const cot__pattern *pt)
 {
 	const char *r = pt->regex;
@@ -609,12 +629,17 @@ static bool literal_pattern(const cot__pattern *pt)
 	for (uint32_t k = 0; k < pt->npre; k++) {
 		const cot__prefix *a = &pt->pre[k];
 
-		if (!a->we || a->n > 16)
+		if (a->n > 16)
 			return false;
-		for (uint32_t j = 0; j < pt->npre; j++)
-			if (j != k && a->n <= pt->pre[j].n &&
-			    !memcmp(a->b, pt->pre[j].b, a->n))
+		for (uint32_t j = 0; j < pt->npre; j++) {
+			const cot__prefix *b = &pt->pre[j];
+
+			if (j != k && a->n <= b->n &&
+			    !memcmp(a->b, b->b, a->n) &&
+			    !(a->n < b->n && a->we &&
+			      word_byte((unsigned char)b->b[a->n])))
 				return false;
+		}
 	}
 	return pt->npre > 0;
 }
@@ -894,7 +919,8 @@ static int candidates(matcher *m, size_t i, uint64_t key, unsigned tier,
 		 * (pcre2's \b sees Unicode letters) */
 		if (ps->v[pat].literal && (!e->ws || i == 0 ||
 					   m->t[i - 1] < 0x80) &&
-		    (i + e->n == m->len || m->t[i + e->n] < 0x80)) {
+		    (!e->we || i + e->n == m->len ||
+		     m->t[i + e->n] < 0x80)) {
 			rc = 1;
 			s = i;
 			end = i + e->n;

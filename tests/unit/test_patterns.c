@@ -300,6 +300,12 @@ static const char *const word_start_tricky[] = {
 	 * neighbours; not literal: one phrase begins another, or (?-i) */
 	"literal=\\bhold on\\b|\\bwait\\b|\\bhmm\\b",
 	"nested=\\bwait\\b|\\bwait a minute\\b",
+	/* literal: "hmm\b" and "hmmm\b" cannot both match at one place,
+	 * nor can two Chinese phrases neither of which begins the other */
+	"hmms=\\bhmm\\b|\\bhmmm\\b",
+	"zhlit=等一下|不对劲",
+	/* not literal: without \b both match in "等等一下" */
+	"zhnested=等等|等等一下",
 	"cased=(?-i)\\bWait\\b",
 	NULL
 };
@@ -387,6 +393,7 @@ static void random_rounds(const char *const *patterns, bool simd,
 		"wait", "Wait,", " ", " ", "\n", "\n\n", "but", "BUT",
 		"button", "checking", "check", "re-check", "recheck", "let's",
 		"let\xe2\x80\x99s", " go", "等等", "不对", "hmm", "hmmm",
+		"等一下", "不对劲", "一下",
 		"so", "1.5", "=", "x", "y",
 		"colour", "color", "an", "a", "verify", "verified", "$x$",
 		"_", "\xc3\xa9", "Alternatively", "perhaps I should", "no,",
@@ -404,10 +411,11 @@ static void random_rounds(const char *const *patterns, bool simd,
 
 	equiv_init(&e, &az, patterns);
 	assert_int_equal(e.ps->simd_ok, simd);
-	/* of the test's own patterns, "literal" and "second" are lists of
-	 * \b-bounded literals; every other one has an anchor, an inline
-	 * option, a phrase that begins another, a \b before a non-word
-	 * character or inside, a quantifier... */
+	/* of the test's own patterns, "literal", "second" and "hmms" are
+	 * lists of \b-bounded literals, "zhlit" and "zh" of Chinese
+	 * ones; every other one has an anchor, an inline option, a
+	 * phrase that begins another, a \b before a non-word character or
+	 * inside, a quantifier... */
 	for (size_t p = 0; p < e.ps->n; p++) {
 		const char *name = e.ps->v[p].name;
 		bool mine = false;
@@ -416,7 +424,9 @@ static void random_rounds(const char *const *patterns, bool simd,
 			mine = mine || (!strncmp(*q, name, strlen(name)) &&
 					(*q)[strlen(name)] == '=');
 		if (mine && e.ps->v[p].literal !=
-		    (!strcmp(name, "literal") || !strcmp(name, "second")))
+		    (!strcmp(name, "literal") || !strcmp(name, "second") ||
+		     !strcmp(name, "hmms") || !strcmp(name, "zhlit") ||
+		     !strcmp(name, "zh")))
 			fail_msg("%s: literal is %d", name,
 				 e.ps->v[p].literal);
 	}
