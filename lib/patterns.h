@@ -49,20 +49,22 @@ typedef struct cot__pfamily {
 	char *name, *source;
 } cot__pfamily;
 
-/* One prefix of one pattern in the pre-filter's table, cut to its
- * first 16 bytes: enough to reject nearly every place cheaply, and
- * pcre2 does the rest. */
+/* One prefix of one pattern in the pre-filter's table, whole (up to
+ * COT__PREFIX_MAX bytes): its first 16 bytes reject nearly every place
+ * cheaply; the rest are compared where those match. */
 typedef struct cot__pentry {
-	uint64_t word[2];	/* the bytes, in memory order */
+	uint64_t word[2];	/* the first 16 bytes, in memory order */
 	uint64_t mask[2];	/* 0xff for each byte of word that counts */
+	uint64_t tail[2];	/* bytes 16 to 31, and their mask */
+	uint64_t tail_mask[2];
 	uint64_t key;		/* its bucket: its first `tier` bytes (in
 				 * memory order) */
 	uint32_t pat;
 	uint8_t tier;		/* 2 (a prefix of 2 or 3 bytes), 4 (4 to
 				 * 7) or 8 (8 or more) */
-	uint8_t n;
+	uint8_t n;		/* all its bytes */
 	bool ws;
-	bool we;		/* as in cot__prefix, and n is all of it */
+	bool we;		/* as in cot__prefix */
 } cot__pentry;
 
 typedef struct cot__pset {

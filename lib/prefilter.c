@@ -474,6 +474,10 @@ static int cmp_entry(const void *a, const void *b)
 			return x->word[k] < y->word[k] ? -1 : 1;
 		if (x->mask[k] != y->mask[k])
 			return x->mask[k] < y->mask[k] ? -1 : 1;
+		if (x->tail[k] != y->tail[k])
+			return x->tail[k] < y->tail[k] ? -1 : 1;
+		if (x->tail_mask[k] != y->tail_mask[k])
+			return x->tail_mask[k] < y->tail_mask[k] ? -1 : 1;
 	}
 	if (x->ws != y->ws)
 		return x->ws < y->ws ? -1 : 1;
@@ -605,11 +609,11 @@ static bool plain_alternative(const char *r, size_t n)
  * at 99.9% of the candidates of the built-in phrase lists)? Yes when
  * the regex is alternatives as plain_alternative says, maybe in one
  * (?: ) group (what the lexicons write), every prefix is a whole
- * alternative of at most 16 bytes, and no two can match at one place
- * (pcre2 takes the first listed): a prefix beginning another can, unless
- * it ends in \b and the longer one has a word character next ("hmm\b"
- * and "hmmm\b" cannot both match; "let me check\b" and "let me check
- * again\b" can). */
+ * alternative (of at most COT__PREFIX_MAX bytes), and no two can match
+ * at one place (pcre2 takes the first listed): a prefix beginning
+ * another can, unless it ends in \b and the longer one has a word
+ * character next ("hmm\b" and "hmmm\b" cannot both match; "let me
+ * check\b" and "let me check again\b" can). */
 static bool literal_pattern(const cot__pattern *pt)
 {
 	const char *r = pt->regex;
@@ -629,7 +633,10 @@ static bool literal_pattern(const cot__pattern *pt)
 	for (uint32_t k = 0; k < pt->npre; k++) {
 		const cot__prefix *a = &pt->pre[k];
 
-		if (a->n > 16)
+		/* whole: an ASCII phrase is when \b follows it (the
+		 * prefixes stop at COT__PREFIX_MAX bytes), a Chinese one
+		 * is up to 16 bytes */
+		if (!a->we && ((unsigned char)a->b[0] < 0x80 || a->n > 16))
 			return false;
 		for (uint32_t j = 0; j < pt->npre; j++) {
 			const cot__prefix *b = &pt->pre[j];
@@ -667,22 +674,25 @@ int cot__pset_index(cot__pset *ps)
 		ps->v[p].literal = pt->pre && literal_pattern(pt);
 		for (uint32_t k = 0; k < pt->npre; k++) {
 			cot__pentry *e = &ps->ent[ps->nent++];
-			uint8_t ff[16] = { 0 };
+			uint8_t b[32] = { 0 }, ff[32] = { 0 };
 
-			e->n = pt->pre[k].n < 16 ? pt->pre[k].n : 16;
-			memcpy(e->word, pt->pre[k].b, e->n);
+			e->n = pt->pre[k].n;
+			memcpy(b, pt->pre[k].b, e->n);
 			memset(ff, 0xff, e->n);
+			memcpy(e->word, b, 16);
 			memcpy(e->mask, ff, 16);
+			memcpy(e->tail, b + 16, 16);
+			memcpy(e->tail_mask, ff + 16, 16);
 			e->tier = (uint8_t)entry_tier(e->n);
 			e->key = entry_key(e);
 			e->ws = pt->pre[k].ws;
-			e->we = pt->pre[k].we && pt->pre[k].n <= 16;
+			e->we = pt->pre[k].we;
 			e->pat = (uint32_t)p;
 		}
 	}
 	if (ps->nent)
 		qsort(ps->ent, ps->nent, sizeof *ps->ent, cmp_entry);
-	/* cut to 16 bytes, prefixes of one pattern repeat: keep one */
+	/* a prefix repeated in one pattern: keep one */
 	for (size_t i = 0; i < ps->nent; i++)
 		if (kept == 0 || cmp_entry(&ps->ent[kept - 1], &ps->ent[i]))
 			ps->ent[kept++] = ps->ent[i];
@@ -909,6 +919,14 @@ static int candidates(matcher *m, size_t i, uint64_t key, unsigned tier,
 		    (w[1] & e->mask[1]) != e->word[1] || (e->ws && !at_ws) ||
 		    e->n > m->len - i)
 			continue;
+		if (e->n > 16) {
+			uint64_t t2[2];
+
+			load16(m->t, i + 16, m->len, t2);
+			if ((t2[0] & e->tail_mask[0]) != e->tail[0] ||
+			    (t2[1] & e->tail_mask[1]) != e->tail[1])
+				continue;
+		}
 		/* "but" in "button": \b cannot follow, pcre2 need not say */
 		if (e->we && i + e->n < m->len && word_tab[m->t[i + e->n]])
 			continue;

@@ -303,6 +303,8 @@ static const char *const word_start_tricky[] = {
 	/* literal: "hmm\b" and "hmmm\b" cannot both match at one place,
 	 * nor can two Chinese phrases neither of which begins the other */
 	"hmms=\\bhmm\\b|\\bhmmm\\b",
+	/* literal past 16 bytes: the rest is compared too */
+	"longlit=\\bon second thought\\b|\\bgo over the steps again\\b",
 	"zhlit=等一下|不对劲",
 	/* not literal: without \b both match in "等等一下" */
 	"zhnested=等等|等等一下",
@@ -393,7 +395,10 @@ static void random_rounds(const char *const *patterns, bool simd,
 		"wait", "Wait,", " ", " ", "\n", "\n\n", "but", "BUT",
 		"button", "checking", "check", "re-check", "recheck", "let's",
 		"let\xe2\x80\x99s", " go", "等等", "不对", "hmm", "hmmm",
-		"等一下", "不对劲", "一下",
+		"等一下", "不对劲", "一下", "on second thought",
+		"On Second Thoughts", "go over the steps again",
+		"go over the steps agai", "go over the steps agaiN",
+		"go over the steps gain",
 		"so", "1.5", "=", "x", "y",
 		"colour", "color", "an", "a", "verify", "verified", "$x$",
 		"_", "\xc3\xa9", "Alternatively", "perhaps I should", "no,",
@@ -412,7 +417,7 @@ static void random_rounds(const char *const *patterns, bool simd,
 	equiv_init(&e, &az, patterns);
 	assert_int_equal(e.ps->simd_ok, simd);
 	/* of the test's own patterns, "literal", "second" and "hmms" are
-	 * lists of \b-bounded literals, "zhlit" and "zh" of Chinese
+	 * lists of \b-bounded literals (so is "longlit"), "zhlit" and "zh" of Chinese
 	 * ones; every other one has an anchor, an inline option, a
 	 * phrase that begins another, a \b before a non-word character or
 	 * inside, a quantifier... */
@@ -426,6 +431,7 @@ static void random_rounds(const char *const *patterns, bool simd,
 		if (mine && e.ps->v[p].literal !=
 		    (!strcmp(name, "literal") || !strcmp(name, "second") ||
 		     !strcmp(name, "hmms") || !strcmp(name, "zhlit") ||
+		     !strcmp(name, "longlit") ||
 		     !strcmp(name, "zh")))
 			fail_msg("%s: literal is %d", name,
 				 e.ps->v[p].literal);
