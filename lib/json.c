@@ -548,6 +548,7 @@ value:
 			goto out;
 		}
 		t->kind = *p == '[' ? COT_J_ARR : COT_J_OBJ;
+		t->keys = 0;
 		stack[depth++] = n++;
 		q = p;
 		p = skip_ws(p + 1, end);
@@ -625,6 +626,8 @@ key:
 		goto parse_error;
 	t->end = (size_t)(q - s);
 	t->next = ++n;
+	d->tok[stack[depth - 1]].keys |= t->escaped ? ~0u :
+		cot__json_key_bit((const char *)p + 1, (size_t)(q - p) - 2);
 	p = skip_ws(q, end);
 	if (p == end)
 		goto eof;
@@ -836,7 +839,8 @@ uint32_t cot__json_get(const cot__jdoc *d, uint32_t obj, const char *key,
 {
 	uint32_t k, stop, found = COT_J_NONE;
 
-	if (!is_kind(d, obj, COT_J_OBJ))
+	if (!is_kind(d, obj, COT_J_OBJ) ||
+	    !(d->tok[obj].keys & cot__json_key_bit(key, keylen)))
 		return COT_J_NONE;
 	stop = d->tok[obj].next;
 	for (k = obj + 1; k < stop; k = d->tok[k + 1].next) {

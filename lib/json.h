@@ -26,6 +26,8 @@ typedef struct cot__jtok {
 	uint8_t escaped;	/* COT_J_STR: the raw text holds a backslash */
 	uint32_t next;		/* index of the token after this whole value */
 	uint32_t count;		/* ARR: elements; OBJ: members; else 0 */
+	uint32_t keys;		/* OBJ: cot__json_key_bit of each key, or'd
+				 * (all bits when one is escaped) */
 	size_t off;		/* first byte: '"', '[', '{', '-', digit, 't' ... */
 	size_t end;		/* one past the last byte ('"'+1, ']'+1, ...) */
 } cot__jtok;
@@ -40,6 +42,15 @@ typedef struct cot__jdoc {
 	uint32_t ntok;
 	uint32_t cap;
 } cot__jdoc;
+
+/* A bit for a key of n raw bytes (between its quotes): a look-up of a
+ * key an object does not have, what format detection mostly does, is
+ * then one test instead of a walk over the object's keys. */
+static inline uint32_t cot__json_key_bit(const char *k, size_t n)
+{
+	return n ? 1u << ((n * 7 + (unsigned char)k[0] * 3 +
+			   (unsigned char)k[n - 1]) & 31) : 1u;
+}
 
 void cot__jdoc_init(cot__jdoc *d);
 void cot__jdoc_dispose(cot__jdoc *d);

@@ -802,6 +802,31 @@ static void test_json_get_last_duplicate_wins(void **state)
 	assert_int_equal(cot__json_get(&d, 1, "a", 1), COT_J_NONE);
 	assert_int_equal(cot__json_get(&d, COT_J_NONE, "a", 1), COT_J_NONE);
 	assert_int_equal(cot__json_get(&d, 999, "a", 1), COT_J_NONE);
+	{
+		/* every key of a wide object is found: its key bits
+		 * have no false "absent" */
+		char big[8192], key[16];
+		size_t n = 0;
+
+		big[n++] = '{';
+		for (int k = 0; k < 300; k++)
+			n += (size_t)snprintf(big + n, sizeof big - n,
+					      "%s\"%c%d\":%d", k ? "," : "",
+					      'a' + k % 26, k * 7, k);
+		big[n++] = '}';
+		assert_int_equal(cot__json_parse(&d, big, n, NULL), COT_OK);
+		for (int k = 0; k < 300; k++) {
+			int len = snprintf(key, sizeof key, "%c%d",
+					   'a' + k % 26, k * 7);
+
+			v = cot__json_get(&d, 0, key, (size_t)len);
+			assert_int_not_equal(v, COT_J_NONE);
+			assert_int_equal(atoi(d.src + d.tok[v].off), k);
+			key[0] = 'A';
+			assert_int_equal(cot__json_get(&d, 0, key, (size_t)len),
+					 COT_J_NONE);
+		}
+	}
 	assert_int_equal(cot__json_parse(&d, "[\"a\",1]", 7, NULL), COT_OK);
 	assert_int_equal(cot__json_get(&d, 0, "a", 1), COT_J_NONE);
 	assert_int_equal(cot__json_parse(&d, "{}", 2, NULL), COT_OK);
