@@ -393,7 +393,8 @@ static size_t words_blocks(cot__words *w, const unsigned char *p,
 				break;
 			}
 			n = (uint64_t)__builtin_ctzll(after);
-			if ((high >> s) & ((1ULL << n) - 1)) {
+			/* most blocks are plain ASCII: no test per word */
+			if (high && ((high >> s) & ((1ULL << n) - 1))) {
 				next = general_word(w, p, i + s, len);
 				break;
 			}
