@@ -536,15 +536,22 @@ static uint64_t entry_key(const cot__pentry *e)
 	return w;
 }
 
-/* 16 bits from the first 4 (8) bytes of a prefix or of the text. */
+/* The bitmap keys: the low 6 bits of the first two bytes (letters,
+ * digits and punctuation stay apart; a clash costs a look only), and
+ * hashes of the first 4 (8) bytes of a prefix or of the text. */
+static unsigned key2(uint32_t w)
+{
+	return (w & 0x3f) << 6 | (w >> 8 & 0x3f);
+}
+
 static unsigned hash4(uint32_t w)
 {
-	return (unsigned)((w * 2654435761u) >> 16);
+	return (unsigned)((w * 2654435761u) >> (32 - COT__BITS4_LOG));
 }
 
 static unsigned hash8(uint64_t w)
 {
-	return (unsigned)((w * 0x9e3779b97f4a7c15u) >> 48);
+	return (unsigned)((w * 0x9e3779b97f4a7c15u) >> (64 - COT__BITS8_LOG));
 }
 
 static void set_bit(uint8_t *bits, unsigned bit)
@@ -709,7 +716,7 @@ int cot__pset_index(cot__pset *ps)
 			nbuckets++;
 		w = (uint32_t)bytes_le(bytes, e->n < 4 ? e->n : 4);
 		if (e->n < 4) {
-			unsigned key = (unsigned)bytes[0] << 8 | bytes[1];
+			unsigned key = key2(w);
 
 			set_bit(ps->bits2, key << 1 | 1);
 			set_bit(ps->bits2, key << 1 | ws);
@@ -1016,7 +1023,7 @@ static inline int at(matcher *m, size_t i)
 	/* the first 4 bytes (fewer at the end), lower-cased, t[i] lowest */
 	w = (uint32_t)cot__lower8(COT__LIKELY(left >= 4) ? load_le32(t + i) :
 				  bytes_le(t + i, left));
-	key = (w & 0xff) << 8 | (w >> 8 & 0xff);
+	key = key2(w);
 	short_hit = bit_set(ps->bits2, key << 1 | ws);
 	long_hit = (left >= 4) & bit_set(ps->bits4, hash4(w) << 1 | ws);
 	if (COT__LIKELY(!(short_hit | long_hit)))
