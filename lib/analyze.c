@@ -341,7 +341,7 @@ int cot_result_profile_json(const cot_result *res, size_t i, cot_buf *out)
 {
 	if (i >= res->nprof)
 		return COT_EINVAL;
-	return cot__profile_json(res->az, layout(res), &res->prof[i], out);
+	return cot__profile_json(layout(res), &res->prof[i], out);
 }
 
 int cot_result_json(const cot_result *res, cot_buf *out)
@@ -351,7 +351,7 @@ int cot_result_json(const cot_result *res, cot_buf *out)
 	for (size_t i = 0; i < res->nprof && !rc; i++) {
 		if (i)
 			rc = cot__sbuf_addc(out, ',');
-		rc = rc ? rc : cot__profile_json(res->az, layout(res),
+		rc = rc ? rc : cot__profile_json(layout(res),
 						 &res->prof[i], out);
 	}
 	return rc ? rc : cot__sbuf_addc(out, ']');

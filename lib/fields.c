@@ -503,9 +503,17 @@ int cot__layout_build(cot__layout *l, const cot_analyzer *az,
 		if (l->idx && n)
 			memcpy(l->idx, idx, n * sizeof *idx);
 	}
-	if (!l->off || (idx && !l->idx)) {
+	l->rows = cot__malloc((l->n ? l->n : 1) * sizeof *l->rows);
+	l->pass = cot__malloc(l->n ? l->n : 1);
+	if (!l->off || (idx && !l->idx) || !l->rows || !l->pass) {
 		cot__layout_free(l);
 		return COT_ENOMEM;
+	}
+	for (size_t i = 0; i < l->n; i++) {
+		long k = idx ? idx[i] : (long)i;
+
+		l->rows[i] = *az->fields[k];
+		l->pass[i] = az->field_pass[k];
 	}
 	for (size_t i = 0; i < l->n && !rc; i++) {
 		const char *name = az->fields[idx ? idx[i] : (long)i]->info.name;
@@ -558,11 +566,13 @@ void cot__layout_free(cot__layout *l)
 	cot__free(l->idx);
 	cot__free(l->rest_text);
 	cot__free(l->rest_off);
+	cot__free(l->rows);
+	cot__free(l->pass);
 	memset(l, 0, sizeof *l);
 }
 
-int cot__profile_json(const cot_analyzer *az, const cot__layout *l,
-		      const cot__profile *p, cot__sbuf *b)
+int cot__profile_json(const cot__layout *l, const cot__profile *p,
+		      cot__sbuf *b)
 {
 	const size_t *off = l->off;
 
@@ -572,20 +582,18 @@ int cot__profile_json(const cot_analyzer *az, const cot__layout *l,
 	 * two moves instead of a call */
 	for (size_t i = 0; i <= l->n; i++) {
 		size_t klen = off[i + 1] - off[i];
-		size_t k = l->idx && i < l->n ? (size_t)l->idx[i] : i;
-		const cot__field *f;
+		const cot__field *f = &l->rows[i];
 		cot_value v;
 		size_t n;
 
 		/* a run at rest: one piece of text (most patterns of a
 		 * trace do not match) */
 		if (i < l->n && l->rest_off[i + 1] > l->rest_off[i] &&
-		    az->field_pass[k] < p->passes_run &&
-		    az->fields[k]->at_rest(p, az->fields[k])) {
+		    l->pass[i] < p->passes_run && f->at_rest(p, f)) {
 			n = l->rest_off[i + 1] - l->rest_off[i];
 			if (cot__sbuf_add(b, l->rest_text + l->rest_off[i], n))
 				return COT_ENOMEM;
-			i += az->fields[k]->rest_rows - 1;
+			i += f->rest_rows - 1;
 			continue;
 		}
 		if (cot__sbuf_reserve(b, klen + KEY_COPY + SCALAR_MAX))
@@ -597,10 +605,9 @@ int cot__profile_json(const cot_analyzer *az, const cot__layout *l,
 		b->size += klen;
 		if (i == l->n)
 			break;
-		f = az->fields[k];
 		v.type = COT_TYPE_NULL;
 		/* a field whose pass did not run has no value */
-		if (az->field_pass[k] < p->passes_run) {
+		if (l->pass[i] < p->passes_run) {
 			if (f->json) {
 				if (f->json(p, f, b))
 					return COT_ENOMEM;

@@ -94,6 +94,12 @@ typedef struct cot__layout {
 	 * is rest_text[rest_off[i], rest_off[i + 1]); empty: no run */
 	char *rest_text;
 	size_t *rest_off;	/* n + 1 */
+	/* the rows in layout order, copied side by side with their passes:
+	 * the writer walks them in order, where the registry's rows lie
+	 * in a dozen tables that the analysis evicts from the cache (a
+	 * miss per row and per profile) */
+	cot__field *rows;
+	uint8_t *pass;
 } cot__layout;
 struct cot_analyzer;
 /* The layout of the fields idx[0..n) (ascending registry indexes), or of
@@ -104,8 +110,8 @@ void cot__layout_free(cot__layout *l);
 
 /* Append profile p as compact JSON to b: the fields of layout l, dotted
  * names nested. */
-int cot__profile_json(const struct cot_analyzer *az, const cot__layout *l,
-		      const cot__profile *p, cot__sbuf *b);
+int cot__profile_json(const cot__layout *l, const cot__profile *p,
+		      cot__sbuf *b);
 /* Append s as a JSON string literal (quotes included). */
 int cot__json_escape(cot__sbuf *b, const char *s, size_t n);
 /* Write a value as JSON. */
