@@ -230,29 +230,13 @@ static bool terminator(char c)
 	return c == '.' || c == '!' || c == '?';
 }
 
-/* The first '.', '!' or '?' in r[i..n), or n. Eight bytes at a time:
- * prose has one every 80 bytes or so. */
+/* The first '.', '!' or '?' in r[i..n), or n: the sentence splitter's
+ * scan, which also stops at two lead bytes of CJK text. */
 static size_t next_terminator(const char *r, size_t i, size_t n)
 {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ \
-	&& !defined(COT_NO_SWAR)
-	const uint64_t ones = 0x0101010101010101ULL, high = ones * 0x80;
+	const unsigned char *t = (const unsigned char *)r;
 
-	for (; n - i >= 8; i += 8) {
-		uint64_t x, a, b, c, hit;
-
-		memcpy(&x, r + i, 8);
-		a = x ^ ones * '.';
-		b = x ^ ones * '!';
-		c = x ^ ones * '?';
-		/* the zero-byte test: exact for the lowest hit */
-		hit = ((a - ones) & ~a) | ((b - ones) & ~b) |
-		      ((c - ones) & ~c);
-		if (hit & high)
-			return i + (size_t)__builtin_ctzll(hit & high) / 8;
-	}
-#endif
-	while (i < n && !terminator(r[i]))
+	while ((i = cot__next_term(t, i, n)) < n && !terminator(r[i]))
 		i++;
 	return i;
 }

@@ -224,8 +224,7 @@ static void merge_short(const unsigned char *t, cot__spans *out,
 
 #if defined(__SSE2__) && !defined(COT_NO_SIMD)
 #include <emmintrin.h>
-/* The first of . ? ! and the lead bytes E3 EF in t[i..end), or end. */
-static size_t next_term(const unsigned char *t, size_t i, size_t end)
+size_t cot__next_term(const unsigned char *t, size_t i, size_t end)
 {
 	const __m128i dot = _mm_set1_epi8('.'), q = _mm_set1_epi8('?');
 	const __m128i ex = _mm_set1_epi8('!');
@@ -251,8 +250,28 @@ static size_t next_term(const unsigned char *t, size_t i, size_t end)
 	return i;
 }
 #else
-static size_t next_term(const unsigned char *t, size_t i, size_t end)
+size_t cot__next_term(const unsigned char *t, size_t i, size_t end)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ \
+	&& !defined(COT_NO_SWAR)
+	/* eight bytes at a time; the zero-byte test is exact for the
+	 * lowest hit */
+	const uint64_t ones = 0x0101010101010101ULL, high = ones * 0x80;
+	static const unsigned char stops[] = { '.', '?', '!', 0xe3, 0xef };
+
+	for (; end - i >= 8; i += 8) {
+		uint64_t x, hit = 0;
+
+		memcpy(&x, t + i, 8);
+		for (size_t k = 0; k < sizeof stops; k++) {
+			uint64_t y = x ^ ones * stops[k];
+
+			hit |= (y - ones) & ~y;
+		}
+		if (hit & high)
+			return i + (size_t)__builtin_ctzll(hit & high) / 8;
+	}
+#endif
 	while (i < end && !(t[i] == '.' || t[i] == '?' || t[i] == '!' ||
 			    t[i] == 0xe3 || t[i] == 0xef))
 		i++;
@@ -283,7 +302,7 @@ int cot__sentences(const char *text, size_t len, const cot__spans *para,
 			size_t run, e;
 			bool cjk;
 
-			i = next_term(t, i, pe);
+			i = cot__next_term(t, i, pe);
 			if (i >= pe)
 				break;
 			cjk = term_byte[t[i]] == 2;

@@ -50,4 +50,8 @@ int cot__thoughts(const char *text, size_t len, const cot__spans *para,
  * at or before it; 0 when there is none). Binary search. */
 size_t cot__span_index(const cot__spans *s, size_t off);
 
+/* The first of . ? ! and the lead bytes E3 EF (of U+3002 U+FF01 U+FF1F
+ * and others) in t[i..end), or end: 16 bytes at a time where SSE2 is. */
+size_t cot__next_term(const unsigned char *t, size_t i, size_t end);
+
 #endif
