@@ -449,8 +449,13 @@ bool cot__regex_prefixes(const char *regex, cot__prefix *out, uint32_t *n)
 static void load16(const unsigned char *t, size_t i, size_t len,
 		   uint64_t w[2])
 {
-	w[0] = w[1] = 0;
-	memcpy(w, t + i, len - i >= 16 ? 16 : len - i);
+	/* a fixed-size copy is two loads; the short one a call */
+	if (COT__LIKELY(len - i >= 16)) {
+		memcpy(w, t + i, 16);
+	} else {
+		w[0] = w[1] = 0;
+		memcpy(w, t + i, len - i);
+	}
 	w[0] = cot__lower8(w[0]);
 	w[1] = cot__lower8(w[1]);
 }
@@ -1004,16 +1009,16 @@ static bool bit_set(const uint8_t *bits, unsigned bit)
 	return bits[bit >> 3] & (1u << (bit & 7));
 }
 
-/* Try the position i (i + 1 < len) if the bitmaps say so. All three
+/* Try the position i (i + 1 < len), a word start when ws is 1, if the
+ * bitmaps say so. All three
  * tests are made at once and joined without branches: a first test on
  * two bytes alone passes nearly half the word starts of English prose
  * ("th", "an", "is"), a branch the processor cannot predict. */
-static inline int at(matcher *m, size_t i)
+static inline int at(matcher *m, size_t i, unsigned ws)
 {
 	const unsigned char *t = m->t;
 	const cot__pset *ps = m->ps;
 	size_t left = m->len - i, before = m->out->n;
-	unsigned ws = i == 0 || !word_tab[t[i - 1]];
 	unsigned key;
 	uint32_t w = 0;
 	uint64_t w16[2];
@@ -1066,18 +1071,20 @@ static __m128i word_bytes(__m128i v)
  * the words of math), and the bytes from lo to hi that begin the other
  * prefixes (Chinese ones: not the punctuation of English text). (Only
  * when every prefix not asking for \b begins with a byte >= 0x80: see
- * simd_ok.) */
+ * simd_ok.) In *after_word, the positions that follow an ASCII word
+ * byte, which are no word starts. */
 static uint32_t starts16(const unsigned char *t, size_t i, bool alpha,
-			 __m128i lo, __m128i hi)
+			 __m128i lo, __m128i hi, uint32_t *after_word)
 {
 	__m128i v = _mm_loadu_si128((const __m128i *)(t + i));
-	__m128i p = _mm_loadu_si128((const __m128i *)(t + i - 1));
-	__m128i ws = _mm_andnot_si128(word_bytes(p), alpha ? alpha_bytes(v)
-							   : word_bytes(v));
+	__m128i p = word_bytes(_mm_loadu_si128((const __m128i *)(t + i - 1)));
+	__m128i ws = _mm_andnot_si128(p, alpha ? alpha_bytes(v)
+					       : word_bytes(v));
 	__m128i lead = _mm_and_si128(
 		_mm_cmpeq_epi8(_mm_max_epu8(v, lo), v),
 		_mm_cmpeq_epi8(_mm_min_epu8(v, hi), v));
 
+	*after_word = (uint32_t)_mm_movemask_epi8(p);
 	return (uint32_t)_mm_movemask_epi8(_mm_or_si128(ws, lead));
 }
 #endif
@@ -1096,24 +1103,26 @@ static int scan_candidates(matcher *m)
 		__m128i lo = _mm_set1_epi8((char)ps->lead_lo);
 		__m128i hi = _mm_set1_epi8((char)ps->lead_hi);
 
-		if ((rc = at(m, 0)))
+		if ((rc = at(m, 0, 1)))
 			return rc;
 		for (i = 1; i + 17 <= len; i += 16) {
+			uint32_t after_word;
 			uint32_t bits = starts16(m->t, i, ps->alpha_first, lo,
-						 hi);
+						 hi, &after_word);
 
 			while (bits) {
-				size_t j = i + (size_t)cot__ctz32(bits);
+				unsigned k = cot__ctz32(bits);
 
 				bits &= bits - 1;
-				if ((rc = at(m, j)))
+				if ((rc = at(m, i + k,
+					     !(after_word >> k & 1))))
 					return rc;
 			}
 		}
 	}
 #endif
 	for (; i + 1 < len && !rc; i++)
-		rc = at(m, i);
+		rc = at(m, i, i == 0 || !word_tab[m->t[i - 1]]);
 	return rc;
 }
 
