@@ -184,18 +184,20 @@ static int tri_grow(cot__trimap *t, const uint64_t *h)
 	return COT_OK;
 }
 
-/* Record trigram j (key) as last seen at j. Returns where it was seen
- * before (index + 1), 0 when it is new, SIZE_MAX when out of memory. */
+/* Record trigram j (key, whose slot was home when the table had cap
+ * slots) as last seen at j. Returns where it was seen before (index +
+ * 1), 0 when it is new, SIZE_MAX when out of memory. */
 static inline size_t tri_put(cot__trimap *t, const uint64_t *h,
-			     uint64_t key, size_t j)
+			     uint64_t key, size_t home, size_t cap, size_t j)
 {
 	uint64_t tag = tri_tag(key), v;
 	size_t s;
 
 	if ((t->n + 1) * 2 > t->cap && tri_grow(t, h))
 		return SIZE_MAX;
-	for (s = tri_home(key, t->cap); (v = t->slot[s]);
-	     s = (s + 1) & (t->cap - 1)) {
+	if (cap != t->cap)	/* grown since */
+		home = tri_home(key, t->cap);
+	for (s = home; (v = t->slot[s]); s = (s + 1) & (t->cap - 1)) {
 		size_t at = (size_t)(v & POS_MASK);
 
 		if ((v & ~POS_MASK) == tag && trigram(h, at - 1) == key) {
@@ -208,13 +210,13 @@ static inline size_t tri_put(cot__trimap *t, const uint64_t *h,
 	return 0;
 }
 
-static inline void tri_prefetch(const cot__trimap *t, uint64_t key)
+static inline void tri_prefetch(const cot__trimap *t, size_t home)
 {
 #if defined(__GNUC__)
-	__builtin_prefetch(&t->slot[tri_home(key, t->cap)], 1);
+	__builtin_prefetch(&t->slot[home], 1);
 #else
 	(void)t;
-	(void)key;
+	(void)home;
 #endif
 }
 
@@ -234,7 +236,7 @@ int cot__loops_find(const char *text, size_t len, const cot__words *w,
 	size_t n = w->n, skip = 0, floor = 0, i;
 	size_t budget = WORK_PER_WORD * n + WORK_SLACK;
 	uint64_t ring[RING];
-	size_t cap = 0;
+	size_t home[RING], homecap[RING], cap = 0;
 
 	*out = NULL;
 	*nout = 0;
@@ -255,7 +257,8 @@ int cot__loops_find(const char *text, size_t len, const cot__words *w,
 		bool taken;
 
 		if (i >= RING + 2) {
-			prev = tri_put(seen, h, ring[j % RING], j);
+			prev = tri_put(seen, h, ring[j % RING], home[j % RING],
+				       homecap[j % RING], j);
 			if (prev == SIZE_MAX)
 				return COT_ENOMEM;
 			if (!prev || j < skip || *work >= budget)
@@ -279,7 +282,9 @@ int cot__loops_find(const char *text, size_t len, const cot__words *w,
 next:
 		if (i < n) {
 			ring[i % RING] = trigram(h, i);
-			tri_prefetch(seen, ring[i % RING]);
+			home[i % RING] = tri_home(ring[i % RING], seen->cap);
+			homecap[i % RING] = seen->cap;
+			tri_prefetch(seen, home[i % RING]);
 		}
 	}
 	*distinct = seen->n;

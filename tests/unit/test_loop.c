@@ -82,17 +82,15 @@ static void test_loops_one_word_period_to_the_end(void **state)
 /* More distinct trigrams than the table is first sized for (a million):
  * it grows, recomputing each key from the words, and still finds the
  * trigram the text began with when the loop at its end repeats it. */
-static void test_loops_table_grows(void **state)
+static void table_grows(unsigned words)
 {
-	enum { WORDS = 1100000 };
 	tbuf b = { 0 };
 	char word[16];
 	found f;
 	size_t start;
 
-	(void)state;
 	tbuf_adds(&b, "x y z ");
-	for (unsigned i = 0; i < WORDS; i++) {
+	for (unsigned i = 0; i < words; i++) {
 		snprintf(word, sizeof word, "w%u ", i);
 		tbuf_adds(&b, word);
 	}
@@ -100,15 +98,25 @@ static void test_loops_table_grows(void **state)
 	for (int i = 0; i < 60; i++)
 		tbuf_adds(&b, "x y z ");
 	f = loops_s(&b);
-	/* x y z, the 2 into the words, WORDS - 2 of distinct words, the
+	/* x y z, the 2 into the words, words - 2 of distinct words, the
 	 * 2 into the loop, and 2 of the loop's 3 (x y z is the first) */
-	assert_int_equal(f.distinct, 1 + 2 + (WORDS - 2) + 2 + 2);
+	assert_int_equal(f.distinct, 1 + 2 + (words - 2) + 2 + 2);
 	assert_int_equal(f.n, 1);
 	assert_int_equal(f.v[0].start, start);
 	assert_int_equal(f.v[0].period_words, 3);
 	assert_int_equal(f.v[0].repeats, 60);
 	assert_true(f.v[0].tail);
 	free(b.p);
+}
+
+static void test_loops_table_grows(void **state)
+{
+	(void)state;
+	/* in the middle of the distinct words */
+	table_grows(1100000);
+	/* just as the loop begins: the look-ups already under way, whose
+	 * slots were computed for the smaller table, are repeats */
+	table_grows((1u << 20) - 3);
 }
 
 /* 4 whole periods and 256 bytes: both needed. */
