@@ -184,19 +184,15 @@ static int tri_grow(cot__trimap *t, const uint64_t *h)
 	return COT_OK;
 }
 
-/* Record trigram j (key, whose slot was home when the table had cap
- * slots) as last seen at j. Returns where it was seen before (index +
- * 1), 0 when it is new, SIZE_MAX when out of memory. */
+/* Record trigram j (key, whose slot is home) as last seen at j. Returns
+ * where it was seen before (index + 1), 0 when it is new. The caller
+ * keeps the table at most half full. */
 static inline size_t tri_put(cot__trimap *t, const uint64_t *h,
-			     uint64_t key, size_t home, size_t cap, size_t j)
+			     uint64_t key, size_t home, size_t j)
 {
 	uint64_t tag = tri_tag(key), v;
 	size_t s;
 
-	if ((t->n + 1) * 2 > t->cap && tri_grow(t, h))
-		return SIZE_MAX;
-	if (cap != t->cap)	/* grown since */
-		home = tri_home(key, t->cap);
 	for (s = home; (v = t->slot[s]); s = (s + 1) & (t->cap - 1)) {
 		size_t at = (size_t)(v & POS_MASK);
 
@@ -236,7 +232,7 @@ int cot__loops_find(const char *text, size_t len, const cot__words *w,
 	size_t n = w->n, skip = 0, floor = 0, i;
 	size_t budget = WORK_PER_WORD * n + WORK_SLACK;
 	uint64_t ring[RING];
-	size_t home[RING], homecap[RING], cap = 0;
+	size_t home[RING], cap = 0;
 
 	*out = NULL;
 	*nout = 0;
@@ -257,10 +253,17 @@ int cot__loops_find(const char *text, size_t len, const cot__words *w,
 		bool taken;
 
 		if (i >= RING + 2) {
+			if ((seen->n + 1) * 2 > seen->cap) {
+				/* grown: the slots of the look-ups under way
+				 * were for the smaller table */
+				if (tri_grow(seen, h))
+					return COT_ENOMEM;
+				for (size_t k = j; k < i && k < n; k++)
+					home[k % RING] = tri_home(
+						ring[k % RING], seen->cap);
+			}
 			prev = tri_put(seen, h, ring[j % RING], home[j % RING],
-				       homecap[j % RING], j);
-			if (prev == SIZE_MAX)
-				return COT_ENOMEM;
+				       j);
 			if (!prev || j < skip || *work >= budget)
 				goto next;
 			/* trigram j was last seen ending at prev - 1: try
@@ -283,7 +286,6 @@ next:
 		if (i < n) {
 			ring[i % RING] = trigram(h, i);
 			home[i % RING] = tri_home(ring[i % RING], seen->cap);
-			homecap[i % RING] = seen->cap;
 			tri_prefetch(seen, home[i % RING]);
 		}
 	}
