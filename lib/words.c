@@ -370,8 +370,8 @@ static size_t words_blocks(cot__words *w, const unsigned char *p,
 			   size_t i, size_t len)
 {
 	while (len - i >= 72) {
-		uint64_t space, high, ink, starts;
-		size_t next = i + 64;
+		uint64_t space, high, ink, starts, *hash;
+		size_t next = i + 64, nw;
 
 		/* a block holds 32 words at most, and so one mark */
 		if (room(w, 32, 1))
@@ -380,6 +380,11 @@ static size_t words_blocks(cot__words *w, const unsigned char *p,
 		ink = ~space;
 		/* i is not inside a word: a word starts at bit 0 if ink */
 		starts = ink & ~(ink << 1);
+		/* the count in a local, stored back before general_word:
+		 * a hash written through w->hash could be w->n for all the
+		 * compiler knows, which then reloads it at every word */
+		hash = w->hash;
+		nw = w->n;
 		while (starts) {
 			unsigned s = (unsigned)__builtin_ctzll(starts);
 			uint64_t after = space >> s, n;
@@ -389,19 +394,24 @@ static size_t words_blocks(cot__words *w, const unsigned char *p,
 				/* runs past the block: from its start on in
 				 * the next one, or if it began the block,
 				 * the general way */
+				w->n = nw;
 				next = s ? i + s : general_word(w, p, i, len);
+				nw = w->n;
 				break;
 			}
 			n = (uint64_t)__builtin_ctzll(after);
 			/* most blocks are plain ASCII: no test per word */
 			if (high && ((high >> s) & ((1ULL << n) - 1))) {
+				w->n = nw;
 				next = general_word(w, p, i + s, len);
+				nw = w->n;
 				break;
 			}
-			if (w->n % COT__WORD_MARK == 0)
+			if (nw % COT__WORD_MARK == 0)
 				w->mark[w->nmark++] = i + s;
-			w->hash[w->n++] = ascii_hash(p + i + s, (size_t)n);
+			hash[nw++] = ascii_hash(p + i + s, (size_t)n);
 		}
+		w->n = nw;
 		if (next == SIZE_MAX)
 			return SIZE_MAX;
 		i = next;
