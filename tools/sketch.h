@@ -110,14 +110,20 @@ void sketch_dispose(sketch *s);
  * per trace); the rest is sketch_add_slow. */
 int sketch_add_slow(sketch *s, double x);
 
+/* Add the value 0, c times. */
+static inline void sketch_add_zeros(sketch *s, uint64_t c)
+{
+	s->zero += c;
+	s->n += c;
+}
+
 static inline int sketch_add(sketch *s, double x)
 {
 	uint64_t bits;
 	uint32_t k;
 
 	if (x == 0) {
-		s->zero++;
-		s->n++;
+		sketch_add_zeros(s, 1);
 		return 0;
 	}
 	memcpy(&bits, &x, sizeof bits);

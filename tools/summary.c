@@ -269,6 +269,10 @@ typedef struct group {
 	numacc *num;
 	boolacc *bl;
 	stracc *str;
+	/* by fdef: the traces in which the run at rest beginning there was
+	 * at rest, not yet added (settle): adding its values then, many at
+	 * once, spares touching hundreds of accumulators per trace */
+	uint64_t *at_rest;
 } group;
 
 struct summary {
@@ -300,6 +304,7 @@ static void group_init(const summary *s, group *g)
 	g->num = xcalloc(s->nnum, sizeof *g->num);
 	g->bl = xcalloc(s->nbool, sizeof *g->bl);
 	g->str = xcalloc(s->nstr, sizeof *g->str);
+	g->at_rest = xcalloc(s->nf ? s->nf : 1, sizeof *g->at_rest);
 }
 
 static void str_drop_values(stracc *a)
@@ -322,6 +327,7 @@ static void group_dispose(const summary *s, group *g)
 	free(g->num);
 	free(g->bl);
 	free(g->str);
+	free(g->at_rest);
 	free(g->key);
 	free(g->disp);
 }
@@ -726,19 +732,30 @@ static void limbs_add(uint64_t *w, const uint64_t *v, int n)
 	}
 }
 
+/* The INT value 0, c times (most counts of a profile): nothing to sum. */
+static void num_add_int_zeros(numacc *a, uint64_t c)
+{
+	if (a->n == 0 || a->imin > 0)
+		a->imin = 0;
+	if (a->n == 0 || a->imax < 0)
+		a->imax = 0;
+	a->n += c;
+	sketch_add_zeros(&a->sk, c);
+}
+
 static void num_add_int(numacc *a, int64_t x)
 {
 	uint64_t v[3], m = x < 0 ? (uint64_t)0 - (uint64_t)x : (uint64_t)x;
+
+	if (x == 0) {
+		num_add_int_zeros(a, 1);
+		return;
+	}
 	if (a->n == 0 || x < a->imin)
 		a->imin = x;
 	if (a->n == 0 || x > a->imax)
 		a->imax = x;
 	a->n++;
-	if (x == 0) {		/* most counts of a profile: nothing to sum */
-		if (sketch_add(&a->sk, 0) == -1)
-			out_of_memory();
-		return;
-	}
 	a->nonzero++;
 	v[0] = (uint64_t)x;
 	v[1] = x < 0 ? UINT64_MAX : 0;	/* sign extension */
@@ -750,12 +767,28 @@ static void num_add_int(numacc *a, int64_t x)
 		out_of_memory();
 }
 
+/* The REAL value 0 (or -0), c times: nothing to sum. */
+static void num_add_real_zeros(numacc *a, uint64_t c)
+{
+	/* -0 and 0: one min in any order */
+	if (a->n == 0 || a->rmin > 0)
+		a->rmin = 0;
+	if (a->n == 0 || a->rmax < 0)
+		a->rmax = 0;
+	a->n += c;
+	if (!a->x)
+		a->x = xcalloc(2, sizeof *a->x);
+	sketch_add_zeros(&a->sk, c);
+}
+
 static void num_add_real(numacc *a, double x)
 {
 	if (!isfinite(x))
 		return;		/* counted as null */
-	if (x == 0)
-		x = 0;		/* -0 and 0: one min in any order */
+	if (x == 0) {
+		num_add_real_zeros(a, 1);
+		return;
+	}
 	if (a->n == 0 || x < a->rmin)
 		a->rmin = x;
 	if (a->n == 0 || x > a->rmax)
@@ -763,11 +796,6 @@ static void num_add_real(numacc *a, double x)
 	a->n++;
 	if (!a->x)
 		a->x = xcalloc(2, sizeof *a->x);
-	if (x == 0) {		/* adds nothing to the sums */
-		if (sketch_add(&a->sk, 0) == -1)
-			out_of_memory();
-		return;
-	}
 	a->nonzero++;
 	xsum_add_double(&a->x[0], x);
 	if (!a->sq_over && !xsum_add_double_square(&a->x[1], x)) {
@@ -845,12 +873,10 @@ static void add_trace(summary *s, cot_result *res, size_t i, group *g)
 
 		if (f->rest_end && cot_result_at_rest(res, i, f->index)) {
 			/* a run at rest (a pattern that did not match): its
-			 * values without asking for each */
-			for (; j < f->rest_end; j++)
-				for (int k = 0; k < nto; k++)
-					add_value(to[k], &s->f[j],
-						  &s->f[j].rest);
-			j--;
+			 * values are added when the summary is read */
+			for (int k = 0; k < nto; k++)
+				to[k]->at_rest[j]++;
+			j = f->rest_end - 1;
 			continue;
 		}
 		if (cot_result_get(res, i, f->index, &v))
@@ -858,6 +884,37 @@ static void add_trace(summary *s, cot_result *res, size_t i, group *g)
 		for (int k = 0; k < nto; k++)
 			add_value(to[k], f, &v);
 	}
+}
+
+/* The values of run f at rest, c times, into g: they are 0, 0.0 or
+ * null (rest_value). */
+static void add_rest(group *g, const fdef *f, uint64_t c)
+{
+	if (f->rest.type != f->type)
+		return;		/* null: not counted */
+	if (f->type == COT_TYPE_INT)
+		num_add_int_zeros(&g->num[f->slot], c);
+	else
+		num_add_real_zeros(&g->num[f->slot], c);
+}
+
+static void settle_group(const summary *s, group *g)
+{
+	for (size_t j = 0; j < s->nf; j++) {
+		if (!g->at_rest[j])
+			continue;
+		for (size_t m = j; m < s->f[j].rest_end; m++)
+			add_rest(g, &s->f[m], g->at_rest[j]);
+		g->at_rest[j] = 0;
+	}
+}
+
+/* Add what the runs at rest hold: before anything reads the sums. */
+static void settle(summary *s)
+{
+	settle_group(s, &s->total);
+	for (size_t i = 0; i < s->ng; i++)
+		settle_group(s, s->g[i]);
 }
 
 /* The group of trace i (COT_NO_TRACE: the record alone), or NULL when
@@ -1032,6 +1089,8 @@ static void group_merge(const summary *s, group *d, const group *a)
 	}
 	for (size_t i = 0; i < s->nstr; i++)
 		str_merge(&d->str[i], &a->str[i]);
+	for (size_t j = 0; j < s->nf; j++)
+		d->at_rest[j] += a->at_rest[j];
 }
 
 static int same_shape(const summary *a, const summary *b, char *err,
@@ -1245,14 +1304,17 @@ static json_t *group_to_json(const summary *s, const group *g)
 	return j;
 }
 
-char *summary_partial(const summary *s)
+char *summary_partial(summary *s)
 {
-	json_t *fields = need(json_array()), *groups = need(json_array());
-	group **sorted = sorted_groups(s);
-	json_t *j;
+	json_t *fields, *groups, *j;
+	group **sorted;
 	char *text, *line;
 	size_t n;
 
+	settle(s);
+	fields = need(json_array());
+	groups = need(json_array());
+	sorted = sorted_groups(s);
 	for (size_t i = 0; i < s->nf; i++)
 		json_array_append_new(fields, need(json_pack("[sss]",
 			s->f[i].name, type_names[s->f[i].type],
@@ -1566,10 +1628,12 @@ static bool group_equal(const summary *s, const group *a, const group *b)
 	return true;
 }
 
-bool summary_equal(const summary *a, const summary *b)
+bool summary_equal(summary *a, summary *b)
 {
 	char err[256];
 
+	settle(a);
+	settle(b);
 	if (same_shape(a, b, err, sizeof err) || a->ng != b->ng ||
 	    !group_equal(a, &a->total, &b->total))
 		return false;
@@ -2688,15 +2752,19 @@ static void render_table(sb *b, const summary *s, const bool *show,
 	free(v.g);
 }
 
-char *summary_render(const summary *s, summary_format format,
+char *summary_render(summary *s, summary_format format,
 		     const char *fields, int width, char *err,
 		     size_t errlen)
 {
-	const char **names = xcalloc(s->nf, sizeof *names);
-	cot_type *types = xcalloc(s->nf, sizeof *types);
-	bool *show = xcalloc(s->nf, sizeof *show);
+	const char **names;
+	cot_type *types;
+	bool *show;
 	sb b = { 0 };
 
+	settle(s);
+	names = xcalloc(s->nf, sizeof *names);
+	types = xcalloc(s->nf, sizeof *types);
+	show = xcalloc(s->nf, sizeof *show);
 	for (size_t i = 0; i < s->nf; i++) {
 		names[i] = s->f[i].name;
 		types[i] = s->f[i].type;

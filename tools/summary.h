@@ -83,7 +83,7 @@ int summary_merge(summary *dst, const summary *src, char *err,
 
 /* A partial: the whole state as one line of JSON ending in "\n",
  * malloc'd, which summary_parse_partial reads back. */
-char *summary_partial(const summary *s);
+char *summary_partial(summary *s);
 /* Read one partial line; NULL with a message in err when it is not one
  * (or not of a format this version reads). */
 summary *summary_parse_partial(const char *text, size_t len, char *err,
@@ -100,7 +100,7 @@ typedef enum summary_format {
 	SUMMARY_TSV,		/* group, field, stat, value */
 } summary_format;
 
-char *summary_render(const summary *s, summary_format format,
+char *summary_render(summary *s, summary_format format,
 		     const char *fields, int width, char *err,
 		     size_t errlen);
 
@@ -112,7 +112,7 @@ void summary_totals(const summary *s, summary_counts *out);
 size_t summary_groups(const summary *s);
 
 /* Whether two summaries hold the same state (tests). */
-bool summary_equal(const summary *a, const summary *b);
+bool summary_equal(summary *a, summary *b);
 
 /* The shortest text that reads back as the same double ("%.17g" at
  * most): for JSON and TSV output. out holds 32 bytes. */

@@ -25,7 +25,7 @@ static uint64_t rnd(uint64_t *s)	/* splitmix64 */
 	return z ^ (z >> 31);
 }
 
-static char *render(const summary *s, summary_format f, const char *fields)
+static char *render(summary *s, summary_format f, const char *fields)
 {
 	char err[256];
 	char *t = summary_render(s, f, fields, 100, err, sizeof err);
@@ -35,7 +35,7 @@ static char *render(const summary *s, summary_format f, const char *fields)
 	return t;
 }
 
-static json_t *render_json(const summary *s)
+static json_t *render_json(summary *s)
 {
 	char *t = render(s, SUMMARY_JSON, NULL);
 	json_error_t je;
@@ -48,7 +48,7 @@ static json_t *render_json(const summary *s)
 }
 
 /* Through a partial and back: the same state. */
-static summary *round_trip(const summary *s)
+static summary *round_trip(summary *s)
 {
 	char err[256];
 	char *line = summary_partial(s);
@@ -542,6 +542,48 @@ static void test_summary_by_file_counts_malformed_per_file(void **st)
 
 /* A string field keeps a table of at most 64 distinct values; past
  * that, only the count, however the input was split. */
+/* Runs at rest (a pattern that did not match) are added when the
+ * summary is read: a merge of summaries never read carries them. */
+static void test_summary_merge_carries_runs_at_rest(void **st)
+{
+	static const char *const texts[] = {
+		"Wait, that is wrong. Let me check again: 2 + 2 = 4.",
+		"The answer is 4.",
+		"Hmm. Alternatively, maybe 5? No, wait: it is 4.",
+		"Simple.",
+	};
+	char err[256], rec[512];
+	cot_analyzer *az;
+	cot_result *res;
+	cot_error e;
+	summary *whole, *a, *b;
+
+	(void)st;
+	assert_int_equal(cot_analyzer_new(&az, NULL, &e), COT_OK);
+	assert_int_equal(cot_result_new(&res, az, &e), COT_OK);
+	whole = summary_new(az, NULL, NULL, "", err, sizeof err);
+	assert_non_null(whole);
+	a = summary_new_like(whole);
+	b = summary_new_like(whole);
+	for (int i = 0; i < 40; i++) {
+		int n = snprintf(rec, sizeof rec, "{\"thinking\":\"%s\","
+				 "\"content\":\"4\"}", texts[i % 4]);
+
+		assert_int_equal(cot_analyze_json(res, rec, (size_t)n, &e), 0);
+		assert_int_equal(summary_add_record(whole, res, NULL, "", &e),
+				 0);
+		assert_int_equal(summary_add_record(i % 3 ? a : b, res, NULL,
+						    "", &e), 0);
+	}
+	assert_int_equal(summary_merge(a, b, err, sizeof err), 0);
+	assert_true(summary_equal(a, whole));
+	summary_free(whole);
+	summary_free(a);
+	summary_free(b);
+	cot_result_free(res);
+	cot_analyzer_free(az);
+}
+
 static void test_summary_value_table_limit_is_split_free(void **st)
 {
 	char err[256], rec[128];
@@ -710,6 +752,7 @@ int main(void)
 		cmocka_unit_test(
 			test_summary_by_file_counts_malformed_per_file),
 		cmocka_unit_test(test_summary_value_table_limit_is_split_free),
+		cmocka_unit_test(test_summary_merge_carries_runs_at_rest),
 		cmocka_unit_test(test_summary_refuses_what_does_not_fit),
 		cmocka_unit_test(test_summary_number_is_shortest_round_trip),
 		cmocka_unit_test(
