@@ -541,6 +541,15 @@ static uint64_t entry_key(const cot__pentry *e)
 	return w;
 }
 
+/* The bytes of the two first bitmaps' keys, folded: bit 5 set, which
+ * lower-cases 'A'-'Z' in two instructions and merges only a few other
+ * pairs ("_" and DEL, some bytes >= 0x80): a filter may let those pass,
+ * as the entries reject them. */
+static uint32_t fold(uint32_t w)
+{
+	return w | 0x20202020u;
+}
+
 /* The bitmap keys: the low 6 bits of the first two bytes (letters,
  * digits and punctuation stay apart; a clash costs a look only), and
  * hashes of the first 4 (8) bytes of a prefix or of the text. */
@@ -719,7 +728,7 @@ int cot__pset_index(cot__pset *ps)
 
 		if (i == 0 || cmp_bucket(e, e - 1))
 			nbuckets++;
-		w = (uint32_t)bytes_le(bytes, e->n < 4 ? e->n : 4);
+		w = fold((uint32_t)bytes_le(bytes, e->n < 4 ? e->n : 4));
 		if (e->n < 4) {
 			unsigned key = key2(w);
 
@@ -1025,15 +1034,16 @@ static inline int at(matcher *m, size_t i, unsigned ws)
 	bool short_hit, long_hit;
 	int rc = COT_OK;
 
-	/* the first 4 bytes (fewer at the end), lower-cased, t[i] lowest */
-	w = (uint32_t)cot__lower8(COT__LIKELY(left >= 4) ? load_le32(t + i) :
-				  bytes_le(t + i, left));
+	/* the first 4 bytes (fewer at the end), t[i] lowest, folded */
+	w = fold(COT__LIKELY(left >= 4) ? load_le32(t + i) :
+		 (uint32_t)bytes_le(t + i, left));
 	key = key2(w);
 	short_hit = bit_set(ps->bits2, key << 1 | ws);
 	long_hit = (left >= 4) & bit_set(ps->bits4, hash4(w) << 1 | ws);
 	if (COT__LIKELY(!(short_hit | long_hit)))
 		return COT_OK;
 	load16(t, i, m->len, w16);
+	w = (uint32_t)w16[0];	/* lower-cased */
 	if (short_hit)
 		rc = candidates(m, i, w & 0xffff, 2, ws, w16);
 	if (!rc && long_hit)
