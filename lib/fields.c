@@ -349,16 +349,23 @@ enum { KEY_COPY = 32 };
  * are the shortest of %.15g and %.17g that reads back as the same
  * double (real.c), so a JSON reader gets exactly the value
  * cot_result_get gives. */
-/* u in decimal at q (room for 20 bytes); its length. */
-static size_t put_uint(char *q, uint64_t u)
+size_t cot__put_uint(char *q, uint64_t u)
 {
+	static const char pairs[] =
+		"00010203040506070809101112131415161718192021222324252627282930"
+		"31323334353637383940414243444546474849505152535455565758596061"
+		"6263646566676869707172737475767778798081828384858687888990919293"
+		"949596979899";
 	size_t n = 1;
 
-	/* the digits are written from the last, straight into place */
+	/* the digits are written from the last, two at a time, straight
+	 * into place */
 	for (uint64_t t = u; t >= 10; t /= 10)
 		n++;
-	for (size_t i = n; i-- > 0; u /= 10)
-		q[i] = (char)('0' + u % 10);
+	for (size_t i = n; i >= 2; i -= 2, u /= 100)
+		memcpy(q + i - 2, pairs + 2 * (u % 100), 2);
+	if (n & 1)
+		q[0] = (char)('0' + u);
 	return n;
 }
 
@@ -366,7 +373,7 @@ int cot__add_uint(cot__sbuf *b, uint64_t v)
 {
 	if (cot__sbuf_reserve(b, 20))
 		return COT_ENOMEM;
-	b->size += put_uint(b->ptr + b->size, v);
+	b->size += cot__put_uint(b->ptr + b->size, v);
 	b->ptr[b->size] = '\0';
 	return COT_OK;
 }
@@ -422,7 +429,7 @@ static size_t put_scalar(char *q, const cot_value *v)
 	}
 	if (v->type == COT_TYPE_INT ? v->i < 0 : v->r < 0)
 		q[n++] = '-';
-	n += put_uint(q + n, u);
+	n += cot__put_uint(q + n, u);
 	if (v->type == COT_TYPE_REAL) {
 		memcpy(q + n, ".0", 2);
 		n += 2;

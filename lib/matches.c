@@ -76,14 +76,19 @@ static int json_steps(const cot__profile *p, const cot__field *f,
 		      cot__sbuf *b)
 {
 	const cot__pstat *s = stat_of(p, f);
-	int rc = cot__sbuf_addc(b, '[');
 
-	for (uint32_t i = 0; i < s->nsteps && !rc; i++) {
+	/* room for all at once: a step index and a comma each */
+	if (cot__sbuf_reserve(b, 2 + (size_t)s->nsteps * 21))
+		return COT_ENOMEM;
+	b->ptr[b->size++] = '[';
+	for (uint32_t i = 0; i < s->nsteps; i++) {
 		if (i)
-			rc = cot__sbuf_addc(b, ',');
-		rc = rc ? rc : cot__add_uint(b, s->steps[i]);
+			b->ptr[b->size++] = ',';
+		b->size += cot__put_uint(b->ptr + b->size, s->steps[i]);
 	}
-	return rc ? rc : cot__sbuf_addc(b, ']');
+	b->ptr[b->size++] = ']';
+	b->ptr[b->size] = '\0';
+	return COT_OK;
 }
 
 /* tmpl with its one "%s" replaced by what. */

@@ -118,6 +118,8 @@ int cot__json_escape(cot__sbuf *b, const char *s, size_t n);
 int cot__value_json(cot__sbuf *b, const cot_value *v);
 /* Append v in decimal (faster than printf for the many counts). */
 int cot__add_uint(cot__sbuf *b, uint64_t v);
+/* v in decimal at q, which has room for 20 bytes; its length. */
+size_t cot__put_uint(char *q, uint64_t v);
 /* Append "name": after the byte sep (0: none); name needs no escaping.
  * Key by key, a JSON object of counts costs no printf. */
 int cot__add_key(cot__sbuf *b, char sep, const char *name);
