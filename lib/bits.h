@@ -34,6 +34,28 @@ static inline unsigned cot__popcount32(uint32_t x)
 #endif
 }
 
+/* The set bits of a and of b, at once: *pa and *pb. Without the popcnt
+ * instruction one count by hand costs what two cost here. */
+static inline void cot__popcount2x32(uint32_t a, uint32_t b, unsigned *pa,
+				     unsigned *pb)
+{
+#if defined(__GNUC__) && defined(__POPCNT__)
+	*pa = (unsigned)__builtin_popcount(a);
+	*pb = (unsigned)__builtin_popcount(b);
+#else
+	uint64_t x = (uint64_t)b << 32 | a;
+
+	x = x - ((x >> 1) & 0x5555555555555555u);
+	x = (x & 0x3333333333333333u) + ((x >> 2) & 0x3333333333333333u);
+	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fu;
+	/* byte 3 sums bytes 0-3 (a), byte 7 bytes 4-7 (b): no carries,
+	 * each sum is at most 32 */
+	x *= 0x01010101u;
+	*pa = (unsigned)(x >> 24 & 0xff);
+	*pb = (unsigned)(x >> 56);
+#endif
+}
+
 /* The 8 bytes of x (any values) with their ASCII 'A'-'Z' lowered. The
  * sums work on the low seven bits, so no carry crosses a byte. */
 static inline uint64_t cot__lower8(uint64_t x)

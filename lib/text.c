@@ -276,12 +276,14 @@ static void count_block(counter *c, const block *b, unsigned m,
 	uint32_t keep = m == BLOCK ? ~(uint32_t)0 : ((uint32_t)1 << m) - 1;
 	uint32_t ink = ~b->space & keep, lf = b->lf & keep, starts, bit;
 	uint64_t before = c->words;
+	unsigned cont, nstarts;
 
-	*chars += m - cot__popcount32(b->cont & keep);
 	/* A word starts at an inked byte after a space (or after the
 	 * previous block's last byte, when that was a space). */
 	starts = ink & ~((ink << 1) | (uint32_t)c->in_word);
-	c->words += cot__popcount32(starts);
+	cot__popcount2x32(b->cont & keep, starts, &cont, &nstarts);
+	*chars += m - cont;
+	c->words += nstarts;
 	c->in_word = (ink >> (m - 1)) & 1;
 	/* Each LF ends a line, inked if ink stands below it. */
 	while (lf) {
