@@ -309,14 +309,23 @@ static size_t general_word(cot__words *w, const unsigned char *p,
 #include <emmintrin.h>
 
 /* Bits of the 64 bytes at p: ASCII Python white space in *space, bytes
- * >= 0x80 in *high. */
+ * >= 0x80 in *high; and the 72 bytes at p lower-cased (ASCII) into low,
+ * where the words of the block are hashed from. */
 static void masks64(const unsigned char *p, uint64_t *space,
-		    uint64_t *high)
+		    uint64_t *high, unsigned char low[72])
 {
-	uint64_t s = 0, h = 0;
+	uint64_t s = 0, h = 0, tail;
 
 	for (int k = 0; k < 4; k++) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(p + 16 * k));
+		/* signed compares: bytes >= 0x80 are no capitals */
+		__m128i up = _mm_and_si128(
+			_mm_cmpgt_epi8(v, _mm_set1_epi8('A' - 1)),
+			_mm_cmplt_epi8(v, _mm_set1_epi8('Z' + 1)));
+
+		_mm_storeu_si128((__m128i *)(low + 16 * k),
+				 _mm_or_si128(v, _mm_and_si128(
+					up, _mm_set1_epi8(0x20))));
 		/* signed compares: bytes >= 0x80 are negative */
 		__m128i sp = _mm_or_si128(
 			_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')),
@@ -332,12 +341,16 @@ static void masks64(const unsigned char *p, uint64_t *space,
 		s |= (uint64_t)(uint32_t)_mm_movemask_epi8(sp) << (16 * k);
 		h |= (uint64_t)(uint32_t)_mm_movemask_epi8(v) << (16 * k);
 	}
+	memcpy(&tail, p + 64, 8);
+	tail = cot__lower8(tail);
+	memcpy(low + 64, &tail, 8);
 	*space = s;
 	*high = h;
 }
 
-/* The hash of the plain ASCII word q[0..n) (n >= 1; 8 bytes past its
- * start are readable): as the hasher makes it, lane by lane. */
+/* The hash of the plain ASCII word q[0..n), lower-cased already (n >=
+ * 1; 8 bytes past its start are readable): as the hasher makes it, lane
+ * by lane. */
 static uint64_t ascii_hash(const unsigned char *q, size_t n)
 {
 	uint64_t state = 0, x;
@@ -345,11 +358,10 @@ static uint64_t ascii_hash(const unsigned char *q, size_t n)
 
 	for (; left > 8; q += 8, left -= 8) {
 		memcpy(&x, q, 8);
-		state = (state ^ cot__lower8(x)) * M1;
+		state = (state ^ x) * M1;
 		state ^= state >> 31;
 	}
 	memcpy(&x, q, 8);
-	x = cot__lower8(x);
 	if (left == 8) {
 		state = (state ^ x) * M1;
 		state ^= state >> 31;
@@ -372,11 +384,12 @@ static size_t words_blocks(cot__words *w, const unsigned char *p,
 	while (len - i >= 72) {
 		uint64_t space, high, ink, starts, *hash;
 		size_t next = i + 64, nw;
+		unsigned char low[72];
 
 		/* a block holds 32 words at most, and so one mark */
 		if (room(w, 32, 1))
 			return SIZE_MAX;
-		masks64(p + i, &space, &high);
+		masks64(p + i, &space, &high, low);
 		ink = ~space;
 		/* i is not inside a word: a word starts at bit 0 if ink */
 		starts = ink & ~(ink << 1);
@@ -409,7 +422,7 @@ static size_t words_blocks(cot__words *w, const unsigned char *p,
 			}
 			if (nw % COT__WORD_MARK == 0)
 				w->mark[w->nmark++] = i + s;
-			hash[nw++] = ascii_hash(p + i + s, (size_t)n);
+			hash[nw++] = ascii_hash(low + s, (size_t)n);
 		}
 		w->n = nw;
 		if (next == SIZE_MAX)
