@@ -498,12 +498,19 @@ static size_t scan_paragraph(scan *sc, size_t ps, size_t i, size_t pe)
 		uint32_t spec, alpha;
 		unsigned m;
 
-		if (pe - i >= 16) {
+		/* 16 bytes at once, the last ones of a paragraph too while
+		 * the text goes on (the bytes past it masked off) */
+		if (pe - i >= 16 || sc->len - i >= 16) {
+			unsigned w = pe - i >= 16 ? 16 : (unsigned)(pe - i);
+			uint32_t keep = ((uint32_t)1 << w) - 1;
+
 			block16(s + i, &spec, &alpha);
+			spec &= keep;
+			alpha &= keep;
 			if (!spec) {
 				end_greek(sc);
 				plain(sc, i, alpha);
-				i += 16;
+				i += w;
 				continue;
 			}
 			m = cot__ctz32(spec);
