@@ -232,14 +232,20 @@ typedef struct fdef {
  * sum and 192 for the squares (2^64 values of 2^63 fit), 40 bytes; a
  * REAL field needs the two xsums of sketch.h (544 bytes), made at its
  * first value. Both are exact; xsums are what partials hold. */
+enum { NUM_PENDING = 8 };
+
 typedef struct numacc {
 	uint64_t n, nonzero;
 	bool sq_over;		/* a value too big to square: no std */
+	uint8_t npend;
 	int64_t imin, imax;	/* INT */
 	double rmin, rmax;	/* REAL */
 	uint64_t is[2];		/* INT: sum, two's complement */
 	uint64_t iq[3];		/* INT: sum of squares */
 	xsum *x;		/* REAL: x[0] sum, x[1] sum of squares */
+	/* nonzero values not yet in sk: its buckets are a heap array per
+	 * field, a cache miss per value when added one trace at a time */
+	double pend[NUM_PENDING];
 	sketch sk;
 } numacc;
 
@@ -732,6 +738,22 @@ static void limbs_add(uint64_t *w, const uint64_t *v, int n)
 	}
 }
 
+static void sketch_flush(numacc *a)
+{
+	for (unsigned k = 0; k < a->npend; k++)
+		if (sketch_add(&a->sk, a->pend[k]) == -1)
+			out_of_memory();
+	a->npend = 0;
+}
+
+/* x (finite, not 0) into the sketch, NUM_PENDING at a time. */
+static void sketch_later(numacc *a, double x)
+{
+	a->pend[a->npend++] = x;
+	if (a->npend == NUM_PENDING)
+		sketch_flush(a);
+}
+
 /* The INT value 0, c times (most counts of a profile): nothing to sum. */
 static void num_add_int_zeros(numacc *a, uint64_t c)
 {
@@ -763,8 +785,7 @@ static void num_add_int(numacc *a, int64_t x)
 	mul64(m, m, &v[1], &v[0]);
 	v[2] = 0;
 	limbs_add(a->iq, v, 3);
-	if (sketch_add(&a->sk, (double)x) == -1)
-		out_of_memory();
+	sketch_later(a, (double)x);
 }
 
 /* The REAL value 0 (or -0), c times: nothing to sum. */
@@ -802,8 +823,7 @@ static void num_add_real(numacc *a, double x)
 		a->sq_over = true;
 		memset(&a->x[1], 0, sizeof a->x[1]);
 	}
-	if (sketch_add(&a->sk, x) == -1)
-		out_of_memory();
+	sketch_later(a, x);
 }
 
 static void str_over(stracc *a)
@@ -900,6 +920,8 @@ static void add_rest(group *g, const fdef *f, uint64_t c)
 
 static void settle_group(const summary *s, group *g)
 {
+	for (size_t i = 0; i < s->nnum; i++)
+		sketch_flush(&g->num[i]);
 	for (size_t j = 0; j < s->nf; j++) {
 		if (!g->at_rest[j])
 			continue;
@@ -909,7 +931,8 @@ static void settle_group(const summary *s, group *g)
 	}
 }
 
-/* Add what the runs at rest hold: before anything reads the sums. */
+/* Add what the runs at rest hold, and the values waiting for the
+ * sketches: before anything reads the sums. */
 static void settle(summary *s)
 {
 	settle_group(s, &s->total);
@@ -1061,6 +1084,8 @@ static void num_merge(numacc *d, const numacc *a)
 	}
 	if (sketch_merge(&d->sk, &a->sk))
 		out_of_memory();
+	for (unsigned k = 0; k < a->npend; k++)
+		sketch_later(d, a->pend[k]);
 }
 
 static void str_merge(stracc *d, const stracc *a)
