@@ -20,21 +20,31 @@ static size_t cap_for(size_t expect)
 	return cap;
 }
 
+void *cot__slots_zeroed(void *slot, size_t *alloc, size_t cap, size_t size)
+{
+	/* the slots are kept when big enough */
+	if (cap > *alloc) {
+		void *p = cot__malloc(cap * size);
+
+		if (!p)
+			return NULL;
+		cot__free(slot);
+		slot = p;
+		*alloc = cap;
+	}
+	memset(slot, 0, cap * size);
+	return slot;
+}
+
 int cot__hmap_clear(cot__hmap *m, size_t expect)
 {
 	size_t cap = cap_for(expect);
+	cot__hslot *p = cot__slots_zeroed(m->slot, &m->alloc, cap,
+					  sizeof *p);
 
-	/* the slots are kept when big enough */
-	if (cap > m->alloc) {
-		cot__hslot *p = cot__malloc(cap * sizeof *p);
-
-		if (!p)
-			return COT_ENOMEM;
-		cot__free(m->slot);
-		m->slot = p;
-		m->alloc = cap;
-	}
-	memset(m->slot, 0, cap * sizeof *m->slot);
+	if (!p)
+		return COT_ENOMEM;
+	m->slot = p;
 	m->cap = cap;
 	m->n = 0;
 	return COT_OK;

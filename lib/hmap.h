@@ -21,6 +21,13 @@ typedef struct cot__hmap {
 	size_t alloc;		/* slots allocated */
 } cot__hmap;
 
+/* The first cap slots of size bytes of the array slot (with room for
+ * *alloc), zeroed: slot itself when it has room, else a new array (the
+ * old one freed, *alloc updated). NULL when out of memory, slot then
+ * unchanged. The clear of both hash tables, the map's and the loop
+ * pass's trigram table. */
+void *cot__slots_zeroed(void *slot, size_t *alloc, size_t cap, size_t size);
+
 /* Empty m and size it for about expect keys (it grows past that).
  * Returns COT_OK or COT_ENOMEM. */
 int cot__hmap_clear(cot__hmap *m, size_t expect);

@@ -142,19 +142,14 @@ static uint64_t tri_tag(uint64_t key)
 static int tri_clear(cot__trimap *t, size_t expect)
 {
 	size_t cap = 64;
+	uint64_t *s;
 
 	while (cap / 2 < expect)
 		cap *= 2;
-	if (cap > t->alloc) {
-		uint64_t *s = cot__malloc(cap * sizeof *s);
-
-		if (!s)
-			return COT_ENOMEM;
-		cot__free(t->slot);
-		t->slot = s;
-		t->alloc = cap;
-	}
-	memset(t->slot, 0, cap * sizeof *t->slot);
+	s = cot__slots_zeroed(t->slot, &t->alloc, cap, sizeof *s);
+	if (!s)
+		return COT_ENOMEM;
+	t->slot = s;
 	t->cap = cap;
 	t->n = 0;
 	return COT_OK;
