@@ -573,11 +573,6 @@ static void test_structure_first_behaviours(void **state)
 
 /* ---- cue look-up against a brute-force reading of its contract ---- */
 
-static bool ref_word(const char *t, size_t i, size_t end)
-{
-	return cot__word_char_at(t, i, end);
-}
-
 /* Phrase e matched at pos the slow way: its bytes in text[pos..],
  * ASCII letters caseless, ' as ' or U+2019, the word boundaries. */
 static size_t ref_match(const cot__cue_ent *e, const char *t, size_t pos,
@@ -599,14 +594,14 @@ static size_t ref_match(const cot__cue_ent *e, const char *t, size_t pos,
 		i++;
 	}
 	if (cot__word_char_at(e->p, e->n - 1, e->n) &&
-	    (unsigned char)e->p[e->n - 1] < 0x80 && ref_word(t, i, end))
+	    (unsigned char)e->p[e->n - 1] < 0x80 && cot__word_char_at(t, i, end))
 		return 0;
 	if ((unsigned char)e->p[0] < 0x80 && cot__word_char_at(e->p, 0, 1) &&
 	    pos > 0) {
 		for (s = pos - 1; s > 0 && ((unsigned char)t[s] & 0xc0) == 0x80;
 		     s--)
 			;
-		if (ref_word(t, s, pos))
+		if (cot__word_char_at(t, s, pos))
 			return 0;
 	}
 	return i - pos;
