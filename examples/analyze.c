@@ -8,23 +8,24 @@
 
 #include <cotlog.h>
 
-static int print_profiles(const cot_analyzer *az, cot_result *res)
+static int print_profiles(const cot_analyzer *az, cot_result *res,
+			  cot_error *err)
 {
 	cot_buf json = COT_BUF_INIT;
-	long words = cot_field_find(az, "think.words");
-	int rc = COT_OK;
+	size_t words;
+	int rc = cot_field_find(&words, az, "think.words", err);
 
 	for (size_t i = 0; i < cot_result_traces(res) && !rc; i++) {
 		cot_value v;
 
 		json.size = 0;
-		rc = cot_result_profile_json(res, i, &json);
-		if (rc)
-			break;
 		/* one field read by name, the whole profile as JSON */
-		cot_result_get(res, i, words, &v);
-		printf("trace %zu: %lld reasoning words\n%s\n", i,
-		       (long long)v.i, json.ptr);
+		rc = cot_result_get(&v, res, i, words, err);
+		if (!rc)
+			rc = cot_result_profile_json(&json, res, i, err);
+		if (!rc)
+			printf("trace %zu: %lld reasoning words\n%s\n", i,
+			       (long long)v.i, json.ptr);
 	}
 	cot_buf_dispose(&json);
 	return rc;
@@ -51,13 +52,13 @@ int main(void)
 	if (!rc)
 		rc = cot_result_new(&res, az, &err);
 	if (!rc)
-		rc = cot_analyze_text(res, text, strlen(text), &err);
+		rc = cot_analyze_text(res, text, strlen(text), NULL, &err);
 	if (!rc)
-		rc = print_profiles(az, res);
+		rc = print_profiles(az, res, &err);
 	if (!rc)
 		rc = cot_analyze_json(res, line, strlen(line), &err);
 	if (!rc)
-		rc = print_profiles(az, res);
+		rc = print_profiles(az, res, &err);
 	if (rc)
 		fprintf(stderr, "analyze: %s\n", err.message);
 	cot_result_free(res);

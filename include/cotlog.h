@@ -6,14 +6,25 @@
  * trace into named fields (see cot_field_at and the README's field list).
  *
  * Conventions, for every function below:
- * - Status codes are `int`: COT_OK (0), COT_DONE (1, end of iteration) or
- *   a negative cot_status. Functions that can fail take a `cot_error *`
- *   last; it may be NULL; on failure it holds the code and a message.
+ * - A function that can fail returns a status `int`: COT_OK (0),
+ *   COT_DONE (1, end of iteration) or a negative cot_status, and is
+ *   marked COT_NODISCARD. Its results come back through out-parameters,
+ *   which come first; a `cot_error *` comes last. err may be NULL; on
+ *   failure it holds the code and a message. A status is never a
+ *   verdict: a yes/no answer comes back through an out-parameter.
+ * - A getter that cannot fail returns its value; a length that goes
+ *   with it comes back through its last parameter.
  * - Objects are opaque, made by *_new / *_open_* and released by *_free,
  *   which accept NULL. On failure the `**out` argument is set to NULL and
  *   nothing leaks.
  * - Pointers returned by getters are borrowed: they live as long as the
  *   object they came from, or until the next call named in the comment.
+ * - Field indexes are `size_t` everywhere (cot_field_find).
+ * - The structs a caller allocates (cot_error, cot_value, cot_step,
+ *   cot_hit, cot_record_span, cot_analyzer_options, cot_text_options)
+ *   keep their size and layout for as long as the library's soname
+ *   (libcotlog.so.1) stays the same; the library hands out no arrays of
+ *   structs, so nothing depends on their size elsewhere.
  * - The library never prints, never exits and never aborts on bad input.
  * - Thread-safety: a cot_analyzer is immutable after cot_analyzer_new and
  *   may be shared by any number of threads. A cot_result and a cot_reader
@@ -51,7 +62,8 @@ typedef enum cot_status {
 	COT_EPARSE = -4,	/* malformed JSON (a record, not the stream) */
 	COT_ELIMIT = -6,	/* a size limit was reached */
 	COT_EINVAL = -7,	/* bad argument, option or path */
-	COT_EPATTERN = -8,	/* an invalid pattern or expression */
+	COT_EPATTERN = -8,	/* an invalid pattern (regex or file) */
+	COT_EEXPR = -9,		/* an invalid expression */
 } cot_status;
 
 #define COT_ERROR_MESSAGE_MAX 320
@@ -86,8 +98,9 @@ COT_API void cot_buf_dispose(cot_buf *buf);
 
 typedef struct cot_analyzer cot_analyzer;
 
-/* How untagged text is read (SPEC 2): by default a message's text with
- * no marker is the answer and a bare long text field the reasoning. */
+/* How untagged text is read (README "From a record to traces"): by
+ * default a message's text with no marker is the answer and a bare long
+ * text field the reasoning. */
 typedef enum cot_untagged {
 	COT_UNTAGGED_AUTO = 0,
 	COT_UNTAGGED_THINK,	/* untagged text is always reasoning */
@@ -139,7 +152,7 @@ COT_API void cot_analyzer_free(cot_analyzer *az);
  * Lines line (with its line end), a blank line, a malformed line, or a
  * piece of a multi-line JSON document (one array element with the bytes
  * before it, or a whole value). A unit holds zero or more *records*
- * (SPEC 1: an object; each element of an array; a string). */
+ * (README "Input": an object; each element of an array; a string). */
 typedef struct cot_reader cot_reader;
 typedef struct cot_unit cot_unit;
 
@@ -173,8 +186,8 @@ COT_API void cot_reader_free(cot_reader *r);
  * the line, err->message what happened. After COT_EPARSE keep calling:
  * the rest of that input comes as COT_UNIT_SKIPPED units, unread, so a
  * writer can copy it through and nothing is lost. */
-COT_API int cot_reader_next(cot_reader *r, const cot_unit **unit,
-			    cot_error *err);
+COT_API COT_NODISCARD int cot_reader_next(const cot_unit **unit,
+					  cot_reader *r, cot_error *err);
 /* The input's name as used in messages ("<stdin>" for stdin). */
 COT_API const char *cot_reader_name(const cot_reader *r);
 /* Compressed input bytes consumed so far, and the total when known (a
@@ -210,14 +223,17 @@ typedef struct cot_record_span {
 	int whole_unit;		/* the record is the unit's whole value
 				 * (a JSON Lines line) */
 } cot_record_span;
-COT_API void cot_unit_record(const cot_unit *u, size_t i,
-			     cot_record_span *out);
+/* Returns COT_OK, or COT_EINVAL when i >= cot_unit_records(u) (*out
+ * is then zeroed). */
+COT_API COT_NODISCARD int cot_unit_record(cot_record_span *out,
+					  const cot_unit *u, size_t i,
+					  cot_error *err);
 
 /* A copy of u that outlives the reader's next call, for handing units to
  * other threads: cot_analyze_unit works on it as on the original (no
  * re-parsing). One allocation; free it with cot_unit_free. Returns
  * COT_OK or COT_ENOMEM. Only clones may be passed to cot_unit_free. */
-COT_API COT_NODISCARD int cot_unit_clone(const cot_unit *u, cot_unit **out,
+COT_API COT_NODISCARD int cot_unit_clone(cot_unit **out, const cot_unit *u,
 					 cot_error *err);
 COT_API void cot_unit_free(cot_unit *u);
 
@@ -244,26 +260,67 @@ COT_API COT_NODISCARD int cot_analyze_unit(cot_result *res,
  * COT_EPARSE (err->column = byte in json), COT_ENOMEM. */
 COT_API COT_NODISCARD int cot_analyze_json(cot_result *res, const char *json,
 					   size_t len, cot_error *err);
+
+/* What the caller knows about a completion text that a record would
+ * otherwise say: for a reward function, which holds one completion and
+ * its reference answer. Start from COT_TEXT_OPTIONS_INIT. */
+#define COT_TEXT_OPTIONS_VERSION 1
+
+/* Bytes that are not UTF-8 (a completion cut inside a character) are
+ * read as U+FFFD, as Python's bytes.decode("utf-8", "replace") reads
+ * them (one U+FFFD per maximal ill-formed subsequence), instead of
+ * failing with COT_EINVAL. */
+#define COT_TEXT_REPLACE_INVALID 1u
+
+typedef struct cot_text_options {
+	unsigned int version;	/* COT_TEXT_OPTIONS_VERSION */
+	/* NUL-terminated UTF-8, or NULL for "not known" */
+	const char *ref;	/* the reference answer: gives `ref`,
+				 * `ref_normalized`, `correct`,
+				 * `efficiency` */
+	const char *finish_reason;	/* as the API said it ("stop",
+					 * "length", ...): gives `finish`
+					 * and the status rules using it */
+	const char *model;	/* gives `model` */
+	unsigned int flags;	/* COT_TEXT_REPLACE_INVALID */
+} cot_text_options;
+
+#define COT_TEXT_OPTIONS_INIT \
+	{ COT_TEXT_OPTIONS_VERSION, NULL, NULL, NULL, 0 }
+
 /* Analyze a raw completion text (reasoning and answer found by tags;
  * with no marker the text is the reasoning unless the analyzer says
- * COT_UNTAGGED_ANSWER). The text must be valid UTF-8 (COT_EINVAL if not).
- * Always yields exactly one trace. */
+ * COT_UNTAGGED_ANSWER), as the record `{"text": ...}` with the options'
+ * reference, finish reason and model would be. opts may be NULL (none
+ * known). Always yields exactly one trace, of format "string".
+ * The text is borrowed until the next analysis (a copy is made only
+ * when invalid bytes are replaced). Returns COT_OK, COT_EINVAL (the
+ * text, or a string of opts, is not valid UTF-8 and
+ * COT_TEXT_REPLACE_INVALID is not set: err->column is the 1-based byte
+ * where it goes wrong, and the message says which string; or an
+ * unknown options version), COT_ENOMEM. */
 COT_API COT_NODISCARD int cot_analyze_text(cot_result *res, const char *text,
-					   size_t len, cot_error *err);
+					   size_t len,
+					   const cot_text_options *opts,
+					   cot_error *err);
 
 /* Compute only what these fields need (indexes from cot_field_find),
  * from the next analysis on: the passes that fill them and those before
  * them; every other field then reads as null (and is written as null
  * in JSON). fields == NULL asks for everything again (the default).
  * Returns COT_OK or COT_EINVAL (an index out of range). */
-COT_API int cot_result_need(cot_result *res, const long *fields, size_t n);
+COT_API COT_NODISCARD int cot_result_need(cot_result *res,
+					  const size_t *fields, size_t n,
+					  cot_error *err);
 /* Like cot_result_need, and the JSON profiles (cot_result_json,
  * cot_result_profile_json) then hold only these fields, in registry
  * order, each once, nested as usual: a smaller profile, and only the
  * passes it needs run. fields == NULL: every field again (the default).
- * Returns COT_OK, COT_EINVAL (an index out of range) or COT_ENOMEM. */
+ * Returns COT_OK, COT_EINVAL (an index out of range) or COT_ENOMEM
+ * (the selection in force stays). */
 COT_API COT_NODISCARD int cot_result_select(cot_result *res,
-					    const long *fields, size_t n);
+					    const size_t *fields, size_t n,
+					    cot_error *err);
 
 /* Number of traces found by the last analysis. */
 COT_API size_t cot_result_traces(const cot_result *res);
@@ -293,7 +350,8 @@ typedef struct cot_value {
 	int64_t i;		/* INT */
 	double r;		/* REAL */
 	const char *s;		/* STRING (UTF-8) or JSON text, with its length;
-				 * borrowed until the next analysis or get */
+				 * NUL-terminated; borrowed until the next
+				 * analysis with the result it came from */
 	size_t len;
 } cot_value;
 
@@ -307,40 +365,35 @@ typedef struct cot_field_info {
 /* The registry of an analyzer, in output order: every field any
  * analyzer has (the same indexes in all of them), then the fields its
  * options added (user patterns). az may be NULL: then only the fields
- * every analyzer has. cot_field_at returns NULL past the end;
- * cot_field_find returns the index of a name, or -1. */
+ * every analyzer has. cot_field_at returns NULL past the end. */
 COT_API size_t cot_field_count(const cot_analyzer *az);
 COT_API const cot_field_info *cot_field_at(const cot_analyzer *az,
 					   size_t i);
-COT_API long cot_field_find(const cot_analyzer *az, const char *name);
+/* The index of the field called name ("think.words") in *out.
+ * Returns COT_OK, or COT_EINVAL when az has no such field. */
+COT_API COT_NODISCARD int cot_field_find(size_t *out, const cot_analyzer *az,
+					 const char *name, cot_error *err);
 
-/* Value of field `field` (an index from cot_field_find) for trace i.
- * Returns COT_OK or COT_EINVAL (bad index). */
-COT_API int cot_result_get(cot_result *res, size_t i, long field,
-			   cot_value *out);
-
-/* Runs at rest, for readers of every field (a summary over many
- * traces): some consecutive fields usually hold one set of values
- * together, such as the seven of a pattern that did not match (0, 0.0,
- * null, null, null, null, []). cot_field_run gives the number of fields
- * of the run that begins at field i (0: none begins there);
- * cot_field_rest the JSON text of field i's value when its run is at
- * rest (NULL: it is in no run); cot_result_at_rest whether (1) or not
- * (0) the run that begins at `field` is at rest in trace i: when it is,
- * each of its fields has exactly the value its cot_field_rest text says,
- * as cot_result_get would give it. */
-COT_API size_t cot_field_run(const cot_analyzer *az, size_t i);
-COT_API const char *cot_field_rest(const cot_analyzer *az, size_t i);
-COT_API int cot_result_at_rest(const cot_result *res, size_t i,
-			       long field);
+/* Value of field `field` (an index from cot_field_find) for trace i of
+ * the last analysis. A string or JSON text in *out stays valid until
+ * the next analysis with res, however many other values are read in
+ * between. Returns COT_OK, COT_EINVAL (i or field out of range),
+ * COT_ENOMEM. */
+COT_API COT_NODISCARD int cot_result_get(cot_value *out, cot_result *res,
+					 size_t i, size_t field,
+					 cot_error *err);
 
 /* Append the profile of trace i as one line of compact JSON (no line
- * break) to out. Returns COT_OK, COT_EINVAL, COT_ENOMEM. */
-COT_API COT_NODISCARD int cot_result_profile_json(const cot_result *res,
-						  size_t i, cot_buf *out);
-/* Append the profiles of all traces as a JSON array: "[P0,P1,...]". */
-COT_API COT_NODISCARD int cot_result_json(const cot_result *res,
-					  cot_buf *out);
+ * break) to out. Returns COT_OK, COT_EINVAL (i out of range),
+ * COT_ENOMEM. */
+COT_API COT_NODISCARD int cot_result_profile_json(cot_buf *out,
+						  const cot_result *res,
+						  size_t i, cot_error *err);
+/* Append the profiles of all traces as a JSON array: "[P0,P1,...]".
+ * Returns COT_OK or COT_ENOMEM. */
+COT_API COT_NODISCARD int cot_result_json(cot_buf *out,
+					  const cot_result *res,
+					  cot_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Expressions: --where conditions and --by keys over profile fields    */
@@ -356,9 +409,10 @@ COT_API COT_NODISCARD int cot_result_json(const cot_result *res,
 typedef struct cot_expr cot_expr;
 
 /* Compile src for analyzer az (its fields). Returns COT_OK,
- * COT_EPATTERN (a syntax error, unknown field or function, or type
- * mismatch: err->column is the 1-based byte of src where it is, the
- * message says what), COT_ENOMEM. */
+ * COT_EEXPR (a syntax error, unknown field or function, or type
+ * mismatch, or a regex literal that does not compile: err->column is
+ * the 1-based byte of src where it is, the message says what),
+ * COT_ENOMEM. */
 COT_API COT_NODISCARD int cot_expr_compile(cot_expr **out,
 					   const cot_analyzer *az,
 					   const char *src, cot_error *err);
@@ -372,7 +426,7 @@ COT_API cot_type cot_expr_type(const cot_expr *e);
 /* The fields e reads (their cot_field_find indexes, each once), for
  * cot_result_need. Writes at most max of them to out (out may be NULL)
  * and returns how many there are. */
-COT_API size_t cot_expr_fields(const cot_expr *e, long *out, size_t max);
+COT_API size_t cot_expr_fields(size_t *out, size_t max, const cot_expr *e);
 
 /* Evaluate on trace i of the last analysis in res, or, with
  * i == COT_NO_TRACE, on the record alone (every trace field is null;
@@ -382,11 +436,12 @@ COT_API size_t cot_expr_fields(const cot_expr *e, long *out, size_t max);
  * record (a value of the wrong type from rec.PATH: column and message
  * as for compile errors). */
 #define COT_NO_TRACE ((size_t)-1)
-COT_API int cot_expr_eval(cot_expr *e, cot_result *res, size_t i,
-			  cot_value *out, cot_error *err);
+COT_API COT_NODISCARD int cot_expr_eval(cot_value *out, cot_expr *e,
+					cot_result *res, size_t i,
+					cot_error *err);
 
 /* ------------------------------------------------------------------ */
-/* ---- steps and patterns (issue 3) ---- */
+/* Steps and patterns                                                   */
 
 /* Units of a reasoning text (README "Segmentation"): paragraphs (the
  * `steps` of the profile), sentences, or thoughts (runs of paragraphs,
@@ -417,7 +472,7 @@ typedef enum cot_function {
  * string; NULL for a value out of range. */
 COT_API const char *cot_function_name(int fn);
 
-/* One unit of a trace's reasoning. */
+/* One unit of a trace's reasoning, copied out by cot_result_step. */
 typedef struct cot_step {
 	size_t start;		/* byte offset into the reasoning */
 	size_t end;		/* exclusive */
@@ -431,30 +486,37 @@ typedef struct cot_step {
 /* The units of trace i of the last analysis in res, in text order:
  * non-empty, disjoint, each beginning and ending with a character that
  * is not White_Space, and only White_Space between and around them.
- * *steps is borrowed until the next analysis with res (each call may
- * allocate anew in the record's memory; the array of an earlier call
- * stays valid until then). Labels come from the same classifier as
+ * cot_result_step_count gives how many there are (0 for empty
+ * reasoning, when i or by is out of range, and when cot_result_need
+ * left out every step field); cot_result_step copies
+ * unit k (from 0) into *out. Labels come from the same classifier as
  * the profile's `functions.*` (which labels paragraphs).
- * Returns COT_OK (*n may be 0: empty reasoning), COT_EINVAL (i out of
- * range, unknown mode), COT_ENOMEM. */
-COT_API COT_NODISCARD int cot_result_steps(cot_result *res, size_t i,
-					   cot_by by,
-					   const cot_step **steps,
-					   size_t *n, cot_error *err);
+ * cot_result_step returns COT_OK or COT_EINVAL (i, k or by out of
+ * range; *out is then zeroed). */
+COT_API size_t cot_result_step_count(const cot_result *res, size_t i,
+				     cot_by by);
+COT_API COT_NODISCARD int cot_result_step(cot_step *out,
+					  const cot_result *res, size_t i,
+					  cot_by by, size_t k,
+					  cot_error *err);
 
-/* One match of a pattern in the reasoning. */
+/* One match of a pattern in the reasoning, copied out by
+ * cot_result_hit. */
 typedef struct cot_hit {
 	size_t pattern;		/* index for cot_pattern_at */
 	size_t off;		/* byte offset into the reasoning */
 	size_t len;		/* bytes */
 } cot_hit;
 
-/* Every pattern match in trace i's reasoning, sorted by offset, then
+/* The pattern matches in trace i's reasoning, sorted by offset, then
  * pattern; per pattern the matches do not overlap (README "Patterns").
- * Borrowed until the next analysis with res. Returns COT_OK or
- * COT_EINVAL (i out of range; then *hits is NULL, *n 0). */
-COT_API int cot_result_hits(const cot_result *res, size_t i,
-			    const cot_hit **hits, size_t *n);
+ * cot_result_hit_count gives how many (0 when i is out of range, or
+ * when cot_result_need left out every pattern field);
+ * cot_result_hit copies match k into *out and returns COT_OK or
+ * COT_EINVAL (i or k out of range; *out is then zeroed). */
+COT_API size_t cot_result_hit_count(const cot_result *res, size_t i);
+COT_API COT_NODISCARD int cot_result_hit(cot_hit *out, const cot_result *res,
+					 size_t i, size_t k, cot_error *err);
 
 /* The patterns in force in an analyzer (built-in lexicons and the
  * options' user patterns), in the order of the profile's
@@ -492,7 +554,7 @@ COT_API const cot_family_info *cot_family_at(const cot_analyzer *az,
 					     size_t i);
 
 /* ------------------------------------------------------------------ */
-/* ---- health: status, format, repetition (issue 4) ---- */
+/* Format rewards and repetition, without a result                     */
 
 /* The format rewards of huggingface/open-r1 (src/open_r1/rewards.py) and
  * huggingface/trl (trl/rewards/format_rewards.py), on a raw completion
@@ -522,12 +584,12 @@ COT_API double cot_think_format_reward(const char *text, size_t len);
  * own. Allocates its workspace and frees it before returning;
  * thread-safe. Returns COT_OK, COT_EINVAL (n is 0 or above 64; *out is
  * 0), COT_ENOMEM. */
-COT_API COT_NODISCARD int cot_repetition_ratio(const char *text, size_t len,
-					       unsigned n, double *out,
+COT_API COT_NODISCARD int cot_repetition_ratio(double *out, const char *text,
+					       size_t len, unsigned n,
 					       cot_error *err);
 
 /* ------------------------------------------------------------------ */
-/* ---- answers and language (issue 4) ---- */
+/* Answers, without a result                                          */
 
 /* Answers, as the profile fields answer_normalized and correct judge
  * them (see the README, "Answers"), for callers that grade in their own
@@ -537,16 +599,18 @@ COT_API COT_NODISCARD int cot_repetition_ratio(const char *text, size_t len,
 /* Normalise the answer text s[0..len) (UTF-8) and append the result to
  * out (NUL-terminated; the caller owns out and releases it with
  * cot_buf_dispose). Returns COT_OK or COT_ENOMEM (out unchanged). */
-COT_API COT_NODISCARD int cot_answer_normalize(const char *s, size_t len,
-					       cot_buf *out);
+COT_API COT_NODISCARD int cot_answer_normalize(cot_buf *out, const char *s,
+					       size_t len, cot_error *err);
 
 /* Whether the answers a[0..alen) and b[0..blen) are equal by the rules of
  * the field `correct`: both are normalised, then compared (the same
  * string; numbers within 1e-6 relative; a/b, \frac{a}{b} and decimals;
  * tuples, intervals, sets and matrices element by element; "x=5" and 5).
- * Symmetric. Returns 1 (equal), 0 (not equal) or COT_ENOMEM. */
-COT_API int cot_answer_equal(const char *a, size_t alen, const char *b,
-			     size_t blen);
+ * Symmetric. *equal is set to 1 (equal) or 0 (not equal, and on
+ * failure). Returns COT_OK or COT_ENOMEM. */
+COT_API COT_NODISCARD int cot_answer_equal(int *equal, const char *a,
+					   size_t alen, const char *b,
+					   size_t blen, cot_error *err);
 
 #ifdef __cplusplus
 }

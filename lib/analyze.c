@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rest.h"
 #include "result.h"
 #include "unit.h"
 
@@ -206,62 +207,150 @@ int cot_analyze_json(cot_result *res, const char *json, size_t len,
 	return analyze_tok(res, &res->doc, 0, err);
 }
 
-/* A strict UTF-8 check for text handed in by callers; JSON strings were
- * already checked by the scanner. */
-static size_t utf8_invalid_at(const unsigned char *s, size_t n)
+/* Length of the well-formed UTF-8 sequence at s[0..n) (Unicode Table
+ * 3-7), or 0 when it is ill-formed; then *bad is the length of its
+ * maximal ill-formed subpart (1 to 3 bytes), which one U+FFFD replaces
+ * (Unicode's "substitution of maximal subparts", as Python's
+ * errors="replace" does). */
+static size_t utf8_seq(const unsigned char *s, size_t n, size_t *bad)
 {
-	size_t i = 0;
+	unsigned char c = s[0], lo = 0x80, hi = 0xBF;
+	size_t k, j;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF)
+		k = 2;
+	else if (c >= 0xE0 && c <= 0xEF)
+		k = 3;
+	else if (c >= 0xF0 && c <= 0xF4)
+		k = 4;
+	else {
+		*bad = 1;
+		return 0;
+	}
+	/* the second byte's range excludes overlongs and surrogates */
+	if (c == 0xE0)
+		lo = 0xA0;
+	else if (c == 0xED)
+		hi = 0x9F;
+	else if (c == 0xF0)
+		lo = 0x90;
+	else if (c == 0xF4)
+		hi = 0x8F;
+	for (j = 1; j < k; j++) {
+		if (j >= n || s[j] < lo || s[j] > hi) {
+			*bad = j;
+			return 0;
+		}
+		lo = 0x80;
+		hi = 0xBF;
+	}
+	return k;
+}
+
+/* The offset of the first ill-formed sequence of s[0..n), SIZE_MAX if
+ * there is none. */
+static size_t utf8_invalid_at(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, k, bad;
 
 	while (i < n) {
-		unsigned char c = s[i];
-		size_t k;
-		uint32_t cp;
-
-		if (c < 0x80) {
+		if (u[i] < 0x80) {
 			i++;
 			continue;
 		}
-		if (c >= 0xC2 && c <= 0xDF) {
-			k = 1;
-			cp = c & 0x1F;
-		} else if (c >= 0xE0 && c <= 0xEF) {
-			k = 2;
-			cp = c & 0x0F;
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			k = 3;
-			cp = c & 0x07;
-		} else {
+		if (!(k = utf8_seq(u + i, n - i, &bad)))
 			return i;
-		}
-		if (n - i <= k)
-			return i;
-		for (size_t j = 1; j <= k; j++) {
-			if ((s[i + j] & 0xC0) != 0x80)
-				return i;
-			cp = cp << 6 | (s[i + j] & 0x3F);
-		}
-		if ((k == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF)))
-		    || (k == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
-			return i;
-		i += k + 1;
+		i += k;
 	}
 	return SIZE_MAX;
 }
 
-int cot_analyze_text(cot_result *res, const char *text, size_t len,
-		     cot_error *err)
+/* s[0..n) in the arena with every maximal ill-formed subpart from
+ * offset `from` on replaced by U+FFFD. */
+static int utf8_repair(cot__arena *a, const char *s, size_t n, size_t from,
+		       const char **out, size_t *outn)
 {
-	size_t bad;
+	const unsigned char *u = (const unsigned char *)s;
+	char *d;
+	size_t i = from, o = from, k, bad;
+
+	/* a replaced byte grows to at most 3 */
+	if (n > (SIZE_MAX - 1) / 3 || !(d = cot__arena_alloc(a, 3 * n + 1)))
+		return COT_ENOMEM;
+	memcpy(d, s, from);
+	while (i < n) {
+		if (u[i] < 0x80) {
+			d[o++] = s[i++];
+		} else if ((k = utf8_seq(u + i, n - i, &bad))) {
+			memcpy(d + o, s + i, k);
+			o += k;
+			i += k;
+		} else {
+			memcpy(d + o, "\xEF\xBF\xBD", 3);
+			o += 3;
+			i += bad;
+		}
+	}
+	d[o] = '\0';
+	*out = d;
+	*outn = o;
+	return COT_OK;
+}
+
+/* One string the caller handed in, checked (or repaired) as UTF-8 into
+ * *t; what names it in an error message. */
+static int text_in(cot_result *res, cot__text *t, const char *s, size_t n,
+		   unsigned flags, const char *what, cot_error *err)
+{
+	size_t bad = utf8_invalid_at(s, n);
+
+	t->p = s;
+	t->n = n;
+	if (bad == SIZE_MAX)
+		return COT_OK;
+	if (!(flags & COT_TEXT_REPLACE_INVALID))
+		return cot__error_set(err, COT_EINVAL, 0, bad + 1,
+				      "invalid UTF-8 in the %s at byte %zu",
+				      what, bad + 1);
+	if (utf8_repair(&res->arena, s, n, bad, &t->p, &t->n))
+		return cot__error_set(err, COT_ENOMEM, 0, 0, "out of memory");
+	return COT_OK;
+}
+
+int cot_analyze_text(cot_result *res, const char *text, size_t len,
+		     const cot_text_options *opts, cot_error *err)
+{
+	static const cot_text_options none = COT_TEXT_OPTIONS_INIT;
 	cot__trace *t = &res->text_trace;
+	cot__text s;
+	int rc;
 
 	clear(res);
-	bad = utf8_invalid_at((const unsigned char *)text, len);
-	if (bad != SIZE_MAX)
-		return cot__error_set(err, COT_EINVAL, 0, bad + 1,
-				      "invalid UTF-8 at byte %zu", bad + 1);
+	if (!opts)
+		opts = &none;
+	if (opts->version != COT_TEXT_OPTIONS_VERSION)
+		return cot__error_set(err, COT_EINVAL, 0, 0,
+				      "unknown text options version %u",
+				      opts->version);
 	memset(t, 0, sizeof *t);
 	t->label = -1;
-	cot__trace_from_text(t, "string", text, len,
+	if ((rc = text_in(res, &s, text, len, opts->flags, "text", err)))
+		return rc;
+	if ((opts->ref && (rc = text_in(res, &t->ref, opts->ref,
+					strlen(opts->ref), opts->flags,
+					"reference answer", err))) ||
+	    (opts->finish_reason &&
+	     (rc = text_in(res, &t->finish_reason, opts->finish_reason,
+			   strlen(opts->finish_reason), opts->flags,
+			   "finish reason", err))) ||
+	    (opts->model && (rc = text_in(res, &t->model, opts->model,
+					  strlen(opts->model), opts->flags,
+					  "model", err))))
+		return rc;
+	cot__trace_from_text(t, "string", s.p, s.n,
 			     res->az->cfg.untagged == COT_UNTAGGED_ANSWER);
 	res->traces.v = t;
 	res->traces.n = 1;
@@ -294,14 +383,18 @@ const char *cot_result_answer(const cot_result *res, size_t i, size_t *len)
 	return res->traces.v[i].answer.p;
 }
 
-int cot_result_get(cot_result *res, size_t i, long field, cot_value *out)
+int cot_result_get(cot_value *out, cot_result *res, size_t i, size_t field,
+		   cot_error *err)
 {
 	const cot__field *f;
+	char *s;
 
 	memset(out, 0, sizeof *out);
-	if (i >= res->nprof || field < 0 ||
-	    (size_t)field >= res->az->nfields)
-		return COT_EINVAL;
+	if (i >= res->nprof || field >= res->az->nfields)
+		return cot__error_set(err, COT_EINVAL, 0, 0,
+				      i >= res->nprof ? "no trace %zu" :
+				      "no field %zu", i >= res->nprof ? i :
+				      field);
 	f = res->az->fields[field];
 	if (res->az->field_pass[field] >= res->prof[i].passes_run)
 		return COT_OK;	/* not asked for: null */
@@ -309,21 +402,25 @@ int cot_result_get(cot_result *res, size_t i, long field, cot_value *out)
 		f->get(&res->prof[i], f, out);
 		return COT_OK;
 	}
+	/* written once, then kept in the record's arena, so that the text
+	 * outlives the next get */
 	res->value.size = 0;
-	if (f->json(&res->prof[i], f, &res->value))
-		return COT_ENOMEM;
+	if (f->json(&res->prof[i], f, &res->value) ||
+	    !(s = cot__arena_alloc(&res->arena, res->value.size + 1)))
+		return cot__error_set(err, COT_ENOMEM, 0, 0, "out of memory");
+	memcpy(s, res->value.ptr, res->value.size);
+	s[res->value.size] = '\0';
 	out->type = COT_TYPE_JSON;
-	out->s = res->value.ptr;
+	out->s = s;
 	out->len = res->value.size;
 	return COT_OK;
 }
 
-int cot_result_at_rest(const cot_result *res, size_t i, long field)
+int cot__result_at_rest(const cot_result *res, size_t i, size_t field)
 {
 	const cot__field *f;
 
-	if (i >= res->nprof || field < 0 ||
-	    (size_t)field >= res->az->nfields)
+	if (i >= res->nprof || field >= res->az->nfields)
 		return 0;
 	f = res->az->fields[field];
 	return f->at_rest &&
@@ -337,14 +434,17 @@ static const cot__layout *layout(const cot_result *res)
 	return res->sel.keys ? &res->sel : &res->az->json;
 }
 
-int cot_result_profile_json(const cot_result *res, size_t i, cot_buf *out)
+int cot_result_profile_json(cot_buf *out, const cot_result *res, size_t i,
+			    cot_error *err)
 {
 	if (i >= res->nprof)
-		return COT_EINVAL;
-	return cot__profile_json(layout(res), &res->prof[i], out);
+		return cot__error_set(err, COT_EINVAL, 0, 0, "no trace %zu", i);
+	if (cot__profile_json(layout(res), &res->prof[i], out))
+		return cot__error_set(err, COT_ENOMEM, 0, 0, "out of memory");
+	return COT_OK;
 }
 
-int cot_result_json(const cot_result *res, cot_buf *out)
+int cot_result_json(cot_buf *out, const cot_result *res, cot_error *err)
 {
 	int rc = cot__sbuf_addc(out, '[');
 
@@ -354,10 +454,24 @@ int cot_result_json(const cot_result *res, cot_buf *out)
 		rc = rc ? rc : cot__profile_json(layout(res),
 						 &res->prof[i], out);
 	}
-	return rc ? rc : cot__sbuf_addc(out, ']');
+	if (rc || cot__sbuf_addc(out, ']'))
+		return cot__error_set(err, COT_ENOMEM, 0, 0, "out of memory");
+	return COT_OK;
 }
 
-int cot_result_need(cot_result *res, const long *fields, size_t n)
+/* Whether every index of fields[0..n) names a field of az. */
+static int check_fields(const cot_analyzer *az, const size_t *fields,
+			size_t n, cot_error *err)
+{
+	for (size_t i = 0; i < n; i++)
+		if (fields[i] >= az->nfields)
+			return cot__error_set(err, COT_EINVAL, 0, 0,
+					      "no field %zu", fields[i]);
+	return COT_OK;
+}
+
+int cot_result_need(cot_result *res, const size_t *fields, size_t n,
+		    cot_error *err)
 {
 	size_t upto = 1;	/* the core pass always runs */
 
@@ -365,46 +479,45 @@ int cot_result_need(cot_result *res, const long *fields, size_t n)
 		res->upto = SIZE_MAX;
 		return COT_OK;
 	}
-	for (size_t i = 0; i < n; i++) {
-		if (fields[i] < 0 || (size_t)fields[i] >= res->az->nfields)
-			return COT_EINVAL;
-		/* passes read what earlier ones computed: run the prefix */
+	if (check_fields(res->az, fields, n, err))
+		return COT_EINVAL;
+	/* passes read what earlier ones computed: run the prefix */
+	for (size_t i = 0; i < n; i++)
 		if ((size_t)res->az->field_pass[fields[i]] + 1 > upto)
 			upto = (size_t)res->az->field_pass[fields[i]] + 1;
-	}
 	res->upto = upto;
 	return COT_OK;
 }
 
-static int cmp_long(const void *a, const void *b)
+static int cmp_size(const void *a, const void *b)
 {
-	long x = *(const long *)a, y = *(const long *)b;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
 
 	return (x > y) - (x < y);
 }
 
-int cot_result_select(cot_result *res, const long *fields, size_t n)
+int cot_result_select(cot_result *res, const size_t *fields, size_t n,
+		      cot_error *err)
 {
 	cot__layout l;
-	long *v;
+	size_t *v;
 	size_t k = 0;
 	int rc;
 
 	if (!fields) {
 		cot__layout_free(&res->sel);
-		return cot_result_need(res, NULL, 0);
+		return cot_result_need(res, NULL, 0, err);
 	}
-	for (size_t i = 0; i < n; i++)
-		if (fields[i] < 0 || (size_t)fields[i] >= res->az->nfields)
-			return COT_EINVAL;
+	if (check_fields(res->az, fields, n, err))
+		return COT_EINVAL;
 	/* registry order, each once: rows sharing a prefix must stand
 	 * together for the nesting */
 	v = cot__malloc((n ? n : 1) * sizeof *v);
 	if (!v)
-		return COT_ENOMEM;
+		return cot__error_set(err, COT_ENOMEM, 0, 0, "out of memory");
 	if (n)
 		memcpy(v, fields, n * sizeof *v);
-	qsort(v, n, sizeof *v, cmp_long);
+	qsort(v, n, sizeof *v, cmp_size);
 	for (size_t i = 0; i < n; i++)
 		if (!k || v[k - 1] != v[i])
 			v[k++] = v[i];
@@ -412,8 +525,8 @@ int cot_result_select(cot_result *res, const long *fields, size_t n)
 	rc = cot__layout_build(&l, res->az, v, k);
 	cot__free(v);
 	if (rc)
-		return rc;
+		return cot__error_set(err, rc, 0, 0, "out of memory");
 	cot__layout_free(&res->sel);
 	res->sel = l;
-	return cot_result_need(res, res->sel.idx, k);
+	return cot_result_need(res, res->sel.idx, k, err);
 }

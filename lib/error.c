@@ -40,6 +40,7 @@ const char *cot_status_str(int code)
 	case COT_ELIMIT: return "limit reached";
 	case COT_EINVAL: return "invalid argument";
 	case COT_EPATTERN: return "invalid pattern";
+	case COT_EEXPR: return "invalid expression";
 	default: return "unknown status";
 	}
 }

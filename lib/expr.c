@@ -53,7 +53,7 @@ typedef struct node {
 	int a, b;		/* children (node indexes), -1 none */
 	size_t col;		/* 1-based column in the source */
 	val lit;		/* OP_LIT */
-	long field;		/* OP_FIELD */
+	size_t field;		/* OP_FIELD */
 	cot__path *path;	/* OP_REC */
 	pcre2_code *re;		/* OP_MATCH */
 	val *list;		/* OP_IN: the literals */
@@ -92,7 +92,7 @@ static int fail_at(cot_expr *e, size_t col, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	cot__error_set(e->err, COT_EPATTERN, 0, col, "%s at column %zu",
+	cot__error_set(e->err, COT_EEXPR, 0, col, "%s at column %zu",
 		       msg, col);
 	return -1;
 }
@@ -501,7 +501,7 @@ static int parse_primary(cot_expr *e)
 		const char *start = e->p;
 		char name[128];
 		size_t n;
-		long f;
+		size_t f;
 
 		while (is_name_char(*e->p))
 			e->p++;
@@ -524,12 +524,10 @@ static int parse_primary(cot_expr *e)
 			e->depth--;
 			return nd;
 		}
-		f = cot_field_find(e->az, name);
-		if (f < 0)
+		if (cot_field_find(&f, e->az, name, NULL))
 			return unknown_field(e, name, col);
 		nd = new_node(e, OP_FIELD,
-			      field_type(cot_field_at(e->az,
-						      (size_t)f)->type), col);
+			      field_type(cot_field_at(e->az, f)->type), col);
 		if (nd >= 0)
 			e->nodes[nd].field = f;
 		e->depth--;
@@ -887,7 +885,7 @@ int cot_expr_compile(cot_expr **out, const cot_analyzer *az, const char *src,
 			e->root = oom(e);
 	}
 	if (e->root < 0) {
-		int rc = err->code ? err->code : COT_EPATTERN;
+		int rc = err->code ? err->code : COT_EEXPR;
 
 		cot_expr_free(e);
 		return rc;
@@ -1277,9 +1275,9 @@ static int eval(env *v, int i, val *out)
 			memset(out, 0, sizeof *out);
 			return 0;
 		}
-		if (cot_result_get(v->res, v->trace, nd->field, &cv))
-			return cot__error_set(v->err, COT_EINVAL, 0, nd->col,
-					      "no trace %zu", v->trace);
+		if ((rc = cot_result_get(&cv, v->res, v->trace, nd->field,
+					 v->err)))
+			return rc;
 		from_value(&cv, out);
 		return 0;
 	}
@@ -1340,7 +1338,7 @@ static int eval(env *v, int i, val *out)
 	return eval_compare(v, nd, &a, &b, out);
 }
 
-int cot_expr_eval(cot_expr *e, cot_result *res, size_t i, cot_value *out,
+int cot_expr_eval(cot_value *out, cot_expr *e, cot_result *res, size_t i,
 		  cot_error *err)
 {
 	env v = { e, res, i, err };
@@ -1375,7 +1373,7 @@ int cot_expr_eval(cot_expr *e, cot_result *res, size_t i, cot_value *out,
 	return COT_OK;
 }
 
-size_t cot_expr_fields(const cot_expr *e, long *out, size_t max)
+size_t cot_expr_fields(size_t *out, size_t max, const cot_expr *e)
 {
 	size_t n = 0;
 

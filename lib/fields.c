@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "pass.h"
+#include "rest.h"
 
 /* Every profile field is a row here: its name, type, unit, exact
  * definition and how to read it. The JSON profile, --where names, stats
@@ -177,28 +178,33 @@ const cot_field_info *cot_field_at(const cot_analyzer *az, size_t i)
 	return f ? &f->info : NULL;
 }
 
-size_t cot_field_run(const cot_analyzer *az, size_t i)
+size_t cot__field_run(const cot_analyzer *az, size_t i)
 {
 	const cot__field *f = row(az, i);
 
 	return f && f->at_rest ? f->rest_rows : 0;
 }
 
-const char *cot_field_rest(const cot_analyzer *az, size_t i)
+const char *cot__field_rest(const cot_analyzer *az, size_t i)
 {
 	const cot__field *f = row(az, i);
 
 	return f ? f->rest : NULL;
 }
 
-long cot_field_find(const cot_analyzer *az, const char *name)
+int cot_field_find(size_t *out, const cot_analyzer *az, const char *name,
+		   cot_error *err)
 {
 	const cot__field *f;
 
+	*out = SIZE_MAX;
 	for (size_t i = 0; (f = row(az, i)); i++)
-		if (!strcmp(f->info.name, name))
-			return (long)i;
-	return -1;
+		if (!strcmp(f->info.name, name)) {
+			*out = i;
+			return COT_OK;
+		}
+	return cot__error_set(err, COT_EINVAL, 0, 0, "unknown field '%.200s'",
+			      name);
 }
 
 int cot__field_add(cot_analyzer *az, const char *name, cot_type type,
@@ -471,14 +477,14 @@ static int rest_runs(cot__layout *l, const cot_analyzer *az)
 	if (!l->rest_off)
 		return COT_ENOMEM;
 	for (size_t i = 0; i < l->n && !rc; i++) {
-		size_t k = l->idx ? (size_t)l->idx[i] : i;
+		size_t k = l->idx ? l->idx[i] : i;
 		const cot__field *f = az->fields[k];
 		size_t r = f->at_rest ? f->rest_rows : 0, j;
 
 		l->rest_off[i] = b.size;
 		/* every row of the run, in a row, in this layout */
 		for (j = 1; j < r && i + j < l->n; j++)
-			if ((l->idx ? (size_t)l->idx[i + j] : i + j) != k + j)
+			if ((l->idx ? l->idx[i + j] : i + j) != k + j)
 				break;
 		if (r == 0 || j < r || i + r > l->n)
 			continue;
@@ -496,7 +502,7 @@ static int rest_runs(cot__layout *l, const cot_analyzer *az)
 }
 
 int cot__layout_build(cot__layout *l, const cot_analyzer *az,
-		      const long *idx, size_t n)
+		      const size_t *idx, size_t n)
 {
 	cot__sbuf b = COT_BUF_INIT;
 	const char *prev = "";
@@ -517,13 +523,13 @@ int cot__layout_build(cot__layout *l, const cot_analyzer *az,
 		return COT_ENOMEM;
 	}
 	for (size_t i = 0; i < l->n; i++) {
-		long k = idx ? idx[i] : (long)i;
+		size_t k = idx ? idx[i] : i;
 
 		l->rows[i] = *az->fields[k];
 		l->pass[i] = az->field_pass[k];
 	}
 	for (size_t i = 0; i < l->n && !rc; i++) {
-		const char *name = az->fields[idx ? idx[i] : (long)i]->info.name;
+		const char *name = az->fields[idx ? idx[i] : i]->info.name;
 		size_t keep = shared_prefix(prev, name);
 		const char *leaf = strrchr(name, '.');
 

@@ -1165,7 +1165,8 @@ bool cot__answer_equal(const char *a, size_t na, const char *b, size_t nb)
 
 /* ---- the public entry points ---- */
 
-int cot_answer_normalize(const char *s, size_t len, cot_buf *buf)
+int cot_answer_normalize(cot_buf *buf, const char *s, size_t len,
+			 cot_error *err)
 {
 	cot__arena a;
 	const char *r;
@@ -1177,22 +1178,24 @@ int cot_answer_normalize(const char *s, size_t len, cot_buf *buf)
 	if (!rc)
 		rc = cot__sbuf_add(buf, r, n) ? COT_ENOMEM : COT_OK;
 	cot__arena_dispose(&a);
-	return rc;
+	return rc ? cot__error_set(err, rc, 0, 0, "out of memory") : COT_OK;
 }
 
-int cot_answer_equal(const char *a, size_t alen, const char *b, size_t blen)
+int cot_answer_equal(int *equal, const char *a, size_t alen, const char *b,
+		     size_t blen, cot_error *err)
 {
 	cot__arena ar;
 	const char *x, *y;
 	size_t nx, ny;
 	int rc;
 
+	*equal = 0;
 	cot__arena_init(&ar);
 	rc = cot__answer_normalize(a, alen, &ar, &x, &nx);
 	if (!rc)
 		rc = cot__answer_normalize(b, blen, &ar, &y, &ny);
 	if (!rc)
-		rc = cot__answer_equal(x, nx, y, ny);
+		*equal = cot__answer_equal(x, nx, y, ny);
 	cot__arena_dispose(&ar);
-	return rc;
+	return rc ? cot__error_set(err, rc, 0, 0, "out of memory") : COT_OK;
 }

@@ -87,7 +87,7 @@ typedef struct cot__layout {
 	char *keys;
 	size_t *off;	/* n + 2: the text before field i is keys[off[i],
 			 * off[i + 1]); the last closes the profile */
-	long *idx;	/* the fields, ascending; NULL: all, in order */
+	size_t *idx;	/* the fields, ascending; NULL: all, in order */
 	size_t n;
 	/* the runs at rest (cot__field.at_rest) whose rows all stand here
 	 * in a row: the text from field i's key to the run's last value
@@ -105,7 +105,7 @@ struct cot_analyzer;
 /* The layout of the fields idx[0..n) (ascending registry indexes), or of
  * every field when idx is NULL. Returns COT_OK or COT_ENOMEM. */
 int cot__layout_build(cot__layout *l, const struct cot_analyzer *az,
-		      const long *idx, size_t n);
+		      const size_t *idx, size_t n);
 void cot__layout_free(cot__layout *l);
 
 /* Append profile p as compact JSON to b: the fields of layout l, dotted

@@ -608,7 +608,7 @@ static int doc_next(cot_reader *r, cot_error *err)
 	}
 }
 
-int cot_reader_next(cot_reader *r, const cot_unit **unit, cot_error *err)
+int cot_reader_next(const cot_unit **unit, cot_reader *r, cot_error *err)
 {
 	cot__line ln;
 	int rc;
@@ -635,7 +635,7 @@ int cot_reader_next(cot_reader *r, const cot_unit **unit, cot_error *err)
 			if ((rc = doc_append(r, &ln)))
 				return cot__error_set(err, rc, ln.lineno, 0,
 						      "out of memory");
-			return cot_reader_next(r, unit, err);
+			return cot_reader_next(unit, r, err);
 		}
 	}
 	return lines_unit(r, &ln, err);
@@ -677,9 +677,16 @@ size_t cot_unit_records(const cot_unit *u)
 	return u->kind == COT_UNIT_RECORDS ? u->nrec : 0;
 }
 
-void cot_unit_record(const cot_unit *u, size_t i, cot_record_span *out)
+int cot_unit_record(cot_record_span *out, const cot_unit *u, size_t i,
+		    cot_error *err)
 {
+	if (i >= cot_unit_records(u)) {
+		memset(out, 0, sizeof *out);
+		return cot__error_set(err, COT_EINVAL, 0, 0,
+				      "no record %zu in this unit", i);
+	}
 	*out = u->rec[i];
+	return COT_OK;
 }
 
 /* For the analyzer: the tape and token of record i. */
@@ -692,7 +699,7 @@ const cot__jdoc *cot__unit_doc(const cot_unit *u, size_t i, uint32_t *tok)
 /* A clone owns one block: the struct, then the records, their tokens,
  * the tape and the bytes, so that moving a unit to another thread costs
  * one allocation and one free. */
-int cot_unit_clone(const cot_unit *u, cot_unit **out, cot_error *err)
+int cot_unit_clone(cot_unit **out, const cot_unit *u, cot_error *err)
 {
 	size_t ntok = u->kind == COT_UNIT_RECORDS ? u->doc.ntok : 0;
 	size_t sz_rec = u->nrec * sizeof *u->rec;

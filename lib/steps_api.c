@@ -4,65 +4,75 @@
 #include "matches.h"
 #include "result.h"
 
-int cot_result_steps(cot_result *res, size_t i, cot_by by,
-		     const cot_step **steps, size_t *n, cot_error *err)
+/* The units of trace i cut by mode by, or NULL for a mode or trace
+ * out of range, or when a field selection left the steps pass out. */
+static const cot__spans *units_of(const cot_result *res, size_t i, cot_by by)
 {
-	const cot__profile *p;
 	const cot__steps *st;
-	const cot__spans *units;
-	const char *t;
-	cot_step *v;
 
-	*steps = NULL;
-	*n = 0;
-	if (i >= res->nprof)
-		return cot__error_set(err, COT_EINVAL, 0, 0,
-				      "no trace %zu in this record", i);
-	p = &res->prof[i];
-	st = p->st;
+	if (i >= res->nprof || !(st = res->prof[i].st))
+		return NULL;
 	switch (by) {
-	case COT_BY_PARAGRAPH: units = &st->para; break;
-	case COT_BY_SENTENCE: units = &st->sent; break;
-	case COT_BY_THOUGHT: units = &st->thought; break;
-	default:
-		return cot__error_set(err, COT_EINVAL, 0, 0,
-				      "unknown segmentation mode %d", (int)by);
+	case COT_BY_PARAGRAPH: return &st->para;
+	case COT_BY_SENTENCE: return &st->sent;
+	case COT_BY_THOUGHT: return &st->thought;
+	default: return NULL;
 	}
-	if (units->n == 0)
-		return COT_OK;
-	t = p->tr->reasoning.p;
-	v = cot__arena_alloc(&res->arena, units->n * sizeof *v);
-	if (!v)
-		return cot__error_set(err, COT_ENOMEM, 0, 0, "out of memory");
-	for (size_t k = 0; k < units->n; k++) {
-		size_t s = units->v[k].off, e = s + units->v[k].len;
+}
 
-		v[k].start = s;
-		v[k].end = e;
-		v[k].words = (size_t)cot__words(t, s, e);
-		v[k].function = by == COT_BY_PARAGRAPH ? st->para_fn[k] :
-			cot__classify(&res->az->stepcfg->cls, t, s, e, k,
-				      cot__steps_boxed(st, s, e));
-		v[k].label = cot_function_name(v[k].function);
-		v[k].paragraph = by == COT_BY_PARAGRAPH ? k :
-				 cot__span_index(&st->para, s);
-		v[k].thought = by == COT_BY_THOUGHT ? k :
-			       cot__span_index(&st->thought, s);
-	}
-	*steps = v;
-	*n = units->n;
+size_t cot_result_step_count(const cot_result *res, size_t i, cot_by by)
+{
+	const cot__spans *units = units_of(res, i, by);
+
+	return units ? units->n : 0;
+}
+
+int cot_result_step(cot_step *out, const cot_result *res, size_t i,
+		    cot_by by, size_t k, cot_error *err)
+{
+	const cot__spans *units = units_of(res, i, by);
+	const cot__steps *st;
+	const char *t;
+	size_t s, e;
+
+	memset(out, 0, sizeof *out);
+	if (!units || k >= units->n)
+		return cot__error_set(err, COT_EINVAL, 0, 0,
+				      "no unit %zu of mode %d in trace %zu",
+				      k, (int)by, i);
+	st = res->prof[i].st;
+	t = res->prof[i].tr->reasoning.p;
+	s = units->v[k].off;
+	e = s + units->v[k].len;
+	out->start = s;
+	out->end = e;
+	out->words = (size_t)cot__words(t, s, e);
+	out->function = by == COT_BY_PARAGRAPH ? st->para_fn[k] :
+		cot__classify(&res->az->stepcfg->cls, t, s, e, k,
+			      cot__steps_boxed(st, s, e));
+	out->label = cot_function_name(out->function);
+	out->paragraph = by == COT_BY_PARAGRAPH ? k :
+			 cot__span_index(&st->para, s);
+	out->thought = by == COT_BY_THOUGHT ? k :
+		       cot__span_index(&st->thought, s);
 	return COT_OK;
 }
 
-int cot_result_hits(const cot_result *res, size_t i, const cot_hit **hits,
-		    size_t *n)
+size_t cot_result_hit_count(const cot_result *res, size_t i)
 {
-	*hits = NULL;
-	*n = 0;
-	if (i >= res->nprof)
-		return COT_EINVAL;
-	*hits = res->prof[i].mt->hits.v;
-	*n = res->prof[i].mt->hits.n;
+	return i < res->nprof && res->prof[i].mt ?
+	       res->prof[i].mt->hits.n : 0;
+}
+
+int cot_result_hit(cot_hit *out, const cot_result *res, size_t i, size_t k,
+		   cot_error *err)
+{
+	if (k >= cot_result_hit_count(res, i)) {
+		memset(out, 0, sizeof *out);
+		return cot__error_set(err, COT_EINVAL, 0, 0,
+				      "no match %zu in trace %zu", k, i);
+	}
+	*out = res->prof[i].mt->hits.v[k];
 	return COT_OK;
 }
 

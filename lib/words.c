@@ -509,8 +509,8 @@ int cot__ngram_ratio(const cot__words *w, unsigned n, cot__hmap *set,
 	return COT_OK;
 }
 
-int cot_repetition_ratio(const char *text, size_t len, unsigned n,
-			 double *out, cot_error *err)
+int cot_repetition_ratio(double *out, const char *text, size_t len,
+			 unsigned n, cot_error *err)
 {
 	cot__words w = { 0 };
 	cot__hmap set = { 0 };

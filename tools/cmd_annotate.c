@@ -47,9 +47,10 @@ static void annotate_unit(run *r, const where *w, const cot_unit *u,
 		out_write("\xEF\xBB\xBF", 3);	/* byte for byte */
 	for (size_t i = 0; i < n; i++) {
 		cot_record_span s;
+		cot_error err;
 		size_t traces;
 
-		cot_unit_record(u, i, &s);
+		s = unit_record(u, i);
 		r->n.records++;
 		if (!run_analyze(r, w, u, i))
 			continue;
@@ -59,8 +60,8 @@ static void annotate_unit(run *r, const where *w, const cot_unit *u,
 		if (s.close == SIZE_MAX)	/* not an object: unchanged */
 			continue;
 		a->json.size = 0;
-		if (cot_result_json(r->res, &a->json)) {
-			diag("out of memory");
+		if (cot_result_json(&a->json, r->res, &err)) {
+			diag("%s", err.message);
 			exit(EXIT_USAGE);
 		}
 		out_write(bytes + pos, s.close - pos);
@@ -134,7 +135,7 @@ int cmd_annotate(int argc, char **argv)
 	run_start(&r);
 	if (fields) {
 		size_t n;
-		long *v = run_fields(&r, "--fields", fields, &n);
+		size_t *v = run_fields(&r, "--fields", fields, &n);
 
 		run_select(&r, v, n);
 		free(v);

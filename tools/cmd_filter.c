@@ -108,7 +108,7 @@ static int holds(run *r, filter *f, const where *w, uint64_t line,
 	cot_value v;
 	cot_error err;
 
-	if (cot_expr_eval(f->expr, r->res, i, &v, &err)) {
+	if (cot_expr_eval(&v, f->expr, r->res, i, &err)) {
 		diag("%s:%llu: --where: %s", w->name,
 		     (unsigned long long)line, err.message);
 		status_at_least(r, EXIT_EXPR);
@@ -210,7 +210,7 @@ static void filter_unit(run *r, const where *w, const cot_unit *u, void *p)
 		cot_record_span s;
 		int keep;
 
-		cot_unit_record(u, i, &s);
+		s = unit_record(u, i);
 		r->n.records++;
 		if (!run_analyze(r, w, u, i)) {
 			reject(f, u, b, &s);
@@ -324,14 +324,14 @@ int cmd_filter(int argc, char **argv)
 	}
 	/* run only the passes the expression reads */
 	{
-		size_t nf = cot_expr_fields(f.expr, NULL, 0);
-		long *fields = malloc((nf ? nf : 1) * sizeof *fields);
+		size_t nf = cot_expr_fields(NULL, 0, f.expr);
+		size_t *fields = malloc((nf ? nf : 1) * sizeof *fields);
 
 		if (!fields) {
 			diag("out of memory");
 			return EXIT_USAGE;
 		}
-		cot_expr_fields(f.expr, fields, nf);
+		cot_expr_fields(fields, nf, f.expr);
 		run_need(&r, fields, nf);
 		free(fields);
 	}

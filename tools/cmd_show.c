@@ -142,9 +142,10 @@ static void out_counted(uint64_t v, const char *noun)
  * such field or the value is null. */
 static bool field(run *r, size_t t, const char *name, cot_value *v)
 {
-	long f = cot_field_find(r->az, name);
+	size_t f;
 
-	return f >= 0 && cot_result_get(r->res, t, f, v) == COT_OK &&
+	return cot_field_find(&f, r->az, name, NULL) == COT_OK &&
+	       cot_result_get(v, r->res, t, f, NULL) == COT_OK &&
 	       v->type != COT_TYPE_NULL;
 }
 
@@ -170,11 +171,19 @@ typedef struct marks {
 } marks;
 
 /* The hits as disjoint spans, overlapping ones merged. */
-static void build_marks(run *r, const cot_hit *h, size_t n, marks *m)
+static void build_marks(run *r, size_t t, marks *m)
 {
+	size_t n = cot_result_hit_count(r->res, t);
+
 	m->n = 0;
 	for (size_t i = 0; i < n; i++) {
-		size_t s = h[i].off, e = h[i].off + h[i].len;
+		cot_hit h;
+		size_t s, e;
+
+		if (cot_result_hit(&h, r->res, t, i, NULL))
+			break;	/* cannot happen: i is below the count */
+		s = h.off;
+		e = h.off + h.len;
 
 		if (m->n && s < m->v[m->n - 1].end) {
 			if (e > m->v[m->n - 1].end)
@@ -192,7 +201,7 @@ static void build_marks(run *r, const cot_hit *h, size_t n, marks *m)
 		m->v[m->n].start = s;
 		m->v[m->n].end = e;
 		m->v[m->n].sgr = family_color(
-			cot_pattern_at(r->az, h[i].pattern)->family);
+			cot_pattern_at(r->az, h.pattern)->family);
 		m->n++;
 	}
 }
@@ -537,7 +546,7 @@ static void summary_line(run *r, const show *s, size_t t, const char *title,
 		if (f->type != COT_TYPE_INT || nl <= pl + sl ||
 		    strncmp(f->name, prefix, pl) ||
 		    strcmp(f->name + nl - sl, suffix) ||
-		    cot_result_get(r->res, t, (long)i, &v) ||
+		    cot_result_get(&v, r->res, t, i, NULL) ||
 		    v.type != COT_TYPE_INT || v.i <= 0)
 			continue;
 		if (!any) {
@@ -559,28 +568,27 @@ static void render(run *r, show *s, const where *w, uint64_t line,
 		   size_t t)
 {
 	static marks m;
-	const cot_step *steps;
-	const cot_hit *hits;
-	size_t n, nhits, len, alen;
+	size_t n = cot_result_step_count(r->res, t, s->by), len, alen;
 	const char *text = cot_result_reasoning(r->res, t, &len);
 	const char *ans = cot_result_answer(r->res, t, &alen);
 	marks none = { NULL, 0, 0 };
 	cot_error err;
 
-	if (cot_result_steps(r->res, t, s->by, &steps, &n, &err)) {
-		diag("%s:%llu: %s", w->name,
-		     (unsigned long long)line, err.message);
-		status_at_least(r, EXIT_USAGE);
-		return;
-	}
-	(void)cot_result_hits(r->res, t, &hits, &nhits);
-	build_marks(r, hits, nhits, &m);
+	build_marks(r, t, &m);
 	if (s->shown)
 		out_puts("\n");
 	header(r, s, w, line, t);
 	if (n == 0)
 		out_puts("\n(no reasoning)\n");
 	for (size_t k = 0; k < n; k++) {
+		cot_step st;
+
+		if (cot_result_step(&st, r->res, t, s->by, k, &err)) {
+			diag("%s:%llu: %s", w->name,
+			     (unsigned long long)line, err.message);
+			status_at_least(r, EXIT_USAGE);
+			return;
+		}
 		out_puts("\n");
 		sgr(s, BOLD);
 		out_puts("[");
@@ -588,16 +596,16 @@ static void render(run *r, show *s, const where *w, uint64_t line,
 		out_puts("]");
 		sgr(s, RESET);
 		out_puts(" ");
-		sgr(s, fn_color[steps[k].function]);
-		out_puts(steps[k].label);
+		sgr(s, fn_color[st.function]);
+		out_puts(st.label);
 		sgr(s, RESET);
 		sgr(s, DIM);
 		out_puts(" \xc2\xb7 ");
-		out_counted(steps[k].words, " word");
+		out_counted(st.words, " word");
 		sgr(s, RESET);
-		marker_list(text, &m, steps[k].start, steps[k].end);
+		marker_list(text, &m, st.start, st.end);
 		out_puts("\n");
-		block(s, text, steps[k].start, steps[k].end, &m);
+		block(s, text, st.start, st.end, &m);
 	}
 	out_puts("\n");
 	sgr(s, BOLD);
@@ -634,7 +642,7 @@ static void show_unit(run *r, const where *w, const cot_unit *u, void *p)
 		r->n.records++;
 		if (s->record < s->want_record || (s->past && !s->all))
 			continue;
-		cot_unit_record(u, i, &rs);
+		rs = unit_record(u, i);
 		if (!run_analyze(r, w, u, i))
 			continue;
 		n = cot_result_traces(r->res);
@@ -647,7 +655,7 @@ static void show_unit(run *r, const where *w, const cot_unit *u, void *p)
 			if (s->want_trace >= 0 && (size_t)s->want_trace != t)
 				continue;
 			if (s->where) {
-				if (cot_expr_eval(s->where, r->res, t, &v,
+				if (cot_expr_eval(&v, s->where, r->res, t,
 						  &err)) {
 					diag("%s:%llu: --where: %s",
 					     w->name,

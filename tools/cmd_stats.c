@@ -58,8 +58,8 @@ INPUT_OPTIONS_HELP
 static void need_fields(run *r, const summary *s, const cot_expr *by)
 {
 	size_t nf = summary_field_indexes(s, NULL, 0);
-	size_t nb = by ? cot_expr_fields(by, NULL, 0) : 0;
-	long *v = malloc((nf + nb + 1) * sizeof *v);
+	size_t nb = by ? cot_expr_fields(NULL, 0, by) : 0;
+	size_t *v = malloc((nf + nb + 1) * sizeof *v);
 
 	if (!v) {
 		diag("out of memory");
@@ -67,7 +67,7 @@ static void need_fields(run *r, const summary *s, const cot_expr *by)
 	}
 	summary_field_indexes(s, v, nf);
 	if (by)
-		cot_expr_fields(by, v + nf, nb);
+		cot_expr_fields(v + nf, nb, by);
 	run_need(r, v, nf + nb);
 	free(v);
 }
@@ -97,7 +97,7 @@ static void stats_unit(run *r, const where *w, const cot_unit *u, void *p)
 			continue;
 		rc = summary_add_record(st->s, r->res, st->by, w->name, &err);
 		if (rc == COT_EINVAL) {
-			cot_unit_record(u, i, &s);
+			s = unit_record(u, i);
 			diag("%s:%llu: --by: %s", w->name,
 			     (unsigned long long)s.line, err.message);
 			status_at_least(r, EXIT_EXPR);

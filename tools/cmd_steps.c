@@ -1,5 +1,6 @@
 /* cmd_steps.c - one JSON line per unit (paragraph, sentence, thought). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tool.h"
@@ -118,6 +119,47 @@ static void write_unit(run *r, steps_ctx *s, const char *file,
 	out_puts("}\n");
 }
 
+/* The hits of trace t, copied into one array for the search by
+ * offset; NULL when there are none. */
+static cot_hit *trace_hits(run *r, size_t t, size_t *n)
+{
+	cot_hit *v;
+
+	*n = cot_result_hit_count(r->res, t);
+	if (!*n)
+		return NULL;
+	if (!(v = malloc(*n * sizeof *v))) {
+		diag("out of memory");
+		exit(EXIT_USAGE);
+	}
+	for (size_t k = 0; k < *n; k++)
+		if (cot_result_hit(&v[k], r->res, t, k, NULL))
+			*n = k;	/* cannot happen: k is below the count */
+	return v;
+}
+
+static void trace_units(run *r, steps_ctx *s, const where *w, uint64_t line,
+			size_t t)
+{
+	size_t nhits, len, n = cot_result_step_count(r->res, t, s->by);
+	const char *text = cot_result_reasoning(r->res, t, &len);
+	cot_hit *hits = trace_hits(r, t, &nhits);
+
+	for (size_t k = 0; k < n; k++) {
+		cot_step st;
+		cot_error err;
+
+		if (cot_result_step(&st, r->res, t, s->by, k, &err)) {
+			diag("%s:%llu: %s", w->name, (unsigned long long)line,
+			     err.message);
+			status_at_least(r, EXIT_USAGE);
+			break;
+		}
+		write_unit(r, s, w->name, line, t, k, &st, hits, nhits, text);
+	}
+	free(hits);
+}
+
 static void steps_unit(run *r, const where *w, const cot_unit *u, void *p)
 {
 	steps_ctx *s = p;
@@ -125,32 +167,13 @@ static void steps_unit(run *r, const where *w, const cot_unit *u, void *p)
 	for (size_t i = 0; i < cot_unit_records(u); i++) {
 		cot_record_span rs;
 
-		cot_unit_record(u, i, &rs);
+		rs = unit_record(u, i);
 		r->n.records++;
 		s->record++;
 		if (!run_analyze(r, w, u, i))
 			continue;
-		for (size_t t = 0; t < cot_result_traces(r->res); t++) {
-			const cot_step *steps;
-			const cot_hit *hits;
-			size_t n, nhits, len;
-			const char *text = cot_result_reasoning(r->res, t,
-								&len);
-			cot_error err;
-
-			if (cot_result_steps(r->res, t, s->by, &steps, &n,
-					     &err)) {
-				diag("%s:%llu: %s", w->name,
-				     (unsigned long long)rs.line,
-				     err.message);
-				status_at_least(r, EXIT_USAGE);
-				continue;
-			}
-			(void)cot_result_hits(r->res, t, &hits, &nhits);
-			for (size_t k = 0; k < n; k++)
-				write_unit(r, s, w->name, rs.line,
-					   t, k, &steps[k], hits, nhits, text);
-		}
+		for (size_t t = 0; t < cot_result_traces(r->res); t++)
+			trace_units(r, s, w, rs.line, t);
 	}
 }
 

@@ -131,8 +131,10 @@ void run_start(run *r)
 	}
 }
 
-static void need(run *r, const long *fields, size_t n)
+static void need(run *r, const size_t *fields, size_t n)
 {
+	cot_error err;
+
 	free(r->need);
 	r->need = malloc((n ? n : 1) * sizeof *r->need);
 	if (!r->need) {
@@ -141,29 +143,30 @@ static void need(run *r, const long *fields, size_t n)
 	}
 	memcpy(r->need, fields, n * sizeof *fields);
 	r->nneed = n;
-	if (r->select ? cot_result_select(r->res, r->need, n) :
-			cot_result_need(r->res, r->need, n)) {
-		diag("out of memory");
+	if (r->select ? cot_result_select(r->res, r->need, n, &err) :
+			cot_result_need(r->res, r->need, n, &err)) {
+		diag("%s", err.message);
 		exit(EXIT_USAGE);
 	}
 }
 
-void run_need(run *r, const long *fields, size_t n)
+void run_need(run *r, const size_t *fields, size_t n)
 {
 	r->select = false;
 	need(r, fields, n);
 }
 
-void run_select(run *r, const long *fields, size_t n)
+void run_select(run *r, const size_t *fields, size_t n)
 {
 	r->select = true;
 	need(r, fields, n);
 }
 
-long *run_fields(run *r, const char *option, const char *list, size_t *n)
+size_t *run_fields(run *r, const char *option, const char *list,
+		   size_t *n)
 {
 	size_t nf = cot_field_count(r->az);
-	long *v = malloc((nf ? nf : 1) * sizeof *v);
+	size_t *v = malloc((nf ? nf : 1) * sizeof *v);
 	bool *chosen = calloc(nf ? nf : 1, sizeof *chosen);
 	const char *p = list;
 
@@ -196,7 +199,7 @@ long *run_fields(run *r, const char *option, const char *list, size_t *n)
 	*n = 0;
 	for (size_t i = 0; i < nf; i++)
 		if (chosen[i])
-			v[(*n)++] = (long)i;
+			v[(*n)++] = i;
 	free(chosen);
 	return v;
 }
@@ -220,13 +223,12 @@ void run_finish(run *r)
 
 bool run_analyze(run *r, const where *w, const cot_unit *u, size_t i)
 {
-	cot_record_span s;
 	cot_error err;
 
 	if (cot_analyze_unit(r->res, u, i, &err) == COT_OK)
 		return true;
-	cot_unit_record(u, i, &s);
-	diag("%s:%llu: %s", w->name, (unsigned long long)s.line, err.message);
+	diag("%s:%llu: %s", w->name,
+	     (unsigned long long)unit_record(u, i).line, err.message);
 	status_at_least(r, EXIT_USAGE);
 	return false;
 }
@@ -329,7 +331,7 @@ static bool read_one(run *r, const char *path, deliver_fn deliver,
 	}
 	/* the name outlives the reader: messages of queued units use it */
 	ev.where.name = keep_name(r, cot_reader_name(rd));
-	while ((rc = cot_reader_next(rd, &u, &err)) != COT_DONE) {
+	while ((rc = cot_reader_next(&u, rd, &err)) != COT_DONE) {
 		if (rc) {
 			ev.unit = NULL;
 			ev.error = err.message;

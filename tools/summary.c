@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 
+#include "../lib/rest.h"
 #include "sketch.h"
 #include "summary.h"
 
@@ -221,7 +222,7 @@ typedef struct fdef {
 	cot_type type;
 	long index;		/* in the analyzer's registry; -1 if read */
 	size_t slot;		/* in the group's array of its kind */
-	/* a run at rest (cot_field_run) that begins here and whose fields
+	/* a run at rest (cot__field_run) that begins here and whose fields
 	 * to summarize are all here, in a row: the fdef past them (0:
 	 * none), and each one's value at rest */
 	size_t rest_end;
@@ -415,7 +416,7 @@ static summary *alloc_summary(const char *by, const char *analysis)
 	return s;
 }
 
-/* The value a field's cot_field_rest text stands for (numbers and null
+/* The value a field's cot__field_rest text stands for (numbers and null
  * are all a run at rest holds among the fields stats reads). */
 static bool rest_value(const char *text, cot_value *v)
 {
@@ -441,14 +442,14 @@ static void find_runs(summary *s, const cot_analyzer *az)
 {
 	for (size_t j = 0; j < s->nf; j++) {
 		long k = s->f[j].index;
-		size_t run = k < 0 ? 0 : cot_field_run(az, (size_t)k), t = j;
+		size_t run = k < 0 ? 0 : cot__field_run(az, (size_t)k), t = j;
 		bool ok = run > 0;
 
 		for (size_t m = (size_t)k; ok && m < (size_t)k + run; m++) {
 			if (cot_field_at(az, m)->type == COT_TYPE_JSON)
 				continue;
 			ok = t < s->nf && s->f[t].index == (long)m &&
-			     rest_value(cot_field_rest(az, m), &s->f[t].rest);
+			     rest_value(cot__field_rest(az, m), &s->f[t].rest);
 			t++;
 		}
 		if (ok && t > j)
@@ -485,7 +486,7 @@ summary *summary_new(const cot_analyzer *az, const char *fields,
 	return s;
 }
 
-size_t summary_field_indexes(const summary *s, long *out, size_t max)
+size_t summary_field_indexes(const summary *s, size_t *out, size_t max)
 {
 	size_t n = 0;
 
@@ -493,7 +494,7 @@ size_t summary_field_indexes(const summary *s, long *out, size_t max)
 		if (s->f[i].index < 0)
 			continue;
 		if (out && n < max)
-			out[n] = s->f[i].index;
+			out[n] = (size_t)s->f[i].index;
 		n++;
 	}
 	return n;
@@ -891,7 +892,10 @@ static void add_trace(summary *s, cot_result *res, size_t i, group *g)
 		const fdef *f = &s->f[j];
 		cot_value v;
 
-		if (f->rest_end && cot_result_at_rest(res, i, f->index)) {
+		if (f->index < 0)
+			continue;	/* read from a partial: no registry */
+		if (f->rest_end &&
+		    cot__result_at_rest(res, i, (size_t)f->index)) {
 			/* a run at rest (a pattern that did not match): its
 			 * values are added when the summary is read */
 			for (int k = 0; k < nto; k++)
@@ -899,7 +903,7 @@ static void add_trace(summary *s, cot_result *res, size_t i, group *g)
 			j = f->rest_end - 1;
 			continue;
 		}
-		if (cot_result_get(res, i, f->index, &v))
+		if (cot_result_get(&v, res, i, (size_t)f->index, NULL))
 			continue;
 		for (int k = 0; k < nto; k++)
 			add_value(to[k], f, &v);
@@ -957,7 +961,7 @@ static group *group_of(summary *s, cot_result *res, size_t i,
 		cot_value v;
 		cot_error e;
 
-		if (cot_expr_eval(by, res, i, &v, &e)) {
+		if (cot_expr_eval(&v, by, res, i, &e)) {
 			s->total.by_errors++;
 			if (*rc == COT_OK && err)
 				*err = e;

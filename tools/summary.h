@@ -48,7 +48,7 @@ summary *summary_new(const cot_analyzer *az, const char *fields,
 		     size_t errlen);
 /* The registry indexes of the fields s summarizes (at most max to out,
  * which may be NULL); returns their number. */
-size_t summary_field_indexes(const summary *s, long *out, size_t max);
+size_t summary_field_indexes(const summary *s, size_t *out, size_t max);
 /* An empty summary with the same fields, --by and analysis as s. */
 summary *summary_new_like(const summary *s);
 void summary_free(summary *s);

@@ -135,7 +135,7 @@ typedef struct run {
 	size_t npatterns;
 	cot_analyzer *az;
 	cot_result *res;	/* this thread's */
-	long *need;		/* cot_result_need for every result, or NULL */
+	size_t *need;           /* cot_result_need for every result, or NULL */
 	size_t nneed;
 	bool select;		/* need by cot_result_select: profiles hold
 				 * only those fields */
@@ -197,19 +197,30 @@ void run_start(run *r);
 /* Read every file in order ("-" or none: stdin). */
 void run_files(run *r, char **files, int nfiles, const job *j);
 void run_finish(run *r);
+/* Record i of u, an index below cot_unit_records(u) (so it cannot
+ * fail: the span would be zeroed if it did). */
+static inline cot_record_span unit_record(const cot_unit *u, size_t i)
+{
+	cot_record_span s;
+
+	if (cot_unit_record(&s, u, i, NULL) != COT_OK)
+		s.line = 0;	/* zeroed by the library already */
+	return s;
+}
 /* Analyze record i of u into r->res; false (reported) on failure. */
 bool run_analyze(run *r, const where *w, const cot_unit *u, size_t i);
 void status_at_least(run *r, int status);
 /* Analyze only what fields[0..n) need, on every thread (see
  * cot_result_need). */
-void run_need(run *r, const long *fields, size_t n);
+void run_need(run *r, const size_t *fields, size_t n);
 /* The same, and the JSON profiles hold only these fields (see
  * cot_result_select). */
-void run_select(run *r, const long *fields, size_t n);
+void run_select(run *r, const size_t *fields, size_t n);
 /* The fields named by LIST: names and shell patterns (fnmatch(3)),
  * comma-separated; a name or pattern that matches nothing is a usage
  * error of r's command naming option. Their count in *n. */
-long *run_fields(run *r, const char *option, const char *list, size_t *n);
+size_t *run_fields(run *r, const char *option, const char *list,
+		   size_t *n);
 /* What one event does (run.c; workers.c calls it on their threads). */
 void run_event(run *r, const job *j, void *ctx, const event *ev);
 const char *keep_name(run *r, const char *name);

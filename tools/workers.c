@@ -161,7 +161,7 @@ void workers_deliver(void *p, const event *ev)
 	if (ev->unit) {
 		size_t len;
 
-		if (cot_unit_clone(ev->unit, (cot_unit **)&e->unit, &err))
+		if (cot_unit_clone((cot_unit **)&e->unit, ev->unit, &err))
 			oom();
 		cot_unit_bytes(ev->unit, &len);
 		b->bytes += len;
@@ -202,8 +202,10 @@ workers *workers_start(run *r, const job *j)
 		if (cot_result_new(&k->r.res, r->az, &err))
 			oom();
 		if (r->need && (r->select ?
-				cot_result_select(k->r.res, r->need, r->nneed) :
-				cot_result_need(k->r.res, r->need, r->nneed)))
+				cot_result_select(k->r.res, r->need, r->nneed,
+						  &err) :
+				cot_result_need(k->r.res, r->need, r->nneed,
+						&err)))
 			oom();
 		k->ctx = j->fork(j->ctx);
 		if (pthread_create(&k->thread, NULL, worker_main, k))

@@ -40,7 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check(cot_analyzer_new(&az, NULL, &err) == COT_OK);
 	check(cot_result_new(&res, az, &err) == COT_OK);
 	check(cot_reader_open_mem(&r, data, size, "fuzz", &err) == COT_OK);
-	while ((rc = cot_reader_next(r, &u, &err)) != COT_DONE) {
+	while ((rc = cot_reader_next(&u, r, &err)) != COT_DONE) {
 		size_t n;
 		const char *b;
 		const char *eol;
@@ -65,13 +65,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			json_error_t je;
 			json_t *j;
 
-			cot_unit_record(u, i, &s);
+			check(cot_unit_record(&s, u, i, NULL) == COT_OK);
 			check(s.off + s.len <= n);
 			check(s.close == SIZE_MAX ||
 			      (s.close == s.off + s.len - 1 && b[s.close] == '}'));
 			check(cot_analyze_unit(res, u, i, &err) == COT_OK);
 			json.size = 0;
-			check(cot_result_json(res, &json) == COT_OK);
+			check(cot_result_json(&json, res, NULL) == COT_OK);
 			j = json_loadb(json.ptr, json.size, JSON_ALLOW_NUL, &je);
 			check(j != NULL);
 			check(json_array_size(j) == cot_result_traces(res));

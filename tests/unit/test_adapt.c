@@ -162,14 +162,14 @@ static void want_text(cot_result *r, size_t i, const char *think,
 
 static cot_value field(cot_result *r, size_t i, const char *name)
 {
-	long f = cot_field_find(NULL, name);
+	long f = field_id(NULL, name);
 	cot_value v;
 
 	if (f < 0) {
 		print_error("no field %s\n", name);
 		fail();
 	}
-	assert_int_equal(cot_result_get(r, i, f, &v), COT_OK);
+	assert_int_equal(cot_result_get(&v, r, i, f, NULL), COT_OK);
 	return v;
 }
 
@@ -2125,7 +2125,7 @@ static void run_corpus_file(const char *dir, const corpus_file *cf,
 		print_error("%s: %s\n", path, err.message);
 		fail();
 	}
-	while ((rc = cot_reader_next(rd, &u, &err)) == COT_OK) {
+	while ((rc = cot_reader_next(&u, rd, &err)) == COT_OK) {
 		if (cot_unit_kind_of(u) == COT_UNIT_MALFORMED)
 			c.malformed++;
 		if (cot_unit_kind_of(u) != COT_UNIT_RECORDS)
@@ -2215,7 +2215,7 @@ static void test_analyze_unit_corpus_metadata(void **state)
 		snprintf(path, sizeof path, "%s/%s", dir, files[f].path);
 		assert_int_equal(cot_reader_open_path(&rd, path, &err),
 				 COT_OK);
-		while (cot_reader_next(rd, &u, &err) == COT_OK) {
+		while (cot_reader_next(&u, rd, &err) == COT_OK) {
 			size_t n;
 			const char *b = cot_unit_bytes(u, &n);
 			json_t *rec = json_loadb(b, n, JSON_ALLOW_NUL, NULL);
@@ -2287,7 +2287,7 @@ static void test_analyze_unit_corpus_keyed_dump(void **state)
 	assert_int_equal(cot_analyzer_new(&az, NULL, NULL), COT_OK);
 	assert_int_equal(cot_result_new(&res, az, NULL), COT_OK);
 	assert_int_equal(cot_reader_open_path(&rd, path, &err), COT_OK);
-	while (cot_reader_next(rd, &u, &err) == COT_OK) {
+	while (cot_reader_next(&u, rd, &err) == COT_OK) {
 		for (size_t i = 0; i < cot_unit_records(u); i++) {
 			assert_int_equal(cot_analyze_unit(res, u, i, &err),
 					 COT_OK);

@@ -13,6 +13,8 @@
 #include <jansson.h>
 
 #include "profile.h"
+#include "rest.h"
+#include "util.h"
 
 static void test_field_registry_names_are_unique_and_grouped(void **state)
 {
@@ -24,7 +26,7 @@ static void test_field_registry_names_are_unique_and_grouped(void **state)
 		const char *dot = strchr(f->name, '.');
 
 		assert_true(strlen(f->doc) > 20);
-		assert_int_equal(cot_field_find(NULL, f->name), (long)i);
+		assert_int_equal(field_id(NULL, f->name), i);
 		/* rows sharing a prefix stand together, so nesting is one
 		 * object per prefix */
 		if (dot && i > 0) {
@@ -38,7 +40,20 @@ static void test_field_registry_names_are_unique_and_grouped(void **state)
 						f->name, plen));
 		}
 	}
-	assert_int_equal(cot_field_find(NULL, "no.such.field"), -1);
+	{
+		size_t k = 7;
+		cot_error err;
+
+		assert_int_equal(cot_field_find(&k, NULL, "no.such.field",
+						&err), COT_EINVAL);
+		assert_int_equal(k, SIZE_MAX);
+		assert_string_equal(err.message,
+				    "unknown field 'no.such.field'");
+		assert_int_equal(cot_field_find(&k, NULL, "think.words",
+						NULL), COT_OK);
+		assert_string_equal(cot_field_at(NULL, k)->name,
+				    "think.words");
+	}
 }
 
 /* Walk a dotted name in a jansson object. */
@@ -60,7 +75,7 @@ static void check_profile_matches_getters(cot_result *res, size_t t)
 	json_error_t je;
 	json_t *j;
 
-	assert_int_equal(cot_result_profile_json(res, t, &out), COT_OK);
+	assert_int_equal(cot_result_profile_json(&out, res, t, NULL), COT_OK);
 	assert_null(memchr(out.ptr, '\n', out.size));
 	j = json_loadb(out.ptr, out.size, JSON_ALLOW_NUL, &je);
 	assert_non_null(j);
@@ -70,7 +85,7 @@ static void check_profile_matches_getters(cot_result *res, size_t t)
 		cot_value cv;
 
 		assert_non_null(v);
-		assert_int_equal(cot_result_get(res, t, (long)i, &cv), COT_OK);
+		assert_int_equal(cot_result_get(&cv, res, t, i, NULL), COT_OK);
 		switch (cv.type) {
 		case COT_TYPE_NULL:
 			assert_true(json_is_null(v));
@@ -151,7 +166,7 @@ static void test_result_json_is_an_array_of_profiles(void **state)
 	assert_int_equal(cot_result_new(&res, az, &err), COT_OK);
 	assert_int_equal(cot_analyze_json(res, rec, sizeof rec - 1, &err),
 			 COT_OK);
-	assert_int_equal(cot_result_json(res, &out), COT_OK);
+	assert_int_equal(cot_result_json(&out, res, NULL), COT_OK);
 	j = json_loads(out.ptr, 0, &je);
 	assert_true(json_is_array(j));
 	assert_int_equal(json_array_size(j), 3);
@@ -161,7 +176,7 @@ static void test_result_json_is_an_array_of_profiles(void **state)
 	/* no trace: an empty array */
 	assert_int_equal(cot_analyze_json(res, "{\"x\":1}", 7, &err), COT_OK);
 	out.size = 0;
-	assert_int_equal(cot_result_json(res, &out), COT_OK);
+	assert_int_equal(cot_result_json(&out, res, NULL), COT_OK);
 	assert_string_equal(out.ptr, "[]");
 	cot_buf_dispose(&out);
 	cot_result_free(res);
@@ -193,8 +208,10 @@ static size_t leaves(json_t *o, const cot_analyzer *az, const char *pre)
 	json_object_foreach(o, k, v) {
 		char name[512];
 
+		size_t id;
+
 		snprintf(name, sizeof name, "%s%s", pre, k);
-		if (cot_field_find(az, name) >= 0) {
+		if (cot_field_find(&id, az, name, NULL) == COT_OK) {
 			n++;
 		} else {
 			strcat(name, ".");
@@ -228,19 +245,19 @@ static json_t *value_json(const cot_value *v)
 /* Every value of profile JSON js is what cot_result_get gives, for the
  * fields idx[0..n) (every field when idx is NULL). */
 static void values_equal_get(json_t *js, cot_result *res,
-			     const cot_analyzer *az, const long *idx,
+			     const cot_analyzer *az, const size_t *idx,
 			     size_t n)
 {
 	size_t count = idx ? n : cot_field_count(az);
 
 	for (size_t k = 0; k < count; k++) {
-		long f = idx ? idx[k] : (long)k;
+		size_t f = idx ? idx[k] : k;
 		const char *name = cot_field_at(az, (size_t)f)->name;
 		json_t *j = dotted(js, name), *want;
 		cot_value v;
 
 		assert_non_null(j);
-		assert_int_equal(cot_result_get(res, 0, f, &v), COT_OK);
+		assert_int_equal(cot_result_get(&v, res, 0, f, NULL), COT_OK);
 		want = value_json(&v);
 		if (!json_equal(j, want))
 			fail_msg("%s differs from cot_result_get", name);
@@ -265,7 +282,7 @@ static void test_profile_json_runs_at_rest_equal_get(void **state)
 	cot_analyzer *az;
 	cot_result *res;
 	cot_error err;
-	long *part;
+	size_t *part;
 	size_t npart = 0, nf;
 
 	(void)state;
@@ -276,10 +293,11 @@ static void test_profile_json_runs_at_rest_equal_get(void **state)
 	part = malloc(nf * sizeof *part);
 	for (size_t k = 0; k < nf; k++)
 		if (k % 3 != 1)
-			part[npart++] = (long)k;
+			part[npart++] = k;
 	for (int sel = 0; sel < 2; sel++) {
-		assert_int_equal(cot_result_select(res, sel ? part : NULL,
-						   npart), COT_OK);
+		assert_int_equal(
+			cot_result_select(res, sel ? part : NULL, npart, NULL),
+			COT_OK);
 		for (size_t r = 0; r < sizeof recs / sizeof *recs; r++) {
 			cot_buf out = COT_BUF_INIT;
 			json_error_t je;
@@ -289,8 +307,9 @@ static void test_profile_json_runs_at_rest_equal_get(void **state)
 							  strlen(recs[r]),
 							  &err), COT_OK);
 			assert_int_equal(cot_result_traces(res), 1);
-			assert_int_equal(cot_result_profile_json(res, 0, &out),
-					 COT_OK);
+			assert_int_equal(
+				cot_result_profile_json(&out, res, 0, NULL),
+				COT_OK);
 			js = json_loads(out.ptr, 0, &je);
 			assert_non_null(js);
 			values_equal_get(js, res, az, sel ? part : NULL,
@@ -323,31 +342,31 @@ static void test_runs_at_rest_api(void **state)
 	assert_int_equal(cot_analyze_json(res, rec, sizeof rec - 1, &err),
 			 COT_OK);
 	nf = cot_field_count(az);
-	assert_int_equal(cot_field_run(az, nf), 0);
-	assert_null(cot_field_rest(az, nf));
-	assert_int_equal(cot_result_at_rest(res, 0, -1), 0);
-	assert_int_equal(cot_result_at_rest(res, 1, 0), 0);
+	assert_int_equal(cot__field_run(az, nf), 0);
+	assert_null(cot__field_rest(az, nf));
+	assert_int_equal(cot__result_at_rest(res, 0, nf), 0);
+	assert_int_equal(cot__result_at_rest(res, 1, 0), 0);
 	for (size_t k = 0; k < nf; k++) {
-		size_t run = cot_field_run(az, k);
+		size_t run = cot__field_run(az, k);
 
 		if (!run) {
-			assert_int_equal(cot_result_at_rest(res, 0, (long)k),
+			assert_int_equal(cot__result_at_rest(res, 0, k),
 					 0);
 			continue;
 		}
 		runs++;
 		assert_true(k + run <= nf);
-		if (!cot_result_at_rest(res, 0, (long)k))
+		if (!cot__result_at_rest(res, 0, k))
 			continue;
 		rest++;
 		for (size_t m = k; m < k + run; m++) {
-			const char *text = cot_field_rest(az, m);
+			const char *text = cot__field_rest(az, m);
 			json_error_t je;
 			json_t *want, *got;
 			cot_value v;
 
 			assert_non_null(text);
-			assert_int_equal(cot_result_get(res, 0, (long)m, &v),
+			assert_int_equal(cot_result_get(&v, res, 0, m, NULL),
 					 COT_OK);
 			want = json_loads(text, JSON_DECODE_ANY, &je);
 			got = value_json(&v);
@@ -372,7 +391,7 @@ static void test_result_select_writes_only_the_chosen(void **state)
 	const char *names[] = { "status", "think.words", "correct",
 				"families.r1_reflect.count", "think.words",
 				"structure.sentences", "loop.found" };
-	long idx[7];
+	size_t idx[7];
 	cot_analyzer *az;
 	cot_result *res;
 	cot_buf full = COT_BUF_INIT, sel = COT_BUF_INIT;
@@ -385,15 +404,13 @@ static void test_result_select_writes_only_the_chosen(void **state)
 	assert_int_equal(cot_result_new(&res, az, &err), COT_OK);
 	assert_int_equal(cot_analyze_json(res, rec, sizeof rec - 1, &err),
 			 COT_OK);
-	assert_int_equal(cot_result_profile_json(res, 0, &full), COT_OK);
-	for (size_t i = 0; i < 7; i++) {
-		idx[i] = cot_field_find(az, names[i]);
-		assert_true(idx[i] >= 0);
-	}
-	assert_int_equal(cot_result_select(res, idx, 7), COT_OK);
+	assert_int_equal(cot_result_profile_json(&full, res, 0, NULL), COT_OK);
+	for (size_t i = 0; i < 7; i++)
+		idx[i] = field_id(az, names[i]);
+	assert_int_equal(cot_result_select(res, idx, 7, NULL), COT_OK);
 	assert_int_equal(cot_analyze_json(res, rec, sizeof rec - 1, &err),
 			 COT_OK);
-	assert_int_equal(cot_result_profile_json(res, 0, &sel), COT_OK);
+	assert_int_equal(cot_result_profile_json(&sel, res, 0, NULL), COT_OK);
 	jf = json_loads(full.ptr, 0, &je);
 	js = json_loads(sel.ptr, 0, &je);
 	assert_non_null(jf);
@@ -405,26 +422,26 @@ static void test_result_select_writes_only_the_chosen(void **state)
 	assert_true(json_is_true(dotted(js, "correct")));
 	json_decref(js);
 	/* an index out of range changes nothing */
-	idx[0] = (long)cot_field_count(az);
-	assert_int_equal(cot_result_select(res, idx, 1), COT_EINVAL);
+	idx[0] = cot_field_count(az);
+	assert_int_equal(cot_result_select(res, idx, 1, NULL), COT_EINVAL);
 	/* nothing chosen: an empty profile */
-	assert_int_equal(cot_result_select(res, idx, 0), COT_OK);
+	assert_int_equal(cot_result_select(res, idx, 0, NULL), COT_OK);
 	sel.size = 0;
-	assert_int_equal(cot_result_profile_json(res, 0, &sel), COT_OK);
+	assert_int_equal(cot_result_profile_json(&sel, res, 0, NULL), COT_OK);
 	assert_string_equal(sel.ptr, "{}");
 	/* NULL: every field again */
-	assert_int_equal(cot_result_select(res, NULL, 0), COT_OK);
+	assert_int_equal(cot_result_select(res, NULL, 0, NULL), COT_OK);
 	assert_int_equal(cot_analyze_json(res, rec, sizeof rec - 1, &err),
 			 COT_OK);
 	sel.size = 0;
-	assert_int_equal(cot_result_profile_json(res, 0, &sel), COT_OK);
+	assert_int_equal(cot_result_profile_json(&sel, res, 0, NULL), COT_OK);
 	assert_string_equal(sel.ptr, full.ptr);
 	/* out of memory while selecting: an error, and nothing leaks */
 	for (long n = 0;; n++) {
 		int rc;
 
 		cot__alloc_fail_after(n);
-		rc = cot_result_select(res, idx + 1, 3);
+		rc = cot_result_select(res, idx + 1, 3, NULL);
 		cot__alloc_fail_after(-1);
 		if (rc == COT_OK)
 			break;
@@ -459,20 +476,177 @@ static void test_analyze_text_rejects_invalid_utf8(void **state)
 	(void)state;
 	assert_int_equal(cot_analyzer_new(&az, NULL, &err), COT_OK);
 	assert_int_equal(cot_result_new(&res, az, &err), COT_OK);
-	assert_int_equal(cot_analyze_text(res, "ab\xff", 3, &err), COT_EINVAL);
-	assert_int_equal(err.column, 3);
-	assert_int_equal(cot_analyze_text(res, "\xed\xa0\x80", 3, &err),
+	assert_int_equal(cot_analyze_text(res, "ab\xff", 3, NULL, &err),
 			 COT_EINVAL);
-	assert_int_equal(cot_analyze_text(res, "x<think>y</think>z", 18,
+	assert_int_equal(err.column, 3);
+	assert_string_equal(err.message, "invalid UTF-8 in the text at byte 3");
+	assert_int_equal(cot_analyze_text(res, "\xed\xa0\x80", 3, NULL, &err),
+			 COT_EINVAL);
+	assert_int_equal(cot_analyze_text(res, "x<think>y</think>z", 18, NULL,
 					  &err), COT_OK);
 	assert_int_equal(cot_result_traces(res), 1);
-	assert_int_equal(cot_result_get(res, 0, cot_field_find(NULL, "think.bytes"),
-					&v), COT_OK);
+	assert_int_equal(cot_result_get(&v, res, 0,
+					field_id(NULL, "think.bytes"), NULL),
+			 COT_OK);
 	assert_int_equal(v.i, 1);
-	assert_int_equal(cot_result_get(res, 0,
-		cot_field_find(NULL, "preamble.bytes"), &v), COT_OK);
+	assert_int_equal(cot_result_get(&v, res, 0,
+					field_id(NULL, "preamble.bytes"), NULL),
+			 COT_OK);
 	assert_int_equal(v.i, 1);
-	assert_int_equal(cot_result_get(res, 1, 0, &v), COT_EINVAL);
+	assert_int_equal(cot_result_get(&v, res, 1, 0, &err), COT_EINVAL);
+	assert_int_equal(cot_result_get(&v, res, 0, cot_field_count(az), &err),
+			 COT_EINVAL);
+	cot_result_free(res);
+	cot_analyzer_free(az);
+}
+
+/* With COT_TEXT_REPLACE_INVALID, each maximal ill-formed subsequence
+ * becomes one U+FFFD, as Python's bytes.decode("utf-8", "replace") and
+ * the Unicode Standard (section 3.9, "U+FFFD Substitution of Maximal
+ * Subparts") say. The first row is the standard's own example. */
+static void test_analyze_text_replaces_invalid_utf8(void **state)
+{
+#define R "\xef\xbf\xbd"
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{ "a\xf1\x80\x80\xe1\x80\xc2" "b\x80" "c\x80\xbf" "d",
+		  "a" R R R "b" R "c" R R "d" },
+		{ "caf\xc3", "caf" R },			/* cut in é */
+		{ "\xe2\x82" "a", R "a" },		/* cut in € */
+		{ "\xed\xa0\x80", R R R },		/* a surrogate */
+		{ "\xc0\x80", R R },			/* overlong */
+		{ "\xe0\x80\x80", R R R },
+		{ "\xf4\x90\x80\x80", R R R R },	/* > U+10FFFF */
+		{ "\xf0\x90\x80", R },			/* cut 4-byte */
+		{ "\xf5\xff\xfe", R R R },
+		{ "ok \xe2\x82\xac \xf0\x9f\x98\x80",	/* valid */
+		  "ok \xe2\x82\xac \xf0\x9f\x98\x80" },
+	};
+#undef R
+	cot_text_options o = COT_TEXT_OPTIONS_INIT;
+	cot_analyzer *az;
+	cot_result *res;
+	cot_error err;
+
+	(void)state;
+	assert_int_equal(cot_analyzer_new(&az, NULL, &err), COT_OK);
+	assert_int_equal(cot_result_new(&res, az, &err), COT_OK);
+	o.flags = COT_TEXT_REPLACE_INVALID;
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		size_t len;
+		const char *r;
+
+		assert_int_equal(cot_analyze_text(res, cases[i].in,
+						  strlen(cases[i].in), &o,
+						  &err), COT_OK);
+		r = cot_result_reasoning(res, 0, &len);
+		assert_int_equal(len, strlen(cases[i].want));
+		assert_memory_equal(r, cases[i].want, len);
+	}
+	/* the other strings of the options are read the same way */
+	o.model = "m\xff";
+	assert_int_equal(cot_analyze_text(res, "x", 1, &o, &err), COT_OK);
+	o.flags = 0;
+	assert_int_equal(cot_analyze_text(res, "x", 1, &o, &err), COT_EINVAL);
+	assert_string_equal(err.message,
+			    "invalid UTF-8 in the model at byte 2");
+	o.version = 99;
+	assert_int_equal(cot_analyze_text(res, "x", 1, &o, &err), COT_EINVAL);
+	cot_result_free(res);
+	cot_analyzer_free(az);
+}
+
+/* The string value of field name in trace 0 ("" for null). */
+static const char *text_field(cot_result *res, const char *name)
+{
+	cot_value v;
+
+	assert_int_equal(cot_result_get(&v, res, 0, field_id(NULL, name),
+					NULL), COT_OK);
+	if (v.type == COT_TYPE_NULL)
+		return "";
+	assert_int_equal(v.type, COT_TYPE_STRING);
+	return v.s;
+}
+
+/* A reward function holds one completion and its reference: the text
+ * options give it `correct` and the fields the record would give. */
+static void test_analyze_text_options_give_reference_fields(void **state)
+{
+	static const char text[] = "<think>\n2 + 2 = 4.\n</think>\n"
+				   "The answer is \\boxed{4}.";
+	cot_text_options o = COT_TEXT_OPTIONS_INIT;
+	cot_analyzer *az;
+	cot_result *res;
+	cot_error err;
+	cot_value v;
+	size_t correct = field_id(NULL, "correct");
+
+	(void)state;
+	assert_int_equal(cot_analyzer_new(&az, NULL, &err), COT_OK);
+	assert_int_equal(cot_result_new(&res, az, &err), COT_OK);
+	/* nothing known: no verdict */
+	assert_int_equal(cot_analyze_text(res, text, strlen(text), NULL, &err),
+			 COT_OK);
+	assert_int_equal(cot_result_get(&v, res, 0, correct, NULL), COT_OK);
+	assert_int_equal(v.type, COT_TYPE_NULL);
+	o.ref = "4.0";
+	o.finish_reason = "stop";
+	o.model = "deepseek-reasoner";
+	assert_int_equal(cot_analyze_text(res, text, strlen(text), &o, &err),
+			 COT_OK);
+	assert_int_equal(cot_result_get(&v, res, 0, correct, NULL), COT_OK);
+	assert_int_equal(v.type, COT_TYPE_BOOL);
+	assert_true(v.b);
+	assert_string_equal(text_field(res, "ref"), "4.0");
+	assert_string_equal(text_field(res, "model"), "deepseek-reasoner");
+	assert_string_equal(text_field(res, "finish"), "stop");
+	assert_string_equal(text_field(res, "status"), "complete");
+	o.ref = "5";
+	o.finish_reason = "length";
+	assert_int_equal(cot_analyze_text(res, text, strlen(text), &o, &err),
+			 COT_OK);
+	assert_int_equal(cot_result_get(&v, res, 0, correct, NULL), COT_OK);
+	assert_false(v.b);
+	assert_string_equal(text_field(res, "finish_reason"), "length");
+	assert_string_equal(text_field(res, "status"), "truncated");
+	cot_result_free(res);
+	cot_analyzer_free(az);
+}
+
+/* A string read with cot_result_get stays as it was while other values
+ * are read, until the next analysis. */
+static void test_result_get_strings_live_until_next_analysis(void **state)
+{
+	static const char text[] = "<think>Wait. Wait. Let me check 1+1.\n\n"
+				   "So \\boxed{2}.</think>\\boxed{2}";
+	cot_analyzer *az;
+	cot_result *res;
+	cot_error err;
+	cot_value first;
+	char *copy;
+
+	(void)state;
+	assert_int_equal(cot_analyzer_new(&az, NULL, &err), COT_OK);
+	assert_int_equal(cot_result_new(&res, az, &err), COT_OK);
+	assert_int_equal(cot_analyze_text(res, text, strlen(text), NULL, &err),
+			 COT_OK);
+	assert_int_equal(cot_result_get(&first, res, 0,
+					field_id(NULL, "candidates"), NULL),
+			 COT_OK);
+	assert_int_equal(first.type, COT_TYPE_JSON);
+	assert_int_equal(first.s[first.len], '\0');
+	copy = strndup(first.s, first.len);
+	/* every other field, JSON ones among them */
+	for (size_t k = 0; k < cot_field_count(az); k++) {
+		cot_value v;
+
+		assert_int_equal(cot_result_get(&v, res, 0, k, NULL), COT_OK);
+	}
+	assert_memory_equal(first.s, copy, first.len);
+	assert_string_equal(first.s, copy);
+	free(copy);
 	cot_result_free(res);
 	cot_analyzer_free(az);
 }
@@ -667,7 +841,8 @@ static void test_sbuf_writers_match_printf(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_field_registry_names_are_unique_and_grouped),
+		cmocka_unit_test(
+			test_field_registry_names_are_unique_and_grouped),
 		cmocka_unit_test(test_profile_json_matches_every_getter),
 		cmocka_unit_test(test_result_json_is_an_array_of_profiles),
 		cmocka_unit_test(test_result_select_writes_only_the_chosen),
@@ -675,6 +850,11 @@ int main(void)
 		cmocka_unit_test(test_runs_at_rest_api),
 		cmocka_unit_test(test_json_escape_control_and_quotes),
 		cmocka_unit_test(test_analyze_text_rejects_invalid_utf8),
+		cmocka_unit_test(test_analyze_text_replaces_invalid_utf8),
+		cmocka_unit_test(
+			test_analyze_text_options_give_reference_fields),
+		cmocka_unit_test(
+			test_result_get_strings_live_until_next_analysis),
 		cmocka_unit_test(test_analyzer_rejects_bad_options),
 		cmocka_unit_test(test_analyzer_new_out_of_memory),
 		cmocka_unit_test(test_analyze_json_out_of_memory),

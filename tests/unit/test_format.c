@@ -182,7 +182,7 @@ static cot_value get(cot_analyzer *az, cot_result *res, size_t i,
 {
 	cot_value v;
 
-	assert_int_equal(cot_result_get(res, i, cot_field_find(az, name), &v),
+	assert_int_equal(cot_result_get(&v, res, i, field_id(az, name), NULL),
 			 COT_OK);
 	return v;
 }

@@ -214,7 +214,7 @@ static void test_loops_start_inside_a_false_candidate(void **state)
 static cot_value getv(cot_analyzer *az, cot_result *res, const char *name,
 		      cot_value *v)
 {
-	assert_int_equal(cot_result_get(res, 0, cot_field_find(az, name), v),
+	assert_int_equal(cot_result_get(v, res, 0, field_id(az, name), NULL),
 			 COT_OK);
 	return *v;
 }
@@ -238,7 +238,7 @@ static void test_loops_fields_and_steps(void **state)
 	tbuf_adds(&b, "But maybe");
 	assert_int_equal(cot_analyzer_new(&az, NULL, &err), COT_OK);
 	assert_int_equal(cot_result_new(&res, az, &err), COT_OK);
-	assert_int_equal(cot_analyze_text(res, b.p, b.n, &err), COT_OK);
+	assert_int_equal(cot_analyze_text(res, b.p, b.n, NULL, &err), COT_OK);
 #define GET(name) getv(az, res, name, &v)
 	assert_true(GET("loop.found").b);
 	assert_int_equal(GET("loop.count").i, 1);
@@ -263,8 +263,9 @@ static void test_loops_fields_and_steps(void **state)
 		json_decref(j);
 	}
 	/* no loop: nulls and false */
-	assert_int_equal(cot_analyze_text(res, "<think>\nshort", 13, &err),
-			 COT_OK);
+	assert_int_equal(
+		cot_analyze_text(res, "<think>\nshort", 13, NULL, &err),
+		COT_OK);
 	assert_false(GET("loop.found").b);
 	assert_false(GET("loop.tail").b);
 	assert_int_equal(GET("loop.count").i, 0);

@@ -300,19 +300,31 @@ static void test_answer_normalize_out_of_memory(void **state)
 static void test_public_answer_api(void **state)
 {
 	cot_buf b = COT_BUF_INIT;
+	cot_error err;
+	int eq;
 
 	(void)state;
-	assert_int_equal(cot_answer_normalize("\\dfrac{1}{2}\\%", 14, &b),
+	assert_int_equal(cot_answer_normalize(&b, "\\dfrac{1}{2}\\%", 14, NULL),
 			 COT_OK);
 	assert_string_equal(b.ptr, "\\frac{1}{2}");
-	assert_int_equal(cot_answer_normalize(" x", 2, &b), COT_OK);
+	assert_int_equal(cot_answer_normalize(&b, " x", 2, NULL), COT_OK);
 	assert_string_equal(b.ptr, "\\frac{1}{2}x");	/* appended */
 	cot_buf_dispose(&b);
-	assert_int_equal(cot_answer_equal("0.5", 3, "\\frac12", 7), 1);
-	assert_int_equal(cot_answer_equal("(1,2)", 5, "(2,1)", 5), 0);
+	assert_int_equal(cot_answer_equal(&eq, "0.5", 3, "\\frac12", 7, NULL),
+			 COT_OK);
+	assert_int_equal(eq, 1);
+	assert_int_equal(cot_answer_equal(&eq, "(1,2)", 5, "(2,1)", 5, NULL),
+			 COT_OK);
+	assert_int_equal(eq, 0);
+	/* out of memory is a status, never a verdict */
 	cot__alloc_fail_after(0);
-	assert_int_equal(cot_answer_equal("0.5", 3, "\\frac12", 7),
+	eq = 1;
+	assert_int_equal(cot_answer_equal(&eq, "0.5", 3, "\\frac12", 7, &err),
 			 COT_ENOMEM);
+	assert_int_equal(eq, 0);
+	assert_int_equal(err.code, COT_ENOMEM);
+	assert_int_equal(cot_answer_normalize(&b, "1/2", 3, &err), COT_ENOMEM);
+	assert_null(b.ptr);
 	cot__alloc_fail_after(-1);
 }
 

@@ -159,10 +159,10 @@ static cot_analyzer *new_az(const cot_analyzer_options *o)
 static int64_t get_int(cot_result *res, size_t t, const char *name)
 {
 	cot_value v;
-	long f = cot_field_find(res->az, name);
+	long f = field_id(res->az, name);
 
 	assert_true(f >= 0);
-	assert_int_equal(cot_result_get(res, t, f, &v), COT_OK);
+	assert_int_equal(cot_result_get(&v, res, t, f, NULL), COT_OK);
 	if (v.type == COT_TYPE_NULL)
 		return -1;
 	assert_int_equal(v.type, COT_TYPE_INT);
@@ -581,19 +581,21 @@ static void test_builtin_counts_naive_handmade(void **state)
 	assert_int_equal(cot_result_new(&res, az, &err), COT_OK);
 	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
 		assert_int_equal(cot_analyze_text(res, texts[i],
-						  strlen(texts[i]), &err),
+						  strlen(texts[i]), NULL, &err),
 				 COT_OK);
 		agree_trace(res, 0, &ag);
 	}
 	assert_true(ag.hits > 60);
 	/* and a few counts by hand */
-	assert_int_equal(cot_analyze_text(res, texts[5], strlen(texts[5]),
-					  &err), COT_OK);
+	assert_int_equal(
+		cot_analyze_text(res, texts[5], strlen(texts[5]), NULL, &err),
+		COT_OK);
 	/* wait: "(wait)", "\"wait\"", the last; not waiting, wait_not,
 	 * éwait, waité, 日本wait, wait日本 (letters either side) */
 	assert_int_equal(get_int(res, 0, "patterns.r1_wait.count"), 3);
-	assert_int_equal(cot_analyze_text(res, texts[2], strlen(texts[2]),
-					  &err), COT_OK);
+	assert_int_equal(
+		cot_analyze_text(res, texts[2], strlen(texts[2]), NULL, &err),
+		COT_OK);
 	assert_int_equal(get_int(res, 0, "patterns.r1_zh.count"), 4);
 	assert_int_equal(get_int(res, 0, "patterns.aha_zh.count"), 2);
 	/* 等等, 不对, 或者, 换个思路, 嗯 */
@@ -615,36 +617,37 @@ static void test_pattern_fields_positions_and_steps(void **state)
 
 	(void)state;
 	assert_int_equal(cot_result_new(&res, az, &err), COT_OK);
-	assert_int_equal(cot_analyze_text(res, t, strlen(t), &err), COT_OK);
+	assert_int_equal(cot_analyze_text(res, t, strlen(t), NULL, &err),
+			 COT_OK);
 	assert_int_equal(get_int(res, 0, "patterns.r1_wait.count"), 2);
 	assert_int_equal(get_int(res, 0, "patterns.r1_wait.first"), 0);
 	assert_int_equal(get_int(res, 0, "patterns.r1_wait.last"), 16);
-	f = cot_field_find(az, "patterns.r1_wait.steps");
-	assert_int_equal(cot_result_get(res, 0, f, &v), COT_OK);
+	f = field_id(az, "patterns.r1_wait.steps");
+	assert_int_equal(cot_result_get(&v, res, 0, f, NULL), COT_OK);
 	assert_int_equal(v.type, COT_TYPE_JSON);
 	assert_memory_equal(v.s, "[0,2]", 5);
-	f = cot_field_find(az, "patterns.r1_wait.last_rel");
-	assert_int_equal(cot_result_get(res, 0, f, &v), COT_OK);
+	f = field_id(az, "patterns.r1_wait.last_rel");
+	assert_int_equal(cot_result_get(&v, res, 0, f, NULL), COT_OK);
 	assert_true(v.r > 16.0 / 27 - 1e-9 && v.r < 16.0 / 27 + 1e-9);
 	/* 6 words: Wait. Ok. But wait, hmm. */
-	f = cot_field_find(az, "patterns.r1_wait.per_1k_words");
-	assert_int_equal(cot_result_get(res, 0, f, &v), COT_OK);
+	f = field_id(az, "patterns.r1_wait.per_1k_words");
+	assert_int_equal(cot_result_get(&v, res, 0, f, NULL), COT_OK);
 	assert_true(v.r > 2000.0 / 5 - 1e-9 && v.r < 2000.0 / 5 + 1e-9);
 	/* the switch family: "Wait" (switch_wait), "But wait", "hmm" */
 	assert_int_equal(get_int(res, 0, "families.switch.count"), 3);
-	f = cot_field_find(az, "families.switch.steps");
-	assert_int_equal(cot_result_get(res, 0, f, &v), COT_OK);
+	f = field_id(az, "families.switch.steps");
+	assert_int_equal(cot_result_get(&v, res, 0, f, NULL), COT_OK);
 	assert_memory_equal(v.s, "[0,2]", 5);
 	/* no match: nulls, an empty list, 0 per 1k words */
 	assert_int_equal(get_int(res, 0, "patterns.aha.first"), -1);
-	f = cot_field_find(az, "patterns.aha.per_1k_words");
-	assert_int_equal(cot_result_get(res, 0, f, &v), COT_OK);
+	f = field_id(az, "patterns.aha.per_1k_words");
+	assert_int_equal(cot_result_get(&v, res, 0, f, NULL), COT_OK);
 	assert_int_equal(v.type, COT_TYPE_REAL);
 	assert_true(v.r == 0);
 	/* empty reasoning: density null */
-	assert_int_equal(cot_analyze_text(res, "", 0, &err), COT_OK);
-	f = cot_field_find(az, "patterns.r1_wait.per_1k_words");
-	assert_int_equal(cot_result_get(res, 0, f, &v), COT_OK);
+	assert_int_equal(cot_analyze_text(res, "", 0, NULL, &err), COT_OK);
+	f = field_id(az, "patterns.r1_wait.per_1k_words");
+	assert_int_equal(cot_result_get(&v, res, 0, f, NULL), COT_OK);
 	assert_int_equal(v.type, COT_TYPE_NULL);
 	cot_result_free(res);
 	cot_analyzer_free(az);
@@ -664,7 +667,7 @@ static void test_pattern_fields_registry_grouped(void **state)
 		const char *b = cot_field_at(az, i)->name;
 		const char *da = strchr(a, '.'), *db = strchr(b, '.');
 
-		assert_int_equal(cot_field_find(az, b), (long)i);
+		assert_int_equal(field_id(az, b), (long)i);
 		/* a top-level prefix, once left, never comes back */
 		if (da && db && ((size_t)(da - a) != (size_t)(db - b) ||
 				 strncmp(a, b, (size_t)(da - a))))
@@ -742,7 +745,8 @@ static void test_patterns_file_adds_and_replaces(void **state)
 	}
 	assert_int_not_equal(dunno, SIZE_MAX);
 	assert_int_equal(cot_result_new(&res, az, &err), COT_OK);
-	assert_int_equal(cot_analyze_text(res, t, strlen(t), &err), COT_OK);
+	assert_int_equal(cot_analyze_text(res, t, strlen(t), NULL, &err),
+			 COT_OK);
 	assert_int_equal(get_int(res, 0, "patterns.r1_wait.count"), 2);
 	assert_int_equal(get_int(res, 0, "patterns.dunno.count"), 1);
 	assert_int_equal(get_int(res, 0, "patterns.shout.count"), 2);
@@ -832,13 +836,13 @@ static void test_match_limit_is_an_error_not_no_match(void **state)
 	memset(text, 'a', sizeof text - 2);
 	text[sizeof text - 2] = 'b';
 	text[sizeof text - 1] = '\0';
-	assert_int_equal(cot_analyze_text(res, text, strlen(text), &err),
+	assert_int_equal(cot_analyze_text(res, text, strlen(text), NULL, &err),
 			 COT_ELIMIT);
 	assert_non_null(strstr(err.message, "boom"));
 	assert_non_null(strstr(err.message, "limit"));
 	assert_int_equal(cot_result_traces(res), 0);
 	/* the result stays usable */
-	assert_int_equal(cot_analyze_text(res, "aaa", 3, &err), COT_OK);
+	assert_int_equal(cot_analyze_text(res, "aaa", 3, NULL, &err), COT_OK);
 	assert_int_equal(get_int(res, 0, "patterns.boom.count"), 1);
 	cot_result_free(res);
 	cot_analyzer_free(az);

@@ -54,7 +54,7 @@ static void read_all(const char *input, size_t len, seen *s)
 	append(s, "", 0);
 	assert_int_equal(cot_reader_open_mem(&r, input, len, "t", &err),
 			 COT_OK);
-	while ((rc = cot_reader_next(r, &u, &err)) != COT_DONE) {
+	while ((rc = cot_reader_next(&u, r, &err)) != COT_DONE) {
 		size_t n;
 		const char *b;
 
@@ -76,7 +76,8 @@ static void read_all(const char *input, size_t len, seen *s)
 		for (size_t i = 0; i < cot_unit_records(u); i++) {
 			cot_record_span sp;
 
-			cot_unit_record(u, i, &sp);
+			assert_int_equal(cot_unit_record(&sp, u, i, NULL),
+					 COT_OK);
 			assert_true(sp.off + sp.len <= n);
 			s->records[s->nrec] = strndup(b + sp.off, sp.len);
 			s->rec_lines[s->nrec] = sp.line;
@@ -146,13 +147,13 @@ static void test_reader_malformed_line_reports_column(void **state)
 	(void)state;
 	assert_int_equal(cot_reader_open_mem(&r, in, sizeof in - 1, "x.jsonl",
 					     &err), COT_OK);
-	assert_int_equal(cot_reader_next(r, &u, &err), COT_OK);
-	assert_int_equal(cot_reader_next(r, &u, &err), COT_OK);
+	assert_int_equal(cot_reader_next(&u, r, &err), COT_OK);
+	assert_int_equal(cot_reader_next(&u, r, &err), COT_OK);
 	assert_int_equal(cot_unit_kind_of(u), COT_UNIT_MALFORMED);
 	assert_int_equal(cot_unit_error(u)->line, 2);
 	assert_int_equal(cot_unit_error(u)->column, 7);
 	assert_int_equal(cot_unit_records(u), 0);
-	assert_int_equal(cot_reader_next(r, &u, &err), COT_DONE);
+	assert_int_equal(cot_reader_next(&u, r, &err), COT_DONE);
 	cot_reader_free(r);
 }
 
@@ -322,7 +323,7 @@ static void test_reader_bom_is_reported(void **state)
 	(void)state;
 	assert_int_equal(cot_reader_open_mem(&r, in, sizeof in - 1, NULL,
 					     &err), COT_OK);
-	assert_int_equal(cot_reader_next(r, &u, &err), COT_OK);
+	assert_int_equal(cot_reader_next(&u, r, &err), COT_OK);
 	assert_true(cot_reader_had_bom(r));
 	assert_int_equal(cot_unit_records(u), 1);
 	assert_memory_equal(cot_unit_bytes(u, &n), "{\"a\":1}", 7);

@@ -246,16 +246,16 @@ static void analyze(one *o, const char *text, size_t n)
 				 COT_OK);
 		assert_int_equal(cot_result_new(&o->res, o->az, &err), COT_OK);
 	}
-	assert_int_equal(cot_analyze_text(o->res, text, n, &err), COT_OK);
+	assert_int_equal(cot_analyze_text(o->res, text, n, NULL, &err), COT_OK);
 }
 
 static long long get_int(one *o, const char *name)
 {
 	cot_value v;
 
-	assert_int_equal(cot_result_get(o->res, 0,
-					cot_field_find(o->az, name), &v),
-			 COT_OK);
+	assert_int_equal(
+		cot_result_get(&v, o->res, 0, field_id(o->az, name), NULL),
+		COT_OK);
 	if (v.type == COT_TYPE_NULL)
 		return -1;
 	assert_int_equal(v.type, COT_TYPE_INT);
@@ -319,11 +319,15 @@ static void test_repeat_paragraphs_counts_and_runs(void **state)
 	{
 		cot_value v;
 
-		cot_result_get(o.res, 0, cot_field_find(o.az, "repeat.flag"),
-			       &v);
+		assert_int_equal(cot_result_get(&v, o.res, 0,
+						field_id(o.az, "repeat.flag"),
+						NULL),
+				 COT_OK);
 		assert_true(v.b);
-		cot_result_get(o.res, 0, cot_field_find(o.az, "repeat.rule"),
-			       &v);
+		assert_int_equal(cot_result_get(&v, o.res, 0,
+						field_id(o.az, "repeat.rule"),
+						NULL),
+				 COT_OK);
 		assert_int_equal(v.type, COT_TYPE_STRING);
 		assert_memory_equal(v.s, "paragraph", 9);
 	}
@@ -359,7 +363,9 @@ static void test_repeat_sentences_open_instruct_split(void **state)
 	assert_int_equal(get_int(&o, "repeat.sent.max"), 7);
 	assert_int_equal(get_int(&o, "repeat.sent.run"), 4);
 	assert_int_equal(get_int(&o, "repeat.sent.at"), 0);
-	cot_result_get(o.res, 0, cot_field_find(o.az, "repeat.rule"), &v);
+	assert_int_equal(cot_result_get(&v, o.res, 0,
+					field_id(o.az, "repeat.rule"), NULL),
+			 COT_OK);
 	assert_memory_equal(v.s, "sentence_run", 12);
 	check_against_naive(&o, b.p, b.n, "hand");
 	/* nothing that counts: null offsets */
@@ -367,9 +373,13 @@ static void test_repeat_sentences_open_instruct_split(void **state)
 	assert_int_equal(get_int(&o, "repeat.sent.max"), 0);
 	assert_int_equal(get_int(&o, "repeat.sent.at"), -1);
 	assert_int_equal(get_int(&o, "repeat.para.at"), -1);
-	cot_result_get(o.res, 0, cot_field_find(o.az, "repeat.flag"), &v);
+	assert_int_equal(cot_result_get(&v, o.res, 0,
+					field_id(o.az, "repeat.flag"), NULL),
+			 COT_OK);
 	assert_false(v.b);
-	cot_result_get(o.res, 0, cot_field_find(o.az, "repeat.rule"), &v);
+	assert_int_equal(cot_result_get(&v, o.res, 0,
+					field_id(o.az, "repeat.rule"), NULL),
+			 COT_OK);
 	assert_int_equal(v.type, COT_TYPE_NULL);
 	free(b.p);
 	done(&o);

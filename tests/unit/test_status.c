@@ -97,8 +97,12 @@ static void check_status(cot_analyzer *az, cot_result *res,
 	if (cot_analyze_json(res, json, strlen(json), &err) != COT_OK)
 		fail_msg("%s: %s", json, err.message);
 	assert_int_equal(cot_result_traces(res), 1);
-	cot_result_get(res, 0, cot_field_find(az, "status"), &s);
-	cot_result_get(res, 0, cot_field_find(az, "status_rule"), &r);
+	assert_int_equal(
+		cot_result_get(&s, res, 0, field_id(az, "status"), NULL),
+		COT_OK);
+	assert_int_equal(
+		cot_result_get(&r, res, 0, field_id(az, "status_rule"), NULL),
+		COT_OK);
 	if (s.len != strlen(status) || memcmp(s.s, status, s.len) ||
 	    r.len != strlen(rule) || memcmp(r.s, rule, r.len))
 		fail_msg("%s: got %.*s/%.*s, want %s/%s", json, (int)s.len,
@@ -219,14 +223,20 @@ static void test_status_finish_field(void **state)
 	assert_int_equal(cot_analyzer_new(&az, NULL, &err), COT_OK);
 	assert_int_equal(cot_result_new(&res, az, &err), COT_OK);
 	assert_int_equal(cot_analyze_json(res, j1, strlen(j1), &err), COT_OK);
-	cot_result_get(res, 0, cot_field_find(az, "finish"), &v);
+	assert_int_equal(
+		cot_result_get(&v, res, 0, field_id(az, "finish"), NULL),
+		COT_OK);
 	assert_int_equal(v.type, COT_TYPE_STRING);
 	assert_memory_equal(v.s, "length", 6);
 	/* the record's own value stays in finish_reason */
-	cot_result_get(res, 0, cot_field_find(az, "finish_reason"), &v);
+	assert_int_equal(
+		cot_result_get(&v, res, 0, field_id(az, "finish_reason"), NULL),
+		COT_OK);
 	assert_memory_equal(v.s, "MAX_TOKENS", 10);
 	assert_int_equal(cot_analyze_json(res, j2, strlen(j2), &err), COT_OK);
-	cot_result_get(res, 0, cot_field_find(az, "finish"), &v);
+	assert_int_equal(
+		cot_result_get(&v, res, 0, field_id(az, "finish"), NULL),
+		COT_OK);
 	assert_int_equal(v.type, COT_TYPE_NULL);
 	cot_result_free(res);
 	cot_analyzer_free(az);

@@ -20,6 +20,37 @@
 #include "walk.h"
 
 
+/* The units of trace t as an array (the tests below compare several
+ * side by side), read through cot_result_step_count and
+ * cot_result_step: one array per mode, kept until the next call for
+ * that mode. COT_EINVAL for a trace or mode out of range, as the
+ * accessors say. */
+static int steps(cot_result *r, size_t t, cot_by by, const cot_step **out,
+		 size_t *n, cot_error *err)
+{
+	static cot_step *pool[3];
+	static size_t cap[3];
+	cot_step none;
+	size_t k;
+
+	*out = NULL;
+	*n = 0;
+	if (t >= cot_result_traces(r) || (unsigned)by > COT_BY_THOUGHT)
+		return cot_result_step(&none, r, t, by, 0, err);
+	k = cot_result_step_count(r, t, by);
+	if (k > cap[by]) {
+		pool[by] = realloc(pool[by], k * sizeof *pool[by]);
+		assert_non_null(pool[by]);
+		cap[by] = k;
+	}
+	for (size_t i = 0; i < k; i++)
+		assert_int_equal(cot_result_step(&pool[by][i], r, t, by, i,
+						 err), COT_OK);
+	*out = pool[by];
+	*n = k;
+	return COT_OK;
+}
+
 /* The units of text (as reasoning) joined by " | ", with their labels
  * when labels is set ("label: text"). */
 static const char *units(const char *text, cot_by by, bool labels)
@@ -30,9 +61,9 @@ static const char *units(const char *text, cot_by by, bool labels)
 	const char *r;
 	cot_error err;
 
-	assert_int_equal(cot_analyze_text(res, text, strlen(text), &err),
+	assert_int_equal(cot_analyze_text(res, text, strlen(text), NULL, &err),
 			 COT_OK);
-	assert_int_equal(cot_result_steps(res, 0, by, &s, &n, &err), COT_OK);
+	assert_int_equal(steps(res, 0, by, &s, &n, &err), COT_OK);
 	r = cot_result_reasoning(res, 0, &len);
 	out[0] = '\0';
 	for (size_t i = 0; i < n; i++)
@@ -47,7 +78,7 @@ static int64_t field_int(const char *name)
 {
 	cot_value v;
 
-	assert_int_equal(cot_result_get(res, 0, cot_field_find(az, name), &v),
+	assert_int_equal(cot_result_get(&v, res, 0, field_id(az, name), NULL),
 			 COT_OK);
 	return v.type == COT_TYPE_INT ? v.i : -1;
 }
@@ -218,7 +249,8 @@ static void test_markup_counts(void **state)
 			    m.prot[i].off);
 	cot__arena_dispose(&a);
 	/* the same through the profile */
-	assert_int_equal(cot_analyze_text(res, t, strlen(t), NULL), COT_OK);
+	assert_int_equal(cot_analyze_text(res, t, strlen(t), NULL, NULL),
+			 COT_OK);
 	assert_int_equal(field_int("structure.code_blocks"), 2);
 	assert_int_equal(field_int("structure.lists"), 2);
 	assert_int_equal(field_int("structure.list_items"), 5);
@@ -277,8 +309,11 @@ static void test_classify_cases(void **state)
 	{
 		cot_value v;
 
-		assert_int_equal(cot_result_get(res, 0, cot_field_find(az,
-			"functions.transitions"), &v), COT_OK);
+		assert_int_equal(
+			cot_result_get(&v, res, 0,
+				       field_id(az, "functions.transitions"),
+				       NULL),
+			COT_OK);
 		assert_int_equal(v.type, COT_TYPE_JSON);
 		assert_non_null(strstr(v.s, "\"self_checking\":{"
 				       "\"problem_setup\":1,"
@@ -352,7 +387,7 @@ static void span_trace(cot_result *rs, size_t t, void *ctx)
 	if (!r)
 		r = "";
 	for (int by = 0; by < 3; by++) {
-		assert_int_equal(cot_result_steps(rs, t, (cot_by)by, &u[by],
+		assert_int_equal(steps(rs, t, (cot_by)by, &u[by],
 						  &n[by], &err), COT_OK);
 		check_units(r, len, u[by], n[by]);
 		c->units[by] += n[by];
@@ -417,12 +452,13 @@ static void test_steps_span_property_random_texts(void **state)
 					 &seed);
 		cot_error err;
 
-		assert_int_equal(cot_analyze_text(res, buf, n, &err), COT_OK);
+		assert_int_equal(cot_analyze_text(res, buf, n, NULL, &err),
+				 COT_OK);
 		for (int by = 0; by < 3; by++) {
 			const cot_step *u;
 			size_t nu;
 
-			assert_int_equal(cot_result_steps(res, 0, (cot_by)by,
+			assert_int_equal(steps(res, 0, (cot_by)by,
 							  &u, &nu, &err),
 					 COT_OK);
 			size_t len;
@@ -446,7 +482,7 @@ static double field_real(cot_result *rs, size_t t, const char *name)
 {
 	cot_value v;
 
-	assert_int_equal(cot_result_get(rs, t, cot_field_find(az, name), &v),
+	assert_int_equal(cot_result_get(&v, rs, t, field_id(az, name), NULL),
 			 COT_OK);
 	if (v.type == COT_TYPE_INT)
 		return (double)v.i;
@@ -461,7 +497,7 @@ static void stats_trace(cot_result *rs, size_t t, void *p)
 	cot_error err;
 
 	(void)p;
-	assert_int_equal(cot_result_steps(rs, t, COT_BY_PARAGRAPH, &u, &n,
+	assert_int_equal(steps(rs, t, COT_BY_PARAGRAPH, &u, &n,
 					  &err), COT_OK);
 	assert_int_equal(field_real(rs, t, "steps"), n);
 	assert_int_equal(field_real(rs, t, "structure.paragraphs"), n);
@@ -469,10 +505,10 @@ static void stats_trace(cot_result *rs, size_t t, void *p)
 		const cot_step *s;
 		size_t ns;
 
-		assert_int_equal(cot_result_steps(rs, t, COT_BY_SENTENCE, &s,
+		assert_int_equal(steps(rs, t, COT_BY_SENTENCE, &s,
 						  &ns, &err), COT_OK);
 		assert_int_equal(field_real(rs, t, "structure.sentences"), ns);
-		assert_int_equal(cot_result_steps(rs, t, COT_BY_THOUGHT, &s,
+		assert_int_equal(steps(rs, t, COT_BY_THOUGHT, &s,
 						  &ns, &err), COT_OK);
 		assert_int_equal(field_real(rs, t, "structure.thoughts"), ns);
 	}
@@ -527,28 +563,70 @@ static void test_structure_fields_agree_with_naive_stats(void **state)
 
 static void test_result_steps_bad_arguments(void **state)
 {
-	const cot_step *s = (const cot_step *)1;
-	size_t n = 7;
+	cot_step st;
+	cot_hit h;
 	cot_error err;
 
 	(void)state;
-	assert_int_equal(cot_analyze_text(res, "a b", 3, &err), COT_OK);
-	assert_int_equal(cot_result_steps(res, 1, COT_BY_PARAGRAPH, &s, &n,
-					  &err), COT_EINVAL);
-	assert_null(s);
-	assert_int_equal(n, 0);
-	assert_int_equal(cot_result_steps(res, 0, (cot_by)9, &s, &n, &err),
+	assert_int_equal(cot_analyze_text(res, "a b", 3, NULL, &err), COT_OK);
+	assert_int_equal(cot_result_step_count(res, 1, COT_BY_PARAGRAPH), 0);
+	memset(&st, 0xAA, sizeof st);
+	assert_int_equal(cot_result_step(&st, res, 1, COT_BY_PARAGRAPH, 0,
+					 &err), COT_EINVAL);
+	assert_null(st.label);
+	assert_int_equal(st.end, 0);
+	assert_int_equal(cot_result_step_count(res, 0, (cot_by)9), 0);
+	assert_int_equal(cot_result_step(&st, res, 0, (cot_by)9, 0, &err),
 			 COT_EINVAL);
-	assert_int_equal(cot_result_steps(res, 0, COT_BY_PARAGRAPH, &s, &n,
-					  &err), COT_OK);
-	assert_int_equal(n, 1);
-	assert_int_equal(s[0].words, 2);
-	{
-		const cot_hit *h;
-		size_t nh;
+	assert_int_equal(cot_result_step_count(res, 0, COT_BY_PARAGRAPH), 1);
+	assert_int_equal(cot_result_step(&st, res, 0, COT_BY_PARAGRAPH, 1,
+					 &err), COT_EINVAL);
+	assert_int_equal(cot_result_step(&st, res, 0, COT_BY_PARAGRAPH, 0,
+					 &err), COT_OK);
+	assert_int_equal(st.words, 2);
+	assert_int_equal(st.end, 3);
+	assert_int_equal(cot_result_hit_count(res, 3), 0);
+	memset(&h, 0xAA, sizeof h);
+	assert_int_equal(cot_result_hit(&h, res, 3, 0, &err), COT_EINVAL);
+	assert_int_equal(h.len, 0);
+	assert_int_equal(cot_result_hit(&h, res, 0, 0, &err), COT_EINVAL);
+}
 
-		assert_int_equal(cot_result_hits(res, 3, &h, &nh), COT_EINVAL);
-		assert_null(h);
+/* A step or hit read before the next analysis is a copy: it stays what
+ * it was, and the accessors give what the array of earlier versions
+ * gave (units in text order, hits sorted by offset). */
+static void test_result_step_and_hit_accessors(void **state)
+{
+	const char *t = "Wait, let me check.\n\nSo 2 + 2 = 4. Wait, yes.";
+	size_t nh;
+	cot_step a, b;
+
+	(void)state;
+	assert_int_equal(cot_analyze_text(res, t, strlen(t), NULL, NULL),
+			 COT_OK);
+	assert_int_equal(cot_result_step_count(res, 0, COT_BY_PARAGRAPH), 2);
+	assert_int_equal(cot_result_step(&a, res, 0, COT_BY_PARAGRAPH, 0,
+					 NULL), COT_OK);
+	assert_int_equal(cot_result_step(&b, res, 0, COT_BY_PARAGRAPH, 1,
+					 NULL), COT_OK);
+	assert_int_equal(a.start, 0);
+	assert_int_equal(a.end, 19);
+	assert_int_equal(b.start, 21);
+	assert_int_equal(b.paragraph, 1);
+	assert_string_equal(a.label, cot_function_name(a.function));
+	nh = cot_result_hit_count(res, 0);
+	assert_true(nh >= 2);
+	for (size_t k = 0; k < nh; k++) {
+		cot_hit h, prev;
+
+		assert_int_equal(cot_result_hit(&h, res, 0, k, NULL), COT_OK);
+		assert_true(h.pattern < cot_pattern_count(az));
+		assert_true(h.off + h.len <= strlen(t));
+		if (k) {
+			assert_int_equal(cot_result_hit(&prev, res, 0, k - 1,
+							NULL), COT_OK);
+			assert_true(prev.off <= h.off);
+		}
 	}
 }
 
@@ -560,14 +638,16 @@ static void test_structure_first_behaviours(void **state)
 	double len = (double)strlen(t);
 
 	(void)state;
-	assert_int_equal(cot_analyze_text(res, t, strlen(t), NULL), COT_OK);
+	assert_int_equal(cot_analyze_text(res, t, strlen(t), NULL, NULL),
+			 COT_OK);
 	assert_true(fabs(field_real(res, 0, "structure.first_verification_rel")
 			 - 10 / len) < 1e-9);
 	assert_true(fabs(field_real(res, 0, "structure.first_aha_rel") -
 			 30 / len) < 1e-9);
 	assert_true(fabs(field_real(res, 0, "structure.first_backtracking_rel")
 			 - 45 / len) < 1e-9);
-	assert_int_equal(cot_analyze_text(res, "Plan it.", 8, NULL), COT_OK);
+	assert_int_equal(cot_analyze_text(res, "Plan it.", 8, NULL, NULL),
+			 COT_OK);
 	assert_true(isnan(field_real(res, 0, "structure.first_aha_rel")));
 }
 
@@ -739,6 +819,7 @@ int main(void)
 		cmocka_unit_test(test_steps_span_property_random_texts),
 		cmocka_unit_test(test_structure_fields_agree_with_naive_stats),
 		cmocka_unit_test(test_result_steps_bad_arguments),
+		cmocka_unit_test(test_result_step_and_hit_accessors),
 		cmocka_unit_test(test_structure_first_behaviours),
 	};
 

@@ -13,6 +13,7 @@
 
 #include "cotlog.h"
 #include "corpus.h"
+#include "util.h"
 #include "../../tools/sketch.h"
 #include "../../tools/summary.h"
 
@@ -103,10 +104,11 @@ static void naive_add(corpus_run *cr, size_t t)
 {
 	for (size_t i = 0; i < cr->nfields; i++) {
 		naive_field *f = &cr->nf[i];
-		long idx = cot_field_find(cr->az, f->name);
+		long idx = field_id(cr->az, f->name);
 		cot_value v;
 
-		assert_int_equal(cot_result_get(cr->res, t, idx, &v), COT_OK);
+		assert_int_equal(cot_result_get(&v, cr->res, t, idx, NULL),
+				 COT_OK);
 		if (v.type == COT_TYPE_NULL)
 			continue;
 		assert_int_equal(v.type, f->type);
@@ -173,7 +175,7 @@ static void group_count(corpus_run *cr, size_t t, bool *seen)
 	cot_error err;
 	size_t k;
 
-	assert_int_equal(cot_expr_eval(cr->by, cr->res, t, &v, &err),
+	assert_int_equal(cot_expr_eval(&v, cr->by, cr->res, t, &err),
 			 COT_OK);
 	assert_int_equal(v.type, COT_TYPE_STRING);
 	for (k = 0; k < cr->ngroups; k++)
@@ -200,7 +202,7 @@ static void add_file(const char *path, void *ctx)
 	int rc;
 
 	assert_int_equal(cot_reader_open_path(&rd, path, &err), COT_OK);
-	while ((rc = cot_reader_next(rd, &u, &err)) != COT_DONE) {
+	while ((rc = cot_reader_next(&u, rd, &err)) != COT_DONE) {
 		assert_int_equal(rc, COT_OK);
 		for (size_t i = 0; i < cot_unit_records(u); i++) {
 			size_t k = rnd(&cr->seed) % 5, n;
@@ -507,8 +509,9 @@ static void test_summary_by_file_counts_malformed_per_file(void **st)
 	s = summary_new(az, "think.*,closed", "file", "", err, sizeof err);
 	assert_non_null(s);
 	assert_true(summary_by_file(s));
-	assert_int_equal(cot_analyze_text(res, "<think>a b</think>c", 19, &e),
-			 COT_OK);
+	assert_int_equal(
+		cot_analyze_text(res, "<think>a b</think>c", 19, NULL, &e),
+		COT_OK);
 	assert_int_equal(summary_add_record(s, res, NULL, "b.jsonl", &e), 0);
 	assert_int_equal(summary_add_record(s, res, NULL, "a.jsonl", &e), 0);
 	assert_int_equal(summary_add_record(s, res, NULL, "a.jsonl", &e), 0);

@@ -215,7 +215,7 @@ static double ratio(const char *s, unsigned n)
 	double r = -1;
 	cot_error err;
 
-	assert_int_equal(cot_repetition_ratio(s, strlen(s), n, &r, &err),
+	assert_int_equal(cot_repetition_ratio(&r, s, strlen(s), n, &err),
 			 COT_OK);
 	return r;
 }
@@ -261,12 +261,12 @@ static void test_repetition_ratio_rejects_bad_n(void **state)
 	cot_error err;
 
 	(void)state;
-	assert_int_equal(cot_repetition_ratio("a b", 3, 0, &r, &err),
+	assert_int_equal(cot_repetition_ratio(&r, "a b", 3, 0, &err),
 			 COT_EINVAL);
 	assert_true(r == 0.0);
-	assert_int_equal(cot_repetition_ratio("a b", 3, 65, &r, &err),
+	assert_int_equal(cot_repetition_ratio(&r, "a b", 3, 65, &err),
 			 COT_EINVAL);
-	assert_int_equal(cot_repetition_ratio("a b", 3, 64, &r, &err),
+	assert_int_equal(cot_repetition_ratio(&r, "a b", 3, 64, &err),
 			 COT_OK);
 }
 
@@ -281,7 +281,7 @@ static void test_repetition_ratio_out_of_memory(void **state)
 		int rc;
 
 		cot__alloc_fail_after(k);
-		rc = cot_repetition_ratio(s, strlen(s), 2, &r, &err);
+		rc = cot_repetition_ratio(&r, s, strlen(s), 2, &err);
 		cot__alloc_fail_after(-1);
 		if (rc == COT_OK) {
 			assert_true(r == want);
@@ -390,7 +390,7 @@ static void test_repetition_ratio_matches_naive_random(void **state)
 		double r;
 		cot_error err;
 
-		assert_int_equal(cot_repetition_ratio(buf, n, ng, &r, &err),
+		assert_int_equal(cot_repetition_ratio(&r, buf, n, ng, &err),
 				 COT_OK);
 		assert_true(r == naive_ratio(buf, n, ng));
 	}

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "corpus.h"
+#include "util.h"
 #include "traces.h"
 
 typedef struct walk {
@@ -28,7 +29,7 @@ static void one_file(const char *path, void *vw)
 	int rc;
 
 	assert_int_equal(cot_reader_open_path(&r, path, &err), COT_OK);
-	while ((rc = cot_reader_next(r, &u, &err)) == COT_OK) {
+	while ((rc = cot_reader_next(&u, r, &err)) == COT_OK) {
 		if (cot_unit_kind_of(u) != COT_UNIT_RECORDS)
 			continue;
 		for (size_t i = 0; i < cot_unit_records(u); i++) {
@@ -77,12 +78,12 @@ size_t for_each_trace(const cot_analyzer *az,
 
 cot_value field(const trace_ref *t, const char *name)
 {
-	long i = cot_field_find(t->az, name);
+	long i = field_id(t->az, name);
 	cot_value v;
 
 	if (i < 0)
 		fail_msg("no field %s", name);
-	assert_int_equal(cot_result_get(t->res, t->index, i, &v), COT_OK);
+	assert_int_equal(cot_result_get(&v, t->res, t->index, i, NULL), COT_OK);
 	return v;
 }
 

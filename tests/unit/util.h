@@ -4,6 +4,24 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cotlog.h"
+
+/* The index of the field called name in analyzer (NULL: the fields every
+ * analyzer has); aborts the test program when there is none, which is
+ * a broken test, not a finding. */
+static inline size_t field_id(const cot_analyzer *analyzer, const char *name)
+{
+	size_t k;
+
+	if (cot_field_find(&k, analyzer, name, NULL) != COT_OK) {
+		fprintf(stderr, "no field '%s'\n", name);
+		abort();
+	}
+	return k;
+}
 
 /* Bytes appended at the end; p stays NUL terminated once anything (even
  * zero bytes) was added, so a test can compare it as a C string. Start

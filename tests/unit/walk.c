@@ -26,7 +26,7 @@ static void walk_file(const char *path, void *p)
 	int rc;
 
 	assert_int_equal(cot_reader_open_path(&r, path, &err), COT_OK);
-	while ((rc = cot_reader_next(r, &u, &err)) != COT_DONE) {
+	while ((rc = cot_reader_next(&u, r, &err)) != COT_DONE) {
 		if (rc == COT_EPARSE)
 			continue;	/* the rest comes as skipped units */
 		assert_int_equal(rc, COT_OK);
