@@ -14,14 +14,14 @@ typedef struct cot__profile {
 	const cot__trace *tr;
 	uint32_t index;		/* trace index within the record */
 	uint8_t passes_run;	/* the first passes_run passes filled it */
-	/* core (profile.c): SPEC 3 */
+	/* core (profile.c): lengths, steps, \boxed */
 	cot__counts think;	/* counts of the reasoning */
 	cot__counts answer;
 	bool has_boxed;
 	cot__text boxed;	/* answer_extracted */
 	/* ---- steps and patterns (issue 3) ---- */
 	struct cot__steps *st;		/* units and labels (steps.c) */
-	/* SPEC 3 paragraphs as cot__paragraphs cuts them, untrimmed, and
+	/* paragraphs (`steps`) as cot__paragraphs cuts them, untrimmed, and
 	 * the words of each: cut by the core pass while it counts, when
 	 * passes after it run (steps.c, repeat.c, script.c read them) */
 	cot__spans paragraphs;

@@ -8,7 +8,7 @@
 
 #include "cotlog.h"
 
-/* Exit statuses (SPEC 5); when several apply the highest wins. */
+/* Exit statuses (README "Exit status"); when several apply the highest wins. */
 enum {
 	EXIT_OK = 0,
 	EXIT_NONE_KEPT = 1,
