@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""readme.py - run and compile the code blocks of README.md, so that an
-example that no longer works fails the test suite. One TAP case per
-block; the conventions are those of README.md, "Code in this README":
+"""readme.py - run and compile the code blocks of README.md, and the
+EXAMPLES of the man page, so that an example that no longer works fails
+the test suite. One TAP case per block or man page example line; the
+conventions are those of README.md, "Code in this README":
 
 ```sh       run by bash with `set -euo pipefail` in a fresh scratch
             directory (see fixture()), the built cotlog first on PATH;
@@ -20,7 +21,8 @@ block; the conventions are those of README.md, "Code in this README":
 
 Other blocks (```text, ```python, none) are not run. A block whose
 commands need a program that is not installed (jq, GNU parallel, less)
-is skipped and says which.
+is skipped and says which. Each line of the man page's EXAMPLES is run
+as a ```sh block.
 """
 import argparse
 import gzip
@@ -58,6 +60,17 @@ def blocks(path):
         i = j + 1
 
 
+def man_examples(path):
+    """Yield (line, command) for each line of the man page's EXAMPLES."""
+    inside = False
+    for n, line in enumerate(open(path, encoding="utf-8"), 1):
+        line = line.rstrip("\n")
+        if line.startswith(".SH"):
+            inside = line.strip() == ".SH EXAMPLES"
+        elif inside and line and not line.startswith("."):
+            yield n, line.replace("\\-", "-").replace("\\e", "\\")
+
+
 def fixture(args, root):
     """The scratch directory a shell block runs in: the repository's
     examples/, build/tools/cotlog (the tool under test), and the data
@@ -72,8 +85,9 @@ def fixture(args, root):
     for name in ("data.jsonl", "big.jsonl"):
         with open(os.path.join(root, name), "wb") as f:
             f.write(traces)
-    with gzip.open(os.path.join(root, "rollouts.jsonl.gz"), "wb") as f:
-        f.write(traces)
+    for name in ("rollouts.jsonl.gz", "r.jsonl.gz"):
+        with gzip.open(os.path.join(root, name), "wb") as f:
+            f.write(traces)
     os.makedirs(os.path.join(root, "shards"))
     half = traces.split(b"\n")
     for k, part in enumerate((half[:7], half[7:])):
@@ -179,14 +193,20 @@ def main():
     ap.add_argument("--include", action="append", default=[])
     ap.add_argument("--sanitize", default="none")
     ap.add_argument("--examples", required=True)
+    ap.add_argument("--man")
     args = ap.parse_args()
 
     name = os.path.basename(args.readme)
     todo = [b for b in blocks(args.readme) if b[1] in RUN]
+    if args.man:
+        todo += [(n, "sh", cmd + "\n", None, os.path.basename(args.man))
+                 for n, cmd in man_examples(args.man)]
+    todo = [b if len(b) == 5 else b + (name,) for b in todo]
     print(f"1..{len(todo)}")
     failed = 0
-    for n, (line, lang, text, not_run) in enumerate(todo, 1):
-        title = f"{lang} block at {name}:{line}"
+    for n, (line, lang, text, not_run, where) in enumerate(todo, 1):
+        title = (f"{lang} block at {where}:{line}" if where == name
+                 else f"example at {where}:{line}")
         if not_run is not None:
             print(f"ok {n} - {title} # SKIP not run: {not_run}")
             continue
