@@ -5,11 +5,11 @@
 #include "json.h"
 #include "unit.h"
 
-/* The reader is the record room of DESIGN.md: the input (input.c) gives
+/* The reader turns lines into records: the input (input.c) gives
  * lines; the reader decides per file whether they are JSON Lines or one
- * multi-line document (README "Input", Container), and yields units that, one
- * after another, are the input byte for byte, so annotate can write it
- * back and filter can write records as they came. */
+ * multi-line document (README "Input", Container), and yields units
+ * that, one after another, are the input byte for byte, so annotate can
+ * write it back and filter can write records as they came. */
 
 enum mode {
 	MODE_DETECT,	/* before the first non-blank line of the file */
