@@ -3,7 +3,7 @@
 
 #include "adapt.h"
 
-/* Each shape of SPEC 2 is a row: a cheap "is it me?" test on the record
+/* Each record shape (README "From a record to traces") is a row: a cheap "is it me?" test on the record
  * object and an extractor that appends traces. Detection takes the first
  * row that matches, structured reasoning fields before text with tags.
  * Records wrapped by a batch or recording envelope are unwrapped first
@@ -81,7 +81,7 @@ static bool str_is(const ctx *c, uint32_t t, const char *lit)
 /* ---- joining pieces ------------------------------------------------ */
 
 /* Pieces of reasoning (thinking blocks, thought parts, summary texts)
- * are joined with "\n\n", answer pieces with nothing (SPEC 2). One piece
+ * are joined with "\n\n", answer pieces with nothing (README "From a record to traces"). One piece
  * is used in place; only several are copied. */
 typedef struct joiner {
 	cot__text first;
@@ -199,7 +199,7 @@ void cot__trace_from_text(cot__trace *t, const char *format, const char *s,
 }
 
 /* A trace from a text with tags; with no marker the text is the answer
- * of a message, or the reasoning of a bare text field (SPEC 2), unless
+ * of a message, or the reasoning of a bare text field, unless
  * --untagged says otherwise. */
 static cot__trace *tagged_trace(ctx *c, const char *format, cot__text s,
 				bool message)
@@ -540,7 +540,7 @@ static void responses(ctx *c, uint32_t o)
 		}
 	}
 	/* with no readable reasoning the message text is split by tags,
-	 * as for any message (SPEC 2) */
+	 * as for any message */
 	if (r.pieces)
 		t = structured_trace(c, "openai-responses", &r, &ans);
 	else
@@ -762,7 +762,7 @@ static void sharegpt(ctx *c, uint32_t o)
 		fill_meta(c, t, 0);
 }
 
-/* A record with one long text field (SPEC 2), in this order. */
+/* A record with one long text field (the `text` shape), in this order. */
 static const char *const text_fields[] = {
 	"response", "output", "completion", "generation", "text",
 	"full_response", "generated_text", "model_output", "output_text",
@@ -984,7 +984,7 @@ static bool adapt_object(ctx *c, uint32_t o)
 }
 
 /* An eval dump keyed by problem: an object with no shape whose values
- * are all objects holds the traces of its values, in order (SPEC 1). */
+ * are all objects holds the traces of its values, in order. */
 static void keyed(ctx *c, uint32_t o)
 {
 	uint32_t first = cot__json_first(c->d, o);

@@ -13,7 +13,7 @@ typedef struct cot__text {
 	size_t n;
 } cot__text;
 
-/* One trace as the adapters find it (SPEC 2). Texts are borrowed from
+/* One trace as the adapters find it (README "From a record to traces"). Texts are borrowed from
  * the record or its arena. */
 typedef struct cot__trace {
 	const char *format;	/* the shape's stable name */

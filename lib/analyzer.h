@@ -8,11 +8,11 @@
  * made with each cot_result; never shared. Each pass owns its members. */
 typedef struct cot__scratch {
 	int unused;	/* keeps the struct non-empty */
-	/* ---- steps and patterns (issue 3) ---- */
+	/* ---- steps and patterns ---- */
 	struct cot__pscratch *pscratch;	/* pcre2 state (matches.c) */
-	/* ---- health: status, format, repetition (issue 4) ---- */
+	/* ---- health: status, format, repetition ---- */
 	struct cot__health_scratch *health;	/* health.h */
-	/* ---- answers and language (issue 4) ---- */
+	/* ---- answers and language ---- */
 } cot__scratch;
 
 struct cot_analyzer {
@@ -30,13 +30,13 @@ struct cot_analyzer {
 	uint8_t npasses;
 	cot__field *dyn;
 	size_t ndyn, capdyn;
-	/* ---- steps and patterns (issue 3) ---- */
+	/* ---- steps and patterns ---- */
 	struct cot__stepcfg *stepcfg;	/* cue tables (steps.c) */
 	struct cot__pset *pset;		/* the patterns (matches.c) */
 	size_t fam_backtracking, fam_verification, fam_aha;
-	/* ---- health: status, format, repetition (issue 4) ---- */
+	/* ---- health: status, format, repetition ---- */
 	unsigned ngram;		/* n of repeat.ngram (repeat.c) */
-	/* ---- answers and language (issue 4) ---- */
+	/* ---- answers and language ---- */
 	int lang_target;	/* lang.target_share's class, -1: none */
 };
 

@@ -24,7 +24,7 @@ typedef struct box {
 	size_t at, brace, depth;
 } box;
 
-/* One pass over a text. The SPEC 3 box rule needs brace matching; it is
+/* One pass over a text. The box rule of answer_extracted needs brace matching; it is
  * done here with a stack of the boxes still open and one depth counter
  * (braces count only while a box is open), so each byte is looked at
  * once however boxes nest or fail to close. */
@@ -282,7 +282,7 @@ static void anchor(scanner *sc, size_t j)
 }
 
 /* <answer> at t[j]: its content up to </answer>; in an answer text,
- * without </answer>, up to the end (SPEC 2's answer markers). In the
+ * without </answer>, up to the end (as the think dialect's answer markers split). In the
  * reasoning an unclosed tag is a mention ("reply as <answer>"), not an
  * answer. */
 static void tag(scanner *sc, size_t j)
@@ -484,7 +484,7 @@ cot__stmt *cot__answer_pick(const cot__stmts *s)
 	cot__stmt *best[COT__NRULES] = { NULL };
 
 	/* statements are in order of `at`: the last of each rule wins (for
-	 * boxes that is SPEC 3's last-starting box) */
+	 * boxes that is answer_extracted's last-starting box) */
 	for (size_t i = 0; i < s->n; i++)
 		best[s->v[i].rule] = &s->v[i];
 	for (int r = 0; r < COT__NRULES; r++)
@@ -504,7 +504,7 @@ int cot__stmt_norm(cot__stmt *s, const char *t, cot__arena *a)
 /* ---- the answer pass ---- */
 
 /* Did the adapter take the answer from between R1-Zero <answer> tags
- * (SPEC 2: the think dialect's answer markers)? */
+ * (the think dialect's answer markers)? */
 static bool narrowed(const cot__trace *t)
 {
 	const char *a = t->answer.p, *f = t->full.p;
@@ -673,7 +673,7 @@ static int candidates_json(const cot__profile *p, const cot__field *f,
 static const cot__field answer_fields[] = {
 	ROW("final_answer", final, STRING, "",
 	    "the final answer: in the answer text, else in the reasoning, "
-	    "the first rule that finds one: \\boxed (SPEC 3, last-starting), "
+	    "the first rule that finds one: \\boxed (last-starting, as answer_extracted), "
 	    "<answer> tags, 'final answer is', '**Answer:**', 'Answer:', "
 	    "'answer is' (rightmost); as written; null when none"),
 	ROW("final_answer_rule", rule, STRING, "",

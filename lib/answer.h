@@ -8,7 +8,7 @@
  * final answer (see the README, "Final answer"). COT__RULE_ANSWER_IS
  * finds candidates in the reasoning only. */
 typedef enum cot__rule {
-	COT__RULE_BOXED = 0,	/* SPEC 3: \boxed{...} / \fbox{...} */
+	COT__RULE_BOXED = 0,	/* as answer_extracted: \boxed{...} / \fbox{...} */
 	COT__RULE_ANSWER_TAG,	/* R1-Zero <answer>...</answer> */
 	COT__RULE_FINAL_IS,	/* "final answer is" */
 	COT__RULE_BOLD,		/* "**Answer:**" */
@@ -48,7 +48,7 @@ int cot__answer_scan(const char *t, size_t n, bool answer, cot__arena *a,
 		     cot__stmts *out);
 
 /* The statement that gives a text's final answer: the first rule in
- * priority order that has one (boxed: the one starting last, as SPEC 3;
+ * priority order that has one (boxed: the one starting last, as answer_extracted;
  * the others: the rightmost), never COT__RULE_ANSWER_IS; NULL if none. */
 cot__stmt *cot__answer_pick(const cot__stmts *s);
 

@@ -1,4 +1,4 @@
-/* dialect.c - the tag dialects of SPEC 2 and the split of a text by them. */
+/* dialect.c - the tag dialects (README "Tags in text") and the split of a text by them. */
 #include <string.h>
 
 #include "dialect.h"
@@ -8,7 +8,7 @@
 #define TRI_L "\xe2\x97\x81"
 #define TRI_R "\xe2\x96\xb7"
 
-/* Table order is detection order (SPEC 2): when a text holds markers of
+/* Table order is detection order: when a text holds markers of
  * several dialects, the row nearest the top wins, wherever its marker
  * stands in the text. Every marker starts with '<', '[' or 0xE2 (the
  * lead byte of U+25C1): detect() looks only at those bytes, and

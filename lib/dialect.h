@@ -4,7 +4,7 @@
 
 #include "internal.h"
 
-/* The dialect table (SPEC 2, "Tags in text"): reasoning open/close markers
+/* The dialect table (README "Tags in text"): reasoning open/close markers
  * and, where a dialect has them, answer markers. Markers are exact,
  * case-sensitive byte strings. The first dialect in table order whose
  * reasoning open or close marker occurs in the text is the text's dialect
@@ -37,7 +37,7 @@ typedef struct cot__split {
 	uint32_t think_blocks;	/* reasoning blocks: 1 + further blocks */
 } cot__split;
 
-/* Split text[0..len) exactly as SPEC 2 says:
+/* Split text[0..len) exactly as README "Tags in text" says:
  * - preamble = text before the first open marker;
  * - open and close: reasoning = between the first open marker and the
  *   first close marker after it; answer = text after that close marker;

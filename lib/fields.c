@@ -66,7 +66,7 @@ GET(label, if (p->tr->label < 0) v->type = COT_TYPE_NULL;
 #define ROW(name, fn, type, unit, doc) \
 	{ .info = { name, COT_TYPE_##type, unit, doc }, .get = get_##fn }
 
-/* The core fields of SPEC 3 and what the adapters found: the rows of
+/* The core fields (lengths, steps, \boxed) and what the adapters found: the rows of
  * the core pass (profile.c). */
 const cot__field cot__core_fields[] = {
 	ROW("format", format, STRING, "",

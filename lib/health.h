@@ -14,7 +14,7 @@
 uint32_t cot__lower_cp(uint32_t cp);
 
 /* The words of a text as Python's str.split() cuts them: maximal runs of
- * characters that are not str.isspace() (the SPEC White_Space list plus
+ * characters that are not str.isspace() (the White_Space list of think.words plus
  * U+001C-001F). Each word is kept as the 64-bit hash of its str.lower()
  * form; where it starts is kept for every COT__WORD_MARK-th word only
  * (8 bytes a word, not 16: a 100 MB line has 15 million words), and
@@ -37,13 +37,13 @@ size_t cot__word_off(const cot__words *w, const char *text, size_t len,
 		     size_t k);
 void cot__words_dispose(cot__words *w);
 
-/* Byte length of the Python-whitespace character at p[0..n) (SPEC
- * White_Space or U+001C-001F), 0 when p starts with anything else.
+/* Byte length of the Python-whitespace character at p[0..n)
+ * (White_Space or U+001C-001F), 0 when p starts with anything else.
  * ASCII inline (the splitters ask at nearly every byte they trim), the
  * rest in words.c. */
 size_t cot__pyspace_wide(const unsigned char *p, size_t n);
 
-/* What str.isspace() says of an ASCII byte: SPEC White_Space plus
+/* What str.isspace() says of an ASCII byte: White_Space plus
  * U+001C-001F (file, group, record and unit separators, which Python's
  * split() also splits at). */
 static inline bool cot__ascii_pyspace(unsigned c)

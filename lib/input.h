@@ -4,7 +4,7 @@
 
 #include "internal.h"
 
-/* The source room: it knows bytes and lines, nothing of JSON or traces.
+/* The input: it knows bytes and lines, nothing of JSON or traces.
  *
  * Compression is detected from the first bytes, never from the name:
  * gzip (1f 8b) is inflated with zlib's inflate() driven here, so that

@@ -1,4 +1,4 @@
-/* internal.h - private helpers shared by the library's rooms. */
+/* internal.h - private helpers shared by the library's source files. */
 #ifndef COT_INTERNAL_H
 #define COT_INTERNAL_H
 

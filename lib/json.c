@@ -705,8 +705,8 @@ static inline uint32_t hex4(const uchar *p)
 
 /* Decode the escape at *pp (a backslash) of validated text ending at end
  * into o (room for 4 bytes); advance *pp. A high surrogate takes a
- * following low one with it; any other surrogate is U+FFFD, as SPEC 1
- * asks (jansson would reject the text). */
+ * following low one with it; any other surrogate is U+FFFD, as README
+ * "Input" says (jansson would reject the text). */
 static size_t decode_escape(const uchar **pp, const uchar *end, char *o)
 {
 	const uchar *p = *pp;

@@ -19,7 +19,7 @@ enum cot__jkind {
 };
 
 #define COT_J_NONE UINT32_MAX	/* "no such token" */
-#define COT_J_MAX_DEPTH 2048	/* deeper nesting is malformed (SPEC 1) */
+#define COT_J_MAX_DEPTH 2048	/* deeper nesting is malformed (README "Input") */
 
 typedef struct cot__jtok {
 	uint8_t kind;		/* enum cot__jkind */

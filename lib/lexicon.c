@@ -10,7 +10,7 @@
  * are listed with the inflections their source counts: oat-zero counts
  * substrings, so "recheck" there also counts "rechecking"; the others
  * count whole words only. Chinese phrases have no anchor in the
- * literature (../shared/REFERENCE.md section 9, design note): they are
+ * literature (no published lexicon lists them): they are
  * our translations, and say so in their family's source. */
 
 #define SRC_R1 "DeepSeek-R1 (Nature version), Extended Data Fig. 1: " \

@@ -305,7 +305,7 @@ static int loop_run(cot__pass_ctx *c, cot__profile *p, cot_error *err)
 		p->ngram_ratio = h->words.n < 3 ? 0 :
 				 1.0 - (double)distinct /
 				       (double)(h->words.n - 2);
-	/* steps: the paragraphs the repeat pass cut (SPEC 3) */
+	/* steps: the paragraphs (`steps`) the repeat pass cut */
 	for (uint32_t k = 0; k < n; k++) {
 		size_t s = cot__span_index(&h->para, v[k].start);
 
@@ -400,7 +400,7 @@ static const cot__field loop_fields[] = {
 	    "is the tail loop if any, else the one covering most bytes; "
 	    "null without a loop"),
 	ROW("loop.start_step", INT, "paragraphs", L_START_STEP,
-	    "paragraph (SPEC 3 step, from 0) holding loop.start"),
+	    "paragraph (as steps, from 0) holding loop.start"),
 	ROW("loop.start_rel", REAL, "", L_START_REL,
 	    "loop.start / think.bytes"),
 	ROW("loop.end", INT, "bytes", L_END,

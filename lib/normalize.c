@@ -4,10 +4,10 @@
 
 #include "normalize.h"
 
-/* Symbolic equivalence (Math-Verify's SymPy stage) is out of reach of a
- * C tool that must stream at disk speed; what is here is the string and
- * number level that catches most formatting differences between a
- * model's answer and a dataset's reference (REFERENCE.md §3.4). */
+/* Symbolic equivalence (the SymPy stage of huggingface/Math-Verify)
+ * is out of reach of a C tool that must stream at disk speed; what is
+ * here is the string and number level that catches most formatting
+ * differences between a model's answer and a dataset's reference. */
 
 #define NONE ((size_t)-1)
 enum { MAX_DEPTH = 16, MAX_ELEMS = 64 };

@@ -26,7 +26,7 @@ bool cot__answer_number(const char *s, size_t n, double *value);
 
 /* A reference that gives no verdict: empty, or a sentinel of datasets
  * whose problems have no checkable answer ("proof", "notfound",
- * case-insensitive, REFERENCE.md row 41). s is the raw reference. */
+ * case-insensitive: NuminaMath-1.5's sentinels). s is the raw reference. */
 bool cot__answer_sentinel(const char *s, size_t n);
 
 #endif

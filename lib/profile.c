@@ -1,4 +1,4 @@
-/* profile.c - the core pass: the SPEC 3 counts and \boxed of one trace. */
+/* profile.c - the core pass: the length counts and \boxed of one trace. */
 #include "pass.h"
 #include "segment.h"
 
@@ -14,7 +14,7 @@ static int core_run(cot__pass_ctx *c, cot__profile *p, cot_error *err)
 				      &p->paragraphs, &p->para_words))
 		return cot__error_set(err, COT_ENOMEM, 0, 0, "out of memory");
 	cot__text_count(a->p, a->n, &p->answer);
-	/* SPEC 3: searched in the answer and, where the answer has none,
+	/* answer_extracted: searched in the answer and, where the answer has none,
 	 * in the reasoning */
 	p->has_boxed = true;
 	if (cot__text_boxed(a->p, a->n, &box)) {

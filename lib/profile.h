@@ -14,20 +14,20 @@ typedef struct cot__profile {
 	const cot__trace *tr;
 	uint32_t index;		/* trace index within the record */
 	uint8_t passes_run;	/* the first passes_run passes filled it */
-	/* core (profile.c): SPEC 3 */
+	/* core (profile.c): lengths, steps, \boxed */
 	cot__counts think;	/* counts of the reasoning */
 	cot__counts answer;
 	bool has_boxed;
 	cot__text boxed;	/* answer_extracted */
-	/* ---- steps and patterns (issue 3) ---- */
+	/* ---- steps and patterns ---- */
 	struct cot__steps *st;		/* units and labels (steps.c) */
-	/* SPEC 3 paragraphs as cot__paragraphs cuts them, untrimmed, and
+	/* paragraphs (`steps`) as cot__paragraphs cuts them, untrimmed, and
 	 * the words of each: cut by the core pass while it counts, when
 	 * passes after it run (steps.c, repeat.c, script.c read them) */
 	cot__spans paragraphs;
 	uint32_t *para_words;
 	struct cot__matches *mt;	/* pattern matches (matches.c) */
-	/* ---- health: status, format, repetition (issue 4) ---- */
+	/* ---- health: status, format, repetition ---- */
 	/* format.c: open-r1/TRL scores in quarters; -1 is null */
 	int8_t fmt[4];
 	/* repeat.c: repeat.* (SIZE_MAX offsets: none); with n = 3 the
@@ -42,7 +42,7 @@ typedef struct cot__profile {
 	/* status.c: indexes into its name tables */
 	uint8_t status, status_rule, finish;
 	bool mid_sentence;
-	/* ---- answers and language (issue 4) ---- */
+	/* ---- answers and language ---- */
 	struct cot__lang *lang;		/* script.c: language mixing */
 	struct cot__answers *ans;	/* answer.c, grade.c: final answer */
 } cot__profile;

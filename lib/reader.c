@@ -5,11 +5,11 @@
 #include "json.h"
 #include "unit.h"
 
-/* The reader is the record room of DESIGN.md: the input (input.c) gives
+/* The reader turns lines into records: the input (input.c) gives
  * lines; the reader decides per file whether they are JSON Lines or one
- * multi-line document (SPEC 1, "Container"), and yields units that, one
- * after another, are the input byte for byte, so annotate can write it
- * back and filter can write records as they came. */
+ * multi-line document (README "Input", Container), and yields units
+ * that, one after another, are the input byte for byte, so annotate can
+ * write it back and filter can write records as they came. */
 
 enum mode {
 	MODE_DETECT,	/* before the first non-blank line of the file */
@@ -181,7 +181,7 @@ static int add_record(cot_unit *u, uint32_t tok, cot_error *err)
 	return COT_OK;
 }
 
-/* The records of a parsed value (SPEC 1, "Values"): an array's elements,
+/* The records of a parsed value (README "Input", Values): an array's elements,
  * else the value itself. */
 static int collect_records(cot_unit *u, cot_error *err)
 {
@@ -420,7 +420,7 @@ static void lexer_reset(lexer *lx, uint64_t line, size_t pos)
 }
 
 /* Does the first non-blank line of a file open a value that goes on to
- * the next lines? Then the file is one document (SPEC 1). A line that is
+ * the next lines? Then the file is one document. A line that is
  * complete, or not JSON at all, makes the file JSON Lines. */
 static bool opens_document(const char *p, size_t n)
 {

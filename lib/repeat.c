@@ -186,7 +186,7 @@ static int tally_add(tally *t, size_t off, size_t n)
 	return COT_OK;
 }
 
-/* Paragraphs (SPEC 3 steps), stripped; those of 20+ characters count. */
+/* Paragraphs (as `steps`), stripped; those of 20+ characters count. */
 static int paragraphs(cot__pass_ctx *c, cot__profile *p, const char *r)
 {
 	cot__health_scratch *h = c->scratch->health;
@@ -376,7 +376,7 @@ static const cot__field repeat_fields[] = {
 	    "words"),
 	ROW("repeat.para.max", INT, "times", get_block, R_PARA_MAX,
 	    "occurrences of the most frequent paragraph of the reasoning "
-	    "(SPEC 3 paragraphs, stripped, byte-identical, 20+ characters); "
+	    "(paragraphs as steps, stripped, byte-identical, 20+ characters); "
 	    "0 when none qualifies"),
 	ROW("repeat.para.run", INT, "paragraphs", get_block, R_PARA_RUN,
 	    "longest run of identical consecutive paragraphs (20+ "

@@ -12,7 +12,7 @@ typedef struct cot__spans {
 	size_t n;
 } cot__spans;
 
-/* Paragraphs (SPEC 3 `steps`): maximal runs of LF-separated lines that
+/* Paragraphs (the `steps` field): maximal runs of LF-separated lines that
  * hold a non-White_Space character. A paragraph runs from the first
  * byte of its first line to the end of its last line (its LF excluded);
  * the blank lines between are separators. Spans are allocated in a.

@@ -80,7 +80,7 @@ bool cot__mid_sentence(const char *text, size_t len)
 	const unsigned char *p = (const unsigned char *)text;
 	size_t end = len, c;
 
-	/* the last character that is not SPEC White_Space */
+	/* the last character that is not White_Space */
 	for (;;) {
 		if (end == 0)
 			return false;
@@ -99,7 +99,7 @@ bool cot__mid_sentence(const char *text, size_t len)
 	return true;
 }
 
-/* Blank: no character but SPEC White_Space. */
+/* Blank: no character but White_Space (the list of think.words). */
 static bool blank(const cot__text *t)
 {
 	const unsigned char *p = (const unsigned char *)t->p;

@@ -83,7 +83,7 @@ static int find_boxed(const char *t, size_t len, cot__arena *a,
 	return COT_OK;
 }
 
-/* Paragraph spans run from the start of their first line (SPEC 3);
+/* Paragraph spans run from the start of their first line (`steps`);
  * units begin and end with ink, so the indent of the first line and
  * the blanks (a CR) ending the last go to the separators. */
 static void trim(const char *t, cot__spans *sp)

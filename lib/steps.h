@@ -36,7 +36,7 @@ typedef struct cot__steps {
 /* Does text[s..e) hold one of st's \boxed / \fbox marks? */
 bool cot__steps_boxed(const cot__steps *st, size_t s, size_t e);
 
-/* Words (SPEC 3) of text[s..e). */
+/* Words (as `think.words` counts them) of text[s..e). */
 uint64_t cot__words(const char *text, size_t s, size_t e);
 
 #endif

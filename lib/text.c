@@ -17,7 +17,7 @@
 #define ONES ((uint64_t)0x0101010101010101)
 #define HIGH (ONES * 0x80)
 
-/* Byte length of the White_Space char (SPEC 3) at p[0..n), 0 when p
+/* Byte length of the White_Space char (the list of `think.words`) at p[0..n), 0 when p
  * starts with anything else. Beyond ASCII the list is U+0085, U+00A0
  * (C2 xx), U+1680 (E1 9A 80), U+2000-200A, U+2028, U+2029, U+202F,
  * U+205F (E2 80 xx, E2 81 9F) and U+3000 (E3 80 80). */

@@ -1,4 +1,4 @@
-/* text.h - the core length counts of SPEC 3 and \boxed extraction. */
+/* text.h - the core length counts and \boxed extraction. */
 #ifndef COT_TEXT_H
 #define COT_TEXT_H
 
@@ -14,7 +14,7 @@ typedef struct cot__counts {
 				 * lines holding a non-White_Space char */
 } cot__counts;
 
-/* One pass over text[0..len). White_Space is exactly SPEC 3's list:
+/* One pass over text[0..len). White_Space is exactly this list (README, think.words):
  * U+0009-000D, U+0020, U+0085, U+00A0, U+1680, U+2000-200A, U+2028,
  * U+2029, U+202F, U+205F, U+3000. */
 void cot__text_count(const char *text, size_t len, cot__counts *out);
@@ -33,7 +33,7 @@ int cot__text_paragraphs(const char *text, size_t len, cot__arena *a,
 			 cot__counts *out, struct cot__spans *para,
 			 uint32_t **words);
 
-/* Byte length of the White_Space character (SPEC 3 list) at p[0..n), or
+/* Byte length of the White_Space character (the list above) at p[0..n), or
  * 0 when p starts with anything else. ASCII inline (the splitters ask
  * at every byte they trim), the rest in text.c. */
 size_t cot__space_wide(const unsigned char *p, size_t n);

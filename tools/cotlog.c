@@ -10,15 +10,14 @@ static const command commands[] = {
 	  "write records back with a profile of each trace added" },
 	{ "fields", cmd_fields,
 	  "list the profile fields and their exact definitions" },
-	/* ---- steps and patterns (issue 3) ---- */
+	/* ---- steps and patterns ---- */
 	{ "show", cmd_show,
 	  "show one trace to a person: steps, labels, markers" },
 	{ "steps", cmd_steps,
 	  "one JSON line per step (paragraph, sentence or thought)" },
 	{ "patterns", cmd_patterns,
 	  "list the patterns in force: family, source, regex" },
-	/* ---- health and answers (issue 4) ---- */
-	/* ---- the pipeline (issue 5) ---- */
+	/* ---- the pipeline ---- */
 	{ "filter", cmd_filter,
 	  "keep or drop records by a --where expression over their traces" },
 	{ "stats", cmd_stats,

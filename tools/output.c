@@ -34,7 +34,8 @@ static void write_all(sink *s, const char *p, size_t n)
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0 && errno == EPIPE && s->is_stdout) {
-			/* | head: the reader has what it wanted (SPEC 4) */
+			/* | head: the reader has what it wanted (README
+			 * "Behaviour in pipelines") */
 			sink_abandon_all();
 			_exit(EXIT_OK);
 		}

@@ -119,7 +119,7 @@ void run_start(run *r)
 	r->progress_on = isatty(STDERR_FILENO) && !r->quiet;
 	r->progress_start = r->progress_last = now();
 
-	if (rc == COT_EPATTERN) {	/* SPEC 5: a bad pattern exits 3 */
+	if (rc == COT_EPATTERN) {	/* a bad pattern exits 3 */
 		diag("%s", err.message);
 		exit(EXIT_EXPR);
 	}

@@ -14,7 +14,7 @@
 
 /* ---- memory and text ----------------------------------------------- */
 
-/* Out of memory ends the tool with status 2 (SPEC 5), as elsewhere in
+/* Out of memory ends the tool with status 2 (README "Exit status"), as elsewhere in
  * tools/: a summary half-updated would be worse than no answer. */
 static _Noreturn void out_of_memory(void)
 {

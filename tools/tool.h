@@ -8,7 +8,7 @@
 
 #include "cotlog.h"
 
-/* Exit statuses (SPEC 5); when several apply the highest wins. */
+/* Exit statuses (README "Exit status"); when several apply the highest wins. */
 enum {
 	EXIT_OK = 0,
 	EXIT_NONE_KEPT = 1,
@@ -235,7 +235,7 @@ void workers_finish(workers *w);
 
 int cmd_annotate(int argc, char **argv);
 int cmd_fields(int argc, char **argv);
-/* ---- steps and patterns (issue 3) ---- */
+/* ---- steps and patterns ---- */
 int cmd_show(int argc, char **argv);
 int cmd_steps(int argc, char **argv);
 int cmd_patterns(int argc, char **argv);
@@ -246,7 +246,7 @@ void out_json_cstr(const char *s);
 void out_uint(uint64_t v);
 /* The --by argument of show and steps; exits 2 on anything else. */
 cot_by by_option(const char *cmd, const char *arg);
-/* ---- the pipeline (issue 5) ---- */
+/* ---- the pipeline ---- */
 int cmd_stats(int argc, char **argv);
 int cmd_filter(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
