@@ -441,6 +441,31 @@ def merge_in_two_levels_and_from_stdin():
     assert rc == 0 and out == one, err
 
 
+# ---- --merge of records -------------------------------------------------
+
+@case
+def merge_of_records_is_refused_once():
+    """Records given to --merge: one message naming the file, exit 2 as
+    for an unreadable input; the partials beside it are still merged."""
+    rc, part, _ = run(["stats", "--partial", SAMPLE])
+    assert rc == 0
+    path = tmpfile("part.partial", part)
+    rc, out, err = run(["stats", "--merge", "--json", SAMPLE, path])
+    assert rc == 2, err
+    lines = err.decode().splitlines()
+    assert lines == [f"cotlog: {SAMPLE}: not a stats partial (what "
+                     "'cotlog stats --partial' writes); to summarize "
+                     "records, leave out --merge"], lines
+    assert out == run(["stats", "--json", SAMPLE])[1]
+    rc, out, err = run(["stats", "--merge", "-"],
+                       stdin=open(SAMPLE, "rb").read())
+    assert rc == 2 and err.count(b"\n") == 1, err
+    assert b"<stdin>: not a stats partial" in err
+    # a partial that is only damaged is still reported line by line
+    rc, out, err = run(["stats", "--merge", "-"], stdin=part[:60] + b"\n")
+    assert rc == 4 and b"<stdin>:1: " in err, err
+
+
 # ---- runner -------------------------------------------------------------
 
 
