@@ -41,6 +41,7 @@ static const char usage[] =
 "                       the table shows the main ones\n"
 "  --json               one JSON object (every field unless --fields)\n"
 "  --tsv                tab-separated rows: group, field, stat, value\n"
+"                       (values as --json writes them)\n"
 "  --partial            write a partial summary to merge later\n"
 "  --merge              read partial summaries instead of records\n"
 "                       (with --partial: write their merge as a partial)\n"
