@@ -26,11 +26,12 @@ static const char usage[] =
 "  --key NAME           the key --per-trace adds (default: cot_trace)\n"
 "  -v, --invert         keep the records that would be dropped\n"
 "  --rejects FILE       write dropped records and malformed lines to FILE\n"
+"                       (like -o: atomically, gzip for FILE.gz)\n"
 "  -e, --exit-status    exit 1 when no record was kept\n"
 "  --stats              print kept, rejected, malformed and records read\n"
 "                       to stderr (kept + rejected + malformed = records)\n"
 "  -o, --output FILE    write to FILE, atomically (a temporary file\n"
-"                       renamed at the end)\n"
+"                       renamed at the end); gzip when FILE ends in .gz\n"
 "  --unbuffered         flush the output after each record\n"
 INPUT_OPTIONS_HELP
 "  -h, --help           show this help\n"

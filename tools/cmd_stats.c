@@ -41,6 +41,7 @@ static const char usage[] =
 "                       the table shows the main ones\n"
 "  --json               one JSON object (every field unless --fields)\n"
 "  --tsv                tab-separated rows: group, field, stat, value\n"
+"                       (values as --json writes them)\n"
 "  --partial            write a partial summary to merge later\n"
 "  --merge              read partial summaries instead of records\n"
 "                       (with --partial: write their merge as a partial)\n"
@@ -49,7 +50,8 @@ INPUT_OPTIONS_HELP
 "  -h, --help           show this help\n"
 "\n"
 "Exit status: 0 ok; 2 usage error, unreadable input, write error, too\n"
-"many groups or partials that do not fit together; 3 invalid --by\n"
+"many groups, an input of --merge that is not partials, or partials\n"
+"that do not fit together; 3 invalid --by\n"
 "expression, or a value of the wrong type met at run time (the trace\n"
 "is counted in the total only); 4 malformed records or partials\n"
 "(reported, counted, left out).\n";
@@ -235,13 +237,31 @@ static char *read_all(const char *path, size_t *len)
 	return buf;
 }
 
+/* Whether s[0..n) holds w[0..m) (m > 0). */
+static bool contains(const char *s, size_t n, const char *w, size_t m)
+{
+	for (const char *p = s; n >= m && (size_t)(p - s) <= n - m; p++) {
+		p = memchr(p, w[0], n - m + 1 - (size_t)(p - s));
+		if (!p)
+			return false;
+		if (!memcmp(p, w, m))
+			return true;
+	}
+	return false;
+}
+
 /* Merge the partials of each input into *acc. Lines of only white
- * space are passed over (Hadoop adds a tab to key-only lines). */
+ * space are passed over (Hadoop adds a tab to key-only lines). An input
+ * whose first line is not even meant as a partial (records, given to
+ * --merge by mistake) is refused once as a whole, like an unreadable
+ * one, rather than with an error for each of its lines. */
 static void merge_input(const char *path, summary **acc, int *status)
 {
+	static const char marker[] = "\"cotlog_stats_partial\"";
 	const char *name = strcmp(path, "-") ? path : "<stdin>";
 	size_t len, pos = 0;
 	uint64_t line = 0;
+	bool first = true;
 	char *data = read_all(path, &len);
 
 	if (!data) {
@@ -264,6 +284,16 @@ static void merge_input(const char *path, summary **acc, int *status)
 			continue;
 		}
 		p = summary_parse_partial(data + pos, n, err, sizeof err);
+		if (!p && first &&
+		    !contains(data + pos, n, marker, sizeof marker - 1)) {
+			diag("%s: not a stats partial (what 'cotlog stats "
+			     "--partial' writes); to summarize records, leave "
+			     "out --merge", name);
+			if (*status < EXIT_USAGE)
+				*status = EXIT_USAGE;
+			break;
+		}
+		first = false;
 		pos = end + 1;
 		if (!p) {
 			diag("%s:%llu: %s", name, (unsigned long long)line,

@@ -1,4 +1,5 @@
-/* output.c - buffered sinks: stdout (or -o FILE, atomically) and --rejects. */
+/* output.c - buffered sinks: stdout (or -o FILE, atomically; gzip for
+ * FILE.gz) and --rejects. */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -7,10 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "tool.h"
 
-sink out_sink = { STDOUT_FILENO, "standard output", NULL, { 0 }, 0,
+sink out_sink = { STDOUT_FILENO, "standard output", NULL, NULL, { 0 }, 0,
 		  false, true, 0 };
 
 /* Temporary files of -o / --rejects, removed if we are interrupted, so
@@ -50,9 +52,51 @@ static void write_all(sink *s, const char *p, size_t n)
 	}
 }
 
+/* p[0..n) through the deflate stream of s into its file; with Z_FINISH,
+ * the end of the stream. */
+static void deflate_all(sink *s, const char *p, size_t n, int flush)
+{
+	z_stream *z = s->gz;
+	char out[1 << 16];
+	int rc;
+
+	z->next_in = (Bytef *)(uintptr_t)p;
+	for (;;) {
+		/* avail_in is an unsigned int: a gigabyte at a time */
+		uInt chunk = n > (1u << 30) ? 1u << 30 : (uInt)n;
+		bool last = chunk == n;
+
+		z->avail_in = chunk;
+		z->next_out = (Bytef *)out;
+		z->avail_out = sizeof out;
+		rc = deflate(z, last ? flush : Z_NO_FLUSH);
+		if (rc == Z_STREAM_ERROR) {
+			diag("%s: gzip: %s", s->name,
+			     z->msg ? z->msg : "stream error");
+			sink_abandon_all();
+			_exit(EXIT_USAGE);
+		}
+		n -= chunk - z->avail_in;
+		write_all(s, out, sizeof out - z->avail_out);
+		/* done when all input is taken and deflate had room to
+		 * say everything (and, finishing, said the end) */
+		if (n == 0 && z->avail_out > 0 &&
+		    (flush != Z_FINISH || rc == Z_STREAM_END))
+			break;
+	}
+}
+
+static void put(sink *s, const char *p, size_t n)
+{
+	if (s->gz)
+		deflate_all(s, p, n, Z_NO_FLUSH);
+	else
+		write_all(s, p, n);
+}
+
 void sink_flush(sink *s)
 {
-	write_all(s, s->buf, s->used);
+	put(s, s->buf, s->used);
 	s->used = 0;
 }
 
@@ -153,7 +197,7 @@ void sink_write(sink *s, const void *p, size_t n)
 	}
 	if (n >= sizeof s->buf) {
 		sink_flush(s);
-		write_all(s, p, n);
+		put(s, p, n);
 		return;
 	}
 	if (s->used + n > sizeof s->buf)
@@ -183,6 +227,22 @@ int sink_open(sink *s, const char *path, int slot)
 		free(tmp);
 		return -1;
 	}
+	if (n > 3 && !strcmp(path + n - 3, ".gz")) {
+		/* a name that says gzip gets gzip (window 15, +16: the gzip
+		 * wrapper), at gzip's default level */
+		z_stream *z = calloc(1, sizeof *z);
+
+		if (!z || deflateInit2(z, Z_DEFAULT_COMPRESSION, Z_DEFLATED,
+				       15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+			diag("%s: out of memory", path);
+			free(z);
+			close(s->fd);
+			unlink(tmp);
+			free(tmp);
+			return -1;
+		}
+		s->gz = z;
+	}
 	s->name = path;
 	s->tmp = tmp;
 	s->is_stdout = false;
@@ -198,6 +258,12 @@ int sink_open(sink *s, const char *path, int slot)
 int sink_commit(sink *s)
 {
 	sink_flush(s);
+	if (s->gz) {
+		deflate_all(s, NULL, 0, Z_FINISH);
+		deflateEnd(s->gz);
+		free(s->gz);
+		s->gz = NULL;
+	}
 	if (!s->tmp)
 		return 0;
 	if (fsync(s->fd) != 0 || close(s->fd) != 0 ||

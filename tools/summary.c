@@ -1762,14 +1762,30 @@ static void put_u(sb *b, uint64_t v)
 	sb_printf(b, "%llu", (unsigned long long)v);
 }
 
+/* The min or max of a field as text, "" when there is none: an INT
+ * field's exactly as an integer (a double would round it past 2^53 and
+ * write 10 as 1e+01), a REAL field's as summary_number writes it. JSON
+ * and TSV both write this text. */
+static void minmax_text(const fdef *f, const numacc *a, bool max,
+			char out[32])
+{
+	double r = max ? a->rmax : a->rmin;
+
+	out[0] = '\0';
+	if (a->n == 0)
+		return;
+	if (f->type == COT_TYPE_INT)
+		snprintf(out, 32, "%lld", (long long)(max ? a->imax : a->imin));
+	else if (isfinite(r))
+		summary_number(r, out);
+}
+
 static void put_minmax(sb *b, const fdef *f, const numacc *a, bool max)
 {
-	if (a->n == 0)
-		sb_puts(b, "null");
-	else if (f->type == COT_TYPE_INT)
-		sb_printf(b, "%lld", (long long)(max ? a->imax : a->imin));
-	else
-		put_num(b, max ? a->rmax : a->rmin);
+	char t[32];
+
+	minmax_text(f, a, max, t);
+	sb_puts(b, t[0] ? t : "null");
 }
 
 static void json_fields(sb *b, const summary *s, const group *g,
@@ -1971,11 +1987,13 @@ static void tsv_group(sb *b, const summary *s, const group *g,
 			}
 			tsv_d(b, gname, f->name, "mean", st.mean);
 			tsv_d(b, gname, f->name, "std", st.std);
-			tsv_d(b, gname, f->name, "min", st.min);
+			minmax_text(f, &g->num[f->slot], false, t);
+			tsv_row(b, gname, f->name, "min", t);
 			tsv_d(b, gname, f->name, "p50", st.p50);
 			tsv_d(b, gname, f->name, "p90", st.p90);
 			tsv_d(b, gname, f->name, "p99", st.p99);
-			tsv_d(b, gname, f->name, "max", st.max);
+			minmax_text(f, &g->num[f->slot], true, t);
+			tsv_row(b, gname, f->name, "max", t);
 		} else if (f->type == COT_TYPE_BOOL) {
 			const boolacc *a = &g->bl[f->slot];
 			uint64_t n = a->t + a->f;

@@ -26,11 +26,13 @@ typedef struct command {
 /* output.c: buffered sinks. A closed stdout ends the program at once
  * with status 0; any other write error is reported and exits 2. A sink
  * opened on a path writes a temporary file beside it and renames it at
- * commit, so an interrupted run never leaves half a file. */
+ * commit, so an interrupted run never leaves half a file; a path ending
+ * in .gz gets gzip. */
 typedef struct sink {
 	int fd;
 	const char *name;	/* for messages */
 	char *tmp;		/* the temporary file until commit */
+	void *gz;		/* z_stream, for a path ending in .gz */
 	char buf[1 << 20];
 	size_t used;
 	bool unbuffered;
@@ -57,8 +59,9 @@ void redirect_dispose(redirect *r);
 void sink_write(sink *s, const void *p, size_t n);
 void sink_flush(sink *s);
 void sink_record_done(sink *s);	/* flushes with --unbuffered */
-/* Open path through a temporary file (slot 0 for -o, 1 for rejects);
- * -1 after reporting an error. */
+/* Open path through a temporary file (slot 0 for -o, 1 for rejects),
+ * compressing with gzip when path ends in .gz; -1 after reporting an
+ * error. */
 int sink_open(sink *s, const char *path, int slot);
 int sink_commit(sink *s);
 void sink_abandon_all(void);

@@ -424,6 +424,51 @@ def corpus_core_fields_match_reference():
     assert checked > 1000, checked
 
 
+# ---- -o FILE.gz ------------------------------------------------------------
+
+@case
+def output_named_gz_is_gzip():
+    """-o and --rejects with a name ending in .gz write a gzip stream
+    (what zcat reads back), through a temporary file as ever; any other
+    name gets the plain bytes."""
+    rc, plain, _ = run(["filter", "--where", "closed", SAMPLE])
+    rc, dropped, _ = run(["filter", "-v", "--where", "closed", SAMPLE])
+    assert rc == 0 and plain and dropped
+    d = os.path.join(TMP, "gz-out")
+    os.mkdir(d)
+    out = os.path.join(d, "kept.jsonl.gz")
+    rej = os.path.join(d, "dropped.jsonl.gz")
+    for jobs in ("1", "2"):
+        rc, _, err = run(["filter", "-j", jobs, "--where", "closed", "-o",
+                          out, "--rejects", rej, SAMPLE])
+        assert rc == 0, err
+        with open(out, "rb") as f:
+            assert f.read(2) == b"\x1f\x8b"
+        assert gzip.decompress(open(out, "rb").read()) == plain
+        assert gzip.decompress(open(rej, "rb").read()) == dropped
+        zcat = subprocess.run(["zcat", out], capture_output=True)
+        assert zcat.returncode == 0 and zcat.stdout == plain
+        # no temporary file left behind
+        assert sorted(os.listdir(d)) == ["dropped.jsonl.gz",
+                                         "kept.jsonl.gz"], os.listdir(d)
+    # more than the 1 MiB buffer, and the empty output: still gzip
+    big = os.path.join(d, "big.jsonl")
+    with open(big, "wb") as f:
+        f.write(open(SAMPLE, "rb").read() * 600)
+    rc, want, _ = run(["filter", "--where", "true", big])
+    rc, _, err = run(["filter", "--where", "true", "-o", out, big])
+    assert rc == 0 and len(want) > 1 << 20, err
+    assert gzip.decompress(open(out, "rb").read()) == want
+    rc, _, _ = run(["filter", "--where", "false", "-o", out, SAMPLE])
+    assert rc == 0 and gzip.decompress(open(out, "rb").read()) == b""
+    plain_out = os.path.join(d, "kept.jsonl")
+    rc, _, _ = run(["filter", "--where", "closed", "-o", plain_out, SAMPLE])
+    assert rc == 0 and open(plain_out, "rb").read() == plain
+    for name in os.listdir(d):
+        os.remove(os.path.join(d, name))
+    os.rmdir(d)
+
+
 # ---- runner -------------------------------------------------------------
 
 

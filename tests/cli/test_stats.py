@@ -441,6 +441,71 @@ def merge_in_two_levels_and_from_stdin():
     assert rc == 0 and out == one, err
 
 
+# ---- TSV numbers and --merge of records --------------------------------------
+
+@case
+def tsv_values_are_the_json_text():
+    """Each value of --tsv is the text --json writes for it (null: an
+    empty cell): counts and the min, max and sum of integer fields as
+    integers, reals the shortest way that reads back."""
+    for args in ([SAMPLE], ["--by", "format", SAMPLE]):
+        rc, js, err = run(["stats", "--json", *args])
+        assert rc == 0, err
+        st = json.loads(js, parse_int=str, parse_float=str)
+        rc, tsv, err = run(["stats", "--tsv", *args])
+        assert rc == 0, err
+        order, rows = [], {}
+        for line in tsv.decode().splitlines()[1:]:
+            g, f, stat, v = line.split("\t")
+            if g not in rows:
+                order.append(g)
+                rows[g] = {}
+            rows[g][(f, stat)] = v
+        groups = [st] + (st.get("groups") or [])
+        assert len(order) == len(groups) and order[0] == "(all)"
+        checked = 0
+        for gname, jg in zip(order, groups):
+            r = rows[gname]
+            for k in ("records", "traces", "no_trace", "malformed"):
+                assert r[("", k)] == jg[k], (gname, k)
+            for name, fj in jg["fields"].items():
+                for stat, val in fj.items():
+                    if stat in ("type", "unit"):
+                        continue
+                    if stat == "values":
+                        for v, c in (val or {}).items():
+                            assert r[(name, "count=" + v)] == c
+                        continue
+                    want = "" if val is None else val
+                    assert r[(name, stat)] == want, \
+                        (gname, name, stat, r[(name, stat)], want)
+                    checked += 1
+        assert checked > 1000, checked
+
+
+@case
+def merge_of_records_is_refused_once():
+    """Records given to --merge: one message naming the file, exit 2 as
+    for an unreadable input; the partials beside it are still merged."""
+    rc, part, _ = run(["stats", "--partial", SAMPLE])
+    assert rc == 0
+    path = tmpfile("part.partial", part)
+    rc, out, err = run(["stats", "--merge", "--json", SAMPLE, path])
+    assert rc == 2, err
+    lines = err.decode().splitlines()
+    assert lines == [f"cotlog: {SAMPLE}: not a stats partial (what "
+                     "'cotlog stats --partial' writes); to summarize "
+                     "records, leave out --merge"], lines
+    assert out == run(["stats", "--json", SAMPLE])[1]
+    rc, out, err = run(["stats", "--merge", "-"],
+                       stdin=open(SAMPLE, "rb").read())
+    assert rc == 2 and err.count(b"\n") == 1, err
+    assert b"<stdin>: not a stats partial" in err
+    # a partial that is only damaged is still reported line by line
+    rc, out, err = run(["stats", "--merge", "-"], stdin=part[:60] + b"\n")
+    assert rc == 4 and b"<stdin>:1: " in err, err
+
+
 # ---- runner -------------------------------------------------------------
 
 
