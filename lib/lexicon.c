@@ -13,30 +13,26 @@
  * literature (no published lexicon lists them): they are
  * our translations, and say so in their family's source. */
 
-#define SRC_R1 "DeepSeek-R1 (Nature version), Extended Data Fig. 1: " \
-	"ten reflective words chosen by three experts " \
-	"(REFERENCE.md sections 4 and 9)"
+#define SRC_R1 "DeepSeek-R1 (arXiv 2501.12948), Nature version, " \
+	"Extended Data Fig. 1a: ten reflective words chosen by three experts"
 #define SRC_OAT "sail-sg/oat-zero analysis/eval_self_reflect.py: " \
-	"self-reflection keywords, counted as substrings there " \
-	"(REFERENCE.md section 0 row 22 and section 9)"
+	"self-reflection keywords, counted as substrings there"
 #define SRC_OI "allenai/open-instruct scripts/data/filtering_and_updates/" \
-	"filter_thinking_repetitions.py MARKER_PATTERNS " \
-	"(REFERENCE.md section 0 row 23 and section 9)"
+	"filter_thinking_repetitions.py MARKER_PATTERNS"
 #define SRC_GANDHI "Gandhi et al. 2025, Cognitive Behaviors that " \
 	"Enable Self-Improving Reasoners (arXiv 2503.01307), cue " \
 	"phrases of the judge prompts in kanishkg/cognitive-behaviors, " \
-	"extended by cotlog; the paper counts with an LLM judge " \
-	"(REFERENCE.md sections 5 and 9)"
-#define SRC_SWITCH "open-instruct TRANSITION_PATTERNS (paragraph-start " \
-	"switch markers) and Wang et al. 2025, Thoughts Are All Over " \
-	"the Place (arXiv 2501.18585): \"alternatively\" " \
-	"(REFERENCE.md section 0 row 19, sections 8.2 and 9)"
-#define SRC_AHA "DeepSeek-R1 section 2.2.4, Table 3 (\"aha moment\"); " \
-	"phrase list by cotlog (REFERENCE.md section 0 row 24, section 4)"
-#define SRC_CONCL "open-instruct CONCLUDE action class (therefore, " \
-	"thus, so the answer, the answer is) and the solution-round " \
-	"proxy of Chen et al. 2024 (REFERENCE.md section 0 row 42, " \
-	"section 9)"
+	"extended by cotlog; the paper counts with an LLM judge"
+#define SRC_SWITCH "allenai/open-instruct filter_thinking_repetitions.py " \
+	"TRANSITION_PATTERNS (paragraph-start switch markers) and Wang " \
+	"et al. 2025, Thoughts Are All Over the Place (arXiv 2501.18585): " \
+	"\"alternatively\""
+#define SRC_AHA "DeepSeek-R1 (arXiv 2501.12948), section 2.2.4, " \
+	"Table 3 (\"aha moment\"); phrase list by cotlog"
+#define SRC_CONCL "allenai/open-instruct filter_thinking_repetitions.py " \
+	"CONCLUDE action class (therefore, thus, so the answer, the " \
+	"answer is) and the solution-round proxy of Chen et al. 2024, " \
+	"Do NOT Think That Much for 2+3=? (arXiv 2412.21187)"
 #define ZH "; Chinese counterparts (the *_zh patterns): cotlog's own, " \
 	"no published anchor"
 
