@@ -43,10 +43,10 @@ ok() { n=$((n + 1)); echo "ok $n - $1"; }
 not_ok() { n=$((n + 1)); echo "not ok $n - $1"; status=1; }
 status=0
 
-# "libcotlog.so.0 => PATH": the library the dynamic linker picks for
+# "libcotlog.so.N => PATH": the library the dynamic linker picks for
 # program $1 must be the one just installed (not an older one elsewhere)
 uses_installed() {
-	LD_TRACE_LOADED_OBJECTS=1 "$1" | grep -q "libcotlog\.so\.0 => $p/"
+	LD_TRACE_LOADED_OBJECTS=1 "$1" | grep -q "libcotlog\.so\.[0-9]* => $p/"
 }
 
 # the library itself needs no jansson: neither its .pc nor its ELF

@@ -121,7 +121,9 @@ def patterns_lists_builtins():
                     "switch", "aha", "conclusion"}, fams
     for p in pats:
         assert p["phrases"] and not p["full_scan"], p["name"]
-        assert "REFERENCE.md" in p["source"], p["name"]
+        # a public work: an arXiv paper or a GitHub repository's path
+        assert re.search(r"arXiv \d{4}\.\d{4,5}|\b[\w-]+/[\w-]+ ",
+                         p["source"]), p["name"]
     rc, out, _ = run(["patterns"])
     assert rc == 0 and b"r1_reflect (11 patterns)" in out
     assert b"(?:\\bwait\\b)" in out

@@ -18,6 +18,12 @@ conventions are those of README.md, "Code in this README":
 <!-- not run: REASON -->
             on the line right before a fence: the block is reported as
             skipped, with the reason.
+<!-- ci: REASON -->
+            likewise skipped here (it installs, or needs what an
+            install made), and run by `readme.py --ci README`, which
+            .ci/run calls in the repository after examples/quickstart.sh
+            built build/: those blocks only, in order, in the
+            repository root, each as a ```sh block.
 
 Other blocks (```text, ```python, none) are not run. A block whose
 commands need a program that is not installed (jq, GNU parallel, less)
@@ -35,13 +41,15 @@ import sys
 import tempfile
 
 RUN = {"sh", "console", "c"}
+CI_PREFIX = "run by .ci/run: "
 # Programs the blocks may use that a minimal system may lack.
 OPTIONAL = ("jq", "parallel", "less", "zcat", "gzip")
-NOT_RUN = re.compile(r"^<!--\s*not run:\s*(.*?)\s*-->\s*$")
+NOT_RUN = re.compile(r"^<!--\s*(not run|ci):\s*(.*?)\s*-->\s*$")
 
 
 def blocks(path):
-    """Yield (line, lang, text, not_run_reason) for every fenced block."""
+    """Yield (line, lang, text, not_run_reason) for every fenced block;
+    the reason of a `ci:` block starts with "run by .ci/run: "."""
     lines = open(path, encoding="utf-8").read().split("\n")
     i = 0
     while i < len(lines):
@@ -55,8 +63,12 @@ def blocks(path):
             j += 1
         prev = lines[start - 1] if start > 0 else ""
         nr = NOT_RUN.match(prev)
+        reason = None
+        if nr:
+            reason = (nr.group(2) if nr.group(1) == "not run" else
+                      CI_PREFIX + nr.group(2))
         yield (start + 1, lang, "\n".join(lines[start + 1:j]) + "\n",
-               nr.group(1) if nr else None)
+               reason)
         i = j + 1
 
 
@@ -184,7 +196,29 @@ def run_c(args, text, tmp):
     return None
 
 
+def run_ci(readme):
+    """The `ci:` blocks of readme, in order, in the repository root."""
+    todo = [b for b in blocks(readme)
+            if b[3] is not None and b[3].startswith(CI_PREFIX)]
+    print(f"1..{len(todo)}")
+    failed = 0
+    for n, (line, _, text, _) in enumerate(todo, 1):
+        r = subprocess.run(["bash", "-c", "set -euo pipefail\n" + text],
+                           cwd=os.path.dirname(os.path.abspath(readme)),
+                           capture_output=True, timeout=900)
+        if r.returncode == 0:
+            print(f"ok {n} - ci block at README.md:{line}")
+            continue
+        failed += 1
+        print(f"not ok {n} - ci block at README.md:{line}")
+        for l in (r.stdout + r.stderr).decode(errors="replace").split("\n"):
+            print("# " + l)
+    return 1 if failed else 0
+
+
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--ci":
+        return run_ci(sys.argv[2])
     ap = argparse.ArgumentParser()
     ap.add_argument("--readme", required=True)
     ap.add_argument("--cotlog", required=True)
@@ -208,7 +242,9 @@ def main():
         title = (f"{lang} block at {where}:{line}" if where == name
                  else f"example at {where}:{line}")
         if not_run is not None:
-            print(f"ok {n} - {title} # SKIP not run: {not_run}")
+            why = not_run if not_run.startswith(CI_PREFIX) else \
+                "not run: " + not_run
+            print(f"ok {n} - {title} # SKIP {why}")
             continue
         lack = missing(text) if lang != "c" else []
         if lack:
