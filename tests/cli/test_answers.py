@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """test_answers.py - end-to-end tests of the answer and language fields.
 
-Usage: test_answers.py COTLOG SRCDIR (TAP output). Covers issue 4 items
-4-7: language mixing (lang.*), the final answer and its candidates,
+Usage: test_answers.py COTLOG SRCDIR (TAP output). Covers language
+mixing (lang.*), the final answer and its candidates,
 normalisation and grading (correct, answer_first_at, after_answer,
 efficiency), and the agreement of `correct` with the corpus labels. The
 corpus cases read ../shared/corpus (COTLOG_CORPUS) and are skipped when
