@@ -23,6 +23,12 @@ typedef struct trace_ref {
 size_t for_each_trace(const cot_analyzer *az,
 		      void (*fn)(const trace_ref *t, void *ctx), void *ctx);
 
+/* The same over the files below dir (data_dir(): the fixtures); never
+ * skips. */
+size_t for_each_trace_in(const char *dir, const cot_analyzer *az,
+			 void (*fn)(const trace_ref *t, void *ctx),
+			 void *ctx);
+
 /* The value of field name of trace t (fails the test for an unknown
  * name). */
 cot_value field(const trace_ref *t, const char *name);

@@ -15,6 +15,12 @@ size_t walk_corpus(cot_result *res,
 		   void (*fn)(cot_result *res, size_t t, void *ctx),
 		   void *ctx);
 
+/* The same over the files below dir (data_dir(): the fixtures); never
+ * skips. */
+size_t walk_traces_in(const char *dir, cot_result *res,
+		      void (*fn)(cot_result *res, size_t t, void *ctx),
+		      void *ctx);
+
 /* White_Space as SPEC 3 lists it, decoded here independently: the
  * byte length of the White_Space character at p[0..n), or 0. */
 size_t ref_space_len(const char *p, size_t n);
