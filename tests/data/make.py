@@ -78,9 +78,9 @@ def sentence(a, b):
     return f"So the total should be {a * b}, unless I misread the numbers."
 
 
-def reasoning(i, paragraphs=None):
+def reasoning(i, paragraphs=None, conclude=True):
     """Invented step-by-step reasoning for problem i: paragraphs of a few
-    sentences, most led by a cue word."""
+    sentences, most led by a cue word, then (conclude) the answer."""
     _, a, b, ans = problem(i)
     n = paragraphs or 2 + rng.randrange(5)
     out = []
@@ -88,19 +88,25 @@ def reasoning(i, paragraphs=None):
         lead = CUES[rng.randrange(len(CUES))] if p else "Okay, "
         s = [sentence(a, b) for _ in range(1 + rng.randrange(3))]
         out.append(lead + " ".join(s))
-    out.append(f"So the answer is {ans}.")
+    if conclude:
+        out.append(f"So the answer is {ans}.")
     return "\n\n".join(out)
 
 
-def answer(i):
+def answer(i, right=True):
+    """The answer of problem i; a wrong one (off by one) for a record
+    its label marks wrong, so that the labels are true."""
     _, a, b, ans = problem(i)
+    if not right:
+        ans = str(a * b + 1)
     return f"There are {a} times {b} stones, so \\boxed{{{ans}}}."
 
 
 def loop(i, times):
-    """A trace that falls into a loop and is cut off in it."""
+    """A trace that falls into a loop before it found the answer, and is
+    cut off in it."""
     _, a, b, _ = problem(i)
-    return (reasoning(i, 2) + "\n\n" +
+    return (reasoning(i, 2, conclude=False) + "\n\n" +
             f"Wait, let me recount the {a} bundles once more. " * times)
 
 
@@ -310,15 +316,15 @@ def main():
             t = chinese(i)
         elif idx == 9:                 # cut mid-thought
             t, closed = reasoning(i)[:-40], False
+        correct = closed and idx % 3 != 2
         if closed:
             code = ("<|begin_of_thought|>\n\n" + t +
                     "\n\n<|end_of_thought|>\n\n<|begin_of_solution|>\n\n" +
-                    answer(i) + "\n\n<|end_of_solution|>")
+                    answer(i, correct) + "\n\n<|end_of_solution|>")
         else:
             code = "<|begin_of_thought|>\n\n" + t
         if idx == 10:                  # no open marker
             code = code[len("<|begin_of_thought|>\n\n"):]
-        correct = closed and idx % 3 != 2
         rows.append({"idx": idx, "question": q, "gt_cot": "None",
                      "gt": ans, "answer": float(ans),
                      "code": [code], "pred": [ans if correct else "0"],
@@ -327,7 +333,7 @@ def main():
     write_jsonl("skythought/baseline.jsonl", [
         {"idx": k, "question": problem(70 + k)[0], "gt_cot": "None",
          "gt": problem(70 + k)[3], "answer": float(problem(70 + k)[3]),
-         "code": [reasoning(70 + k, 2) + "\n\n" + answer(70 + k)],
+         "code": [reasoning(70 + k, 2) + "\n\n" + answer(70 + k, k != 1)],
          "pred": [problem(70 + k)[3]], "report": [None],
          "score": [k != 1]} for k in range(4)])
     evals = {}
@@ -336,7 +342,7 @@ def main():
         q, _, _, ans = problem(i)
         content = ("<|begin_of_thought|>\n\n" + reasoning(i) +
                    "\n\n<|end_of_thought|>\n\n<|begin_of_solution|>\n\n" +
-                   answer(i) + "\n\n<|end_of_solution|>")
+                   answer(i, k % 3 != 0) + "\n\n<|end_of_solution|>")
         evals[q] = {"problem": q, "prompt": "Solve step by step. " + q,
                     "answer": ans, "solution": f"{ans}",
                     "responses": {"0.0": {"content": content,
@@ -356,11 +362,13 @@ def main():
                 "extracted_answer": ans if correct else "1",
                 "model_name": model, "temperature": 0.6}
     write_jsonl("topology/r1.jsonl", [
-        flat(i, f"<think>\n{reasoning(i)}\n</think>{answer(i)}",
-             "fixture-r1", i % 4 != 1) for i in range(90, 96)])
+        flat(i, f"<think>\n{reasoning(i)}\n</think>"
+             f"{answer(i, i % 4 != 1)}", "fixture-r1", i % 4 != 1)
+        for i in range(90, 96)])
     write_jsonl("topology/distill.jsonl", [
-        flat(i, (reasoning(i) + "\n</think>\n\n" + answer(i)) if i != 99
-             else loop(i, 80), "fixture-distill-8b", i % 3 == 0)
+        flat(i, (reasoning(i) + "\n</think>\n\n" + answer(i, i % 3 == 0))
+             if i != 99 else loop(i, 80), "fixture-distill-8b",
+             i % 3 == 0 and i != 99)
         for i in range(96, 102)])
 
     write_jsonl("columns/s1k.jsonl", [

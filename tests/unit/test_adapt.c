@@ -2063,7 +2063,7 @@ static const corpus_file fixture_files[] = {
 	  6, 6, 0, 5, -1, ref_topology, "text" },
 	/* prefilled; one cut before </think> */
 	{ "topology/distill.jsonl", 6, 6, 0, { "text" }, { 6 },
-	  5, 5, 5, 2, -1, ref_topology, "text" },
+	  5, 5, 5, 1, -1, ref_topology, "text" },
 };
 
 static bool value_is(cot_result *r, size_t i, const char *name,
