@@ -1,4 +1,5 @@
-/* corpus.c - walk the corpus of real traces that unit tests check. */
+/* corpus.c - walk the corpus of real traces (../shared, not in the
+ * repository) and our fixtures of the same shapes (tests/data). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

@@ -1,4 +1,5 @@
-/* corpus.h - walk the corpus of real traces that unit tests check. */
+/* corpus.h - walk the corpus of real traces (../shared, not in the
+ * repository) and our fixtures of the same shapes (tests/data). */
 #ifndef COTLOG_TESTS_CORPUS_H
 #define COTLOG_TESTS_CORPUS_H
 

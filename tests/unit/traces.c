@@ -1,4 +1,5 @@
-/* traces.c - walk the traces of the corpus through the public API. */
+/* traces.c - walk the traces of the corpus, or of the fixtures, through
+ * the public API. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>

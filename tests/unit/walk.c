@@ -1,4 +1,5 @@
-/* walk.c - every trace of the corpus, through the public API. */
+/* walk.c - every trace of the corpus, or of the fixtures, through the
+ * public API. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

@@ -1,4 +1,5 @@
-/* walk.h - every trace of the corpus, through the public API. */
+/* walk.h - every trace of the corpus, or of the fixtures, through the
+ * public API. */
 #ifndef COTLOG_TESTS_WALK_H
 #define COTLOG_TESTS_WALK_H
 
