@@ -1,7 +1,7 @@
 #!/bin/sh
 # run.sh - the whole test suite, in three builds: warnings as errors;
 # ASan+UBSan; and the portable (non-SSE2) code paths, unit tests only.
-# Prints "N passed, N failed" as its last line.
+# Prints "N passed, N failed, N skipped" as its last line.
 set -u
 cd "$(dirname "$0")/.."
 

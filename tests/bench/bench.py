@@ -10,9 +10,9 @@ and peak resident memory:
     cat, zcat                the floor: reading the bytes
     python json.loads        what a Python script pays just to parse
     cotlog annotate          plain and gzip input; every field, so every
-                             analysis (issues 3 and 4)
-    annotate (issue 3 only)  --fields: the core fields and those of
-                             issue 3 (segmentation, step functions,
+                             analysis (steps, health, answers)
+    annotate (steps only)    --fields: the core fields and those of the
+                             steps pass (segmentation, step functions,
                              structure, the built-in patterns), so only
                              their passes run
     cotlog annotate --no-builtin-patterns
@@ -115,13 +115,14 @@ def main():
                 "for l in sys.stdin.buffer:\n"
                 "    if json.loads(l).get(\"model\") == \"qwen3:8b\": w(l)' < ")
     # the fields of the core pass (those before the first of the steps
-    # pass) and every field of issue 3: annotate with its analysis only
+    # pass) and every field of the steps pass: annotate with its analysis
+    # only
     names = subprocess.run([os.path.abspath(a.cotlog), "fields"],
                            capture_output=True, check=True).stdout
     names = [l.split()[0] for l in names.decode().splitlines()]
     core = names[:next(i for i, n in enumerate(names)
                        if n.startswith("functions."))]
-    issue3 = ",".join(core + ["functions.*", "structure.*", "patterns.*",
+    steps = ",".join(core + ["functions.*", "structure.*", "patterns.*",
                               "families.*"])
     # one core: -j 1 (the default is one worker per core)
     jobs = [
@@ -130,8 +131,8 @@ def main():
         ("python json.loads", py + q(plain)),
         ("cotlog annotate", f"{cot} annotate -j 1 {q(plain)}"),
         ("cotlog annotate (gzip)", f"{cot} annotate -j 1 {q(gz)}"),
-        ("annotate (issue 3 only)",
-         f"{cot} annotate -j 1 --fields {q(issue3)} {q(plain)}"),
+        ("annotate (steps only)",
+         f"{cot} annotate -j 1 --fields {q(steps)} {q(plain)}"),
         ("annotate (no patterns)",
          f"{cot} annotate -j 1 --no-builtin-patterns {q(plain)}"),
         ("python re patterns",

@@ -45,9 +45,11 @@ def profiles(cotlog, path):
             yield (prof["index"] if path.endswith(".json") else i), prof
 
 
-def measure(cotlog, corpus):
+def measure(cotlog, corpus, sources=SOURCES):
+    """The agreement over the files of the folders sources below corpus
+    (test_answers.py passes the fixtures' folders for tests/data)."""
     result = {"sources": {}, "disagreements": []}
-    for src in SOURCES:
+    for src in sources:
         files = sorted(glob.glob(os.path.join(corpus, src, "*.json*")))
         tot = {"labelled": 0, "verdicts": 0, "agree": 0, "files": {}}
         for path in files:

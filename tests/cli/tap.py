@@ -4,7 +4,10 @@ is skipped; any exception fails it) and removes the scratch folder TMP;
 run() runs cotlog, tmpfile() writes a file into TMP.
 
 Every test is run as TEST.py COTLOG SRCDIR, with the corpus folder in
-COTLOG_CORPUS (empty: the corpus cases are skipped)."""
+COTLOG_CORPUS (empty: the corpus cases are skipped) and our own fixtures
+of the same shapes in COTLOG_DATA (tests/data). @corpus_case registers a
+case twice: on the corpus (skipped without it) and on the fixtures."""
+import glob
 import os
 import select
 import shutil
@@ -15,6 +18,7 @@ import tempfile
 COTLOG = os.path.abspath(sys.argv[1])
 SRC = os.path.abspath(sys.argv[2])
 CORPUS = os.environ.get("COTLOG_CORPUS", "")
+DATA = os.environ.get("COTLOG_DATA") or os.path.join(SRC, "tests", "data")
 SAMPLE = os.path.join(SRC, "examples", "traces.jsonl")
 TMP = tempfile.mkdtemp(prefix="cotlog-test-")
 
@@ -62,6 +66,59 @@ def tmpfile(name, data):
 
 def case(fn):
     results.append(fn)
+    return fn
+
+
+def have_corpus():
+    return bool(CORPUS) and os.path.isdir(CORPUS)
+
+
+# The three shapes reference.py reads on its own, by folder: Ollama rows
+# (thinking, content), flat rows (full_response), Sky-T1 eval rows
+# (code[0]); in the corpus and in the fixtures.
+SHAPE_DIRS = {
+    "ollama": ("ollama-qwen3-thinking", "ollama"),
+    "topology": ("trace-topology-r1-api-and-distill", "topology"),
+    "sky": ("skythought-qwen25math-eval", "skythought"),
+}
+
+
+def shape_dir(root, shape):
+    """The folder of shape below root (CORPUS or DATA)."""
+    return os.path.join(root, SHAPE_DIRS[shape][root == DATA])
+
+
+def all_files(root):
+    """Every *.json and *.jsonl file below root."""
+    return sorted(glob.glob(os.path.join(root, "**", "*.json*"),
+                            recursive=True))
+
+
+def shaped_files(root):
+    """(path, shape) of every JSON Lines file of the three shapes."""
+    for shape in SHAPE_DIRS:
+        for path in sorted(glob.glob(os.path.join(shape_dir(root, shape),
+                                                  "*.jsonl"))):
+            yield path, shape
+
+
+def corpus_case(fn):
+    """Register fn(root, fixtures) twice: as fn.__name__ on the corpus
+    (fixtures False; skipped when there is none), and as
+    fn.__name__ + "_on_fixtures" on tests/data (fixtures True), where the
+    counts fn expects are those make.py plants."""
+    def on_corpus():
+        if not have_corpus():
+            return "skip no corpus"
+        return fn(CORPUS, False)
+
+    def on_fixtures():
+        assert os.path.isdir(DATA), DATA
+        return fn(DATA, True)
+    on_corpus.__name__ = fn.__name__
+    on_fixtures.__name__ = fn.__name__ + "_on_fixtures"
+    results.append(on_corpus)
+    results.append(on_fixtures)
     return fn
 
 

@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """test_answers.py - end-to-end tests of the answer and language fields.
 
-Usage: test_answers.py COTLOG SRCDIR (TAP output). Covers issue 4 items
-4-7: language mixing (lang.*), the final answer and its candidates,
+Usage: test_answers.py COTLOG SRCDIR (TAP output). Covers language
+mixing (lang.*), the final answer and its candidates,
 normalisation and grading (correct, answer_first_at, after_answer,
 efficiency), and the agreement of `correct` with the corpus labels. The
 corpus cases read ../shared/corpus (COTLOG_CORPUS) and are skipped when
-it is absent."""
+it is absent; each has a twin on our fixtures (tests/data)."""
 import json
 import os
 import sys
@@ -28,7 +28,8 @@ FIELDS = {
     "answer_first_at": "real", "after_answer": "real", "efficiency": "real",
 }
 
-from tap import CORPUS, COTLOG, SRC, TMP, case, main, run  # noqa: E402
+from tap import (  # noqa: E402
+    CORPUS, COTLOG, DATA, SRC, TMP, case, main, run)
 
 
 def profiles(records, args=()):
@@ -321,8 +322,8 @@ def script_classes_agree_with_unicode_names():
     assert ps[-1]["lang"]["scripts"] == {"other": 5}, ps[-1]["lang"]
 
 
-def sky_record(name, idx):
-    path = os.path.join(CORPUS, "skythought-qwen25math-eval", name)
+def sky_record(name, idx, root=None):
+    path = root or os.path.join(CORPUS, "skythought-qwen25math-eval", name)
     with open(path, encoding="utf-8") as f:
         for line in f:
             rec = json.loads(line)
@@ -362,6 +363,28 @@ def sky_t1_switches_to_chinese_mid_sentence():
     rc, out, _ = run(["filter", "--where", "lang.mix > 0"] + files)
     assert rc == 0 and [json.loads(x)["idx"] for x in
                         out.splitlines()] == [2, 4], out[:200]
+
+
+@case
+def sky_t1_switches_to_chinese_mid_sentence_on_fixtures():
+    """make.py: idx 5 of skythought/eval.jsonl goes on in Chinese after
+    "Wait, " in its last paragraph."""
+    path = os.path.join(DATA, "skythought", "eval.jsonl")
+    line, r = sky_record(None, 5, path)
+    rc, out, _ = run(["annotate"], line)
+    lang = json.loads(out)["cot"][0]["lang"]
+    at = r.index("\u6211".encode())      # "Wait, 我们再算一遍"
+    assert r[at - 6:at] == b"Wait, ", r[at - 10:at + 10]
+    han = sum(1 for ch in r.decode() if "\u4e00" <= ch <= "\u9fff")
+    assert lang["scripts"]["Han"] == han and lang["dominant"] == "Latin", \
+        (lang, han)
+    assert lang["foreign_at"] == at, (lang, at)
+    assert lang["mixed_steps"] == 1 and lang["mix"] > 0, lang
+    assert lang["switches"] >= 1, lang
+    # the filter finds exactly this one in its file
+    rc, out, _ = run(["filter", "--where", "lang.mix > 0", path])
+    assert rc == 0 and [json.loads(x)["idx"] for x in
+                        out.splitlines()] == [5], out[:200]
 
 
 # ---- agreement with the corpus labels ---------------------------------------
@@ -429,6 +452,17 @@ def agreement_with_corpus_labels():
     assert got <= KNOWN, sorted(got - KNOWN)
     # the known ones are all the label's errors: `correct` says true
     assert all(d["correct"] for d in r["disagreements"])
+
+
+@case
+def agreement_with_fixture_labels():
+    """The fixtures' labels are true by construction (make.py boxes a
+    wrong answer where the label says wrong): `correct` agrees with
+    every verdict."""
+    r = agreement.measure(COTLOG, DATA, ("skythought", "topology"))
+    print(f"# fixtures: {r['agree']}/{r['verdicts']}")
+    assert r["verdicts"] >= 25, r["verdicts"]
+    assert r["agree"] == r["verdicts"], r["disagreements"]
 
 
 # ---- robustness and speed ------------------------------------------------

@@ -5,7 +5,6 @@ Usage: test_cli.py COTLOG SRCDIR. Each case runs the real binary on real
 bytes and checks exit status, stdout byte for byte where it is fixed, and
 stderr messages. The corpus cases read ../shared/corpus (COTLOG_CORPUS)
 and are skipped when it is absent."""
-import glob
 import gzip
 import json
 import os
@@ -17,7 +16,8 @@ import reference  # noqa: E402
 
 
 from tap import (  # noqa: E402
-    CORPUS, COTLOG, SAMPLE, SRC, TMP, case, main, run, tmpfile)
+    COTLOG, SAMPLE, SRC, TMP, all_files, case, corpus_case, main, run,
+    shaped_files, tmpfile)
 
 
 def strip_annotations(inp, out, key=b"cot"):
@@ -364,20 +364,12 @@ def hundred_megabyte_line():
     os.unlink(path)
 
 
-# ---- the real corpus ----------------------------------------------------
+# ---- the real corpus, and the fixtures of its shapes -----------------------
 
-def corpus_files():
-    if not CORPUS or not os.path.isdir(CORPUS):
-        return []
-    return sorted(glob.glob(os.path.join(CORPUS, "**", "*.json*"),
-                            recursive=True))
-
-
-@case
-def corpus_annotates_every_file():
-    files = corpus_files()
-    if not files:
-        return "skip no corpus"
+@corpus_case
+def corpus_annotates_every_file(root, fixtures):
+    files = all_files(root)
+    assert len(files) >= 20, files
     for path in files:
         inp = open(path, "rb").read()
         rc, out, err = run(["annotate", path])
@@ -387,7 +379,8 @@ def corpus_annotates_every_file():
 
 
 def independent(rec, shape):
-    """(reasoning, answer) of a corpus record, read directly."""
+    """(reasoning, answer) of a corpus (or fixture) record, read
+    directly."""
     if shape == "ollama":
         if rec["thinking"]:
             return rec["thinking"], rec["content"]
@@ -400,28 +393,22 @@ def independent(rec, shape):
     return (text, "") if sp is None else (sp["reasoning"], sp["answer"])
 
 
-@case
-def corpus_core_fields_match_reference():
-    if not corpus_files():
-        return "skip no corpus"
+@corpus_case
+def corpus_core_fields_match_reference(root, fixtures):
     checked = 0
-    for pattern, shape in (("ollama-qwen3-thinking/*.jsonl", "ollama"),
-                           ("trace-topology-r1-api-and-distill/*.jsonl",
-                            "topology"),
-                           ("skythought-qwen25math-eval/*.jsonl", "sky")):
-        for path in sorted(glob.glob(os.path.join(CORPUS, pattern))):
-            _, out, _ = run(["annotate", path])
-            for line in out.decode().splitlines():
-                rec = json.loads(line)
-                prof = rec["cot"][0]
-                r, a = independent(rec, shape)
-                want = reference.profile(r, a)
-                for k, v in want.items():
-                    a1, _, b1 = k.partition(".")
-                    got = prof[a1][b1] if b1 else prof[a1]
-                    assert got == v, (path, k, got, v)
-                checked += 1
-    assert checked > 1000, checked
+    for path, shape in shaped_files(root):
+        _, out, _ = run(["annotate", path])
+        for line in out.decode().splitlines():
+            rec = json.loads(line)
+            prof = rec["cot"][0]
+            r, a = independent(rec, shape)
+            want = reference.profile(r, a)
+            for k, v in want.items():
+                a1, _, b1 = k.partition(".")
+                got = prof[a1][b1] if b1 else prof[a1]
+                assert got == v, (path, k, got, v)
+            checked += 1
+    assert checked >= (60 if fixtures else 1000), checked
 
 
 # ---- -o FILE.gz ------------------------------------------------------------

@@ -12,7 +12,8 @@ import subprocess
 import time
 
 from tap import (
-    CORPUS, COTLOG, SAMPLE, SRC, TMP, case, main, run, tmpfile, read_pty)
+    COTLOG, SAMPLE, SRC, TMP, case, corpus_case, main, run, tmpfile,
+    read_pty)
 
 PRETTY = os.path.join(SRC, "examples", "responses.json")
 
@@ -374,14 +375,14 @@ def stats_fields_runs_only_what_it_shows():
                     for name, v in g["fields"].items()), (spec, by)
 
 
-@case
-def corpus_filter_counts():
-    if not CORPUS or not os.path.isdir(CORPUS):
-        return "skip no corpus"
+@corpus_case
+def corpus_filter_counts(top, fixtures):
     files = []
-    for root, _, names in os.walk(CORPUS):
+    for root, _, names in os.walk(top):
         files += [os.path.join(root, n) for n in names
                   if n.endswith((".jsonl", ".json"))]
+    assert len(files) >= 20, files
+    kept = 0
     for path in sorted(files):
         rc, out, err = run(["filter", "--stats", "--where",
                             "closed && think.words > 100", path])
@@ -389,6 +390,8 @@ def corpus_filter_counts():
         c = counts(err)
         assert c["kept"] + c["rejected"] + c["malformed"] == c["records"]
         assert out.count(b"\n") == c["kept"]
+        kept += c["kept"]
+    assert kept >= (10 if fixtures else 500), kept
 
 
 main()

@@ -1,4 +1,5 @@
-/* corpus.c - walk the corpus of real traces that unit tests check. */
+/* corpus.c - walk the corpus of real traces (../shared, not in the
+ * repository) and our fixtures of the same shapes (tests/data). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -22,6 +23,17 @@ const char *corpus_dir(void)
 
 	if (!d || !*d || stat(d, &st) != 0 || !S_ISDIR(st.st_mode))
 		return NULL;
+	return d;
+}
+
+const char *data_dir(void)
+{
+	const char *d = getenv("COTLOG_DATA");
+	struct stat st;
+
+	if (!d || !*d || stat(d, &st) != 0 || !S_ISDIR(st.st_mode))
+		fail_msg("COTLOG_DATA=%s: no such folder (tests/data)",
+			 d ? d : "");
 	return d;
 }
 
@@ -55,13 +67,17 @@ static void walk_dir(const char *dir, const char *suffix,
 	closedir(dh);
 }
 
+void dir_for_each_file(const char *dir, const char *suffix,
+		       void (*fn)(const char *path, void *ctx), void *ctx)
+{
+	assert_non_null(dir);
+	walk_dir(dir, suffix, fn, ctx);
+}
+
 void corpus_for_each_file(const char *suffix,
 			  void (*fn)(const char *path, void *ctx), void *ctx)
 {
-	const char *dir = corpus_dir();
-
-	assert_non_null(dir);
-	walk_dir(dir, suffix, fn, ctx);
+	dir_for_each_file(corpus_dir(), suffix, fn, ctx);
 }
 
 void for_each_line(const char *data, size_t len,
@@ -133,13 +149,19 @@ static void check_file(const char *path, void *ctx)
 	free(data);
 }
 
-void corpus_check_strings(bool (*check)(const char *s, size_t len))
+void dir_check_strings(const char *dir,
+		       bool (*check)(const char *s, size_t len))
 {
 	struct string_check sc = { check, 0 };
 
+	dir_for_each_file(dir, ".jsonl", check_file, &sc);
+	print_message("%zu strings of %s checked\n", sc.checked, dir);
+	assert_true(sc.checked > 0);
+}
+
+void corpus_check_strings(bool (*check)(const char *s, size_t len))
+{
 	if (!corpus_dir())
 		skip();
-	corpus_for_each_file(".jsonl", check_file, &sc);
-	print_message("%zu corpus strings checked\n", sc.checked);
-	assert_true(sc.checked > 0);
+	dir_check_strings(corpus_dir(), check);
 }

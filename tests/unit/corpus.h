@@ -1,4 +1,5 @@
-/* corpus.h - walk the corpus of real traces that unit tests check. */
+/* corpus.h - walk the corpus of real traces (../shared, not in the
+ * repository) and our fixtures of the same shapes (tests/data). */
 #ifndef COTLOG_TESTS_CORPUS_H
 #define COTLOG_TESTS_CORPUS_H
 
@@ -11,10 +12,19 @@
  * it), or NULL when unset or not a directory: callers then skip(). */
 const char *corpus_dir(void);
 
-/* Call fn(path, ctx) for every file below corpus_dir() whose name ends
- * in suffix, descending into subdirectories and passing over names that
- * start with '.'. Fails the running test when there is no corpus or a
- * directory cannot be read. */
+/* The fixtures: tests/data, named by COTLOG_DATA (tests/meson.build
+ * sets it). They are part of the repository, so the running test fails
+ * when the folder is missing. */
+const char *data_dir(void);
+
+/* Call fn(path, ctx) for every file below dir whose name ends in suffix,
+ * descending into subdirectories and passing over names that start with
+ * '.'. Fails the running test when a directory cannot be read. */
+void dir_for_each_file(const char *dir, const char *suffix,
+		       void (*fn)(const char *path, void *ctx), void *ctx);
+
+/* dir_for_each_file on corpus_dir(); fails the running test when there
+ * is no corpus. */
 void corpus_for_each_file(const char *suffix,
 			  void (*fn)(const char *path, void *ctx), void *ctx);
 
@@ -37,5 +47,10 @@ void json_for_each_string(json_t *v,
  * JSON_ALLOW_NUL; lines it rejects are passed over), prints how many
  * strings check took (returned true for), and fails when none. */
 void corpus_check_strings(bool (*check)(const char *s, size_t len));
+
+/* The same test over the *.jsonl files below dir (data_dir(): the
+ * fixtures), which must exist. */
+void dir_check_strings(const char *dir,
+		       bool (*check)(const char *s, size_t len));
 
 #endif

@@ -2011,6 +2011,61 @@ static const corpus_file corpus_files[] = {
 };
 #undef PY
 
+/* The fixtures (tests/data/make.py): the same shapes, with what each
+ * file is written to yield. A file of several shapes is listed once per
+ * reference reader, each comparing the records of its own format. */
+static const corpus_file fixture_files[] = {
+	{ "anthropic/batch.jsonl", 2, 2, 0, { "anthropic" }, { 2 },
+	  2, 2, 0, -1, -1, ref_anthropic, "anthropic" },
+	{ "anthropic/messages.jsonl", 3, 3, 0, { "anthropic" }, { 3 },
+	  3, 3, 0, -1, -1, ref_anthropic, "anthropic" },
+	/* an SSE stream (response_text) holds no record */
+	{ "cassettes/anthropic.jsonl", 2, 1, 1, { "anthropic" }, { 1 },
+	  1, 1, 0, -1, -1, NULL, NULL },
+	{ "cassettes/bedrock.jsonl", 2, 2, 0, { "bedrock" }, { 2 },
+	  2, 2, 0, -1, -1, ref_bedrock, "bedrock" },
+	{ "cassettes/chat.jsonl", 3, 2, 1, { "openai-chat" }, { 2 },
+	  2, 2, 0, -1, -1, ref_reasoning_content, "openai-chat" },
+	{ "cassettes/cohere.jsonl", 1, 1, 0, { "message" }, { 1 },
+	  1, 1, 0, -1, -1, ref_cohere, "message" },
+	{ "cassettes/gemini.jsonl", 2, 2, 0, { "gemini" }, { 2 },
+	  2, 2, 0, -1, -1, ref_gemini, "gemini" },
+	{ "cassettes/mistral.jsonl", 2, 2, 0, { "openai-chat" }, { 2 },
+	  2, 2, 0, -1, -1, ref_mistral, "openai-chat" },
+	/* the encrypted-only reasoning is no tagged text */
+	{ "cassettes/responses.jsonl", 2, 2, 0, { "openai-responses" },
+	  { 2 }, 1, 1, 0, -1, -1, ref_responses, "openai-responses" },
+	{ "bare/chat.jsonl", 4, 4, 0, { "openai-chat" }, { 4 },
+	  4, 4, 0, -1, 1, NULL, NULL },
+	{ "bare/gemini.jsonl", 2, 2, 0, { "gemini" }, { 2 },
+	  2, 2, 0, -1, -1, NULL, NULL },
+	{ "bare/responses.jsonl", 4, 4, 0, { "openai-responses" }, { 4 },
+	  3, 3, 0, -1, -1, ref_responses, "openai-responses" },
+	{ "anchors/chunks.jsonl", 2, 0, 2, { NULL }, { 0 },
+	  0, 0, 0, 0, 0, NULL, NULL },
+	{ "columns/s1k.jsonl", 3, 3, 0, { "columns" }, { 3 },
+	  3, 3, 0, -1, -1, NULL, NULL },
+	{ "ollama/items.json", 16, 0, 16, { NULL }, { 0 },
+	  0, 0, 0, 0, 0, NULL, NULL },
+	/* every fourth think-on row stopped for length */
+	{ "ollama/think-on.jsonl", 16, 16, 0, { "message" }, { 16 },
+	  16, 16, 0, 0, 4, ref_ollama, "message" },
+	{ "ollama/think-off.jsonl", 16, 16, 0, { "message" }, { 16 },
+	  0, 0, 0, 0, 0, ref_ollama, "message" },
+	{ "skythought/evals.json", 1, 6, 0, { "skythought" }, { 6 },
+	  6, 6, 0, 4, -1, NULL, NULL },
+	{ "skythought/baseline.jsonl", 4, 4, 0, { "text" }, { 4 },
+	  0, 0, 0, 3, -1, NULL, NULL },
+	/* 3 unterminated (two loops, one cut), 1 without the open marker */
+	{ "skythought/eval.jsonl", 12, 12, 0, { "text" }, { 12 },
+	  12, 9, 1, 5, -1, ref_skyt1, "text" },
+	{ "topology/r1.jsonl", 6, 6, 0, { "text" }, { 6 },
+	  6, 6, 0, 5, -1, ref_topology, "text" },
+	/* prefilled; one cut before </think> */
+	{ "topology/distill.jsonl", 6, 6, 0, { "text" }, { 6 },
+	  5, 5, 5, 1, -1, ref_topology, "text" },
+};
+
 static bool value_is(cot_result *r, size_t i, const char *name,
 		     const char *s)
 {
@@ -2161,33 +2216,49 @@ static void run_corpus_file(const char *dir, const corpus_file *cf,
 	free(rf.answer.p);
 }
 
-static void test_analyze_unit_corpus_files(void **state)
+static void run_files(const char *dir, const corpus_file *files, size_t n)
 {
-	const char *dir = corpus_dir();
 	cot_analyzer *az;
 	cot_result *res;
 
-	(void)state;
-	if (!dir)
-		skip();
 	assert_int_equal(cot_analyzer_new(&az, NULL, NULL), COT_OK);
 	assert_int_equal(cot_result_new(&res, az, NULL), COT_OK);
-	for (size_t i = 0; i < sizeof corpus_files / sizeof *corpus_files;
-	     i++)
-		run_corpus_file(dir, &corpus_files[i], res);
+	for (size_t i = 0; i < n; i++)
+		run_corpus_file(dir, &files[i], res);
 	cot_result_free(res);
 	cot_analyzer_free(az);
+}
+
+static void test_analyze_unit_corpus_files(void **state)
+{
+	(void)state;
+	if (!corpus_dir())
+		skip();
+	run_files(corpus_dir(), corpus_files,
+		  sizeof corpus_files / sizeof *corpus_files);
+}
+
+static void test_analyze_unit_fixture_files(void **state)
+{
+	(void)state;
+	run_files(data_dir(), fixture_files,
+		  sizeof fixture_files / sizeof *fixture_files);
 }
 
 /* Metadata against the fields SOURCES.md names: Ollama model and
  * done_reason; trace-topology is_correct, ground_truth, model; Sky-T1
  * score[0] and gt. */
+typedef struct meta_file {
+	const char *path, *label, *ref, *model, *finish;
+	bool label_in_array;
+} meta_file;
+
+static void check_metadata(const char *dir, const meta_file *files,
+			   size_t nfiles, size_t min_records);
+
 static void test_analyze_unit_corpus_metadata(void **state)
 {
-	static const struct {
-		const char *path, *label, *ref, *model, *finish;
-		bool label_in_array;
-	} files[] = {
+	static const meta_file files[] = {
 		{ "ollama-qwen3-thinking/qwen3.5-9b__think-on.jsonl", NULL,
 		  NULL, "model", "done_reason", false },
 		{ "trace-topology-r1-api-and-distill/pilot_math500_qwen7b"
@@ -2196,16 +2267,37 @@ static void test_analyze_unit_corpus_metadata(void **state)
 		{ "skythought-qwen25math-eval/sky-t1-math-correct-5k-27b__"
 		  "amc23.jsonl", "score", "gt", NULL, NULL, true },
 	};
-	const char *dir = corpus_dir();
+
+	(void)state;
+	if (!corpus_dir())
+		skip();
+	check_metadata(corpus_dir(), files, sizeof files / sizeof *files, 20);
+}
+
+/* The same fields in the fixtures of those shapes. */
+static void test_analyze_unit_fixture_metadata(void **state)
+{
+	static const meta_file files[] = {
+		{ "ollama/think-on.jsonl", NULL, NULL, "model", "done_reason",
+		  false },
+		{ "topology/distill.jsonl", "is_correct", "ground_truth",
+		  "model_name", NULL, false },
+		{ "skythought/eval.jsonl", "score", "gt", NULL, NULL, true },
+	};
+
+	(void)state;
+	check_metadata(data_dir(), files, sizeof files / sizeof *files, 6);
+}
+
+static void check_metadata(const char *dir, const meta_file *files,
+			   size_t nfiles, size_t min_records)
+{
 	cot_analyzer *az;
 	cot_result *res;
 
-	(void)state;
-	if (!dir)
-		skip();
 	assert_int_equal(cot_analyzer_new(&az, NULL, NULL), COT_OK);
 	assert_int_equal(cot_result_new(&res, az, NULL), COT_OK);
-	for (size_t f = 0; f < sizeof files / sizeof *files; f++) {
+	for (size_t f = 0; f < nfiles; f++) {
 		char path[1024];
 		cot_reader *rd;
 		const cot_unit *u;
@@ -2248,7 +2340,7 @@ static void test_analyze_unit_corpus_metadata(void **state)
 			json_decref(rec);
 			seen++;
 		}
-		assert_true(seen >= 20);
+		assert_true(seen >= min_records);
 		cot_reader_free(rd);
 	}
 	cot_result_free(res);
@@ -2257,10 +2349,33 @@ static void test_analyze_unit_corpus_metadata(void **state)
 
 /* SkyThought evals (a JSON document keyed by problem): each value's
  * responses["0.0"] gives one trace, labelled by its correctness. */
+static void check_keyed_dump(const char *path, size_t want_correct);
+
 static void test_analyze_unit_corpus_keyed_dump(void **state)
 {
-	const char *dir = corpus_dir();
 	char path[1024];
+
+	(void)state;
+	if (!corpus_dir())
+		skip();
+	snprintf(path, sizeof path, "%s/skythought-evals-json/"
+		 "Qwen2.5-32B-Instruct_MATH500_test_None_0_-1_still2_sys_"
+		 "zero.json", corpus_dir());
+	check_keyed_dump(path, 370);
+}
+
+/* The same on the fixture dump (4 of 6 correct). */
+static void test_analyze_unit_fixture_keyed_dump(void **state)
+{
+	char path[1024];
+
+	(void)state;
+	snprintf(path, sizeof path, "%s/skythought/evals.json", data_dir());
+	check_keyed_dump(path, 4);
+}
+
+static void check_keyed_dump(const char *path, size_t want_correct)
+{
 	json_t *doc;
 	const char *key;
 	json_t *val;
@@ -2271,19 +2386,13 @@ static void test_analyze_unit_corpus_keyed_dump(void **state)
 	const cot_unit *u;
 	cot_error err;
 
-	(void)state;
-	if (!dir)
-		skip();
-	snprintf(path, sizeof path, "%s/skythought-evals-json/"
-		 "Qwen2.5-32B-Instruct_MATH500_test_None_0_-1_still2_sys_"
-		 "zero.json", dir);
 	doc = json_load_file(path, 0, NULL);
 	assert_non_null(doc);
 	json_object_foreach(doc, key, val)
 		want_true += json_is_true(json_object_get(json_object_get(
 			json_object_get(val, "responses"), "0.0"),
 			"correctness"));
-	assert_int_equal(want_true, 370);
+	assert_int_equal(want_true, want_correct);
 	assert_int_equal(cot_analyzer_new(&az, NULL, NULL), COT_OK);
 	assert_int_equal(cot_result_new(&res, az, NULL), COT_OK);
 	assert_int_equal(cot_reader_open_path(&rd, path, &err), COT_OK);
@@ -2403,8 +2512,11 @@ int main(void)
 		cmocka_unit_test(
 			test_analyze_json_out_of_memory_fails_cleanly),
 		cmocka_unit_test(test_analyze_unit_corpus_files),
+		cmocka_unit_test(test_analyze_unit_fixture_files),
 		cmocka_unit_test(test_analyze_unit_corpus_metadata),
+		cmocka_unit_test(test_analyze_unit_fixture_metadata),
 		cmocka_unit_test(test_analyze_unit_corpus_keyed_dump),
+		cmocka_unit_test(test_analyze_unit_fixture_keyed_dump),
 	};
 
 	return cmocka_run_group_tests(tests, fx_setup, fx_teardown);

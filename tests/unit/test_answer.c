@@ -327,6 +327,14 @@ static void test_answer_scan_corpus_boxes(void **state)
 	corpus_check_strings(box_agrees);
 }
 
+/* The same on every string of the fixtures (tests/data), whose answers
+ * box theirs. */
+static void test_answer_scan_fixture_boxes(void **state)
+{
+	(void)state;
+	dir_check_strings(data_dir(), box_agrees);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -336,6 +344,7 @@ int main(void)
 		cmocka_unit_test(test_answer_scan_linear_time),
 		cmocka_unit_test(test_answer_scan_out_of_memory),
 		cmocka_unit_test(test_answer_scan_corpus_boxes),
+		cmocka_unit_test(test_answer_scan_fixture_boxes),
 	};
 
 	return cmocka_run_group_tests_name("answer", tests, NULL, NULL);

@@ -716,6 +716,13 @@ static void test_dialect_split_corpus_spans_in_range(void **state)
 	corpus_check_strings(check_corpus_string);
 }
 
+/* The same on every string of the fixtures (tests/data). */
+static void test_dialect_split_fixture_spans_in_range(void **state)
+{
+	(void)state;
+	dir_check_strings(data_dir(), check_corpus_string);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -747,6 +754,7 @@ int main(void)
 		cmocka_unit_test(
 			test_dialect_split_matches_reference_on_long_texts),
 		cmocka_unit_test(test_dialect_split_corpus_spans_in_range),
+		cmocka_unit_test(test_dialect_split_fixture_spans_in_range),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "health.h"
+#include "corpus.h"
 #include "traces.h"
 #include "util.h"
 
@@ -265,6 +266,23 @@ static void test_reward_fields_on_corpus(void **state)
 	assert_true(c.prefilled >= 30);
 }
 
+/* The same on the fixtures: R1-style and prefilled flat rows, Sky-T1
+ * markers, structured provider shapes. */
+static void test_reward_fields_on_fixtures(void **state)
+{
+	tally c = { 0 };
+
+	(void)state;
+	for_each_trace_in(data_dir(), NULL, count_trace, &c);
+	print_message("# %zu raw texts: format 1 in %zu, think_format 1 in "
+		      "%zu, prefilled reading 1 in %zu\n", c.text, c.r1,
+		      c.think, c.prefilled);
+	/* topology/r1.jsonl (6) passes TRL; topology/distill.jsonl (5
+	 * closed) only the prefilled reading */
+	assert_true(c.think >= 6);
+	assert_true(c.prefilled >= 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -276,6 +294,7 @@ int main(void)
 		cmocka_unit_test(test_format_rewards_match_brute_force_random),
 		cmocka_unit_test(test_reward_fields_on_text_and_structured),
 		cmocka_unit_test(test_reward_fields_on_corpus),
+		cmocka_unit_test(test_reward_fields_on_fixtures),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

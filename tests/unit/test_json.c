@@ -991,6 +991,20 @@ static void test_json_parse_corpus_matches_jansson(void **state)
 	assert_true(cc.records > 0);
 }
 
+/* The same on the fixtures (tests/data): every shape of the corpus. */
+static void test_json_parse_fixtures_match_jansson(void **state)
+{
+	struct corpus_counts cc = { 0, 0 };
+
+	(void)state;
+	dir_for_each_file(data_dir(), ".jsonl", corpus_jsonl_file, &cc);
+	dir_for_each_file(data_dir(), ".json", corpus_json_file, &cc);
+	print_message("# fixtures: %zu records, %zu valid JSON only we "
+		      "accept\n", cc.records, cc.only_we);
+	/* what make.py writes: 94 lines, 2 documents */
+	assert_int_equal(cc.records, 96);
+}
+
 /* A fixed-seed generator: valid documents, then mutations of them. */
 static uint64_t rng = 0x9e3779b97f4a7c15u;
 
@@ -1212,6 +1226,7 @@ int main(void)
 		cmocka_unit_test(test_json_parse_reuses_doc),
 		cmocka_unit_test(test_json_parse_out_of_memory_loop),
 		cmocka_unit_test(test_json_parse_corpus_matches_jansson),
+		cmocka_unit_test(test_json_parse_fixtures_match_jansson),
 		cmocka_unit_test(test_json_parse_random_matches_jansson),
 	};
 

@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "health.h"
+#include "corpus.h"
 #include "traces.h"
 #include "util.h"
 
@@ -556,6 +557,12 @@ static const struct named {
 	 * ...") and goes on one paragraph a period: steps counted at the
 	 * start are 0 */
 	{ "sky-t1-math-reflection-1.0-32b__aime24.jsonl", 11, 1180, 0 },
+	/* the fixtures (tests/data/make.py): idx 3 and 7 of eval.jsonl and
+	 * the first length stop of think-on.jsonl loop on one sentence of
+	 * a paragraph to the end */
+	{ "eval.jsonl", 4, 300, 0 },
+	{ "eval.jsonl", 8, 120, 0 },
+	{ "think-on.jsonl", 3, 60, 0 },
 };
 
 static void check_named(const trace_ref *t, void *vctx)
@@ -602,6 +609,25 @@ static void test_loops_on_corpus(void **state)
 	assert_int_equal(c.closed_ok_flagged, 0);
 }
 
+/* The same on the fixtures, with their own named loops. */
+static void test_loops_on_fixtures(void **state)
+{
+	corpus_ctx c = { 0 };
+
+	(void)state;
+	for_each_trace_in(data_dir(), NULL, each, &c);
+	print_message("# %zu traces, %zu with a loop; clean (closed, label "
+		      "true, not length): %zu, flagged %zu; closed with "
+		      "finish stop: %zu, flagged %zu\n", c.traces, c.with_loop,
+		      c.clean, c.clean_flagged, c.closed_ok,
+		      c.closed_ok_flagged);
+	assert_int_equal(c.named_found, 3);
+	assert_true(c.with_loop >= 8);	/* make.py plants 8 */
+	assert_true(c.clean >= 10);
+	assert_int_equal(c.clean_flagged, 0);
+	assert_int_equal(c.closed_ok_flagged, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -614,6 +640,7 @@ int main(void)
 		cmocka_unit_test(test_loops_planted_in_random_prose),
 		cmocka_unit_test(test_loops_work_is_linear),
 		cmocka_unit_test(test_loops_on_corpus),
+		cmocka_unit_test(test_loops_on_fixtures),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

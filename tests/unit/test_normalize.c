@@ -25,7 +25,7 @@ static const char *norm(cot__arena *a, const char *s)
 static void test_answer_normalize_cases(void **state)
 {
 	static const char *const cases[][2] = {
-		/* the list */
+		/* wrappers, spacing and fraction forms */
 		{ "\\left( 3, \\frac{\\pi}{2} \\right)",
 		  "(3,\\frac{\\pi}{2})" },
 		{ "\\text{Evelyn}", "Evelyn" },

@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "corpus.h"
 #include "traces.h"
 #include "util.h"
 
@@ -447,6 +448,19 @@ static void test_repeat_matches_naive_on_corpus(void **state)
 	assert_true(c.flagged >= 40);
 }
 
+/* The same on the fixtures, whose looping traces repeat one sentence
+ * tens to hundreds of times. */
+static void test_repeat_matches_naive_on_fixtures(void **state)
+{
+	corpus_ctx c = { 0, 0 };
+
+	(void)state;
+	for_each_trace_in(data_dir(), NULL, check_trace, &c);
+	print_message("# %zu traces checked, %zu flagged\n", c.checked,
+		      c.flagged);
+	assert_true(c.flagged >= 8);	/* make.py plants 8 loops */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -454,6 +468,7 @@ int main(void)
 		cmocka_unit_test(test_repeat_sentences_open_instruct_split),
 		cmocka_unit_test(test_repeat_matches_naive_random),
 		cmocka_unit_test(test_repeat_matches_naive_on_corpus),
+		cmocka_unit_test(test_repeat_matches_naive_on_fixtures),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -441,6 +441,14 @@ static void test_script_scan_corpus(void **state)
 	corpus_check_strings(corpus_compare);
 }
 
+/* The same on every string of the fixtures (tests/data), which mix
+ * scripts too. */
+static void test_script_scan_fixtures(void **state)
+{
+	(void)state;
+	dir_check_strings(data_dir(), corpus_compare);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -450,6 +458,7 @@ int main(void)
 		cmocka_unit_test(test_script_scan_first_and_dominant),
 		cmocka_unit_test(test_script_scan_matches_plain_scan),
 		cmocka_unit_test(test_script_scan_corpus),
+		cmocka_unit_test(test_script_scan_fixtures),
 	};
 
 	return cmocka_run_group_tests_name("script", tests, NULL, NULL);

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "health.h"
+#include "corpus.h"
 #include "traces.h"
 #include "util.h"
 
@@ -280,8 +281,9 @@ static void check_trace(const trace_ref *t, void *vctx)
 		assert_true(field(t, "mid_sentence").b);
 	if (is(s, "complete"))
 		assert_true(field(t, "closed").b);
-	/* Ollama's done_reason (SOURCES.md: 11 + 2 + 60 of 800 "length") */
-	if (strstr(t->path, "ollama-qwen3-thinking") &&
+	/* Ollama's done_reason (SOURCES.md: 11 + 2 + 60 of 800 "length";
+	 * the fixtures under tests/data/ollama: 4 of 32) */
+	if (strstr(t->path, "/ollama") &&
 	    fr.type == COT_TYPE_STRING) {
 		if (is(fr, "length")) {
 			assert_true(is(s, "truncated"));
@@ -307,6 +309,22 @@ static void test_status_on_corpus(void **state)
 	assert_true(c.n[0] >= 1000);	/* complete */
 }
 
+/* The same on the fixtures: Ollama rows stopped for length or not, and
+ * traces cut in a loop, mid-thought or complete. */
+static void test_status_on_fixtures(void **state)
+{
+	corpus_ctx c = { { 0 }, 0, 0 };
+
+	(void)state;
+	for_each_trace_in(data_dir(), NULL, check_trace, &c);
+	for (int k = 0; k < 7; k++)
+		print_message("# %s: %zu\n", statuses[k], c.n[k]);
+	assert_int_equal(c.ollama_length, 4);
+	assert_int_equal(c.ollama_other, 28);
+	assert_true(c.n[3] >= 8);	/* truncated: the 8 cut in a loop */
+	assert_true(c.n[0] >= 40);	/* complete */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -315,6 +333,7 @@ int main(void)
 		cmocka_unit_test(test_status_every_rule),
 		cmocka_unit_test(test_status_finish_field),
 		cmocka_unit_test(test_status_on_corpus),
+		cmocka_unit_test(test_status_on_fixtures),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -17,6 +17,7 @@
 #include "steps.h"
 #include "fixture.h"
 #include "util.h"
+#include "corpus.h"
 #include "walk.h"
 
 
@@ -427,6 +428,20 @@ static void test_steps_span_property_every_corpus_trace(void **state)
 	assert_true(c.units[1] > c.units[0] && c.units[0] > c.units[2]);
 }
 
+/* The same on every fixture trace. */
+static void test_steps_span_property_every_fixture_trace(void **state)
+{
+	spans_ctx c = { 0, { 0, 0, 0 } };
+
+	(void)state;
+	walk_traces_in(data_dir(), res, span_trace, &c);
+	print_message("%zu traces: %zu paragraphs, %zu sentences, %zu "
+		      "thoughts cover their reasoning exactly\n", c.traces,
+		      c.units[0], c.units[1], c.units[2]);
+	assert_true(c.traces >= 90);
+	assert_true(c.units[1] > c.units[0] && c.units[0] > c.units[2]);
+}
+
 /* Random texts made of the pieces the rules look at: the property holds
  * and nothing reads out of bounds (the sanitizer build checks). */
 static void test_steps_span_property_random_texts(void **state)
@@ -559,6 +574,13 @@ static void test_structure_fields_agree_with_naive_stats(void **state)
 {
 	(void)state;
 	assert_true(walk_corpus(res, stats_trace, NULL) > 1500);
+}
+
+static void test_structure_fields_agree_with_naive_stats_fixtures(
+	void **state)
+{
+	(void)state;
+	assert_true(walk_traces_in(data_dir(), res, stats_trace, NULL) >= 90);
 }
 
 static void test_result_steps_bad_arguments(void **state)
@@ -816,8 +838,10 @@ int main(void)
 		cmocka_unit_test(test_classify_cases),
 		cmocka_unit_test(test_cue_lookup_matches_brute_force),
 		cmocka_unit_test(test_steps_span_property_every_corpus_trace),
+		cmocka_unit_test(test_steps_span_property_every_fixture_trace),
 		cmocka_unit_test(test_steps_span_property_random_texts),
 		cmocka_unit_test(test_structure_fields_agree_with_naive_stats),
+		cmocka_unit_test(test_structure_fields_agree_with_naive_stats_fixtures),
 		cmocka_unit_test(test_result_steps_bad_arguments),
 		cmocka_unit_test(test_result_step_and_hit_accessors),
 		cmocka_unit_test(test_structure_first_behaviours),

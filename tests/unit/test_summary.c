@@ -420,18 +420,17 @@ static void check_merge(corpus_run *cr)
 	summary_free(m);
 }
 
-static void test_summary_of_corpus_matches_naive_reference(void **st)
+/* The summary of every trace below dir (at least min_traces) against
+ * the naive reference, then merged from its parts. */
+static void summary_matches_naive(const char *dir, size_t min_traces)
 {
 	corpus_run cr;
 	json_t *out;
 
-	(void)st;
-	if (!corpus_dir())
-		skip();
 	setup_run(&cr, NULL);
-	corpus_for_each_file(".jsonl", add_file, &cr);
-	corpus_for_each_file(".json", add_file, &cr);
-	assert_true(cr.traces > 1000);
+	dir_for_each_file(dir, ".jsonl", add_file, &cr);
+	dir_for_each_file(dir, ".json", add_file, &cr);
+	assert_true(cr.traces >= min_traces);
 	out = render_json(cr.whole);
 	check_against_naive(&cr, out);
 	assert_null(json_object_get(out, "groups"));
@@ -440,17 +439,29 @@ static void test_summary_of_corpus_matches_naive_reference(void **st)
 	teardown_run(&cr);
 }
 
-static void test_summary_groups_by_expression_and_merges(void **st)
+static void test_summary_of_corpus_matches_naive_reference(void **st)
+{
+	(void)st;
+	if (!corpus_dir())
+		skip();
+	summary_matches_naive(corpus_dir(), 1001);
+}
+
+static void test_summary_of_fixtures_matches_naive_reference(void **st)
+{
+	(void)st;
+	summary_matches_naive(data_dir(), 90);
+}
+
+/* Grouped by format: records with no trace in the null group. */
+static void summary_by_format(const char *dir)
 {
 	corpus_run cr;
 	json_t *out, *groups, *g;
 	size_t i;
 
-	(void)st;
-	if (!corpus_dir())
-		skip();
 	setup_run(&cr, "format");
-	corpus_for_each_file(".jsonl", add_file, &cr);
+	dir_for_each_file(dir, ".jsonl", add_file, &cr);
 	out = render_json(cr.whole);
 	check_against_naive(&cr, out);	/* the total is unchanged */
 	groups = json_object_get(out, "groups");
@@ -492,6 +503,21 @@ static void test_summary_groups_by_expression_and_merges(void **st)
 	json_decref(out);
 	check_merge(&cr);
 	teardown_run(&cr);
+}
+
+static void test_summary_groups_by_expression_and_merges(void **st)
+{
+	(void)st;
+	if (!corpus_dir())
+		skip();
+	summary_by_format(corpus_dir());
+}
+
+static void test_summary_groups_fixtures_by_expression_and_merges(
+	void **st)
+{
+	(void)st;
+	summary_by_format(data_dir());
 }
 
 static void test_summary_by_file_counts_malformed_per_file(void **st)
@@ -715,16 +741,13 @@ static void test_summary_number_is_shortest_round_trip(void **st)
 }
 
 /* The table fits the width asked for and names what it shows. */
-static void test_summary_table_fits_and_shows_main_fields(void **st)
+static void summary_table_fits(const char *dir)
 {
 	corpus_run cr;
 	char *t, *line;
 
-	(void)st;
-	if (!corpus_dir())
-		skip();
 	setup_run(&cr, "format");
-	corpus_for_each_file(".jsonl", add_file, &cr);
+	dir_for_each_file(dir, ".jsonl", add_file, &cr);
 	t = render(cr.whole, SUMMARY_TABLE, NULL);
 	for (line = t; *line;) {
 		char *nl = strchr(line, '\n');
@@ -745,13 +768,31 @@ static void test_summary_table_fits_and_shows_main_fields(void **st)
 	teardown_run(&cr);
 }
 
+static void test_summary_table_fits_and_shows_main_fields(void **st)
+{
+	(void)st;
+	if (!corpus_dir())
+		skip();
+	summary_table_fits(corpus_dir());
+}
+
+static void test_summary_table_of_fixtures_fits(void **st)
+{
+	(void)st;
+	summary_table_fits(data_dir());
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(
 			test_summary_of_corpus_matches_naive_reference),
 		cmocka_unit_test(
+			test_summary_of_fixtures_matches_naive_reference),
+		cmocka_unit_test(
 			test_summary_groups_by_expression_and_merges),
+		cmocka_unit_test(
+			test_summary_groups_fixtures_by_expression_and_merges),
 		cmocka_unit_test(
 			test_summary_by_file_counts_malformed_per_file),
 		cmocka_unit_test(test_summary_value_table_limit_is_split_free),
@@ -760,6 +801,7 @@ int main(void)
 		cmocka_unit_test(test_summary_number_is_shortest_round_trip),
 		cmocka_unit_test(
 			test_summary_table_fits_and_shows_main_fields),
+		cmocka_unit_test(test_summary_table_of_fixtures_fits),
 	};
 
 	return cmocka_run_group_tests_name("summary", tests, NULL, NULL);

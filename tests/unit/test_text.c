@@ -383,6 +383,13 @@ static void test_text_count_matches_reference_corpus(void **state)
 	corpus_check_strings(check_corpus_string);
 }
 
+/* The same on every string of the fixtures (tests/data). */
+static void test_text_count_matches_reference_fixtures(void **state)
+{
+	(void)state;
+	dir_check_strings(data_dir(), check_corpus_string);
+}
+
 /* ---- \boxed ---- */
 
 /* Copies t to a buffer of exactly len bytes, so that ASan reports any
@@ -684,6 +691,7 @@ int main(void)
 		cmocka_unit_test(test_text_count_wide_chars_at_every_offset),
 		cmocka_unit_test(test_text_count_matches_reference_random),
 		cmocka_unit_test(test_text_count_matches_reference_corpus),
+		cmocka_unit_test(test_text_count_matches_reference_fixtures),
 		cmocka_unit_test(test_text_boxed_simple),
 		cmocka_unit_test(test_text_boxed_nested_inner_starts_last),
 		cmocka_unit_test(test_text_boxed_space_before_brace),

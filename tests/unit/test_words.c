@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "health.h"
+#include "corpus.h"
 #include "traces.h"
 #include "util.h"
 
@@ -428,6 +429,19 @@ static void test_repeat_ngram_matches_naive_on_corpus(void **state)
 	assert_true(c.compared > 1000);
 }
 
+/* The same on the fixtures. */
+static void test_repeat_ngram_matches_naive_on_fixtures(void **state)
+{
+	corpus_count c = { 0 };
+	size_t n;
+
+	(void)state;
+	n = for_each_trace_in(data_dir(), NULL, check_trace, &c);
+	print_message("# %zu traces, %zu ASCII ones compared\n", n,
+		      c.compared);
+	assert_true(c.compared >= 80);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -443,6 +457,7 @@ int main(void)
 		cmocka_unit_test(test_repetition_ratio_out_of_memory),
 		cmocka_unit_test(test_repetition_ratio_matches_naive_random),
 		cmocka_unit_test(test_repeat_ngram_matches_naive_on_corpus),
+		cmocka_unit_test(test_repeat_ngram_matches_naive_on_fixtures),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,4 +1,5 @@
-/* traces.c - walk the traces of the corpus through the public API. */
+/* traces.c - walk the traces of the corpus, or of the fixtures, through
+ * the public API. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -58,19 +59,26 @@ static void one_file(const char *path, void *vw)
 size_t for_each_trace(const cot_analyzer *az,
 		      void (*fn)(const trace_ref *t, void *ctx), void *ctx)
 {
+	if (!corpus_dir())
+		skip();
+	return for_each_trace_in(corpus_dir(), az, fn, ctx);
+}
+
+size_t for_each_trace_in(const char *dir, const cot_analyzer *az,
+			 void (*fn)(const trace_ref *t, void *ctx),
+			 void *ctx)
+{
 	cot_analyzer *own = NULL;
 	cot_error err;
 	walk w = { az, NULL, fn, ctx, 0 };
 
-	if (!corpus_dir())
-		skip();
 	if (!az) {
 		assert_int_equal(cot_analyzer_new(&own, NULL, &err), COT_OK);
 		w.az = az = own;
 	}
 	assert_int_equal(cot_result_new(&w.res, az, &err), COT_OK);
-	corpus_for_each_file(".jsonl", one_file, &w);
-	corpus_for_each_file(".json", one_file, &w);
+	dir_for_each_file(dir, ".jsonl", one_file, &w);
+	dir_for_each_file(dir, ".json", one_file, &w);
 	cot_result_free(w.res);
 	cot_analyzer_free(own);
 	return w.n;

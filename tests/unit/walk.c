@@ -1,4 +1,5 @@
-/* walk.c - every trace of the corpus, through the public API. */
+/* walk.c - every trace of the corpus, or of the fixtures, through the
+ * public API. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -45,17 +46,24 @@ static void walk_file(const char *path, void *p)
 	cot_reader_free(r);
 }
 
+size_t walk_traces_in(const char *dir, cot_result *res,
+		      void (*fn)(cot_result *res, size_t t, void *ctx),
+		      void *ctx)
+{
+	struct walk w = { res, fn, ctx, 0 };
+
+	dir_for_each_file(dir, ".jsonl", walk_file, &w);
+	dir_for_each_file(dir, ".json", walk_file, &w);
+	return w.traces;
+}
+
 size_t walk_corpus(cot_result *res,
 		   void (*fn)(cot_result *res, size_t t, void *ctx),
 		   void *ctx)
 {
-	struct walk w = { res, fn, ctx, 0 };
-
 	if (!corpus_dir())
 		skip();
-	corpus_for_each_file(".jsonl", walk_file, &w);
-	corpus_for_each_file(".json", walk_file, &w);
-	return w.traces;
+	return walk_traces_in(corpus_dir(), res, fn, ctx);
 }
 
 static const uint32_t spaces[] = {

@@ -1,4 +1,5 @@
-/* walk.h - every trace of the corpus, through the public API. */
+/* walk.h - every trace of the corpus, or of the fixtures, through the
+ * public API. */
 #ifndef COTLOG_TESTS_WALK_H
 #define COTLOG_TESTS_WALK_H
 
@@ -14,6 +15,12 @@
 size_t walk_corpus(cot_result *res,
 		   void (*fn)(cot_result *res, size_t t, void *ctx),
 		   void *ctx);
+
+/* The same over the files below dir (data_dir(): the fixtures); never
+ * skips. */
+size_t walk_traces_in(const char *dir, cot_result *res,
+		      void (*fn)(cot_result *res, size_t t, void *ctx),
+		      void *ctx);
 
 /* White_Space as SPEC 3 lists it, decoded here independently: the
  * byte length of the White_Space character at p[0..n), or 0. */
