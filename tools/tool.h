@@ -25,13 +25,17 @@ typedef struct command {
 
 /* output.c: buffered sinks. A closed stdout ends the program at once
  * with status 0; any other write error is reported and exits 2. A sink
- * opened on a path writes a temporary file beside it and renames it at
- * commit, so an interrupted run never leaves half a file; a path ending
- * in .gz gets gzip. */
+ * opened on a regular file (or a name not yet taken) writes a temporary
+ * file beside it, renamed over it by sinks_close only when the run was
+ * complete, so an interrupted or failed run never leaves half a file;
+ * anything else (a FIFO, a device, "-") is written straight through. A
+ * path ending in .gz gets gzip. */
 typedef struct sink {
 	int fd;
 	const char *name;	/* for messages */
 	char *tmp;		/* the temporary file until commit */
+	char *target;		/* what tmp replaces (symbolic links followed) */
+	bool direct;		/* written straight through, nothing to rename */
 	void *gz;		/* z_stream, for a path ending in .gz */
 	char buf[1 << 20];
 	size_t used;
@@ -59,11 +63,20 @@ void redirect_dispose(redirect *r);
 void sink_write(sink *s, const void *p, size_t n);
 void sink_flush(sink *s);
 void sink_record_done(sink *s);	/* flushes with --unbuffered */
-/* Open path through a temporary file (slot 0 for -o, 1 for rejects),
- * compressing with gzip when path ends in .gz; -1 after reporting an
+/* Open path (slot 0 for -o, 1 for rejects): a regular file through a
+ * temporary file, keeping its mode; "-" standard output; a FIFO or a
+ * device as it is. gzip when path ends in .gz. -1 after reporting an
  * error. */
 int sink_open(sink *s, const char *path, int slot);
-int sink_commit(sink *s);
+/* Whether two output paths are the same file (see output.c). */
+bool sink_same_file(const char *a, const char *b);
+/* --partial-ok: an incomplete run still replaces the files. */
+extern bool sink_partial_ok;
+/* Flush and close every sink; rename the temporary files over their
+ * files when complete (or sink_partial_ok), else remove them and leave
+ * the files as they were. -1 after reporting an error (then no file
+ * was replaced). */
+int sinks_close(bool complete);
 void sink_abandon_all(void);
 void out_write(const void *p, size_t n);
 void out_puts(const char *s);
@@ -143,6 +156,7 @@ typedef struct run {
 	bool select;		/* need by cot_result_select: profiles hold
 				 * only those fields */
 	bool strict, quiet;
+	bool incomplete;	/* an input was not read to its end */
 	int jobs;		/* -j */
 	int status;		/* the highest exit status so far */
 	counts n;
