@@ -500,6 +500,112 @@ void sink_abandon_all(void)
 			unlink(tmp_paths[i]);
 }
 
+/* ---- what reaches a terminal ---- */
+
+size_t term_char(const char *str, size_t n, bool *safe)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
+	size_t len;
+
+	if (c < 0x80) {
+		*safe = c >= 0x20 && c != 0x7f;
+		return 1;
+	}
+	/* UTF-8 as RFC 3629 has it: no overlong forms, no surrogates,
+	 * nothing past U+10FFFF */
+	if (c >= 0xc2 && c <= 0xdf) {
+		len = 2;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		len = 3;
+		lo = c == 0xe0 ? 0xa0 : 0x80;
+		hi = c == 0xed ? 0x9f : 0xbf;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4;
+		lo = c == 0xf0 ? 0x90 : 0x80;
+		hi = c == 0xf4 ? 0x8f : 0xbf;
+	} else {
+		*safe = false;
+		return 1;
+	}
+	for (size_t k = 1; k < len; k++) {
+		if (k >= n || s[k] < lo || s[k] > hi) {
+			/* the start of a character, cut or broken: one
+			 * replacement for all of it */
+			*safe = false;
+			return k;
+		}
+		lo = 0x80;
+		hi = 0xbf;
+	}
+	/* U+0080-U+009F are the C1 controls (CSI, OSC to a terminal) */
+	*safe = !(c == 0xc2 && s[1] < 0xa0);
+	return len;
+}
+
+void term_clean(const char *s, size_t n, bool lines,
+		void (*emit)(void *ctx, const char *p, size_t n), void *ctx)
+{
+	size_t done = 0;
+
+	for (size_t i = 0; i < n;) {
+		bool safe;
+		size_t len = term_char(s + i, n - i, &safe);
+
+		if (!safe && !(lines && (s[i] == '\n' || s[i] == '\t'))) {
+			emit(ctx, s + done, i - done);
+			emit(ctx, "\xef\xbf\xbd", 3);
+			done = i + len;
+		}
+		i += len;
+	}
+	emit(ctx, s + done, n - done);
+}
+
+typedef struct fixed {
+	char *p;
+	size_t n, cap;
+} fixed;
+
+/* Into a fixed buffer, cut at a character when it is full. */
+static void put_fixed(void *ctx, const char *p, size_t n)
+{
+	fixed *f = ctx;
+
+	if (n > f->cap - f->n) {
+		n = f->cap - f->n;
+		while (n > 0 && ((unsigned char)p[n] & 0xc0) == 0x80)
+			n--;
+	}
+	memcpy(f->p + f->n, p, n);
+	f->n += n;
+}
+
+size_t term_clean_buf(char *dst, size_t cap, const char *s, size_t n)
+{
+	fixed f = { dst, 0, cap - 1 };
+
+	term_clean(s, n, false, put_fixed, &f);
+	dst[f.n] = '\0';
+	return f.n;
+}
+
+static void put_out(void *ctx, const char *p, size_t n)
+{
+	(void)ctx;
+	out_write(p, n);
+}
+
+void out_safe(const char *s, size_t n)
+{
+	term_clean(s, n, false, put_out, NULL);
+}
+
+void out_safe_cstr(const char *s)
+{
+	out_safe(s, strlen(s));
+}
+
 void out_write(const void *p, size_t n)
 {
 	sink_write(&out_sink, p, n);

@@ -268,7 +268,13 @@ static void progress(run *r, cot_reader *rd, bool done)
 			 ", %.0f%%, %d:%02d left", 100.0 * (double)got /
 			 (double)total, (int)left / 60, (int)left % 60);
 	}
-	fprintf(stderr, "\r\033[K%s", line);
+	{
+		/* the file name is the user's, the bytes anybody's */
+		char safe[3 * sizeof line];
+
+		term_clean_buf(safe, sizeof safe, line, strlen(line));
+		fprintf(stderr, "\r\033[K%s", safe);
+	}
 	r->progress_shown = true;
 }
 

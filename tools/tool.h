@@ -82,6 +82,24 @@ void out_write(const void *p, size_t n);
 void out_puts(const char *s);
 void out_flush(void);
 void out_set_unbuffered(bool on);
+/* What reaches a terminal from data (record fields, file names, pattern
+ * names, text) goes through term_clean, so that no escape sequence in
+ * the data can drive the terminal. term_char: the length of the
+ * character at s[0..n) (n > 0), and in *safe whether it may go to a
+ * terminal as it is: not for C0 controls (TAB and LF included: the
+ * caller decides), DEL, C1 controls (U+0080-U+009F), and bytes that are
+ * not UTF-8 (a broken character counts as one). */
+size_t term_char(const char *s, size_t n, bool *safe);
+/* s[0..n) to emit, each unsafe character as U+FFFD (TAB and LF kept when
+ * lines is true). */
+void term_clean(const char *s, size_t n, bool lines,
+		void (*emit)(void *ctx, const char *p, size_t n), void *ctx);
+/* The same into dst (cap bytes, NUL-terminated, cut at a character);
+ * its length. */
+size_t term_clean_buf(char *dst, size_t cap, const char *s, size_t n);
+/* The same to the output. */
+void out_safe(const char *s, size_t n);
+void out_safe_cstr(const char *s);
 /* ,"KEY": with KEY escaped as a JSON string (malloc'd). */
 char *json_key_text(const char *name, size_t *len);
 

@@ -6,7 +6,9 @@ for failed runs (an incomplete run leaves FILE as it was unless
 
 Usage: test_output.py COTLOG SRCDIR (TAP output)."""
 import gzip
+import json
 import os
+import pty
 import re
 import resource
 import signal
@@ -14,7 +16,8 @@ import stat
 import subprocess
 import time
 
-from tap import COTLOG, SAMPLE, TMP, case, main, run, tmpfile
+from tap import (
+    COTLOG, SAMPLE, TMP, case, main, read_pty, run, tmpfile)
 
 PLAIN = None
 
@@ -276,6 +279,100 @@ def signals_leave_the_output_as_it_was():
             assert open(out, "rb").read() == b"old\n", sig
             assert open(rej, "rb").read() == b"old rejects\n", sig
             no_temp_left(d)
+
+
+# ---- no string from the data reaches a terminal raw ----
+
+# what cotlog show writes itself: SGR sequences of these forms
+OWN_SGR = re.compile(rb"\x1b\[(?:0|1|2|1;3[1-7]|1;4;35)m")
+# escape sequences a record, a file name or a pattern file may carry:
+# retitle the terminal, clear it, colour it, C1 CSI and NEL, DEL
+EVIL = "\x1b]0;PWNED\x07\x1b[2J\x1b[31m\u009b2J\u0085\x7f\x08"
+
+
+def assert_terminal_safe(data, what):
+    """No C0/C1 control but LF, TAB and cotlog's own SGR; valid UTF-8."""
+    rest = OWN_SGR.sub(b"", data)
+    bad = [(i, c) for i, c in enumerate(rest)
+           if (c < 0x20 and c not in b"\n\t") or c == 0x7f]
+    assert not bad, (what, bad[:5], rest[max(0, bad[0][0] - 40):
+                                         bad[0][0] + 40])
+    text = rest.decode("utf-8")     # raises on a byte that is not UTF-8
+    c1 = [c for c in text if 0x80 <= ord(c) <= 0x9f]
+    assert not c1, (what, c1)
+
+
+def evil_inputs():
+    """A record whose every shown string holds escapes, in a file whose
+    name holds them too (and a byte that is not UTF-8), and a pattern
+    file (also so named) whose regex does."""
+    d = os.path.join(TMP, "evil")
+    os.makedirs(d, exist_ok=True)
+    rec = {"model": "m" + EVIL, "status": "done" + EVIL,
+           "choices": [{"finish_reason": "stop" + EVIL, "message": {
+               "reasoning_content": "Wait" + EVIL + " wait, so 4.\n\n"
+                                    "Hmm" + EVIL + "\n\nDone.",
+               "content": "It is " + EVIL + " \\boxed{4" + EVIL + "}"}}]}
+    name = os.fsdecode(b"evil\x1b]0;T\x07\x1b[2J\x9b.jsonl")
+    path = os.path.join(d, name)
+    with open(path, "w") as f:
+        f.write('{"x": NaN}\n' + json.dumps(rec) + "\n")
+    pats = os.path.join(d, os.fsdecode(b"pats\x1b[2J\x9b.txt"))
+    with open(pats, "wb") as f:
+        f.write(b"evil_wait  evilfam  (?:wait)\x1b\\[2J\x07\n")
+    return path, pats
+
+
+@case
+def show_writes_no_control_from_the_data():
+    path, pats = evil_inputs()
+    for color in ("always", "never"):
+        rc, out, err = run(["show", "--color", color, "--patterns", pats,
+                            path])
+        assert rc == 4, (rc, err)       # the NaN line
+        assert b"PWNED" in out and b"\xef\xbf\xbd" in out
+        assert_terminal_safe(out, "show --color " + color)
+        assert_terminal_safe(err, "show's stderr")
+        assert b"malformed" in err
+    # on a terminal, with the progress line possible
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execv(COTLOG, [COTLOG, "show", "--patterns", pats, path])
+    _, out = read_pty(pid, fd)
+    assert b"PWNED" in out
+    # the terminal's own CR before LF, and the progress line's erasing
+    out = out.replace(b"\r\n", b"\n").replace(b"\r\x1b[K", b"")
+    assert_terminal_safe(out, "show on a terminal")
+
+
+@case
+def diagnostics_write_no_control_from_the_data():
+    path, pats = evil_inputs()
+    for args in (["show", "--record", "9", path],
+                 ["filter", "--where", "true", path],
+                 ["filter", "--where", "rec.model > 1", path],
+                 ["steps", path + ".missing"],
+                 ["patterns", "--patterns", pats + ".missing"],
+                 ["filter", "--where", "true", "-o",
+                  os.path.join(path + ".no", "x")],
+                 ["show", "--pattern", "x=(" + EVIL, path]):
+        rc, out, err = run(args)
+        assert err, args
+        assert_terminal_safe(err, args)
+
+
+@case
+def patterns_and_steps_write_no_control_from_the_data():
+    path, pats = evil_inputs()
+    rc, out, err = run(["patterns", "--patterns", pats])
+    assert rc == 0 and b"evilfam" in out, err
+    assert_terminal_safe(out, "patterns")
+    for args in (["patterns", "--json", "--patterns", pats],
+                 ["steps", "--patterns", pats, path]):
+        rc, out, err = run(args)
+        assert_terminal_safe(out, args)
+        for line in out.splitlines():
+            json.loads(line)
 
 
 main()
