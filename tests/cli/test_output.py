@@ -375,4 +375,16 @@ def patterns_and_steps_write_no_control_from_the_data():
             json.loads(line)
 
 
+
+@case
+def stats_table_writes_no_control_from_the_data():
+    path, pats = evil_inputs()
+    for by in ([], ["--by", "rec.model"], ["--by", "finish_reason"],
+               ["--by", "file"]):
+        rc, out, err = run(["stats", "--patterns", pats] + by + [path])
+        assert rc == 4, (by, rc, err)
+        assert_terminal_safe(out, ["stats"] + by)
+        assert_terminal_safe(err, ["stats"] + by)
+
+
 main()
