@@ -53,8 +53,11 @@ static void write_all(sink *s, const char *p, size_t n)
 			_exit(EXIT_OK);
 		}
 		if (w < 0) {
-			diag("write error on %s: %s", s->name,
-			     strerror(errno));
+			/* nothing is committed after this: say so when a
+			 * file would have been replaced */
+			diag("write error on %s: %s%s", s->name,
+			     strerror(errno), tmp_paths[0] || tmp_paths[1] ?
+			     " (the output files are left as they were)" : "");
 			sink_abandon_all();
 			_exit(EXIT_USAGE);
 		}

@@ -244,6 +244,7 @@ def write_error_leaves_both_files_as_they_were():
                                capture_output=True, timeout=120)
             assert p.returncode == 2 and b"write error" in p.stderr, \
                 (where, p.returncode, p.stderr)
+            assert b"left as they were" in p.stderr, p.stderr
             assert open(out, "rb").read() == b"good\n", where
             assert open(rej, "rb").read() == b"good rejects\n", where
             no_temp_left(d)
