@@ -26,15 +26,29 @@ static const char usage[] =
 "  --key NAME           the key --per-trace adds (default: cot_trace)\n"
 "  -v, --invert         keep the records that would be dropped\n"
 "  --rejects FILE       write dropped records and malformed lines to FILE\n"
-"                       (like -o: atomically, gzip for FILE.gz)\n"
+"                       (like -o: atomically, gzip for FILE.gz; not the\n"
+"                       same file as -o)\n"
 "  -e, --exit-status    exit 1 when no record was kept\n"
 "  --stats              print kept, rejected, malformed and records read\n"
 "                       to stderr (kept + rejected + malformed = records)\n"
 "  -o, --output FILE    write to FILE, atomically (a temporary file\n"
-"                       renamed at the end); gzip when FILE ends in .gz\n"
+"                       renamed at the end, keeping FILE's mode; through\n"
+"                       a symlink to its target); gzip when FILE ends in\n"
+"                       .gz; a FIFO or a device is written to as it is;\n"
+"                       - is standard output\n"
+"  --partial-ok         replace FILE even when the run is incomplete\n"
+"                       (see below)\n"
 "  --unbuffered         flush the output after each record\n"
 INPUT_OPTIONS_HELP
 "  -h, --help           show this help\n"
+"\n"
+"An incomplete run never replaces the -o and --rejects files: when an\n"
+"input cannot be read to its end (cannot be opened, a read error, a cut\n"
+"gzip stream, a broken document, --strict stopping), the temporary files\n"
+"are removed and the files left as they were, unless --partial-ok (then\n"
+"they get what was read). A write error or a signal (INT, TERM, HUP)\n"
+"always leaves them as they were. Malformed lines do not make a run\n"
+"incomplete: they are reported and sent to --rejects.\n"
 "\n"
 "Exit status: 0 ok; 1 with -e when nothing was kept; 2 usage error,\n"
 "unreadable input or write error; 3 invalid expression (column and caret\n"
@@ -279,6 +293,7 @@ int cmd_filter(int argc, char **argv)
 		{ "stats", no_argument, NULL, 's' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "unbuffered", no_argument, NULL, 'U' },
+		{ "partial-ok", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		INPUT_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 }
@@ -310,6 +325,7 @@ int cmd_filter(int argc, char **argv)
 		case 's': stats = true; break;
 		case 'o': output = optarg; break;
 		case 'U': out_set_unbuffered(true); break;
+		case 'P': sink_partial_ok = true; break;
 		}
 	}
 	if (!f.src)
@@ -336,7 +352,10 @@ int cmd_filter(int argc, char **argv)
 		run_need(&r, fields, nf);
 		free(fields);
 	}
-		if (output && sink_open(&out_sink, output, 0))
+	if (rejects && sink_same_file(output ? output : "-", rejects))
+		usage_error("filter", "-o and --rejects name the same file "
+			    "('%s'): the kept records would be lost", rejects);
+	if (output && sink_open(&out_sink, output, 0))
 		return EXIT_USAGE;
 	if (rejects) {
 		rejects_sink.is_stdout = false;
@@ -346,7 +365,7 @@ int cmd_filter(int argc, char **argv)
 		f.rejects = &rejects_sink;
 	}
 	run_files(&r, argv + optind, argc - optind, &j);
-	if (sink_commit(&out_sink) || (f.rejects && sink_commit(f.rejects)))
+	if (sinks_close(!r.incomplete))
 		status_at_least(&r, EXIT_USAGE);
 	if (stats) {
 		fprintf(stderr, "kept %llu, rejected %llu, malformed %llu, "

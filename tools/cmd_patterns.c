@@ -98,26 +98,34 @@ static void text_patterns(const cot_analyzer *az, bool families_only)
 		const cot_family_info *fi = cot_family_at(az, f);
 		char head[160];
 
-		snprintf(head, sizeof head, "%s%s (%zu pattern%s)\n",
-			 f && !families_only ? "\n" : "", fi->name,
+		/* names, regexes and sources come from the user's pattern
+		 * files: made safe for the terminal */
+		if (f && !families_only)
+			out_puts("\n");
+		out_safe_cstr(fi->name);
+		snprintf(head, sizeof head, " (%zu pattern%s)\n",
 			 fi->patterns, fi->patterns == 1 ? "" : "s");
 		out_puts(head);
 		out_puts("  source: ");
-		out_puts(fi->source);
+		out_safe_cstr(fi->source);
 		out_puts("\n");
 		if (families_only)
 			continue;
 		for (size_t i = 0; i < cot_pattern_count(az); i++) {
 			const cot_pattern_info *p = cot_pattern_at(az, i);
+			size_t w = strlen(p->name);
 
 			if (p->family_index != f)
 				continue;
-			snprintf(head, sizeof head, "  %-22s ", p->name);
-			out_puts(head);
-			out_puts(p->regex);
+			out_puts("  ");
+			out_safe_cstr(p->name);
+			for (; w < 22; w++)
+				out_puts(" ");
+			out_puts(" ");
+			out_safe_cstr(p->regex);
 			if (strcmp(p->source, fi->source)) {
 				out_puts("  [");
-				out_puts(p->source);
+				out_safe_cstr(p->source);
 				out_puts("]");
 			}
 			if (p->full_scan)

@@ -39,8 +39,10 @@ INPUT_OPTIONS_HELP
 "\n"
 "A step is folded when it has more than 12 lines or 1,500 bytes: its\n"
 "first lines (at most 6 lines, 600 bytes) and last ones (2 lines, 300\n"
-"bytes) are shown. Control characters of the text are shown as U+FFFD,\n"
-"so a trace cannot drive the terminal. Example: cotlog show --color\n"
+"bytes) are shown. Control characters (and bytes that are not UTF-8)\n"
+"of the text, the header's fields, file names and pattern names are\n"
+"shown as U+FFFD, so the data cannot drive the terminal; the only escape\n"
+"sequences written are show's own colours. Example: cotlog show --color\n"
 "always --record 7 data.jsonl | less -R\n"
 "\n"
 "Exit status: 0 shown; 1 no such record or trace, or none matched\n"
@@ -243,8 +245,8 @@ static void pen_write(pen *p, size_t a, size_t b)
 
 	for (size_t i = a; i < b;) {
 		unsigned char c = t[i];
-		size_t clen = 1;
-		bool bad = false;
+		size_t clen;
+		bool safe;
 
 		/* marks open and close at their offsets */
 		while (p->mi < p->m->n && p->m->v[p->mi].end <= i) {
@@ -264,34 +266,26 @@ static void pen_write(pen *p, size_t a, size_t b)
 			sgr(p->s, p->m->v[p->mi].sgr);
 			p->in_mark = true;
 		}
-		if (c == '\n' || c == '\r' || c < 0x20 || c == 0x7f) {
+		clen = term_char(p->text + i, b - i, &safe);
+		if (c == '\n' || c == '\r' || c == '\t') {
 			out_write(t + run_start, i - run_start);
 			if (c == '\n') {
 				pen_newline(p);
 			} else if (c == '\t') {
 				pen_indent(p, i);
 				out_puts("\t");
-			} else if (c != '\r') {
-				pen_indent(p, i);
-				out_puts("\xef\xbf\xbd");
 			}
 			run_start = ++i;
 			continue;
 		}
-		if (c >= 0xc0)
-			clen = c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
-		if (clen > b - i) {
-			clen = b - i;
-			bad = true;
-		}
-		/* C1 controls: U+0080-U+009F */
-		bad = bad || (c == 0xc2 && i + 1 < b && t[i + 1] < 0xa0);
 		if (p->line_start) {
 			out_write(t + run_start, i - run_start);
 			run_start = i;
 			pen_indent(p, i);
 		}
-		if (bad) {
+		if (!safe) {
+			/* a control character or a byte that is not UTF-8:
+			 * the terminal sees U+FFFD */
 			out_write(t + run_start, i - run_start);
 			out_puts("\xef\xbf\xbd");
 			run_start = i + clen;
@@ -444,7 +438,7 @@ static void marker_list(const char *t, const marks *m, size_t a, size_t b)
 	}
 	for (size_t k = 0; k < nseen; k++) {
 		out_puts(k ? ", \"" : " \xc2\xb7 \"");
-		out_puts(seen[k].w);
+		out_safe_cstr(seen[k].w);
 		out_puts("\"");
 		if (seen[k].n > 1) {
 			out_puts(" \xc3\x97");
@@ -456,6 +450,18 @@ static void marker_list(const char *t, const marks *m, size_t a, size_t b)
 }
 
 /* ---- one trace ---- */
+
+/* A string value from the record, at most max bytes (cut between
+ * characters), made safe for a terminal: a model name can hold an
+ * escape sequence as well as a trace can. */
+static void out_value(const cot_value *v, size_t max)
+{
+	size_t n = v->len;
+
+	if (n > max)
+		n = char_start(v->s, max);
+	out_safe(v->s, n);
+}
 
 static void header(run *r, const show *s, const where *w, uint64_t line,
 		   size_t t)
@@ -470,7 +476,7 @@ static void header(run *r, const show *s, const where *w, uint64_t line,
 
 	sgr(s, BOLD);
 	out_puts("\xe2\x94\x80\xe2\x94\x80 ");
-	out_puts(w->name);
+	out_safe_cstr(w->name);
 	snprintf(buf, sizeof buf, ":%llu", (unsigned long long)line);
 	out_puts(buf);
 	sgr(s, RESET);
@@ -483,11 +489,11 @@ static void header(run *r, const show *s, const where *w, uint64_t line,
 	out_puts("\n");
 	if (field(r, t, "format", &v) && v.type == COT_TYPE_STRING) {
 		out_puts("format ");
-		out_write(v.s, v.len);
+		out_value(&v, v.len);
 	}
 	if (field(r, t, "dialect", &v) && v.type == COT_TYPE_STRING) {
 		out_puts(" \xc2\xb7 dialect ");
-		out_write(v.s, v.len);
+		out_value(&v, v.len);
 	}
 	for (size_t i = 0; i < sizeof flags / sizeof *flags; i++) {
 		/* the state of each, but prefilled only when it is */
@@ -499,7 +505,7 @@ static void header(run *r, const show *s, const where *w, uint64_t line,
 	}
 	if (field(r, t, "model", &v) && v.type == COT_TYPE_STRING) {
 		out_puts(" \xc2\xb7 model ");
-		out_write(v.s, v.len < 60 ? v.len : 60);
+		out_value(&v, 60);
 	}
 	out_puts("\nreasoning ");
 	out_counted(field_int(r, t, "think.words"), " word");
@@ -520,12 +526,12 @@ static void header(run *r, const show *s, const where *w, uint64_t line,
 	}
 	if (field(r, t, "finish_reason", &v) && v.type == COT_TYPE_STRING) {
 		out_puts(" \xc2\xb7 finish ");
-		out_write(v.s, v.len < 40 ? v.len : 40);
+		out_value(&v, 40);
 	}
 	if (field(r, t, "status", &v) && v.type == COT_TYPE_STRING) {
 		out_puts(" \xc2\xb7 status ");
 		sgr(s, BOLD);
-		out_write(v.s, v.len < 40 ? v.len : 40);
+		out_value(&v, 40);
 		sgr(s, RESET);
 	}
 	out_puts("\n");
@@ -555,7 +561,8 @@ static void summary_line(run *r, const show *s, size_t t, const char *title,
 			sgr(s, RESET);
 		}
 		out_puts(any ? " \xc2\xb7 " : " ");
-		out_write(f->name + pl, nl - pl - sl);
+		/* a family name comes from a user's pattern file */
+		out_safe(f->name + pl, nl - pl - sl);
 		out_puts(" ");
 		out_count((uint64_t)v.i);
 		any = true;

@@ -329,6 +329,12 @@ static int table_width(void)
 	return 100;
 }
 
+static void put_text(void *ctx, const char *p, size_t n)
+{
+	(void)ctx;
+	out_write(p, n);
+}
+
 int cmd_stats(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -447,7 +453,13 @@ int cmd_stats(int argc, char **argv)
 		if (!text)
 			usage_error("stats", "--fields: %s", err);
 	}
-	out_puts(text);
+	if (!partial && format == SUMMARY_TABLE)
+		/* the table is for people and quotes values from the
+		 * records (models, groups): no control character of theirs
+		 * reaches the terminal */
+		term_clean(text, strlen(text), true, put_text, NULL);
+	else
+		out_puts(text);
 	out_flush();
 	free(text);
 	summary_free(st.s);

@@ -6,36 +6,48 @@
 
 #include "tool.h"
 
+/* Messages quote file names and record content: on one line, and with
+ * no control character that a terminal would act on. */
+static size_t clean_vformat(char *dst, size_t cap, const char *fmt,
+			    va_list ap)
+{
+	char raw[2048];
+	int n = vsnprintf(raw, sizeof raw, fmt, ap);
+
+	if (n < 0)
+		n = 0;
+	if ((size_t)n >= sizeof raw)
+		n = (int)sizeof raw - 1;
+	return term_clean_buf(dst, cap, raw, (size_t)n);
+}
+
 void diag(const char *fmt, ...)
 {
-	char msg[2048];
+	char msg[3 * 2048 + 16];
 	va_list ap;
-	int n;
+	size_t n;
 
 	memcpy(msg, "cotlog: ", 8);
 	va_start(ap, fmt);
-	n = vsnprintf(msg + 8, sizeof msg - 9, fmt, ap);
+	n = 8 + clean_vformat(msg + 8, sizeof msg - 10, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return;
-	n += 8;
-	if ((size_t)n > sizeof msg - 2)
-		n = (int)sizeof msg - 2;
 	msg[n++] = '\n';
 	msg[n] = '\0';
 	/* a worker's messages keep their place among the records' */
-	if (!redirect_diag(msg, (size_t)n))
+	if (!redirect_diag(msg, n))
 		fputs(msg, stderr);
 }
 
 void usage_error(const char *cmd, const char *fmt, ...)
 {
+	char msg[3 * 2048 + 16];
 	va_list ap;
 
-	fputs("cotlog: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	clean_vformat(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	fputs("cotlog: ", stderr);
+	fputs(msg, stderr);
 	fprintf(stderr, "\nTry 'cotlog %s%s--help'.\n", cmd ? cmd : "",
 		cmd ? " " : "");
 	exit(EXIT_USAGE);
@@ -44,7 +56,10 @@ void usage_error(const char *cmd, const char *fmt, ...)
 void show_expr_error(const char *src, const cot_error *err)
 {
 	size_t col = err->column ? err->column : 1;
+	char msg[1024], expr[3 * 1024];
 
+	term_clean_buf(msg, sizeof msg, err->message, strlen(err->message));
+	term_clean_buf(expr, sizeof expr, src, strlen(src));
 	fprintf(stderr, "cotlog: --where: %s\n  %s\n  %*s^\n",
-		err->message, src, (int)(col - 1), "");
+		msg, expr, (int)(col - 1), "");
 }

@@ -10,14 +10,29 @@ void out_json_str(const char *s, size_t n)
 	size_t done = 0;
 
 	out_write("\"", 1);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n;) {
 		unsigned char c = (unsigned char)s[i];
 		char esc[6] = { '\\', 'u', '0', '0', 0, 0 };
+		bool safe;
+		size_t len = term_char(s + i, n - i, &safe);
 
-		if (c >= 0x20 && c != '"' && c != '\\')
+		if (safe && c != '"' && c != '\\') {
+			i += len;
 			continue;
+		}
 		out_write(s + done, i - done);
-		done = i + 1;
+		done = i + len;
+		/* what a terminal would act on is escaped: C0, DEL, and
+		 * the C1 controls; a byte that is not UTF-8 (which JSON
+		 * cannot hold) is U+FFFD */
+		if (len == 2 && c == 0xc2) {
+			c = (unsigned char)s[i + 1];
+		} else if (c >= 0x80) {
+			out_write("\\ufffd", 6);
+			i += len;
+			continue;
+		}
+		i += len;
 		switch (c) {
 		case '"': out_write("\\\"", 2); break;
 		case '\\': out_write("\\\\", 2); break;

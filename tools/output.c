@@ -2,22 +2,26 @@
  * FILE.gz) and --rejects. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
 #include "tool.h"
 
-sink out_sink = { STDOUT_FILENO, "standard output", NULL, NULL, { 0 }, 0,
-		  false, true, 0 };
+sink out_sink = { .fd = STDOUT_FILENO, .name = "standard output",
+		  .is_stdout = true, .direct = true };
 
 /* Temporary files of -o / --rejects, removed if we are interrupted, so
  * an interrupted run never leaves half a file. */
 static const char *volatile tmp_paths[2];
+/* The sinks sink_open opened, by slot, for sinks_close. */
+static sink *open_sinks[2];
 
 static void on_signal(int sig)
 {
@@ -26,6 +30,13 @@ static void on_signal(int sig)
 			unlink(tmp_paths[i]);
 	signal(sig, SIG_DFL);
 	raise(sig);
+}
+
+static void catch_signals(void)
+{
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
 }
 
 static void write_all(sink *s, const char *p, size_t n)
@@ -42,8 +53,11 @@ static void write_all(sink *s, const char *p, size_t n)
 			_exit(EXIT_OK);
 		}
 		if (w < 0) {
-			diag("write error on %s: %s", s->name,
-			     strerror(errno));
+			/* nothing is committed after this: say so when a
+			 * file would have been replaced */
+			diag("write error on %s: %s%s", s->name,
+			     strerror(errno), tmp_paths[0] || tmp_paths[1] ?
+			     " (the output files are left as they were)" : "");
 			sink_abandon_all();
 			_exit(EXIT_USAGE);
 		}
@@ -106,6 +120,8 @@ static _Thread_local redirect *tls_redirect;
 
 static void at_exit(void);
 
+static pthread_once_t at_exit_once = PTHREAD_ONCE_INIT;
+
 static void register_at_exit(void)
 {
 	atexit(at_exit);
@@ -141,9 +157,7 @@ static void at_exit(void)
 
 void redirect_begin(redirect *r)
 {
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
-
-	pthread_once(&once, register_at_exit);
+	pthread_once(&at_exit_once, register_at_exit);
 	tls_redirect = r;
 }
 
@@ -212,20 +226,189 @@ void sink_record_done(sink *s)
 		sink_flush(s);
 }
 
+/* The target of a path: symbolic links followed to the name that is
+ * not one (which may not exist yet), so a link to a file is kept and
+ * the file it names is replaced. malloc'd; NULL with errno set. */
+static char *resolve_links(const char *path)
+{
+	char *cur = strdup(path);
+
+	for (int hops = 0; cur; hops++) {
+		struct stat st;
+		char link[PATH_MAX], *next;
+		ssize_t n;
+		size_t dir;
+
+		if (lstat(cur, &st) != 0 || !S_ISLNK(st.st_mode))
+			return cur;
+		if (hops == 40) {
+			errno = ELOOP;
+			break;
+		}
+		n = readlink(cur, link, sizeof link - 1);
+		if (n < 0)
+			break;
+		link[n] = '\0';
+		/* a relative link is relative to the link's directory */
+		dir = link[0] == '/' || !strrchr(cur, '/') ? 0 :
+		      (size_t)(strrchr(cur, '/') - cur) + 1;
+		next = malloc(dir + (size_t)n + 1);
+		if (!next)
+			break;
+		memcpy(next, cur, dir);
+		memcpy(next + dir, link, (size_t)n + 1);
+		free(cur);
+		cur = next;
+	}
+	free(cur);
+	return NULL;
+}
+
+/* Whether -o A and --rejects B name the same file: the same device and
+ * inode when it exists ("-" is standard output, and what it is
+ * redirected to), else the same resolved path. Two character devices
+ * (/dev/null) are not a conflict: nothing is lost there. */
+bool sink_same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	bool ha = !strcmp(a, "-") ? fstat(STDOUT_FILENO, &sa) == 0 :
+				   stat(a, &sa) == 0;
+	bool hb = !strcmp(b, "-") ? fstat(STDOUT_FILENO, &sb) == 0 :
+				   stat(b, &sb) == 0;
+	char *ra, *rb, *da, *db;
+	bool same;
+
+	if (!strcmp(a, b))
+		return !(ha && S_ISCHR(sa.st_mode));
+	if (ha && hb)
+		return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino &&
+		       !S_ISCHR(sa.st_mode);
+	if (ha || hb || !strcmp(a, "-") || !strcmp(b, "-"))
+		return false;	/* one exists, the other does not */
+	/* neither exists yet: compare the directories they would be in */
+	ra = resolve_links(a);
+	rb = resolve_links(b);
+	if (!ra || !rb) {
+		free(ra);
+		free(rb);
+		return false;
+	}
+	{
+		char *sa_ = strrchr(ra, '/'), *sb_ = strrchr(rb, '/');
+		const char *ba = sa_ ? sa_ + 1 : ra, *bb = sb_ ? sb_ + 1 : rb;
+
+		if (sa_)
+			*sa_ = '\0';
+		if (sb_)
+			*sb_ = '\0';
+		da = realpath(sa_ ? (*ra ? ra : "/") : ".", NULL);
+		db = realpath(sb_ ? (*rb ? rb : "/") : ".", NULL);
+		same = da && db && !strcmp(da, db) && !strcmp(ba, bb);
+	}
+	free(da);
+	free(db);
+	free(ra);
+	free(rb);
+	return same;
+}
+
+static mode_t current_umask(void)
+{
+	mode_t m = umask(022);
+
+	umask(m);
+	return m;
+}
+
 int sink_open(sink *s, const char *path, int slot)
 {
-	size_t n = strlen(path);
-	char *tmp = malloc(n + 16);
+	struct stat st;
+	char *target, *tmp;
+	size_t n = strlen(path), tn;
+	sigset_t block, was;
+	bool exists;
 
-	if (!tmp)
-		return -1;
-	memcpy(tmp, path, n);
-	memcpy(tmp + n, ".tmp.XXXXXX", 12);
-	s->fd = mkstemp(tmp);
-	if (s->fd < 0) {
+	s->name = path;
+	s->slot = slot;
+	s->gz = NULL;
+	s->tmp = NULL;
+	s->target = NULL;
+	if (!strcmp(path, "-")) {
+		/* -o -: standard output, as without -o */
+		s->fd = STDOUT_FILENO;
+		s->name = "standard output";
+		s->is_stdout = true;
+		s->direct = true;
+		open_sinks[slot] = s;
+		return 0;
+	}
+	s->is_stdout = false;
+	target = resolve_links(path);
+	if (!target) {
 		diag("%s: %s", path, strerror(errno));
-		free(tmp);
 		return -1;
+	}
+	exists = stat(target, &st) == 0;
+	if (!exists && errno != ENOENT) {
+		diag("%s: %s", path, strerror(errno));
+		free(target);
+		return -1;
+	}
+	if (exists && !S_ISREG(st.st_mode)) {
+		/* a FIFO, a terminal, /dev/null: written to as it is; a
+		 * rename would put a regular file in its place */
+		free(target);
+		s->fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (s->fd < 0) {
+			diag("%s: %s", path, strerror(errno));
+			return -1;
+		}
+		s->direct = true;
+	} else {
+		tn = strlen(target);
+		tmp = malloc(tn + 16);
+		if (!tmp) {
+			free(target);
+			diag("%s: out of memory", path);
+			return -1;
+		}
+		/* beside the file that is replaced: rename stays in one
+		 * file system */
+		memcpy(tmp, target, tn);
+		memcpy(tmp + tn, ".tmp.XXXXXX", 12);
+		/* no signal between making the file and noting it for
+		 * on_signal to remove */
+		catch_signals();
+		sigemptyset(&block);
+		sigaddset(&block, SIGINT);
+		sigaddset(&block, SIGTERM);
+		sigaddset(&block, SIGHUP);
+		pthread_sigmask(SIG_BLOCK, &block, &was);
+		s->fd = mkstemp(tmp);
+		if (s->fd >= 0)
+			tmp_paths[slot] = tmp;
+		pthread_sigmask(SIG_SETMASK, &was, NULL);
+		if (s->fd < 0) {
+			diag("%s: %s", path, strerror(errno));
+			free(tmp);
+			free(target);
+			return -1;
+		}
+		/* mkstemp makes 0600: the file gets the mode it had, or
+		 * the one the umask gives a new file (and its owner where
+		 * we may) */
+		if (exists) {
+			if (fchown(s->fd, st.st_uid, st.st_gid) != 0 &&
+			    fchown(s->fd, (uid_t)-1, st.st_gid) != 0) {
+				/* not ours to give: the file becomes ours */
+			}
+			fchmod(s->fd, st.st_mode & 07777);
+		} else {
+			fchmod(s->fd, 0666 & ~current_umask());
+		}
+		s->tmp = tmp;
+		s->target = target;
+		s->direct = false;
 	}
 	if (n > 3 && !strcmp(path + n - 3, ".gz")) {
 		/* a name that says gzip gets gzip (window 15, +16: the gzip
@@ -236,26 +419,21 @@ int sink_open(sink *s, const char *path, int slot)
 				       15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
 			diag("%s: out of memory", path);
 			free(z);
-			close(s->fd);
-			unlink(tmp);
-			free(tmp);
+			sink_abandon_all();
 			return -1;
 		}
 		s->gz = z;
 	}
-	s->name = path;
-	s->tmp = tmp;
-	s->is_stdout = false;
-	s->slot = slot;
-	tmp_paths[slot] = tmp;
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	signal(SIGHUP, on_signal);
+	open_sinks[slot] = s;
+	/* however the program ends (exit on --strict, a fatal error),
+	 * no temporary file is left behind */
+	pthread_once(&at_exit_once, register_at_exit);
 	return 0;
 }
 
-/* Flush, then give the file its name: readers see all or nothing. */
-int sink_commit(sink *s)
+/* Everything written, the gzip stream ended, the file on disk and
+ * closed; -1 (reported) if not. */
+static int sink_finish(sink *s)
 {
 	sink_flush(s);
 	if (s->gz) {
@@ -264,19 +442,58 @@ int sink_commit(sink *s)
 		free(s->gz);
 		s->gz = NULL;
 	}
-	if (!s->tmp)
+	if (s->is_stdout)
 		return 0;
-	if (fsync(s->fd) != 0 || close(s->fd) != 0 ||
-	    rename(s->tmp, s->name) != 0) {
+	if ((s->tmp && fsync(s->fd) != 0) || close(s->fd) != 0) {
+		s->fd = -1;
 		diag("%s: %s", s->name, strerror(errno));
-		unlink(s->tmp);
 		return -1;
 	}
-	tmp_paths[s->slot] = NULL;
-	free(s->tmp);
-	s->tmp = NULL;
 	s->fd = -1;
 	return 0;
+}
+
+bool sink_partial_ok;
+
+int sinks_close(bool complete)
+{
+	bool ok = true, kept = false;
+
+	if (open_sinks[0] != &out_sink)
+		out_flush();
+	for (int i = 0; i < 2; i++)
+		if (open_sinks[i] && sink_finish(open_sinks[i]) != 0)
+			ok = false;
+	/* one run, one outcome: every file is replaced, or none */
+	for (int i = 0; i < 2; i++) {
+		sink *s = open_sinks[i];
+
+		if (!s || !s->tmp)
+			continue;
+		if (ok && (complete || sink_partial_ok)) {
+			if (rename(s->tmp, s->target) != 0) {
+				diag("%s: %s", s->name, strerror(errno));
+				unlink(s->tmp);
+				ok = false;
+			}
+		} else {
+			unlink(s->tmp);
+			kept = true;
+		}
+		tmp_paths[i] = NULL;
+		free(s->tmp);
+		free(s->target);
+		s->tmp = s->target = NULL;
+	}
+	for (int i = 0; i < 2; i++)
+		open_sinks[i] = NULL;
+	if (kept && ok)
+		diag("the input was not read to its end: the output files "
+		     "are left as they were (--partial-ok writes what was "
+		     "read)");
+	else if (kept)
+		diag("the output files are left as they were");
+	return ok ? 0 : -1;
 }
 
 void sink_abandon_all(void)
@@ -284,6 +501,112 @@ void sink_abandon_all(void)
 	for (int i = 0; i < 2; i++)
 		if (tmp_paths[i])
 			unlink(tmp_paths[i]);
+}
+
+/* ---- what reaches a terminal ---- */
+
+size_t term_char(const char *str, size_t n, bool *safe)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
+	size_t len;
+
+	if (c < 0x80) {
+		*safe = c >= 0x20 && c != 0x7f;
+		return 1;
+	}
+	/* UTF-8 as RFC 3629 has it: no overlong forms, no surrogates,
+	 * nothing past U+10FFFF */
+	if (c >= 0xc2 && c <= 0xdf) {
+		len = 2;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		len = 3;
+		lo = c == 0xe0 ? 0xa0 : 0x80;
+		hi = c == 0xed ? 0x9f : 0xbf;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4;
+		lo = c == 0xf0 ? 0x90 : 0x80;
+		hi = c == 0xf4 ? 0x8f : 0xbf;
+	} else {
+		*safe = false;
+		return 1;
+	}
+	for (size_t k = 1; k < len; k++) {
+		if (k >= n || s[k] < lo || s[k] > hi) {
+			/* the start of a character, cut or broken: one
+			 * replacement for all of it */
+			*safe = false;
+			return k;
+		}
+		lo = 0x80;
+		hi = 0xbf;
+	}
+	/* U+0080-U+009F are the C1 controls (CSI, OSC to a terminal) */
+	*safe = !(c == 0xc2 && s[1] < 0xa0);
+	return len;
+}
+
+void term_clean(const char *s, size_t n, bool lines,
+		void (*emit)(void *ctx, const char *p, size_t n), void *ctx)
+{
+	size_t done = 0;
+
+	for (size_t i = 0; i < n;) {
+		bool safe;
+		size_t len = term_char(s + i, n - i, &safe);
+
+		if (!safe && !(lines && (s[i] == '\n' || s[i] == '\t'))) {
+			emit(ctx, s + done, i - done);
+			emit(ctx, "\xef\xbf\xbd", 3);
+			done = i + len;
+		}
+		i += len;
+	}
+	emit(ctx, s + done, n - done);
+}
+
+typedef struct fixed {
+	char *p;
+	size_t n, cap;
+} fixed;
+
+/* Into a fixed buffer, cut at a character when it is full. */
+static void put_fixed(void *ctx, const char *p, size_t n)
+{
+	fixed *f = ctx;
+
+	if (n > f->cap - f->n) {
+		n = f->cap - f->n;
+		while (n > 0 && ((unsigned char)p[n] & 0xc0) == 0x80)
+			n--;
+	}
+	memcpy(f->p + f->n, p, n);
+	f->n += n;
+}
+
+size_t term_clean_buf(char *dst, size_t cap, const char *s, size_t n)
+{
+	fixed f = { dst, 0, cap - 1 };
+
+	term_clean(s, n, false, put_fixed, &f);
+	dst[f.n] = '\0';
+	return f.n;
+}
+
+static void put_out(void *ctx, const char *p, size_t n)
+{
+	(void)ctx;
+	out_write(p, n);
+}
+
+void out_safe(const char *s, size_t n)
+{
+	term_clean(s, n, false, put_out, NULL);
+}
+
+void out_safe_cstr(const char *s)
+{
+	out_safe(s, strlen(s));
 }
 
 void out_write(const void *p, size_t n)

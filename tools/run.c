@@ -268,13 +268,20 @@ static void progress(run *r, cot_reader *rd, bool done)
 			 ", %.0f%%, %d:%02d left", 100.0 * (double)got /
 			 (double)total, (int)left / 60, (int)left % 60);
 	}
-	fprintf(stderr, "\r\033[K%s", line);
+	{
+		/* the file name is the user's, the bytes anybody's */
+		char safe[3 * sizeof line];
+
+		term_clean_buf(safe, sizeof safe, line, strlen(line));
+		fprintf(stderr, "\r\033[K%s", safe);
+	}
 	r->progress_shown = true;
 }
 
 static void stop_strict(run *r)
 {
-	out_flush();
+	/* stopped before the end: -o FILE stays as it was */
+	sinks_close(false);
 	run_finish(r);
 	exit(r->status);
 }
@@ -324,6 +331,7 @@ static bool read_one(run *r, const char *path, deliver_fn deliver,
 	memset(&ev, 0, sizeof ev);
 	ev.where.name = path;
 	if (cot_reader_open_path(&rd, path, &err)) {
+		r->incomplete = true;
 		ev.error = err.message;
 		ev.error_code = err.code;
 		deliver(dctx, &ev);
@@ -333,6 +341,9 @@ static bool read_one(run *r, const char *path, deliver_fn deliver,
 	ev.where.name = keep_name(r, cot_reader_name(rd));
 	while ((rc = cot_reader_next(&u, rd, &err)) != COT_DONE) {
 		if (rc) {
+			/* a read error, a cut compressed stream, a broken
+			 * document: the input is not all there */
+			r->incomplete = true;
 			ev.unit = NULL;
 			ev.error = err.message;
 			ev.error_code = rc;

@@ -25,13 +25,17 @@ typedef struct command {
 
 /* output.c: buffered sinks. A closed stdout ends the program at once
  * with status 0; any other write error is reported and exits 2. A sink
- * opened on a path writes a temporary file beside it and renames it at
- * commit, so an interrupted run never leaves half a file; a path ending
- * in .gz gets gzip. */
+ * opened on a regular file (or a name not yet taken) writes a temporary
+ * file beside it, renamed over it by sinks_close only when the run was
+ * complete, so an interrupted or failed run never leaves half a file;
+ * anything else (a FIFO, a device, "-") is written straight through. A
+ * path ending in .gz gets gzip. */
 typedef struct sink {
 	int fd;
 	const char *name;	/* for messages */
 	char *tmp;		/* the temporary file until commit */
+	char *target;		/* what tmp replaces (symbolic links followed) */
+	bool direct;		/* written straight through, nothing to rename */
 	void *gz;		/* z_stream, for a path ending in .gz */
 	char buf[1 << 20];
 	size_t used;
@@ -59,16 +63,43 @@ void redirect_dispose(redirect *r);
 void sink_write(sink *s, const void *p, size_t n);
 void sink_flush(sink *s);
 void sink_record_done(sink *s);	/* flushes with --unbuffered */
-/* Open path through a temporary file (slot 0 for -o, 1 for rejects),
- * compressing with gzip when path ends in .gz; -1 after reporting an
+/* Open path (slot 0 for -o, 1 for rejects): a regular file through a
+ * temporary file, keeping its mode; "-" standard output; a FIFO or a
+ * device as it is. gzip when path ends in .gz. -1 after reporting an
  * error. */
 int sink_open(sink *s, const char *path, int slot);
-int sink_commit(sink *s);
+/* Whether two output paths are the same file (see output.c). */
+bool sink_same_file(const char *a, const char *b);
+/* --partial-ok: an incomplete run still replaces the files. */
+extern bool sink_partial_ok;
+/* Flush and close every sink; rename the temporary files over their
+ * files when complete (or sink_partial_ok), else remove them and leave
+ * the files as they were. -1 after reporting an error (then no file
+ * was replaced). */
+int sinks_close(bool complete);
 void sink_abandon_all(void);
 void out_write(const void *p, size_t n);
 void out_puts(const char *s);
 void out_flush(void);
 void out_set_unbuffered(bool on);
+/* What reaches a terminal from data (record fields, file names, pattern
+ * names, text) goes through term_clean, so that no escape sequence in
+ * the data can drive the terminal. term_char: the length of the
+ * character at s[0..n) (n > 0), and in *safe whether it may go to a
+ * terminal as it is: not for C0 controls (TAB and LF included: the
+ * caller decides), DEL, C1 controls (U+0080-U+009F), and bytes that are
+ * not UTF-8 (a broken character counts as one). */
+size_t term_char(const char *s, size_t n, bool *safe);
+/* s[0..n) to emit, each unsafe character as U+FFFD (TAB and LF kept when
+ * lines is true). */
+void term_clean(const char *s, size_t n, bool lines,
+		void (*emit)(void *ctx, const char *p, size_t n), void *ctx);
+/* The same into dst (cap bytes, NUL-terminated, cut at a character);
+ * its length. */
+size_t term_clean_buf(char *dst, size_t cap, const char *s, size_t n);
+/* The same to the output. */
+void out_safe(const char *s, size_t n);
+void out_safe_cstr(const char *s);
 /* ,"KEY": with KEY escaped as a JSON string (malloc'd). */
 char *json_key_text(const char *name, size_t *len);
 
@@ -143,6 +174,7 @@ typedef struct run {
 	bool select;		/* need by cot_result_select: profiles hold
 				 * only those fields */
 	bool strict, quiet;
+	bool incomplete;	/* an input was not read to its end */
 	int jobs;		/* -j */
 	int status;		/* the highest exit status so far */
 	counts n;
