@@ -173,4 +173,29 @@ def merged_counts_that_would_wrap_are_refused():
     assert rc == 2, (rc, err)
 
 
+# ---- numeric options ----------------------------------------------------
+
+@case
+def negative_or_non_numeric_option_values_are_usage_errors():
+    """strtoul reads "-1" as 2^64 - 1 (show --record -1 looked for
+    record 18446744073709551615) and "-18446744073709551615" as 1:
+    every numeric option takes decimal digits only, in its range."""
+    options = [(["show", "--record"], "1"), (["show", "--trace"], "0"),
+               (["stats", "--max-groups"], "10"), (["stats", "--ngram"], "2"),
+               (["filter", "--where", "true", "-j"], "2"),
+               (["stats", "-j"], "2"),
+               (["stats", "--partial", "-j"], "1")]
+    for opt, good in options:
+        rc, out, err = run(opt + [good, SAMPLE])
+        assert rc == 0, (opt, good, rc, err)
+        for bad in ("-1", "-0", "-18446744073709551615", "+1", " 1", "1 ",
+                    "", "x", "1x", "0x10", "1e3", "18446744073709551616",
+                    "99999999999999999999999"):
+            rc, out, err = run(opt + [bad, SAMPLE])
+            assert rc == 2, (opt, bad, rc, err)
+            assert out == b"", (opt, bad)
+            assert f"{opt[-1]} takes a number".encode() in err, (opt, err)
+            assert f"'{bad}'".encode() in err, (opt, bad, err)
+
+
 main()
