@@ -51,6 +51,7 @@ typedef struct node {
 	enum op op;
 	enum vtype type;	/* static type */
 	int a, b;		/* children (node indexes), -1 none */
+	int up;			/* the parent of a binary operator's child */
 	size_t col;		/* 1-based column in the source */
 	val lit;		/* OP_LIT */
 	size_t field;		/* OP_FIELD */
@@ -68,6 +69,8 @@ struct cot_expr {
 	char **strings;		/* string literals, owned */
 	size_t nstrings, capstrings;
 	pcre2_match_data *md;
+	size_t *fields;		/* the fields read, each once */
+	size_t nfields;
 	cot__sbuf lower;	/* lower() results, reused */
 	cot__jdoc jdoc;		/* len() of JSON fields, reused */
 	/* while compiling */
@@ -77,6 +80,11 @@ struct cot_expr {
 	int depth;
 };
 
+/* Nesting: parentheses, function calls and unary operators (!, not,
+ * -) each take a level of the parser's recursion, and of evaluation's:
+ * capped so that both fit a worker thread's stack. Chains of binary
+ * operators (a + b + c ..., a || b || c ...) are parsed and evaluated
+ * by loops, so their length is not limited. */
 #define MAX_DEPTH 200
 
 /* ---- errors -------------------------------------------------------- */
@@ -130,7 +138,7 @@ static int new_node(cot_expr *e, enum op op, enum vtype type, size_t col)
 	memset(nd, 0, sizeof *nd);
 	nd->op = op;
 	nd->type = type;
-	nd->a = nd->b = -1;
+	nd->a = nd->b = nd->up = -1;
 	nd->col = col;
 	return (int)e->n++;
 }
@@ -467,6 +475,12 @@ static int parse_call(cot_expr *e, const char *name, size_t col)
 	return nd;
 }
 
+static int too_deep(cot_expr *e, size_t col)
+{
+	return fail_at(e, col, "expression nested too deeply (more than %d "
+		       "levels)", MAX_DEPTH);
+}
+
 static int parse_primary(cot_expr *e)
 {
 	size_t col;
@@ -475,9 +489,9 @@ static int parse_primary(cot_expr *e)
 
 	skip_ws(e);
 	col = col_of(e, e->p);
-	if (++e->depth > MAX_DEPTH)
-		return fail_at(e, col, "expression nested too deeply");
 	if (accept(e, "(")) {
+		if (++e->depth > MAX_DEPTH)
+			return too_deep(e, col);
 		nd = parse_or(e);
 		if (nd >= 0 && !accept(e, ")"))
 			return fail_at(e, col_of(e, e->p), "expected ')'");
@@ -513,13 +527,13 @@ static int parse_primary(cot_expr *e)
 		if (!strncmp(name, "rec", 3) && (name[3] == '.' ||
 		    (name[3] == '\0' && *e->p == '['))) {
 			e->p = start + 3;
-			nd = parse_rec(e, col);
-			e->depth--;
-			return nd;
+			return parse_rec(e, col);
 		}
 		skip_ws(e);
 		if (*e->p == '(') {
 			e->p++;
+			if (++e->depth > MAX_DEPTH)
+				return too_deep(e, col);
 			nd = parse_call(e, name, col);
 			e->depth--;
 			return nd;
@@ -530,7 +544,6 @@ static int parse_primary(cot_expr *e)
 			      field_type(cot_field_at(e->az, f)->type), col);
 		if (nd >= 0)
 			e->nodes[nd].field = f;
-		e->depth--;
 		return nd;
 	} else if (*e->p == '\0') {
 		return fail_at(e, col, "unexpected end of the expression");
@@ -540,7 +553,6 @@ static int parse_primary(cot_expr *e)
 	nd = new_node(e, OP_LIT, v.t, col);
 	if (nd >= 0)
 		e->nodes[nd].lit = v;
-	e->depth--;
 	return nd;
 }
 
@@ -552,9 +564,12 @@ static int parse_unary(cot_expr *e)
 	skip_ws(e);
 	col = col_of(e, e->p);
 	if (*e->p == '-' && accept(e, "-")) {
+		if (++e->depth > MAX_DEPTH)
+			return too_deep(e, col);
 		a = parse_unary(e);
 		if (a < 0)
 			return -1;
+		e->depth--;
 		if (!is_num(e->nodes[a].type))
 			return fail_at(e, col, "'-' takes a number, not %s",
 				       type_name[e->nodes[a].type]);
@@ -574,6 +589,8 @@ static int binary(cot_expr *e, enum op op, enum vtype type, int a, int b,
 	if (nd >= 0) {
 		e->nodes[nd].a = a;
 		e->nodes[nd].b = b;
+		e->nodes[a].up = nd;
+		e->nodes[b].up = nd;
 	}
 	return nd;
 }
@@ -804,9 +821,12 @@ static int parse_not(cot_expr *e)
 	col = col_of(e, e->p);
 	if ((*e->p == '!' && e->p[1] != '=' && accept(e, "!")) ||
 	    accept(e, "not")) {
+		if (++e->depth > MAX_DEPTH)
+			return too_deep(e, col);
 		a = parse_not(e);
 		if (a < 0)
 			return -1;
+		e->depth--;
 		if (!is_bool(e->nodes[a].type))
 			return fail_at(e, col, "'!' takes a condition, not "
 				       "%s", type_name[e->nodes[a].type]);
@@ -854,6 +874,33 @@ static int parse_or(cot_expr *e)
 	return logic(e, parse_and, "||", "or", OP_OR);
 }
 
+/* The fields the expression reads, each once, in the order first read:
+ * kept, so that cot_expr_fields does not compare every pair of nodes of
+ * a long expression. */
+static int list_fields(cot_expr *e)
+{
+	for (size_t i = 0; i < e->n; i++) {
+		size_t k = 0;
+
+		if (e->nodes[i].op != OP_FIELD)
+			continue;
+		while (k < e->nfields && e->fields[k] != e->nodes[i].field)
+			k++;
+		if (k < e->nfields)
+			continue;
+		if (!(e->nfields & (e->nfields + 1)) || !e->fields) {
+			size_t *f = cot__realloc(e->fields, 2 * (e->nfields +
+						 1) * sizeof *f);
+
+			if (!f)
+				return -1;
+			e->fields = f;
+		}
+		e->fields[e->nfields++] = e->nodes[i].field;
+	}
+	return 0;
+}
+
 int cot_expr_compile(cot_expr **out, const cot_analyzer *az, const char *src,
 		     cot_error *err)
 {
@@ -881,7 +928,7 @@ int cot_expr_compile(cot_expr **out, const cot_analyzer *az, const char *src,
 	}
 	if (e->root >= 0) {
 		e->md = pcre2_match_data_create(1, NULL);
-		if (!e->md)
+		if (!e->md || list_fields(e))
 			e->root = oom(e);
 	}
 	if (e->root < 0) {
@@ -912,6 +959,7 @@ void cot_expr_free(cot_expr *e)
 		cot__free(e->strings[i]);
 	cot__free(e->nodes);
 	cot__free(e->strings);
+	cot__free(e->fields);
 	cot__free(e);
 }
 
@@ -1068,14 +1116,13 @@ static int truth(env *v, const node *nd, const val *x)
 	return x->b;
 }
 
-static int eval_logic(env *v, const node *nd, val *out)
+/* && or ||, its left side a already evaluated. */
+static int eval_logic(env *v, const node *nd, const val *a, val *out)
 {
-	val a, b;
+	val b;
 	int ta, tb, rc;
 
-	if ((rc = eval(v, nd->a, &a)))
-		return rc;
-	if ((ta = truth(v, &v->e->nodes[nd->a], &a)) == -2)
+	if ((ta = truth(v, &v->e->nodes[nd->a], a)) == -2)
 		return COT_EINVAL;
 	/* short-circuit where the answer is known */
 	if ((nd->op == OP_AND && ta == 0) || (nd->op == OP_OR && ta == 1)) {
@@ -1258,10 +1305,59 @@ static int eval_match(env *v, const node *nd, const val *a, val *out)
 	return 0;
 }
 
+/* Operators whose left side is evaluated before the node itself. */
+static bool binary_op(enum op op)
+{
+	return op == OP_AND || op == OP_OR || (op >= OP_EQ && op <= OP_DIV);
+}
+
+/* Binary node nd, its left side a evaluated: the right side, then nd. */
+static int eval_step(env *v, const node *nd, const val *a, val *out)
+{
+	val b;
+	int rc;
+
+	if (nd->op == OP_AND || nd->op == OP_OR)
+		return eval_logic(v, nd, a, out);
+	if ((rc = eval(v, nd->b, &b)))
+		return rc;
+	if (nd->op >= OP_ADD && nd->op <= OP_DIV)
+		return eval_arith(v, nd, a, &b, out);
+	return eval_compare(v, nd, a, &b, out);
+}
+
+/* Binary node i. Operators of one precedence level chain to the left
+ * (a + b + c is (a + b) + c), so a long chain is a tree as deep as it
+ * is long: walk its left edge down to the first operand, then back up
+ * by the parents, in a loop, so that the stack does not grow with the
+ * chain. Only right sides recurse, and they are as deep as the nesting
+ * (parentheses, unary operators), which the parser caps. */
+static int eval_chain(env *v, int i, val *out)
+{
+	const node *nodes = v->e->nodes;
+	int j = i, rc;
+	val acc, next;
+
+	while (binary_op(nodes[nodes[j].a].op))
+		j = nodes[j].a;
+	if ((rc = eval(v, nodes[j].a, &acc)))
+		return rc;
+	for (;;) {
+		if ((rc = eval_step(v, &nodes[j], &acc, &next)))
+			return rc;
+		acc = next;
+		if (j == i)
+			break;
+		j = nodes[j].up;
+	}
+	*out = acc;
+	return 0;
+}
+
 static int eval(env *v, int i, val *out)
 {
 	const node *nd = &v->e->nodes[i];
-	val a, b;
+	val a;
 	int rc;
 
 	switch (nd->op) {
@@ -1283,9 +1379,6 @@ static int eval(env *v, int i, val *out)
 	}
 	case OP_REC:
 		return eval_rec(v, nd, out);
-	case OP_AND:
-	case OP_OR:
-		return eval_logic(v, nd, out);
 	case OP_NOT:
 		if ((rc = eval(v, nd->a, &a)))
 			return rc;
@@ -1331,11 +1424,7 @@ static int eval(env *v, int i, val *out)
 	default:
 		break;
 	}
-	if ((rc = eval(v, nd->a, &a)) || (rc = eval(v, nd->b, &b)))
-		return rc;
-	if (nd->op >= OP_ADD && nd->op <= OP_DIV)
-		return eval_arith(v, nd, &a, &b, out);
-	return eval_compare(v, nd, &a, &b, out);
+	return eval_chain(v, i, out);
 }
 
 int cot_expr_eval(cot_value *out, cot_expr *e, cot_result *res, size_t i,
@@ -1375,22 +1464,7 @@ int cot_expr_eval(cot_value *out, cot_expr *e, cot_result *res, size_t i,
 
 size_t cot_expr_fields(size_t *out, size_t max, const cot_expr *e)
 {
-	size_t n = 0;
-
-	for (size_t i = 0; i < e->n; i++) {
-		bool seen = false;
-
-		if (e->nodes[i].op != OP_FIELD)
-			continue;
-		/* each field once: was it read by an earlier node? */
-		for (size_t k = 0; k < i && !seen; k++)
-			seen = e->nodes[k].op == OP_FIELD &&
-			       e->nodes[k].field == e->nodes[i].field;
-		if (seen)
-			continue;
-		if (out && n < max)
-			out[n] = e->nodes[i].field;
-		n++;
-	}
-	return n;
+	for (size_t i = 0; out && i < e->nfields && i < max; i++)
+		out[i] = e->fields[i];
+	return e->nfields;
 }

@@ -198,4 +198,50 @@ def negative_or_non_numeric_option_values_are_usage_errors():
             assert f"'{bad}'".encode() in err, (opt, bad, err)
 
 
+# ---- expressions: depth and long chains --------------------------------
+
+@case
+def deep_unary_operators_are_refused_with_a_column():
+    """! ! ! ... (also not, unary -) recursed with no cap: 30,000 of them
+    overflowed the stack. Now: exit 3 and the column of the 201st."""
+    for prefix, tail in (("!", "true"), ("not ", "true"),
+                         ("- ", "1 > 0"), ("(", "true")):
+        src = prefix * 30000 + tail
+        for cmd in (["filter", "-j", "2", "--where", src],
+                    ["show", "--where", src],
+                    ["stats", "-j", "2", "--by", src]):
+            rc, out, err = run(cmd + [SAMPLE])
+            assert rc == 3, (cmd[:2], prefix, rc, err[:300])
+            col = 200 * len(prefix) + 1
+            assert (f"expression nested too deeply (more than 200 levels)"
+                    f" at column {col}").encode() in err, (prefix, err[:200])
+        ok = prefix * 200 + tail + (")" * 200 if prefix == "(" else "")
+        rc, out, err = run(["filter", "-j", "2", "--where", ok, SAMPLE])
+        assert rc == 0 and out, (prefix, rc, err[:300])
+
+
+@case
+def long_flat_chains_evaluate_in_worker_threads():
+    """A sum of 20,000 terms compiled, then overflowed a worker thread's
+    stack: evaluation recursed once per operator."""
+    rc, kept, _ = run(["filter", "--where", "true", SAMPLE])
+    src = "1" + "+1" * 20000
+    rc, out, err = run(["filter", "-j", "2", "--where", src + " == 20001",
+                        SAMPLE])
+    assert rc == 0 and out == kept, (rc, err[:300])
+    rc, out, err = run(["filter", "-j", "2", "--where", src + " > 20001",
+                        SAMPLE])
+    assert rc == 0 and out == b"", (rc, err[:300])
+    rc, out, err = run(["stats", "-j", "2", "--json", "--fields", "steps",
+                        "--by", src, SAMPLE])
+    assert rc == 0, (rc, err[:300])
+    assert b"20001" in out, out[:300]
+    terms = " || ".join(f"think.words == {i}" for i in range(4000))
+    rc, out, err = run(["filter", "-j", "2", "--where", terms, SAMPLE])
+    assert rc == 0 and out, (rc, err[:300])
+    rc, out, err = run(["show", "--where", "think.words" +
+                        " + think.words" * 8000 + " > 0", SAMPLE])
+    assert rc == 0 and out, (rc, err[:300])
+
+
 main()
