@@ -39,12 +39,20 @@ enum op {
 	OP_LEN, OP_LOWER, OP_EXISTS,
 };
 
+/* A number is held as what it was written as: JSON integers as
+ * integers (NK_INT; beyond 64 bits NK_BIG, their decimal text in s and
+ * len), so that two ids that one double cannot tell apart still
+ * compare unequal; n is always its value as a double, for arithmetic. */
+enum nkind { NK_REAL, NK_INT, NK_BIG };
+
 typedef struct val {
 	enum vtype t;
 	bool b;
 	double n;
 	const char *s;
 	size_t len;
+	enum nkind nk;	/* T_NUM */
+	int64_t i;	/* NK_INT */
 } val;
 
 typedef struct node {
@@ -291,15 +299,103 @@ static int lex_string(cot_expr *e, val *out)
 	return 0;
 }
 
+/* p[0..n): "-"? digits, with no leading zero (JSON's integers): into
+ * out as NK_INT or NK_BIG (borrowing p); false for anything else. */
+static bool int_text(const char *p, size_t n, val *out)
+{
+	bool neg = n && p[0] == '-';
+	size_t k = neg, digits = n - neg;
+	uint64_t m = 0, lim = neg ? (uint64_t)INT64_MAX + 1 :
+		     (uint64_t)INT64_MAX;
+	bool big = false;
+	char buf[64];
+
+	if (!digits || (p[k] == '0' && digits > 1))
+		return false;
+	for (; k < n; k++) {
+		unsigned d = (unsigned)(p[k] - '0');
+
+		if (d > 9)
+			return false;
+		if (big || m > (lim - d) / 10)
+			big = true;
+		else
+			m = m * 10 + d;
+	}
+	out->t = T_NUM;
+	if (!big) {
+		out->nk = NK_INT;
+		out->i = neg ? (int64_t)(0 - m) : (int64_t)m;
+		out->n = (double)out->i;
+		return true;
+	}
+	out->nk = NK_BIG;
+	out->s = p;
+	out->len = n;
+	if (n < sizeof buf) {
+		memcpy(buf, p, n);
+		buf[n] = '\0';
+		out->n = strtod(buf, NULL);
+	} else {
+		out->n = neg ? -HUGE_VAL : HUGE_VAL;	/* past 10^62 */
+	}
+	return true;
+}
+
 static int lex_number(cot_expr *e, val *out)
 {
+	const char *q = e->p, *start = e->p;
 	char *end;
 
 	out->t = T_NUM;
+	out->nk = NK_REAL;
 	out->n = strtod(e->p, &end);
 	if (end == e->p)
 		return fail_at(e, col_of(e, e->p), "expected a number");
+	while (*q >= '0' && *q <= '9')
+		q++;
+	if (end == q) {		/* digits alone: an integer */
+		const char *kept;
+
+		while (*start == '0' && start + 1 < q)
+			start++;
+		kept = keep_string(e, start, (size_t)(q - start));
+		if (!kept)
+			return oom(e);
+		int_text(kept, (size_t)(q - start), out);
+	}
 	e->p = end;
+	return 0;
+}
+
+/* -x for a number literal, folded when compiling: an integer stays an
+ * integer (-9223372036854775808 is one). */
+static int negate_literal(cot_expr *e, val *x)
+{
+	x->n = -x->n;
+	if (x->nk == NK_INT && x->i != INT64_MIN) {
+		x->i = -x->i;
+	} else if (x->nk == NK_BIG && x->s[0] == '-') {
+		int_text(x->s + 1, x->len - 1, x);
+	} else if (x->nk != NK_REAL) {	/* a positive big one, or -2^63 */
+		char buf[32];
+		const char *digits = x->nk == NK_BIG ? x->s :
+				     "9223372036854775808";
+		size_t n = x->nk == NK_BIG ? x->len : strlen(digits);
+		char *t = n + 2 <= sizeof buf ? buf : cot__malloc(n + 2);
+		const char *kept;
+
+		if (!t)
+			return oom(e);
+		t[0] = '-';
+		memcpy(t + 1, digits, n);
+		kept = keep_string(e, t, n + 1);
+		if (t != buf)
+			cot__free(t);
+		if (!kept)
+			return oom(e);
+		int_text(kept, n + 1, x);
+	}
 	return 0;
 }
 
@@ -484,7 +580,7 @@ static int too_deep(cot_expr *e, size_t col)
 static int parse_primary(cot_expr *e)
 {
 	size_t col;
-	val v = { T_NULL, false, 0, NULL, 0 };
+	val v = { T_NULL, false, 0, NULL, 0, NK_REAL, 0 };
 	int nd;
 
 	skip_ws(e);
@@ -573,6 +669,12 @@ static int parse_unary(cot_expr *e)
 		if (!is_num(e->nodes[a].type))
 			return fail_at(e, col, "'-' takes a number, not %s",
 				       type_name[e->nodes[a].type]);
+		if (e->nodes[a].op == OP_LIT && e->nodes[a].lit.t == T_NUM) {
+			if (negate_literal(e, &e->nodes[a].lit))
+				return -1;
+			e->nodes[a].col = col;
+			return a;
+		}
 		nd = new_node(e, OP_NEG, T_NUM, col);
 		if (nd >= 0)
 			e->nodes[nd].a = a;
@@ -1003,6 +1105,8 @@ static void from_value(const cot_value *cv, val *out)
 		break;
 	case COT_TYPE_INT:
 		out->t = T_NUM;
+		out->nk = NK_INT;
+		out->i = cv->i;
 		out->n = (double)cv->i;
 		break;
 	case COT_TYPE_REAL:
@@ -1050,7 +1154,9 @@ static int eval_rec(env *v, const node *nd, val *out)
 		char buf[64];
 		size_t n = tok->end - tok->off;
 
-		/* big numbers are kept as written; read what a double can */
+		/* integers as integers, of any size; reals as doubles */
+		if (int_text(d->src + tok->off, n, out))
+			break;
 		if (n >= sizeof buf)
 			n = sizeof buf - 1;
 		memcpy(buf, d->src + tok->off, n);
@@ -1085,6 +1191,77 @@ static int cmp_strings(const val *a, const val *b)
 	return c ? c : (a->len > b->len) - (a->len < b->len);
 }
 
+/* Decimal integers (canonical: "-"? no leading zero) compared. */
+static int cmp_int_text(const char *a, size_t la, const char *b, size_t lb)
+{
+	bool na = a[0] == '-', nb = b[0] == '-';
+	int c;
+
+	if (na != nb)
+		return na ? -1 : 1;
+	la -= na;
+	lb -= nb;
+	c = la != lb ? (la < lb ? -1 : 1) : memcmp(a + na, b + nb, la);
+	c = (c > 0) - (c < 0);
+	return na ? -c : c;
+}
+
+static int cmp_int_real(int64_t i, double d)
+{
+	double t;
+
+	if (d >= 0x1p63)
+		return -1;
+	if (d < -0x1p63)
+		return 1;
+	t = trunc(d);		/* in [-2^63, 2^63): exact as an int64 */
+	if (i != (int64_t)t)
+		return i < (int64_t)t ? -1 : 1;
+	return d > t ? -1 : d < t ? 1 : 0;
+}
+
+/* Two numbers by their exact values: -1, 0, 1, or 2 when unordered
+ * (NaN, from inf - inf). */
+static int cmp_numbers(const val *a, const val *b)
+{
+	if (a->nk == NK_REAL && b->nk == NK_REAL) {
+		if (isnan(a->n) || isnan(b->n))
+			return 2;
+		return (a->n > b->n) - (a->n < b->n);
+	}
+	if (a->nk == NK_REAL) {
+		int c = cmp_numbers(b, a);
+
+		return c == 2 ? 2 : -c;
+	}
+	if (b->nk != NK_REAL && (a->nk == NK_BIG || b->nk == NK_BIG)) {
+		/* a big one is past every int64 */
+		if (a->nk == NK_INT)
+			return b->s[0] == '-' ? 1 : -1;
+		if (b->nk == NK_INT)
+			return a->s[0] == '-' ? -1 : 1;
+		return cmp_int_text(a->s, a->len, b->s, b->len);
+	}
+	if (a->nk == NK_INT && b->nk == NK_INT)
+		return (a->i > b->i) - (a->i < b->i);
+	if (isnan(b->n))
+		return 2;
+	if (a->nk == NK_INT)
+		return cmp_int_real(a->i, b->n);
+	/* a big integer and a real */
+	if (isinf(b->n))
+		return b->n > 0 ? -1 : 1;
+	if (fabs(b->n) < 0x1p63)
+		return a->s[0] == '-' ? -1 : 1;
+	{
+		/* a double this big is an integer: its exact digits */
+		char buf[400];
+		int n = snprintf(buf, sizeof buf, "%.0f", b->n);
+
+		return cmp_int_text(a->s, a->len, buf, (size_t)n);
+	}
+}
+
 static bool equal(const val *a, const val *b)
 {
 	if (a->t != b->t)
@@ -1092,7 +1269,7 @@ static bool equal(const val *a, const val *b)
 	switch (a->t) {
 	case T_NULL: return true;
 	case T_BOOL: return a->b == b->b;
-	case T_NUM: return a->n == b->n;
+	case T_NUM: return cmp_numbers(a, b) == 0;
 	default: return a->len == b->len && !memcmp(a->s, b->s, a->len);
 	}
 }
@@ -1158,13 +1335,17 @@ static int eval_compare(env *v, const node *nd, const val *a,
 		return 0;
 	}
 	if (a->t == T_NUM && b->t == T_NUM)
-		c = (a->n > b->n) - (a->n < b->n);
+		c = cmp_numbers(a, b);
 	else if (a->t == T_STR && b->t == T_STR)
 		c = cmp_strings(a, b);
 	else
 		return cot__error_set(v->err, COT_EINVAL, 0, nd->col,
 			"cannot order %s and %s, at column %zu",
 			type_name[a->t], type_name[b->t], nd->col);
+	if (c == 2) {		/* NaN: no order holds */
+		set_bool3(out, 0);
+		return 0;
+	}
 	switch (nd->op) {
 	case OP_LT: set_bool3(out, c < 0); break;
 	case OP_LE: set_bool3(out, c <= 0); break;
@@ -1187,6 +1368,22 @@ static int eval_arith(env *v, const node *nd, const val *a, const val *b,
 		return type_error(v, &v->e->nodes[nd->b], "expected a number",
 				  b->t);
 	out->t = T_NUM;
+	/* integers stay exact while they fit */
+	if (a->nk == NK_INT && b->nk == NK_INT && nd->op != OP_DIV) {
+		int64_t r;
+		bool over = nd->op == OP_ADD ?
+			    __builtin_add_overflow(a->i, b->i, &r) :
+			    nd->op == OP_SUB ?
+			    __builtin_sub_overflow(a->i, b->i, &r) :
+			    __builtin_mul_overflow(a->i, b->i, &r);
+
+		if (!over) {
+			out->nk = NK_INT;
+			out->i = r;
+			out->n = (double)r;
+			return 0;
+		}
+	}
 	switch (nd->op) {
 	case OP_ADD: out->n = a->n + b->n; break;
 	case OP_SUB: out->n = a->n - b->n; break;
@@ -1209,7 +1406,9 @@ static int json_len(env *v, const val *x, val *out)
 		return cot__error_set(v->err, COT_ENOMEM, 0, 0,
 				      "out of memory");
 	out->t = T_NUM;
-	out->n = v->e->jdoc.tok[0].count;
+	out->nk = NK_INT;
+	out->i = (int64_t)v->e->jdoc.tok[0].count;
+	out->n = (double)out->i;
 	return 0;
 }
 
@@ -1267,7 +1466,9 @@ static int eval_func(env *v, const node *nd, val *out)
 			return type_error(v, &v->e->nodes[nd->a], "len() "
 					  "takes a string or a list", a.t);
 		out->t = T_NUM;
-		out->n = (double)chars(a.s, a.len);
+		out->nk = NK_INT;
+		out->i = (int64_t)chars(a.s, a.len);
+		out->n = (double)out->i;
 		return 0;
 	}
 	if (a.t != T_STR)
@@ -1397,6 +1598,10 @@ static int eval(env *v, int i, val *out)
 			return type_error(v, nd, "'-' takes a number", a.t);
 		out->t = T_NUM;
 		out->n = -a.n;
+		if (a.nk == NK_INT && a.i != INT64_MIN) {
+			out->nk = NK_INT;
+			out->i = -a.i;
+		}
 		return 0;
 	case OP_LEN:
 	case OP_LOWER:

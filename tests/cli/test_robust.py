@@ -244,4 +244,34 @@ def long_flat_chains_evaluate_in_worker_threads():
     assert rc == 0 and out, (rc, err[:300])
 
 
+# ---- integers beyond 2^53 ----------------------------------------------
+
+@case
+def big_integers_compare_exactly():
+    """rec.id == 1234567890123456789 held for an id of ...788: both
+    were read as the same double."""
+    ids = [b"1234567890123456788", b"1234567890123456789",
+           b"123456789012345678901234567890", b"-9223372036854775808",
+           b"1.0", b"9007199254740993"]
+    data = b"".join(b'{"id":' + i + b',"generations":["<think>a</think>b"]}'
+                    b"\n" for i in ids)
+    path = tmpfile("ids.jsonl", data)
+    for where, want in (
+            ("rec.id == 1234567890123456789", [1]),
+            ("rec.id == 1234567890123456788", [0]),
+            ("rec.id > 1234567890123456788", [1, 2]),
+            ("rec.id == 123456789012345678901234567890", [2]),
+            ("rec.id == 123456789012345678901234567891", []),
+            ("rec.id == -9223372036854775808", [3]),
+            ("rec.id == 1", [4]),
+            ("rec.id in [9007199254740992, 1234567890123456789]", [1]),
+            ("rec.id == 9007199254740992.0", [])):
+        for j in ("1", "2"):
+            rc, out, err = run(["filter", "-j", j, "--where", where, path])
+            got = [ids.index(json.loads(ln.replace(b'"id":', b'"id":"', 1)
+                                        .replace(b',"gen', b'","gen', 1))
+                             ["id"].encode()) for ln in out.splitlines()]
+            assert rc in (0, 1) and got == want, (where, got, err)
+
+
 main()

@@ -410,6 +410,63 @@ static void test_expr_depth_is_capped_and_chains_are_flat(void **state)
 	free(src);
 }
 
+
+/* JSON integers compare as integers, at any size (a double holds 53
+ * bits: 1234567890123456789 and ...788 are one double); reals as the
+ * double they read as; an integer and a real by their exact values. */
+static void test_expr_integers_compare_exactly(void **state)
+{
+	static const struct {
+		const char *src, *want;
+	} cases[] = {
+		{ "rec.a == 1234567890123456789", "false" },
+		{ "rec.a == 1234567890123456788", "true" },
+		{ "rec.a != 1234567890123456789", "true" },
+		{ "rec.a < 1234567890123456789", "true" },
+		{ "rec.a >= 1234567890123456789", "false" },
+		{ "rec.a in [1234567890123456789]", "false" },
+		{ "rec.a in [1, 1234567890123456788]", "true" },
+		{ "rec.a + 1 == 1234567890123456789", "true" },
+		{ "-rec.a == -1234567890123456788", "true" },
+		{ "rec.a == 1.2345678901234568e18", "false" },
+		{ "rec.b == 9007199254740993", "true" },
+		{ "rec.b == 9007199254740992", "false" },
+		{ "rec.b > 9007199254740992.0", "true" },
+		{ "rec.big == 123456789012345678901234567890", "true" },
+		{ "rec.big == 123456789012345678901234567891", "false" },
+		{ "rec.big > 123456789012345678901234567889", "true" },
+		{ "rec.big > 9223372036854775807", "true" },
+		{ "rec.big < 1e300", "true" },
+		{ "rec.big == 123456789012345678901234567890.0", "false" },
+		{ "rec.big > 123456789012345678901234567890.0", "true" },
+		{ "rec.neg == -123456789012345678901234567890", "true" },
+		{ "rec.neg < -9223372036854775808", "true" },
+		{ "rec.neg < rec.big", "true" },
+		{ "rec.min == -9223372036854775808", "true" },
+		{ "rec.min == -9223372036854775807 - 1", "true" },
+		{ "rec.min < -9223372036854775807", "true" },
+		{ "-rec.min == 9223372036854775808", "true" },
+		{ "rec.one == 1", "true" },
+		{ "rec.one == 1.0", "true" },
+		{ "rec.real == 0.5", "true" },
+		{ "rec.real > 0", "true" },
+		{ "rec.real < 1", "true" },
+		{ "0007 == 7", "true" },
+		{ "9223372036854775808 == 9223372036854775807 + 1", "true" },
+		{ "9223372036854775807 + 1 > 9223372036854775807", "true" },
+		{ "think.words == 4", "true" },
+	};
+
+	(void)state;
+	analyze("{\"a\":1234567890123456788,\"b\":9007199254740993,"
+		"\"big\":123456789012345678901234567890,\"neg\":"
+		"-123456789012345678901234567890,\"min\":-9223372036854775808,"
+		"\"one\":1,\"real\":0.5,\"generations\":[\"<think>a b c d"
+		"</think>x\"]}");
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+		check(cases[i].src, 0, cases[i].want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -423,6 +480,7 @@ int main(void)
 		cmocka_unit_test(test_expr_compile_out_of_memory),
 		cmocka_unit_test(test_expr_fields_lists_each_field_once),
 		cmocka_unit_test(test_expr_depth_is_capped_and_chains_are_flat),
+		cmocka_unit_test(test_expr_integers_compare_exactly),
 	};
 
 	return cmocka_run_group_tests(tests, az_setup, az_teardown);
