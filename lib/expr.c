@@ -332,13 +332,17 @@ static bool int_text(const char *p, size_t n, val *out)
 	out->nk = NK_BIG;
 	out->s = p;
 	out->len = n;
-	if (n < sizeof buf) {
+	/* its double: from the top 20 digits and the number of the rest
+	 * when it is long (a double has 17) */
+	if (n < 40) {
 		memcpy(buf, p, n);
 		buf[n] = '\0';
-		out->n = strtod(buf, NULL);
 	} else {
-		out->n = neg ? -HUGE_VAL : HUGE_VAL;	/* past 10^62 */
+		memcpy(buf, p, neg + 20);
+		snprintf(buf + neg + 20, sizeof buf - neg - 20, "e%zu",
+			 digits - 20);
 	}
+	out->n = strtod(buf, NULL);
 	return true;
 }
 
@@ -355,14 +359,13 @@ static int lex_number(cot_expr *e, val *out)
 	while (*q >= '0' && *q <= '9')
 		q++;
 	if (end == q) {		/* digits alone: an integer */
-		const char *kept;
-
 		while (*start == '0' && start + 1 < q)
 			start++;
-		kept = keep_string(e, start, (size_t)(q - start));
-		if (!kept)
+		int_text(start, (size_t)(q - start), out);
+		/* a big one's digits must outlive the source text */
+		if (out->nk == NK_BIG &&
+		    !(out->s = keep_string(e, start, out->len)))
 			return oom(e);
-		int_text(kept, (size_t)(q - start), out);
 	}
 	e->p = end;
 	return 0;
