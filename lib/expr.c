@@ -39,18 +39,27 @@ enum op {
 	OP_LEN, OP_LOWER, OP_EXISTS,
 };
 
+/* A number is held as what it was written as: JSON integers as
+ * integers (NK_INT; beyond 64 bits NK_BIG, their decimal text in s and
+ * len), so that two ids that one double cannot tell apart still
+ * compare unequal; n is always its value as a double, for arithmetic. */
+enum nkind { NK_REAL, NK_INT, NK_BIG };
+
 typedef struct val {
 	enum vtype t;
 	bool b;
 	double n;
 	const char *s;
 	size_t len;
+	enum nkind nk;	/* T_NUM */
+	int64_t i;	/* NK_INT */
 } val;
 
 typedef struct node {
 	enum op op;
 	enum vtype type;	/* static type */
 	int a, b;		/* children (node indexes), -1 none */
+	int up;			/* the parent of a binary operator's child */
 	size_t col;		/* 1-based column in the source */
 	val lit;		/* OP_LIT */
 	size_t field;		/* OP_FIELD */
@@ -68,6 +77,8 @@ struct cot_expr {
 	char **strings;		/* string literals, owned */
 	size_t nstrings, capstrings;
 	pcre2_match_data *md;
+	size_t *fields;		/* the fields read, each once */
+	size_t nfields;
 	cot__sbuf lower;	/* lower() results, reused */
 	cot__jdoc jdoc;		/* len() of JSON fields, reused */
 	/* while compiling */
@@ -77,6 +88,11 @@ struct cot_expr {
 	int depth;
 };
 
+/* Nesting: parentheses, function calls and unary operators (!, not,
+ * -) each take a level of the parser's recursion, and of evaluation's:
+ * capped so that both fit a worker thread's stack. Chains of binary
+ * operators (a + b + c ..., a || b || c ...) are parsed and evaluated
+ * by loops, so their length is not limited. */
 #define MAX_DEPTH 200
 
 /* ---- errors -------------------------------------------------------- */
@@ -130,7 +146,7 @@ static int new_node(cot_expr *e, enum op op, enum vtype type, size_t col)
 	memset(nd, 0, sizeof *nd);
 	nd->op = op;
 	nd->type = type;
-	nd->a = nd->b = -1;
+	nd->a = nd->b = nd->up = -1;
 	nd->col = col;
 	return (int)e->n++;
 }
@@ -283,15 +299,106 @@ static int lex_string(cot_expr *e, val *out)
 	return 0;
 }
 
+/* p[0..n): "-"? digits, with no leading zero (JSON's integers): into
+ * out as NK_INT or NK_BIG (borrowing p); false for anything else. */
+static bool int_text(const char *p, size_t n, val *out)
+{
+	bool neg = n && p[0] == '-';
+	size_t k = neg, digits = n - neg;
+	uint64_t m = 0, lim = neg ? (uint64_t)INT64_MAX + 1 :
+		     (uint64_t)INT64_MAX;
+	bool big = false;
+	char buf[64];
+
+	if (!digits || (p[k] == '0' && digits > 1))
+		return false;
+	for (; k < n; k++) {
+		unsigned d = (unsigned)(p[k] - '0');
+
+		if (d > 9)
+			return false;
+		if (big || m > (lim - d) / 10)
+			big = true;
+		else
+			m = m * 10 + d;
+	}
+	out->t = T_NUM;
+	if (!big) {
+		out->nk = NK_INT;
+		out->i = neg ? (int64_t)(0 - m) : (int64_t)m;
+		out->n = (double)out->i;
+		return true;
+	}
+	out->nk = NK_BIG;
+	out->s = p;
+	out->len = n;
+	/* its double: from the top 20 digits and the number of the rest
+	 * when it is long (a double has 17) */
+	if (n < 40) {
+		memcpy(buf, p, n);
+		buf[n] = '\0';
+	} else {
+		memcpy(buf, p, neg + 20);
+		snprintf(buf + neg + 20, sizeof buf - neg - 20, "e%zu",
+			 digits - 20);
+	}
+	out->n = strtod(buf, NULL);
+	return true;
+}
+
 static int lex_number(cot_expr *e, val *out)
 {
+	const char *q = e->p, *start = e->p;
 	char *end;
 
 	out->t = T_NUM;
+	out->nk = NK_REAL;
 	out->n = strtod(e->p, &end);
 	if (end == e->p)
 		return fail_at(e, col_of(e, e->p), "expected a number");
+	while (*q >= '0' && *q <= '9')
+		q++;
+	if (end == q) {		/* digits alone: an integer */
+		while (*start == '0' && start + 1 < q)
+			start++;
+		int_text(start, (size_t)(q - start), out);
+		/* a big one's digits must outlive the source text */
+		if (out->nk == NK_BIG &&
+		    !(out->s = keep_string(e, start, out->len)))
+			return oom(e);
+	}
 	e->p = end;
+	return 0;
+}
+
+/* -x for a number literal, folded when compiling: an integer stays an
+ * integer (-9223372036854775808 is one). */
+static int negate_literal(cot_expr *e, val *x)
+{
+	x->n = -x->n;
+	if (x->nk == NK_INT && x->i != INT64_MIN) {
+		x->i = -x->i;
+	} else if (x->nk == NK_BIG && x->s[0] == '-') {
+		int_text(x->s + 1, x->len - 1, x);
+	} else if (x->nk != NK_REAL) {	/* a positive big one, or -2^63 */
+		char buf[32];
+		const char *digits = x->nk == NK_BIG ? x->s :
+				     "9223372036854775808";
+		size_t n = x->nk == NK_BIG ? x->len : strlen(digits);
+		char *t = n + 2 <= sizeof buf ? buf : cot__malloc(n + 2);
+		const char *kept;
+
+		if (!t)
+			return oom(e);
+		t[0] = '-';
+		memcpy(t + 1, digits, n);
+		kept = keep_string(e, t, n + 1);
+		if (t != buf)
+			cot__free(t);
+		if (!kept)
+			return oom(e);
+		int_text(kept, n + 1, x);
+	}
 	return 0;
 }
 
@@ -467,17 +574,23 @@ static int parse_call(cot_expr *e, const char *name, size_t col)
 	return nd;
 }
 
+static int too_deep(cot_expr *e, size_t col)
+{
+	return fail_at(e, col, "expression nested too deeply (more than %d "
+		       "levels)", MAX_DEPTH);
+}
+
 static int parse_primary(cot_expr *e)
 {
 	size_t col;
-	val v = { T_NULL, false, 0, NULL, 0 };
+	val v = { T_NULL, false, 0, NULL, 0, NK_REAL, 0 };
 	int nd;
 
 	skip_ws(e);
 	col = col_of(e, e->p);
-	if (++e->depth > MAX_DEPTH)
-		return fail_at(e, col, "expression nested too deeply");
 	if (accept(e, "(")) {
+		if (++e->depth > MAX_DEPTH)
+			return too_deep(e, col);
 		nd = parse_or(e);
 		if (nd >= 0 && !accept(e, ")"))
 			return fail_at(e, col_of(e, e->p), "expected ')'");
@@ -513,13 +626,13 @@ static int parse_primary(cot_expr *e)
 		if (!strncmp(name, "rec", 3) && (name[3] == '.' ||
 		    (name[3] == '\0' && *e->p == '['))) {
 			e->p = start + 3;
-			nd = parse_rec(e, col);
-			e->depth--;
-			return nd;
+			return parse_rec(e, col);
 		}
 		skip_ws(e);
 		if (*e->p == '(') {
 			e->p++;
+			if (++e->depth > MAX_DEPTH)
+				return too_deep(e, col);
 			nd = parse_call(e, name, col);
 			e->depth--;
 			return nd;
@@ -530,7 +643,6 @@ static int parse_primary(cot_expr *e)
 			      field_type(cot_field_at(e->az, f)->type), col);
 		if (nd >= 0)
 			e->nodes[nd].field = f;
-		e->depth--;
 		return nd;
 	} else if (*e->p == '\0') {
 		return fail_at(e, col, "unexpected end of the expression");
@@ -540,7 +652,6 @@ static int parse_primary(cot_expr *e)
 	nd = new_node(e, OP_LIT, v.t, col);
 	if (nd >= 0)
 		e->nodes[nd].lit = v;
-	e->depth--;
 	return nd;
 }
 
@@ -552,12 +663,21 @@ static int parse_unary(cot_expr *e)
 	skip_ws(e);
 	col = col_of(e, e->p);
 	if (*e->p == '-' && accept(e, "-")) {
+		if (++e->depth > MAX_DEPTH)
+			return too_deep(e, col);
 		a = parse_unary(e);
 		if (a < 0)
 			return -1;
+		e->depth--;
 		if (!is_num(e->nodes[a].type))
 			return fail_at(e, col, "'-' takes a number, not %s",
 				       type_name[e->nodes[a].type]);
+		if (e->nodes[a].op == OP_LIT && e->nodes[a].lit.t == T_NUM) {
+			if (negate_literal(e, &e->nodes[a].lit))
+				return -1;
+			e->nodes[a].col = col;
+			return a;
+		}
 		nd = new_node(e, OP_NEG, T_NUM, col);
 		if (nd >= 0)
 			e->nodes[nd].a = a;
@@ -574,6 +694,8 @@ static int binary(cot_expr *e, enum op op, enum vtype type, int a, int b,
 	if (nd >= 0) {
 		e->nodes[nd].a = a;
 		e->nodes[nd].b = b;
+		e->nodes[a].up = nd;
+		e->nodes[b].up = nd;
 	}
 	return nd;
 }
@@ -804,9 +926,12 @@ static int parse_not(cot_expr *e)
 	col = col_of(e, e->p);
 	if ((*e->p == '!' && e->p[1] != '=' && accept(e, "!")) ||
 	    accept(e, "not")) {
+		if (++e->depth > MAX_DEPTH)
+			return too_deep(e, col);
 		a = parse_not(e);
 		if (a < 0)
 			return -1;
+		e->depth--;
 		if (!is_bool(e->nodes[a].type))
 			return fail_at(e, col, "'!' takes a condition, not "
 				       "%s", type_name[e->nodes[a].type]);
@@ -854,6 +979,33 @@ static int parse_or(cot_expr *e)
 	return logic(e, parse_and, "||", "or", OP_OR);
 }
 
+/* The fields the expression reads, each once, in the order first read:
+ * kept, so that cot_expr_fields does not compare every pair of nodes of
+ * a long expression. */
+static int list_fields(cot_expr *e)
+{
+	for (size_t i = 0; i < e->n; i++) {
+		size_t k = 0;
+
+		if (e->nodes[i].op != OP_FIELD)
+			continue;
+		while (k < e->nfields && e->fields[k] != e->nodes[i].field)
+			k++;
+		if (k < e->nfields)
+			continue;
+		if (!(e->nfields & (e->nfields + 1)) || !e->fields) {
+			size_t *f = cot__realloc(e->fields, 2 * (e->nfields +
+						 1) * sizeof *f);
+
+			if (!f)
+				return -1;
+			e->fields = f;
+		}
+		e->fields[e->nfields++] = e->nodes[i].field;
+	}
+	return 0;
+}
+
 int cot_expr_compile(cot_expr **out, const cot_analyzer *az, const char *src,
 		     cot_error *err)
 {
@@ -881,7 +1033,7 @@ int cot_expr_compile(cot_expr **out, const cot_analyzer *az, const char *src,
 	}
 	if (e->root >= 0) {
 		e->md = pcre2_match_data_create(1, NULL);
-		if (!e->md)
+		if (!e->md || list_fields(e))
 			e->root = oom(e);
 	}
 	if (e->root < 0) {
@@ -912,6 +1064,7 @@ void cot_expr_free(cot_expr *e)
 		cot__free(e->strings[i]);
 	cot__free(e->nodes);
 	cot__free(e->strings);
+	cot__free(e->fields);
 	cot__free(e);
 }
 
@@ -955,6 +1108,8 @@ static void from_value(const cot_value *cv, val *out)
 		break;
 	case COT_TYPE_INT:
 		out->t = T_NUM;
+		out->nk = NK_INT;
+		out->i = cv->i;
 		out->n = (double)cv->i;
 		break;
 	case COT_TYPE_REAL:
@@ -1002,7 +1157,9 @@ static int eval_rec(env *v, const node *nd, val *out)
 		char buf[64];
 		size_t n = tok->end - tok->off;
 
-		/* big numbers are kept as written; read what a double can */
+		/* integers as integers, of any size; reals as doubles */
+		if (int_text(d->src + tok->off, n, out))
+			break;
 		if (n >= sizeof buf)
 			n = sizeof buf - 1;
 		memcpy(buf, d->src + tok->off, n);
@@ -1037,6 +1194,77 @@ static int cmp_strings(const val *a, const val *b)
 	return c ? c : (a->len > b->len) - (a->len < b->len);
 }
 
+/* Decimal integers (canonical: "-"? no leading zero) compared. */
+static int cmp_int_text(const char *a, size_t la, const char *b, size_t lb)
+{
+	bool na = a[0] == '-', nb = b[0] == '-';
+	int c;
+
+	if (na != nb)
+		return na ? -1 : 1;
+	la -= na;
+	lb -= nb;
+	c = la != lb ? (la < lb ? -1 : 1) : memcmp(a + na, b + nb, la);
+	c = (c > 0) - (c < 0);
+	return na ? -c : c;
+}
+
+static int cmp_int_real(int64_t i, double d)
+{
+	double t;
+
+	if (d >= 0x1p63)
+		return -1;
+	if (d < -0x1p63)
+		return 1;
+	t = trunc(d);		/* in [-2^63, 2^63): exact as an int64 */
+	if (i != (int64_t)t)
+		return i < (int64_t)t ? -1 : 1;
+	return d > t ? -1 : d < t ? 1 : 0;
+}
+
+/* Two numbers by their exact values: -1, 0, 1, or 2 when unordered
+ * (NaN, from inf - inf). */
+static int cmp_numbers(const val *a, const val *b)
+{
+	if (a->nk == NK_REAL && b->nk == NK_REAL) {
+		if (isnan(a->n) || isnan(b->n))
+			return 2;
+		return (a->n > b->n) - (a->n < b->n);
+	}
+	if (a->nk == NK_REAL) {
+		int c = cmp_numbers(b, a);
+
+		return c == 2 ? 2 : -c;
+	}
+	if (b->nk != NK_REAL && (a->nk == NK_BIG || b->nk == NK_BIG)) {
+		/* a big one is past every int64 */
+		if (a->nk == NK_INT)
+			return b->s[0] == '-' ? 1 : -1;
+		if (b->nk == NK_INT)
+			return a->s[0] == '-' ? -1 : 1;
+		return cmp_int_text(a->s, a->len, b->s, b->len);
+	}
+	if (a->nk == NK_INT && b->nk == NK_INT)
+		return (a->i > b->i) - (a->i < b->i);
+	if (isnan(b->n))
+		return 2;
+	if (a->nk == NK_INT)
+		return cmp_int_real(a->i, b->n);
+	/* a big integer and a real */
+	if (isinf(b->n))
+		return b->n > 0 ? -1 : 1;
+	if (fabs(b->n) < 0x1p63)
+		return a->s[0] == '-' ? -1 : 1;
+	{
+		/* a double this big is an integer: its exact digits */
+		char buf[400];
+		int n = snprintf(buf, sizeof buf, "%.0f", b->n);
+
+		return cmp_int_text(a->s, a->len, buf, (size_t)n);
+	}
+}
+
 static bool equal(const val *a, const val *b)
 {
 	if (a->t != b->t)
@@ -1044,7 +1272,7 @@ static bool equal(const val *a, const val *b)
 	switch (a->t) {
 	case T_NULL: return true;
 	case T_BOOL: return a->b == b->b;
-	case T_NUM: return a->n == b->n;
+	case T_NUM: return cmp_numbers(a, b) == 0;
 	default: return a->len == b->len && !memcmp(a->s, b->s, a->len);
 	}
 }
@@ -1068,14 +1296,13 @@ static int truth(env *v, const node *nd, const val *x)
 	return x->b;
 }
 
-static int eval_logic(env *v, const node *nd, val *out)
+/* && or ||, its left side a already evaluated. */
+static int eval_logic(env *v, const node *nd, const val *a, val *out)
 {
-	val a, b;
+	val b;
 	int ta, tb, rc;
 
-	if ((rc = eval(v, nd->a, &a)))
-		return rc;
-	if ((ta = truth(v, &v->e->nodes[nd->a], &a)) == -2)
+	if ((ta = truth(v, &v->e->nodes[nd->a], a)) == -2)
 		return COT_EINVAL;
 	/* short-circuit where the answer is known */
 	if ((nd->op == OP_AND && ta == 0) || (nd->op == OP_OR && ta == 1)) {
@@ -1111,13 +1338,17 @@ static int eval_compare(env *v, const node *nd, const val *a,
 		return 0;
 	}
 	if (a->t == T_NUM && b->t == T_NUM)
-		c = (a->n > b->n) - (a->n < b->n);
+		c = cmp_numbers(a, b);
 	else if (a->t == T_STR && b->t == T_STR)
 		c = cmp_strings(a, b);
 	else
 		return cot__error_set(v->err, COT_EINVAL, 0, nd->col,
 			"cannot order %s and %s, at column %zu",
 			type_name[a->t], type_name[b->t], nd->col);
+	if (c == 2) {		/* NaN: no order holds */
+		set_bool3(out, 0);
+		return 0;
+	}
 	switch (nd->op) {
 	case OP_LT: set_bool3(out, c < 0); break;
 	case OP_LE: set_bool3(out, c <= 0); break;
@@ -1140,6 +1371,22 @@ static int eval_arith(env *v, const node *nd, const val *a, const val *b,
 		return type_error(v, &v->e->nodes[nd->b], "expected a number",
 				  b->t);
 	out->t = T_NUM;
+	/* integers stay exact while they fit */
+	if (a->nk == NK_INT && b->nk == NK_INT && nd->op != OP_DIV) {
+		int64_t r;
+		bool over = nd->op == OP_ADD ?
+			    __builtin_add_overflow(a->i, b->i, &r) :
+			    nd->op == OP_SUB ?
+			    __builtin_sub_overflow(a->i, b->i, &r) :
+			    __builtin_mul_overflow(a->i, b->i, &r);
+
+		if (!over) {
+			out->nk = NK_INT;
+			out->i = r;
+			out->n = (double)r;
+			return 0;
+		}
+	}
 	switch (nd->op) {
 	case OP_ADD: out->n = a->n + b->n; break;
 	case OP_SUB: out->n = a->n - b->n; break;
@@ -1162,7 +1409,9 @@ static int json_len(env *v, const val *x, val *out)
 		return cot__error_set(v->err, COT_ENOMEM, 0, 0,
 				      "out of memory");
 	out->t = T_NUM;
-	out->n = v->e->jdoc.tok[0].count;
+	out->nk = NK_INT;
+	out->i = (int64_t)v->e->jdoc.tok[0].count;
+	out->n = (double)out->i;
 	return 0;
 }
 
@@ -1220,7 +1469,9 @@ static int eval_func(env *v, const node *nd, val *out)
 			return type_error(v, &v->e->nodes[nd->a], "len() "
 					  "takes a string or a list", a.t);
 		out->t = T_NUM;
-		out->n = (double)chars(a.s, a.len);
+		out->nk = NK_INT;
+		out->i = (int64_t)chars(a.s, a.len);
+		out->n = (double)out->i;
 		return 0;
 	}
 	if (a.t != T_STR)
@@ -1258,10 +1509,59 @@ static int eval_match(env *v, const node *nd, const val *a, val *out)
 	return 0;
 }
 
+/* Operators whose left side is evaluated before the node itself. */
+static bool binary_op(enum op op)
+{
+	return op == OP_AND || op == OP_OR || (op >= OP_EQ && op <= OP_DIV);
+}
+
+/* Binary node nd, its left side a evaluated: the right side, then nd. */
+static int eval_step(env *v, const node *nd, const val *a, val *out)
+{
+	val b;
+	int rc;
+
+	if (nd->op == OP_AND || nd->op == OP_OR)
+		return eval_logic(v, nd, a, out);
+	if ((rc = eval(v, nd->b, &b)))
+		return rc;
+	if (nd->op >= OP_ADD && nd->op <= OP_DIV)
+		return eval_arith(v, nd, a, &b, out);
+	return eval_compare(v, nd, a, &b, out);
+}
+
+/* Binary node i. Operators of one precedence level chain to the left
+ * (a + b + c is (a + b) + c), so a long chain is a tree as deep as it
+ * is long: walk its left edge down to the first operand, then back up
+ * by the parents, in a loop, so that the stack does not grow with the
+ * chain. Only right sides recurse, and they are as deep as the nesting
+ * (parentheses, unary operators), which the parser caps. */
+static int eval_chain(env *v, int i, val *out)
+{
+	const node *nodes = v->e->nodes;
+	int j = i, rc;
+	val acc, next;
+
+	while (binary_op(nodes[nodes[j].a].op))
+		j = nodes[j].a;
+	if ((rc = eval(v, nodes[j].a, &acc)))
+		return rc;
+	for (;;) {
+		if ((rc = eval_step(v, &nodes[j], &acc, &next)))
+			return rc;
+		acc = next;
+		if (j == i)
+			break;
+		j = nodes[j].up;
+	}
+	*out = acc;
+	return 0;
+}
+
 static int eval(env *v, int i, val *out)
 {
 	const node *nd = &v->e->nodes[i];
-	val a, b;
+	val a;
 	int rc;
 
 	switch (nd->op) {
@@ -1283,9 +1583,6 @@ static int eval(env *v, int i, val *out)
 	}
 	case OP_REC:
 		return eval_rec(v, nd, out);
-	case OP_AND:
-	case OP_OR:
-		return eval_logic(v, nd, out);
 	case OP_NOT:
 		if ((rc = eval(v, nd->a, &a)))
 			return rc;
@@ -1304,6 +1601,10 @@ static int eval(env *v, int i, val *out)
 			return type_error(v, nd, "'-' takes a number", a.t);
 		out->t = T_NUM;
 		out->n = -a.n;
+		if (a.nk == NK_INT && a.i != INT64_MIN) {
+			out->nk = NK_INT;
+			out->i = -a.i;
+		}
 		return 0;
 	case OP_LEN:
 	case OP_LOWER:
@@ -1331,11 +1632,7 @@ static int eval(env *v, int i, val *out)
 	default:
 		break;
 	}
-	if ((rc = eval(v, nd->a, &a)) || (rc = eval(v, nd->b, &b)))
-		return rc;
-	if (nd->op >= OP_ADD && nd->op <= OP_DIV)
-		return eval_arith(v, nd, &a, &b, out);
-	return eval_compare(v, nd, &a, &b, out);
+	return eval_chain(v, i, out);
 }
 
 int cot_expr_eval(cot_value *out, cot_expr *e, cot_result *res, size_t i,
@@ -1375,22 +1672,7 @@ int cot_expr_eval(cot_value *out, cot_expr *e, cot_result *res, size_t i,
 
 size_t cot_expr_fields(size_t *out, size_t max, const cot_expr *e)
 {
-	size_t n = 0;
-
-	for (size_t i = 0; i < e->n; i++) {
-		bool seen = false;
-
-		if (e->nodes[i].op != OP_FIELD)
-			continue;
-		/* each field once: was it read by an earlier node? */
-		for (size_t k = 0; k < i && !seen; k++)
-			seen = e->nodes[k].op == OP_FIELD &&
-			       e->nodes[k].field == e->nodes[i].field;
-		if (seen)
-			continue;
-		if (out && n < max)
-			out[n] = e->nodes[i].field;
-		n++;
-	}
-	return n;
+	for (size_t i = 0; out && i < e->nfields && i < max; i++)
+		out[i] = e->fields[i];
+	return e->nfields;
 }

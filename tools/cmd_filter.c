@@ -16,6 +16,8 @@ static const char usage[] =
 "  cotlog filter --where 'closed && think.words < 8000' data.jsonl\n"
 "  cotlog filter --where 'rec.model == \"deepseek-r1\"' data.jsonl.gz\n"
 "A record with no trace is evaluated once with every trace field null.\n"
+"Nesting is at most 200 levels (parentheses, function calls, unary\n"
+"!, not and -, each a level); chains such as a || b || ... have no limit.\n"
 "\n"
 "Options:\n"
 "  -w, --where EXPR     the condition (required)\n"

@@ -1,5 +1,6 @@
 /* cmd_show.c - one trace for a person: header, numbered steps with their
  * labels, markers highlighted, long steps folded. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -713,23 +714,24 @@ int cmd_show(int argc, char **argv)
 	run_init(&r, "show", usage);
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "+hq", longopts, NULL)) != -1) {
-		char *end;
-
 		if (run_option(&r, c, optarg))
 			continue;
 		switch (c) {
 		case 'r':
-			s.want_record = strtoull(optarg, &end, 10);
-			if (*end || !*optarg || s.want_record == 0)
+			if (!option_number(optarg, 1, UINT64_MAX,
+					   &s.want_record))
 				usage_error("show", "--record takes a number "
 					    "from 1, not '%s'", optarg);
 			break;
-		case 't':
-			s.want_trace = strtol(optarg, &end, 10);
-			if (*end || !*optarg || s.want_trace < 0)
+		case 't': {
+			uint64_t t;
+
+			if (!option_number(optarg, 0, LONG_MAX, &t))
 				usage_error("show", "--trace takes a number "
 					    "from 0, not '%s'", optarg);
+			s.want_trace = (long)t;
 			break;
+		}
 		case 'w':
 			where_src = optarg;
 			break;

@@ -320,9 +320,10 @@ static int table_width(void)
 {
 	const char *c = getenv("COLUMNS");
 	struct winsize ws;
+	uint64_t n;
 
-	if (c && atoi(c) >= 40)
-		return atoi(c);
+	if (c && option_number(c, 40, 10000, &n))
+		return (int)n;
 	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0
 	    && ws.ws_col >= 40)
 		return ws.ws_col;
@@ -387,12 +388,12 @@ int cmd_stats(int argc, char **argv)
 			merge = true;
 			break;
 		case 'G': {
-			char *end;
-			unsigned long n = strtoul(optarg, &end, 10);
+			uint64_t n;
 
-			if (*end || n < 1 || n > 1000000)
+			if (!option_number(optarg, 1, 1000000, &n))
 				usage_error("stats", "--max-groups takes a "
-					    "number from 1 to 1000000");
+					    "number from 1 to 1000000, not "
+					    "'%s'", optarg);
 			max_groups = n;
 			break;
 		}

@@ -35,6 +35,25 @@ void status_at_least(run *r, int status)
 		r->status = status;
 }
 
+bool option_number(const char *arg, uint64_t min, uint64_t max,
+		   uint64_t *out)
+{
+	uint64_t n = 0;
+
+	if (!*arg)
+		return false;
+	for (const char *p = arg; *p; p++) {
+		if (*p < '0' || *p > '9' ||
+		    n > (UINT64_MAX - (uint64_t)(*p - '0')) / 10)
+			return false;
+		n = n * 10 + (uint64_t)(*p - '0');
+	}
+	if (n < min || n > max)
+		return false;
+	*out = n;
+	return true;
+}
+
 bool run_option(run *r, int opt, const char *arg)
 {
 	switch (opt) {
@@ -85,20 +104,18 @@ bool run_option(run *r, int opt, const char *arg)
 		r->opts.target_script = arg;
 		return true;
 	case 'j': {
-		char *end;
-		long n = strtol(arg, &end, 10);
+		uint64_t n;
 
-		if (*end || n < 1 || n > 256)
+		if (!option_number(arg, 1, 256, &n))
 			usage_error(r->cmd, "-j takes a number of workers "
 				    "from 1 to 256, not '%s'", arg);
 		r->jobs = (int)n;
 		return true;
 	}
 	case 0x109: {
-		char *end;
-		unsigned long n = strtoul(arg, &end, 10);
+		uint64_t n;
 
-		if (*end || n < 1 || n > 64)
+		if (!option_number(arg, 1, 64, &n))
 			usage_error(r->cmd, "--ngram takes a number from 1 "
 				    "to 64, not '%s'", arg);
 		r->opts.ngram = (unsigned)n;

@@ -443,6 +443,49 @@ int sketch_merge(sketch *dst, const sketch *src)
 	return 0;
 }
 
+/* The lowest (or highest) non-empty bucket as a signed key: -1 - key
+ * for a negative bucket, 0 for zero, 1 + key for a positive one;
+ * false when empty. */
+static bool end_bucket(const sketch *s, bool high, long *out)
+{
+	const sketch_store *first = high ? &s->pos : &s->neg;
+	const sketch_store *last = high ? &s->neg : &s->pos;
+	int sign = high ? 1 : -1;
+
+	/* from the far end inwards: the highest keys of `first` */
+	for (uint32_t i = first->len; i-- > 0;)
+		if (first->c[i]) {
+			*out = sign * (1 + (long)first->off + (long)i);
+			return true;
+		}
+	if (s->zero) {
+		*out = 0;
+		return true;
+	}
+	for (uint32_t i = 0; i < last->len; i++)
+		if (last->c[i]) {
+			*out = -sign * (1 + (long)last->off + (long)i);
+			return true;
+		}
+	return false;
+}
+
+static long signed_key(double x)
+{
+	return x == 0 ? 0 : x < 0 ? -1 - (long)sketch_key(x) :
+	       1 + (long)sketch_key(x);
+}
+
+bool sketch_holds_extremes(const sketch *s, double min, double max)
+{
+	long lo, hi;
+
+	if (!isfinite(min) || !isfinite(max) || !end_bucket(s, false, &lo) ||
+	    !end_bucket(s, true, &hi))
+		return false;
+	return signed_key(min) == lo && signed_key(max) == hi;
+}
+
 static uint64_t store_at(const sketch_store *st, int k)
 {
 	return (uint32_t)(k - st->off) < st->len ? st->c[k - st->off] : 0;
@@ -556,6 +599,10 @@ json_t *sketch_to_json(const sketch *s)
 			 "neg", store_to_json(&s->neg));
 }
 
+/* A damaged partial must not steer a write: every number is checked
+ * before it is used (a count of a run must be -k with 1 < k <= the keys
+ * left, so that it cannot overflow a negation or pass the store), and
+ * the counts must add up without wrapping. */
 static bool store_from_json(sketch_store *st, const json_t *j,
 			    uint64_t *total)
 {
@@ -568,9 +615,14 @@ static bool store_from_json(sketch_store *st, const json_t *j,
 		return false;
 	end = off;		/* first: the span, then the counts */
 	json_array_foreach(counts, i, c) {
+		json_int_t v;
+
 		if (!json_is_integer(c))
 			return false;
-		end += json_integer_value(c) < 0 ? -json_integer_value(c) : 1;
+		v = json_integer_value(c);
+		if (v < 0 && (v < -(json_int_t)SKETCH_KEYS || v == -1))
+			return false;
+		end += v < 0 ? -v : 1;
 		if (end > SKETCH_KEYS)
 			return false;
 	}
@@ -586,6 +638,8 @@ static bool store_from_json(sketch_store *st, const json_t *j,
 			end += -v;
 			continue;
 		}
+		if (*total > UINT64_MAX - (uint64_t)v)
+			return false;
 		st->c[end - st->off] = (uint64_t)v;
 		*total += (uint64_t)v;
 		end++;

@@ -141,6 +141,10 @@ int sketch_merge(sketch *dst, const sketch *src);
 /* The same values in the same buckets (the stores may span differently). */
 bool sketch_equal(const sketch *a, const sketch *b);
 
+/* Whether min and max fall in the lowest and the highest non-empty
+ * buckets (false when empty): a check of a partial read back. */
+bool sketch_holds_extremes(const sketch *s, double min, double max);
+
 /* The q-quantile (0 <= q <= 1): the bucket holding the element of rank
  * floor(q * (n - 1)), answered as above. With integers, the answer is
  * moved into the range of whole numbers the bucket can hold (exact for

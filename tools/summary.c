@@ -323,13 +323,15 @@ static void str_drop_values(stracc *a)
 	a->nv = 0;
 }
 
+/* Also for a group never given its arrays (group_init): a partial may
+ * be refused while its fields are read, before the total is made. */
 static void group_dispose(const summary *s, group *g)
 {
-	for (size_t i = 0; i < s->nnum; i++) {
+	for (size_t i = 0; g->num && i < s->nnum; i++) {
 		sketch_dispose(&g->num[i].sk);
 		free(g->num[i].x);
 	}
-	for (size_t i = 0; i < s->nstr; i++)
+	for (size_t i = 0; g->str && i < s->nstr; i++)
 		str_drop_values(&g->str[i]);
 	free(g->num);
 	free(g->bl);
@@ -1153,11 +1155,31 @@ static int same_shape(const summary *a, const summary *b, char *err,
 	return 0;
 }
 
+/* Every count of a summary is at most one of its total's (partials are
+ * checked for that when read), so if the totals' sums stay within what
+ * a partial can hold (int64), no count anywhere wraps. */
+static bool totals_fit(const group *a, const group *b)
+{
+	const uint64_t x[] = { a->records, a->traces, a->no_trace,
+			       a->malformed, a->by_errors };
+	const uint64_t y[] = { b->records, b->traces, b->no_trace,
+			       b->malformed, b->by_errors };
+
+	for (size_t i = 0; i < sizeof x / sizeof *x; i++)
+		if (x[i] > (uint64_t)INT64_MAX - y[i])
+			return false;
+	return true;
+}
+
 int summary_merge(summary *dst, const summary *src, char *err,
 		  size_t errlen)
 {
 	if (same_shape(dst, src, err, errlen))
 		return -1;
+	if (!totals_fit(&dst->total, &src->total)) {
+		snprintf(err, errlen, "the merged counts would pass 2^63 - 1");
+		return -1;
+	}
 	group_merge(dst, &dst->total, &src->total);
 	for (size_t i = 0; i < src->ng; i++) {
 		group *g = get_group(dst, src->g[i]->key, src->g[i]->keylen);
@@ -1385,6 +1407,7 @@ static bool num_from_json(const fdef *f, numacc *a, const json_t *j)
 	json_t *lo, *hi, *sk, *sq;
 	json_int_t n, nz;
 	const char *sum;
+	double dmin, dmax;
 
 	if (json_is_null(j))
 		return true;
@@ -1400,12 +1423,19 @@ static bool num_from_json(const fdef *f, numacc *a, const json_t *j)
 			return false;
 		a->imin = json_integer_value(lo);
 		a->imax = json_integer_value(hi);
+		dmin = (double)a->imin;
+		dmax = (double)a->imax;
 	} else {
 		if (!json_is_number(lo) || !json_is_number(hi))
 			return false;
-		a->rmin = json_number_value(lo);
-		a->rmax = json_number_value(hi);
+		a->rmin = dmin = json_number_value(lo);
+		a->rmax = dmax = json_number_value(hi);
 	}
+	/* min and max must be values the sketch holds, at its ends */
+	if (!(dmin <= dmax) || !isfinite(dmin) || !isfinite(dmax) ||
+	    (nz < n && (dmin > 0 || dmax < 0)) ||
+	    (nz > 0 && dmin == 0 && dmax == 0))
+		return false;
 	{
 		xsum xs, xq = { { 0 } };
 		uint64_t mag[2];
@@ -1418,6 +1448,8 @@ static bool num_from_json(const fdef *f, numacc *a, const json_t *j)
 		else if (!json_is_string(sq) ||
 			 !xsum_parse(&xq, json_string_value(sq)))
 			return false;
+		if (xsum_value(&xq) < 0)
+			return false;	/* a sum of squares */
 		if (f->type == COT_TYPE_REAL) {
 			a->x = xcalloc(2, sizeof *a->x);
 			a->x[0] = xs;
@@ -1437,7 +1469,9 @@ static bool num_from_json(const fdef *f, numacc *a, const json_t *j)
 			a->is[1] = mag[1];
 		}
 	}
-	return sketch_from_json(&a->sk, sk) && a->sk.n == a->n;
+	return sketch_from_json(&a->sk, sk) && a->sk.n == a->n &&
+	       a->sk.zero == a->n - a->nonzero &&
+	       sketch_holds_extremes(&a->sk, dmin, dmax);
 }
 
 static bool str_from_json(stracc *a, const json_t *j)
@@ -1460,8 +1494,11 @@ static bool str_from_json(stracc *a, const json_t *j)
 		json_t *s = json_array_get(v, 0);
 		uint64_t c;
 
+		/* a value is listed because it was met: a count from 1, and
+		 * all of them no more than n (so their sum cannot wrap) */
 		if (json_array_size(v) != 2 || !json_is_string(s) ||
-		    !get_count(json_array_get(v, 1), &c) ||
+		    !get_count(json_array_get(v, 1), &c) || c == 0 ||
+		    c > (uint64_t)n - a->n ||
 		    json_string_length(s) > SUMMARY_MAX_VALUE_LEN)
 			return false;
 		str_add(a, json_string_value(s), json_string_length(s), c);
@@ -1493,6 +1530,12 @@ static bool group_from_json(const summary *s, group *g, const json_t *j,
 	g->no_trace = (uint64_t)c[2];
 	g->malformed = (uint64_t)c[3];
 	g->by_errors = (uint64_t)c[4];
+	/* each record has traces or is a record with none; each of those
+	 * has its key at most once (a group never counts by_errors) */
+	if (g->no_trace > g->records ||
+	    g->records > g->traces + g->no_trace ||
+	    g->by_errors > (total ? g->traces + g->no_trace : 0))
+		return false;
 	if (!json_is_array(vals) || json_array_size(vals) != s->nf)
 		return false;
 	for (size_t i = 0; i < s->nf; i++) {
@@ -1500,17 +1543,23 @@ static bool group_from_json(const summary *s, group *g, const json_t *j,
 		json_t *v = json_array_get(vals, i);
 
 		*where = f->name;
+		/* a field has at most one value per trace */
 		if (numeric(f->type)) {
-			if (!num_from_json(f, &g->num[f->slot], v))
+			if (!num_from_json(f, &g->num[f->slot], v) ||
+			    g->num[f->slot].n > g->traces)
 				return false;
 		} else if (f->type == COT_TYPE_BOOL) {
+			const boolacc *b = &g->bl[f->slot];
+
 			if (json_array_size(v) != 2 ||
 			    !get_count(json_array_get(v, 0),
 				       &g->bl[f->slot].t) ||
 			    !get_count(json_array_get(v, 1),
-				       &g->bl[f->slot].f))
+				       &g->bl[f->slot].f) ||
+			    b->t > g->traces || b->f > g->traces - b->t)
 				return false;
-		} else if (!str_from_json(&g->str[f->slot], v)) {
+		} else if (!str_from_json(&g->str[f->slot], v) ||
+			   g->str[f->slot].n > g->traces) {
 			return false;
 		}
 	}
@@ -1532,7 +1581,8 @@ summary *summary_parse_partial(const char *text, size_t len, char *err,
 	const char *version, *sk, *analysis, *where = "fields";
 	json_error_t je;
 	summary *s = NULL;
-	int format;
+	json_int_t format;
+	uint64_t sums[3] = { 0 };
 	size_t i;
 
 	j = json_loadb(text, len, 0, &je);
@@ -1541,7 +1591,7 @@ summary *summary_parse_partial(const char *text, size_t len, char *err,
 			 je.text);
 		return NULL;
 	}
-	if (json_unpack(j, "{sisssssosssososo!}", "cotlog_stats_partial",
+	if (json_unpack(j, "{sIsssssosssososo!}", "cotlog_stats_partial",
 			&format, "version", &version, "sketch", &sk, "by", &by,
 			"analysis", &analysis, "fields", &fields, "total",
 			&total, "groups", &groups)) {
@@ -1549,9 +1599,9 @@ summary *summary_parse_partial(const char *text, size_t len, char *err,
 		goto fail;
 	}
 	if (format != PARTIAL_FORMAT || strcmp(sk, SKETCH_NAME)) {
-		snprintf(err, errlen, "a partial of another format (%d, %s) "
-			 "from cotlog %s: this is %s", format, sk, version,
-			 cot_version());
+		snprintf(err, errlen, "a partial of another format (%lld, %s) "
+			 "from cotlog %s: this is %s", (long long)format, sk,
+			 version, cot_version());
 		goto fail;
 	}
 	if (!(json_is_null(by) || json_is_string(by)) ||
@@ -1588,7 +1638,25 @@ summary *summary_parse_partial(const char *text, size_t len, char *err,
 		}
 		if (!group_from_json(s, g, v, false, &where))
 			goto bad;
+		/* each trace, record without one and malformed line of the
+		 * total is in one group at most; a record may be in several
+		 * (by its traces), each at most once */
+		where = "group counts";
+		if (g->records > s->total.records ||
+		    (sums[0] += g->traces) > s->total.traces ||
+		    (sums[1] += g->no_trace) > s->total.no_trace ||
+		    (sums[2] += g->malformed) > s->total.malformed)
+			goto bad;
 	}
+	/* with --by, each trace and record without one has a group, or
+	 * failed to get one (by_errors); malformed lines have one only
+	 * with --by file */
+	where = "group counts";
+	if (s->by && (s->total.by_errors != (s->total.traces - sums[0]) +
+		      (s->total.no_trace - sums[1]) ||
+		      sums[2] != (summary_by_file(s) ? s->total.malformed :
+				  0)))
+		goto bad;
 	json_decref(j);
 	return s;
 bad:

@@ -226,6 +226,11 @@ void run_init(run *r, const char *cmd, const char *usage);
  * the input options (true when it was one), -h (prints usage, exits 0)
  * and an unknown option or missing argument (usage error, exit 2). */
 bool run_option(run *r, int opt, const char *arg);
+/* An option's number: decimal digits only (no sign, no space: strtoul
+ * would read "-1" as its largest value), from min to max; false for
+ * anything else. */
+bool option_number(const char *arg, uint64_t min, uint64_t max,
+		   uint64_t *out);
 /* Build the analyzer (exit 2 with a message on a bad option, 3 on a
  * bad pattern). */
 void run_start(run *r);

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -320,6 +321,157 @@ static void test_expr_fields_lists_each_field_once(void **state)
 	cot_expr_free(e);
 }
 
+
+/* src: prefix n times, then tail (malloc'd). */
+static char *repeat(const char *prefix, size_t n, const char *tail)
+{
+	size_t lp = strlen(prefix), lt = strlen(tail);
+	char *s = malloc(lp * n + lt + 1);
+
+	assert_non_null(s);
+	for (size_t i = 0; i < n; i++)
+		memcpy(s + i * lp, prefix, lp);
+	memcpy(s + lp * n, tail, lt + 1);
+	return s;
+}
+
+/* Every recursive construct is capped at 200 levels (unary operators
+ * recursed without a cap), and long chains of binary operators, whose
+ * trees are as deep as they are long, are evaluated without recursing
+ * once per operator. */
+static void test_expr_depth_is_capped_and_chains_are_flat(void **state)
+{
+	static const struct {
+		const char *prefix, *tail;
+		size_t width;	/* bytes of prefix */
+	} nest[] = {
+		{ "!", "true", 1 }, { "not ", "true", 4 }, { "- ", "1 > 0", 2 },
+		{ "-", "1 > 0", 1 }, { "(", "true", 1 },
+		{ "len(", "format", 4 }, { "exists(", "format", 7 },
+	};
+	char *src;
+
+	(void)state;
+	analyze(record);
+	for (size_t i = 0; i < sizeof nest / sizeof *nest; i++) {
+		cot_expr *e = NULL;
+		cot_error err;
+		int ok;
+
+		/* 200 levels compile; 201 do not; 30,000 do not crash */
+		src = repeat(nest[i].prefix, 200, nest[i].tail);
+		ok = cot_expr_compile(&e, az, src, &err) == COT_OK;
+		/* (, len( and exists( need their ')' to compile */
+		if (!ok && !strchr(nest[i].prefix, '('))
+			fail_msg("%s x 200: %s", nest[i].prefix, err.message);
+		cot_expr_free(e);
+		free(src);
+		src = repeat(nest[i].prefix, 201, nest[i].tail);
+		bad(src, 200 * nest[i].width + 1, "nested too deeply (more "
+		    "than 200 levels)");
+		free(src);
+		src = repeat(nest[i].prefix, 30000, nest[i].tail);
+		bad(src, 200 * nest[i].width + 1, "nested too deeply");
+		free(src);
+	}
+	src = repeat("!", 200, "true");
+	check(src, 0, "true");
+	free(src);
+	src = repeat("- ", 200, "1");
+	check(src, 0, "1");
+	free(src);
+	/* 100,000 terms: a recursive walk would need megabytes of stack */
+	src = repeat("1+", 100000, "1");
+	check(src, 0, "100001");
+	free(src);
+	src = repeat("think.words - ", 100000, "0 < 0");
+	check(src, 0, "true");
+	free(src);
+	src = repeat("false || ", 100000, "closed");
+	check(src, 0, "true");
+	free(src);
+	src = repeat("null && ", 100000, "false");
+	check(src, 0, "false");
+	free(src);
+	src = repeat("2 * ", 1000, "1 > 1e300");
+	check(src, 0, "true");
+	free(src);
+	/* a chain on the right of another, and inside parentheses */
+	src = repeat("1 + (1 + 2 * 3 * ", 150, "1)");
+	{
+		char *full = malloc(strlen(src) + 200);
+
+		strcpy(full, src);
+		for (int k = 0; k < 149; k++)
+			strcat(full, ")");
+		check(full, 0, "1051");
+		free(full);
+	}
+	free(src);
+}
+
+
+/* JSON integers compare as integers, at any size (a double holds 53
+ * bits: 1234567890123456789 and ...788 are one double); reals as the
+ * double they read as; an integer and a real by their exact values. */
+static void test_expr_integers_compare_exactly(void **state)
+{
+	static const struct {
+		const char *src, *want;
+	} cases[] = {
+		{ "rec.a == 1234567890123456789", "false" },
+		{ "rec.a == 1234567890123456788", "true" },
+		{ "rec.a != 1234567890123456789", "true" },
+		{ "rec.a < 1234567890123456789", "true" },
+		{ "rec.a >= 1234567890123456789", "false" },
+		{ "rec.a in [1234567890123456789]", "false" },
+		{ "rec.a in [1, 1234567890123456788]", "true" },
+		{ "rec.a + 1 == 1234567890123456789", "true" },
+		{ "-rec.a == -1234567890123456788", "true" },
+		{ "rec.a == 1.2345678901234568e18", "false" },
+		{ "rec.b == 9007199254740993", "true" },
+		{ "rec.b == 9007199254740992", "false" },
+		{ "rec.b > 9007199254740992.0", "true" },
+		{ "rec.big == 123456789012345678901234567890", "true" },
+		{ "rec.big == 123456789012345678901234567891", "false" },
+		{ "rec.big > 123456789012345678901234567889", "true" },
+		{ "rec.big > 9223372036854775807", "true" },
+		{ "rec.big < 1e300", "true" },
+		{ "rec.big == 123456789012345678901234567890.0", "false" },
+		{ "rec.big > 123456789012345678901234567890.0", "true" },
+		{ "rec.neg == -123456789012345678901234567890", "true" },
+		{ "rec.neg < -9223372036854775808", "true" },
+		{ "rec.neg < rec.big", "true" },
+		{ "rec.min == -9223372036854775808", "true" },
+		{ "rec.min == -9223372036854775807 - 1", "true" },
+		{ "rec.min < -9223372036854775807", "true" },
+		{ "-rec.min == 9223372036854775808", "true" },
+		{ "rec.one == 1", "true" },
+		{ "rec.one == 1.0", "true" },
+		{ "rec.real == 0.5", "true" },
+		{ "rec.real > 0", "true" },
+		{ "rec.real < 1", "true" },
+		{ "0007 == 7", "true" },
+		{ "9223372036854775808 == 9223372036854775807 + 1", "true" },
+		{ "9223372036854775807 + 1 > 9223372036854775807", "true" },
+		{ "think.words == 4", "true" },
+		/* 81 digits: its double, for arithmetic, from the top ones */
+		{ "10000000000000000000000000000000000000000"
+		  "0000000000000000000000000000000000000000 + 0 > 9.99e79", "true" },
+		{ "-10000000000000000000000000000000000000000"
+		  "0000000000000000000000000000000000000000 - 0 < -9.99e79", "true" },
+	};
+
+	(void)state;
+	analyze("{\"a\":1234567890123456788,\"b\":9007199254740993,"
+		"\"big\":123456789012345678901234567890,\"neg\":"
+		"-123456789012345678901234567890,\"min\":-9223372036854775808,"
+		"\"one\":1,\"real\":0.5,\"generations\":[\"<think>a b c d"
+		"</think>x\"]}");
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+		check(cases[i].src, 0, cases[i].want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -332,6 +484,8 @@ int main(void)
 		cmocka_unit_test(test_expr_eval_allocates_nothing),
 		cmocka_unit_test(test_expr_compile_out_of_memory),
 		cmocka_unit_test(test_expr_fields_lists_each_field_once),
+		cmocka_unit_test(test_expr_depth_is_capped_and_chains_are_flat),
+		cmocka_unit_test(test_expr_integers_compare_exactly),
 	};
 
 	return cmocka_run_group_tests(tests, az_setup, az_teardown);

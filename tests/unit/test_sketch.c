@@ -500,6 +500,63 @@ static void test_sketch_edge_cases(void **st)
 	sketch_dispose(&e);
 }
 
+
+/* Damaged partial forms: every number is checked before it is used. A
+ * run of -2^63 overflowed a negation, and a store sized from a
+ * truncated int then took a count past its end. */
+static void test_sketch_from_json_checks_every_number(void **state)
+{
+	static const char *const bad[] = {
+		"{\"n\":2,\"zero\":0,\"pos\":[65536,[1,"
+		"-9223372036854775808,1]],\"neg\":[0,[]]}",
+		"{\"n\":8,\"zero\":0,\"pos\":[65536,[1,"
+		"-9223372036854775808,-100000,7]],\"neg\":[0,[]]}",
+		"{\"n\":0,\"zero\":0,\"pos\":[0,[-9223372036854775808]],"
+		"\"neg\":[0,[]]}",
+		"{\"n\":2,\"zero\":0,\"pos\":[0,[1,-131007,1]],"
+		"\"neg\":[0,[]]}",	/* past the last key */
+		"{\"n\":2,\"zero\":0,\"pos\":[5,[1,-1,1]],"
+		"\"neg\":[0,[]]}",	/* a run of one is written 0 */
+		"{\"n\":0,\"zero\":0,\"pos\":[5,[9223372036854775807,"
+		"9223372036854775807,2]],\"neg\":[0,[]]}",	/* wraps to 0 */
+		"{\"n\":-1,\"zero\":0,\"pos\":[0,[]],\"neg\":[0,[]]}",
+		"{\"n\":1,\"zero\":-1,\"pos\":[5,[2]],\"neg\":[0,[]]}",
+		"{\"n\":1,\"zero\":0,\"pos\":[-1,[1]],\"neg\":[0,[]]}",
+		"{\"n\":1,\"zero\":0,\"pos\":[5,[1.0]],\"neg\":[0,[]]}",
+		"{\"n\":1,\"zero\":0,\"pos\":[5,[1],3],\"neg\":[0,[]]}",
+	};
+	sketch r = { 0 }, s = { 0 };
+	json_t *j;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		j = json_loads(bad[i], 0, NULL);
+		assert_non_null(j);
+		if (sketch_from_json(&r, j))
+			fail_msg("read: %s", bad[i]);
+		assert_int_equal(r.n, 0);
+		assert_null(r.pos.c);
+		json_decref(j);
+	}
+	/* the extremes a partial gives must be where the buckets are */
+	assert_int_equal(sketch_add(&s, -3), 0);
+	assert_int_equal(sketch_add(&s, 0), 0);
+	assert_int_equal(sketch_add(&s, 1000), 0);
+	assert_true(sketch_holds_extremes(&s, -3, 1000));
+	assert_true(sketch_holds_extremes(&s, -3.01, 1001));
+	assert_false(sketch_holds_extremes(&s, -1, 1000));
+	assert_false(sketch_holds_extremes(&s, -3, 0));
+	assert_false(sketch_holds_extremes(&s, 0, 1000));
+	assert_false(sketch_holds_extremes(&s, -3, 2000));
+	assert_false(sketch_holds_extremes(&s, -3, INFINITY));
+	sketch_dispose(&s);
+	assert_false(sketch_holds_extremes(&s, 0, 0));
+	sketch_add_zeros(&s, 2);
+	assert_true(sketch_holds_extremes(&s, 0, 0));
+	assert_false(sketch_holds_extremes(&s, 0, 1));
+	sketch_dispose(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -515,6 +572,7 @@ int main(void)
 		cmocka_unit_test(test_sketch_bucket_ends_meet_the_bound),
 		cmocka_unit_test(test_sketch_merge_equals_sketch_of_union),
 		cmocka_unit_test(test_sketch_edge_cases),
+		cmocka_unit_test(test_sketch_from_json_checks_every_number),
 	};
 
 	return cmocka_run_group_tests_name("sketch", tests, NULL, NULL);
