@@ -129,11 +129,19 @@ typedef struct cot_analyzer_options {
 	const char *target_script;
 	/* Repetition: n of the word n-gram duplicate ratio (0 = 3). */
 	unsigned ngram;
+	/* Pattern matching's work budget per trace (README "Patterns"):
+	 * pcre2 steps per byte of the reasoning, on top of 10,000,000;
+	 * 0 = COT_MATCH_LIMIT_DEFAULT. Spent, it makes the trace's
+	 * analysis fail with COT_ELIMIT naming the pattern, so that a
+	 * pattern with nested quantifiers cannot take quadratic time. */
+	unsigned match_limit;
 } cot_analyzer_options;
+
+#define COT_MATCH_LIMIT_DEFAULT 100u
 
 #define COT_ANALYZER_OPTIONS_INIT \
 	{ COT_ANALYZER_OPTIONS_VERSION, NULL, NULL, NULL, \
-	  COT_UNTAGGED_AUTO, NULL, NULL, 0, NULL, 0 }
+	  COT_UNTAGGED_AUTO, NULL, NULL, 0, NULL, 0, 0 }
 
 /* Build an analyzer. opts may be NULL (defaults).
  * Returns COT_OK, COT_EINVAL (unknown options version, or a path that does

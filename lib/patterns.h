@@ -17,6 +17,13 @@
 #define COT__MATCH_LIMIT 1000000u
 #define COT__HEAP_LIMIT_KIB 20000u
 #define COT__JIT_STACK_MAX (8u << 20)
+/* The budget of one trace: COT__BUDGET_BASE steps, plus the options'
+ * match_limit per byte. An attempt's first COT__STEPS_FREE steps are
+ * not charged: the attempts are at most a few per byte, so those are
+ * linear work already, and counting them would make the budget depend
+ * on how many literal candidates a text has. */
+#define COT__BUDGET_BASE 10000000u
+#define COT__STEPS_FREE 1000u
 
 /* A literal that every match of a pattern begins with (caselessly):
  * the pre-filter looks for these, then runs the pattern anchored
@@ -98,6 +105,7 @@ typedef struct cot__pset {
 					 * the others (lo > hi: none) */
 	uint32_t *full;		/* patterns without prefixes */
 	size_t nfull;
+	unsigned per_byte;	/* budget steps per byte (match_limit) */
 } cot__pset;
 
 /* Per-thread matching state (pcre2 match data and context, a JIT
