@@ -117,6 +117,15 @@ typedef struct cot__pscratch {
 	size_t *next;		/* per pattern: where its next match may
 				 * start (end of the last one) */
 	size_t *tried;		/* per pattern: last candidate tried */
+	/* the statistics of the matches pass (matches.c): per pattern
+	 * the paragraph of its last match, and the (pattern, paragraph)
+	 * pairs met, with room for cappairs; sizes grow to the largest
+	 * trace and are kept */
+	uint32_t *lastpara;
+	uint64_t *pairs;
+	size_t cappairs;
+	uint32_t *tmp;		/* a family's paragraphs, to sort */
+	size_t captmp;
 } cot__pscratch;
 
 /* The hits of one text, sorted by offset, then pattern. */
@@ -156,5 +165,16 @@ void cot__pscratch_fini(cot__pscratch *s);
 int cot__pset_scan(const cot__pset *ps, cot__pscratch *s, const char *text,
 		   size_t len, cot__arena *a, bool full_scan,
 		   cot__hitlist *out, cot_error *err);
+
+/* The same matches, each given to sink as found instead of stored:
+ * per pattern in ascending order, but patterns interleaved in no set
+ * order. A dense trace has more matches than bytes, so what needs only
+ * their statistics must not keep them. A non-zero return of sink stops
+ * the scan and is returned. */
+typedef int (*cot__hit_sink)(void *ctx, uint32_t pat, size_t off,
+			     size_t len);
+int cot__pset_scan_each(const cot__pset *ps, cot__pscratch *s,
+			const char *text, size_t len, cot__hit_sink sink,
+			void *ctx, cot_error *err);
 
 #endif

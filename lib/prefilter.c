@@ -783,7 +783,8 @@ int cot__pscratch_init(const cot__pset *ps, cot__pscratch *s)
 					ps->gctx);
 	s->next = cot__calloc(ps->n ? ps->n : 1, sizeof *s->next);
 	s->tried = cot__calloc(ps->n ? ps->n : 1, sizeof *s->tried);
-	if (!s->md || !s->mctx || !s->next || !s->tried)
+	s->lastpara = cot__calloc(ps->n ? ps->n : 1, sizeof *s->lastpara);
+	if (!s->md || !s->mctx || !s->next || !s->tried || !s->lastpara)
 		return COT_ENOMEM;
 	pcre2_set_heap_limit(s->mctx, COT__HEAP_LIMIT_KIB);
 	/* without a stack of its own the JIT has 32 KiB on the machine
@@ -800,6 +801,9 @@ void cot__pscratch_fini(cot__pscratch *s)
 	pcre2_jit_stack_free(s->jit);
 	cot__free(s->next);
 	cot__free(s->tried);
+	cot__free(s->lastpara);
+	cot__free(s->pairs);
+	cot__free(s->tmp);
 	memset(s, 0, sizeof *s);
 }
 
@@ -814,13 +818,18 @@ typedef struct matcher {
 	cot_error *err;
 	uint64_t budget;	/* the trace's, in pcre2 steps */
 	uint64_t left;		/* what is left of it */
+	cot__hit_sink sink;	/* non-NULL: hits go there, not to out */
+	void *ctx;
 } matcher;
 
 static int add_hit(matcher *m, size_t pat, size_t off, size_t len)
 {
 	cot__hitlist *h = m->out;
+	cot_hit *v;
 
-	cot_hit *v = cot__arena_grow(m->a, h->v, h->n, &m->cap, sizeof *v);
+	if (m->sink)
+		return m->sink(m->ctx, (uint32_t)pat, off, len);
+	v = cot__arena_grow(m->a, h->v, h->n, &m->cap, sizeof *v);
 
 	if (!v)
 		return COT_ENOMEM;
@@ -1177,36 +1186,44 @@ static int scan_candidates(matcher *m)
 	return rc;
 }
 
-int cot__pset_scan(const cot__pset *ps, cot__pscratch *s, const char *text,
-		   size_t len, cot__arena *a, bool full_scan,
-		   cot__hitlist *out, cot_error *err)
+static int scan(matcher *m, bool full_scan)
 {
-	matcher m = { ps, s, (const unsigned char *)text, len, a, out, 0,
-		      err, 0, 0 };
+	const cot__pset *ps = m->ps;
+	cot__pscratch *s = m->s;
 	int rc = COT_OK;
 
 	/* saturates near 2^64 only for texts of petabytes */
-	m.budget = COT__BUDGET_BASE + (uint64_t)ps->per_byte * len;
-	m.left = m.budget;
-
-	out->v = NULL;
-	out->n = 0;
-	if (ps->n == 0 || len == 0)
+	m->budget = COT__BUDGET_BASE + (uint64_t)ps->per_byte * m->len;
+	m->left = m->budget;
+	if (ps->n == 0 || m->len == 0)
 		return COT_OK;
-	if (full_scan || needs_full(m.t, len)) {
+	if (full_scan || needs_full(m->t, m->len)) {
 		for (size_t p = 0; p < ps->n && !rc; p++)
-			rc = scan_full(&m, p);
+			rc = scan_full(m, p);
 	} else {
 		for (size_t p = 0; p < ps->n; p++) {
 			s->next[p] = 0;
 			s->tried[p] = SIZE_MAX;
 		}
 		if (ps->nent)
-			rc = scan_candidates(&m);
+			rc = scan_candidates(m);
 		for (size_t k = 0; k < ps->nfull && !rc; k++)
-			rc = scan_full(&m, ps->full[k]);
+			rc = scan_full(m, ps->full[k]);
 	}
-	if (rc)
+	return rc;
+}
+
+int cot__pset_scan(const cot__pset *ps, cot__pscratch *s, const char *text,
+		   size_t len, cot__arena *a, bool full_scan,
+		   cot__hitlist *out, cot_error *err)
+{
+	matcher m = { ps, s, (const unsigned char *)text, len, a, out, 0,
+		      err, 0, 0, NULL, NULL };
+	int rc;
+
+	out->v = NULL;
+	out->n = 0;
+	if ((rc = scan(&m, full_scan)))
 		return rc;
 	for (size_t i = 1; i < out->n; i++)
 		if (cmp_hit(&out->v[i - 1], &out->v[i]) > 0) {
@@ -1214,4 +1231,15 @@ int cot__pset_scan(const cot__pset *ps, cot__pscratch *s, const char *text,
 			break;
 		}
 	return COT_OK;
+}
+
+int cot__pset_scan_each(const cot__pset *ps, cot__pscratch *s,
+			const char *text, size_t len, cot__hit_sink sink,
+			void *ctx, cot_error *err)
+{
+	cot__hitlist none = { NULL, 0 };
+	matcher m = { ps, s, (const unsigned char *)text, len, NULL, &none,
+		      0, err, 0, 0, sink, ctx };
+
+	return scan(&m, false);
 }
