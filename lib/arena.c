@@ -67,6 +67,20 @@ void *cot__arena_regrow(cot__arena *a, void *v, size_t n, size_t *cap,
 		*cap = ncap;
 		return v;
 	}
+	if (v && a->head && v == (void *)a->head->data && have == a->used) {
+		/* alone in the newest chunk: resize the chunk itself, which
+		 * for a big one moves its pages without a copy left behind */
+		cot__arena_chunk *c;
+
+		if (want > SIZE_MAX - sizeof *c ||
+		    !(c = cot__realloc(a->head, sizeof *c + want)))
+			return NULL;
+		c->cap = want;
+		a->head = c;
+		a->used = want;
+		*cap = ncap;
+		return c->data;
+	}
 	w = cot__arena_alloc(a, ncap * size);
 	if (!w)
 		return NULL;
