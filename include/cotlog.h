@@ -521,7 +521,10 @@ typedef struct cot_hit {
  * cot_result_hit_count gives how many (0 when i is out of range, or
  * when cot_result_need left out every pattern field);
  * cot_result_hit copies match k into *out and returns COT_OK or
- * COT_EINVAL (i or k out of range; *out is then zeroed). */
+ * COT_EINVAL (i or k out of range; *out is then zeroed). The analysis
+ * keeps only the matches' statistics (a dense trace has more matches
+ * than bytes): the first cot_result_hit of a trace finds them again,
+ * kept until the next analysis, and may then return COT_ENOMEM. */
 COT_API size_t cot_result_hit_count(const cot_result *res, size_t i);
 COT_API COT_NODISCARD int cot_result_hit(cot_hit *out, const cot_result *res,
 					 size_t i, size_t k, cot_error *err);

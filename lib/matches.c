@@ -358,7 +358,7 @@ static int fill_steps(cot__pass_ctx *c, cot__matches *mt,
 			s->captmp = n;
 		}
 		for (size_t p = 0; p < ps->n; p++)
-			if (ps->v[p].fam == f) {
+			if (ps->v[p].fam == f && mt->pat[p].nsteps) {
 				memcpy(s->tmp + m, mt->pat[p].steps,
 				       mt->pat[p].nsteps * sizeof *s->tmp);
 				m += mt->pat[p].nsteps;
