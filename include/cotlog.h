@@ -129,11 +129,19 @@ typedef struct cot_analyzer_options {
 	const char *target_script;
 	/* Repetition: n of the word n-gram duplicate ratio (0 = 3). */
 	unsigned ngram;
+	/* Pattern matching's work budget per trace (README "Patterns"):
+	 * pcre2 steps per byte of the reasoning, on top of 10,000,000;
+	 * 0 = COT_MATCH_LIMIT_DEFAULT. Spent, it makes the trace's
+	 * analysis fail with COT_ELIMIT naming the pattern, so that a
+	 * pattern with nested quantifiers cannot take quadratic time. */
+	unsigned match_limit;
 } cot_analyzer_options;
+
+#define COT_MATCH_LIMIT_DEFAULT 100u
 
 #define COT_ANALYZER_OPTIONS_INIT \
 	{ COT_ANALYZER_OPTIONS_VERSION, NULL, NULL, NULL, \
-	  COT_UNTAGGED_AUTO, NULL, NULL, 0, NULL, 0 }
+	  COT_UNTAGGED_AUTO, NULL, NULL, 0, NULL, 0, 0 }
 
 /* Build an analyzer. opts may be NULL (defaults).
  * Returns COT_OK, COT_EINVAL (unknown options version, or a path that does
@@ -513,7 +521,10 @@ typedef struct cot_hit {
  * cot_result_hit_count gives how many (0 when i is out of range, or
  * when cot_result_need left out every pattern field);
  * cot_result_hit copies match k into *out and returns COT_OK or
- * COT_EINVAL (i or k out of range; *out is then zeroed). */
+ * COT_EINVAL (i or k out of range; *out is then zeroed). The analysis
+ * keeps only the matches' statistics (a dense trace has more matches
+ * than bytes): the first cot_result_hit of a trace finds them again,
+ * kept until the next analysis, and may then return COT_ENOMEM. */
 COT_API size_t cot_result_hit_count(const cot_result *res, size_t i);
 COT_API COT_NODISCARD int cot_result_hit(cot_hit *out, const cot_result *res,
 					 size_t i, size_t k, cot_error *err);

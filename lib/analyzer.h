@@ -13,6 +13,8 @@ typedef struct cot__scratch {
 	/* ---- health: status, format, repetition ---- */
 	struct cot__health_scratch *health;	/* health.h */
 	/* ---- answers and language ---- */
+	cot__arena norm;	/* a candidate's normalising, reset after
+				 * each (answer.c) */
 } cot__scratch;
 
 struct cot_analyzer {

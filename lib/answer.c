@@ -503,6 +503,34 @@ int cot__stmt_norm(cot__stmt *s, const char *t, cot__arena *a)
 
 /* ---- the answer pass ---- */
 
+/* Normalise candidate s in the scratch arena and keep only the result,
+ * sized to it, in the record's: normalising takes buffers of several
+ * times the answer, and a trace of a million \boxed{1} kept them all. */
+static int norm_kept(cot__stmt *s, const char *t, cot__pass_ctx *c)
+{
+	cot__arena *tmp = &c->scratch->norm;
+	const char *r;
+	size_t n;
+	char *k = NULL;
+
+	if (s->norm)
+		return COT_OK;
+	if (!cot__answer_normalize(t + s->off, s->len, tmp, &r, &n) &&
+	    (k = cot__arena_alloc(c->arena, n + 1))) {
+		memcpy(k, r, n);
+		k[n] = '\0';
+		s->norm = k;
+		s->nlen = n;
+	}
+	cot__arena_reset(tmp);
+	return k ? COT_OK : COT_ENOMEM;
+}
+
+static void answer_scratch_fini(cot__scratch *s)
+{
+	cot__arena_dispose(&s->norm);
+}
+
 /* Did the adapter take the answer from between R1-Zero <answer> tags
  * (the think dialect's answer markers)? */
 static bool narrowed(const cot__trace *t)
@@ -571,7 +599,7 @@ static int answer_run(cot__pass_ctx *c, cot__profile *p, cot_error *err)
 	for (size_t i = 0; i < x->cand.n; i++) {
 		cot__stmt *s = &x->cand.v[i];
 
-		if (cot__stmt_norm(s, R->p, c->arena))
+		if (norm_kept(s, R->p, c))
 			goto nomem;
 		s->para = (uint32_t)cot__span_index(&para, s->at);
 		if (!last || s->para > last->para + 1 ||
@@ -697,6 +725,7 @@ static const cot__field answer_fields[] = {
 
 const cot__pass cot__answer_pass = {
 	.name = "answer",
+	.scratch_fini = answer_scratch_fini,
 	.run = answer_run,
 	.fields = answer_fields,
 };

@@ -45,13 +45,43 @@ void *cot__arena_alloc(cot__arena *a, size_t n)
 	return a->head->data + a->used - need;
 }
 
-/* The slow side of cot__arena_grow: a copy twice as big. */
+/* The slow side of cot__arena_grow: twice the room. An array that is
+ * the arena's last allocation grows where it is while its chunk has
+ * room (the usual case: a list filled in one loop), leaving no dead
+ * copy behind; else a copy, and the old one stays until the reset. */
 void *cot__arena_regrow(cot__arena *a, void *v, size_t n, size_t *cap,
 			size_t size)
 {
 	size_t ncap = *cap ? *cap * 2 : 16;
-	void *w = cot__arena_alloc(a, ncap * size);
+	size_t have = (*cap * size + 15) & ~(size_t)15;
+	size_t want;
+	void *w;
 
+	if (!size || ncap > (SIZE_MAX - 15) / size)
+		return NULL;
+	want = (ncap * size + 15) & ~(size_t)15;
+	if (v && a->head &&
+	    (unsigned char *)v + have == a->head->data + a->used &&
+	    want - have <= a->head->cap - a->used) {
+		a->used += want - have;
+		*cap = ncap;
+		return v;
+	}
+	if (v && a->head && v == (void *)a->head->data && have == a->used) {
+		/* alone in the newest chunk: resize the chunk itself, which
+		 * for a big one moves its pages without a copy left behind */
+		cot__arena_chunk *c;
+
+		if (want > SIZE_MAX - sizeof *c ||
+		    !(c = cot__realloc(a->head, sizeof *c + want)))
+			return NULL;
+		c->cap = want;
+		a->head = c;
+		a->used = want;
+		*cap = ncap;
+		return c->data;
+	}
+	w = cot__arena_alloc(a, ncap * size);
 	if (!w)
 		return NULL;
 	if (n)

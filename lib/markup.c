@@ -22,13 +22,37 @@ typedef struct scan {
 	uint64_t failed_ticks;	/* bit per backtick run length < 64 */
 } scan;
 
+/* Whether no sentence can end in t[i..e): none of its bytes begins a
+ * terminator (segment.c's '.', '?', '!' and the lead bytes of 。？！). */
+static bool no_stop(const unsigned char *t, size_t i, size_t e)
+{
+	for (; i < e; i++)
+		if (t[i] == '.' || t[i] == '?' || t[i] == '!' ||
+		    t[i] == 0xe3 || t[i] == 0xef)
+			return false;
+	return true;
+}
+
 static int push(scan *s, size_t start, size_t end)
 {
 	cot__markup *m = s->out;
+	cot__span *v;
 
-	cot__span *v = cot__arena_grow(s->a, m->prot, m->nprot, &s->cap,
-				       sizeof *v);
+	/* a region a few bytes after the last one, with nothing between
+	 * that could end a sentence, extends it: the sentences read the
+	 * regions only to skip terminators in them, and dense math ("$x$
+	 * $y$ ...") would otherwise hold 16 bytes per 4 of text */
+	if (m->nprot) {
+		cot__span *last = &m->prot[m->nprot - 1];
+		size_t le = last->off + last->len;
 
+		if (le <= start && start - le <= 64 &&
+		    no_stop(s->t, le, start)) {
+			last->len = end - last->off;
+			return COT_OK;
+		}
+	}
+	v = cot__arena_grow(s->a, m->prot, m->nprot, &s->cap, sizeof *v);
 	if (!v)
 		return COT_ENOMEM;
 	m->prot = v;

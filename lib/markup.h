@@ -25,7 +25,9 @@
 typedef struct cot__markup {
 	cot__span *prot;	/* the regions above (code blocks, math,
 				 * inline code): sorted, disjoint; sentences
-				 * never end inside them */
+				 * never end inside them. Regions with only
+				 * bytes that cannot end a sentence between
+				 * them are one. */
 	size_t nprot;
 	uint32_t code_blocks;
 	uint32_t display_math;

@@ -228,39 +228,153 @@ static void matches_scratch_fini(cot__scratch *s)
 	s->pscratch = NULL;
 }
 
-/* Count the distinct paragraphs per stat (pass 1, steps NULL) or fill
- * them (pass 2). last[] is the paragraph last added, per stat. */
-static void tally(const cot__hitlist *h, const cot__spans *para,
-		  const cot__pset *ps, cot__pstat *pat, cot__pstat *fam,
-		  uint32_t *last, bool fill)
+/* The statistics of one trace, taken match by match as the scan finds
+ * them (cot__pset_scan_each). */
+typedef struct tally_ctx {
+	cot__pstat *pat;
+	const cot__spans *para;
+	cot__pscratch *s;
+	size_t j;		/* the paragraph of the last match */
+	size_t npairs;
+	size_t nhits;
+} tally_ctx;
+
+/* The paragraph holding off: the last one starting at or before it
+ * (0 when none). Matches come mostly in ascending order, so from the
+ * last one forward, else by bisection. */
+static size_t para_of(tally_ctx *c, size_t off)
 {
-	size_t j = 0;
+	const cot__spans *para = c->para;
+	size_t j = c->j;
 
-	for (size_t i = 0; i < ps->n + ps->nfam; i++)
-		last[i] = UINT32_MAX;
-	for (size_t k = 0; k < h->n; k++) {
-		const cot_hit *x = &h->v[k];
-		size_t f = ps->v[x->pattern].fam;
-		cot__pstat *s[2] = { &pat[x->pattern], &fam[f] };
-		uint32_t *l[2] = { &last[x->pattern], &last[ps->n + f] };
+	if (para->v[j].off > off) {
+		size_t lo = 0, hi = j ? j - 1 : 0;
 
-		while (j + 1 < para->n && para->v[j + 1].off <= x->off)
-			j++;
-		for (int q = 0; q < 2; q++) {
-			if (!fill) {
-				if (!s[q]->count++)
-					s[q]->first = x->off;
-				s[q]->last = x->off;
-			}
-			if (para->n == 0 || *l[q] == j)
-				continue;
-			*l[q] = (uint32_t)j;
-			if (fill)
-				s[q]->steps[s[q]->nsteps++] = (uint32_t)j;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo + 1) / 2;
+
+			if (para->v[mid].off <= off)
+				lo = mid;
 			else
-				s[q]->nsteps++;
+				hi = mid - 1;
 		}
+		j = lo;
 	}
+	while (j + 1 < para->n && para->v[j + 1].off <= off)
+		j++;
+	c->j = j;
+	return j;
+}
+
+static int on_hit(void *vc, uint32_t pat, size_t off, size_t len)
+{
+	tally_ctx *c = vc;
+	cot__pstat *st = &c->pat[pat];
+	cot__pscratch *s = c->s;
+	size_t j;
+
+	(void)len;
+	if (!st->count++)
+		st->first = off;
+	st->last = off;	/* a pattern's matches come in order */
+	c->nhits++;
+	if (c->para->n == 0)
+		return COT_OK;
+	j = para_of(c, off);
+	if (s->lastpara[pat] == j)
+		return COT_OK;
+	s->lastpara[pat] = (uint32_t)j;
+	if (c->npairs == s->cappairs) {
+		size_t cap = s->cappairs ? s->cappairs * 2 : 256;
+		uint64_t *v = cot__realloc(s->pairs, cap * sizeof *v);
+
+		if (!v)
+			return COT_ENOMEM;
+		s->pairs = v;
+		s->cappairs = cap;
+	}
+	s->pairs[c->npairs++] = (uint64_t)pat << 32 | j;
+	return COT_OK;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Each pattern's paragraphs from the pairs, in the order met (its
+ * own matches' order: ascending), then each family's: the union of its
+ * patterns', sorted. Every list sized once. */
+static int fill_steps(cot__pass_ctx *c, cot__matches *mt,
+		      const tally_ctx *t)
+{
+	const cot__pset *ps = c->az->pset;
+	cot__pscratch *s = t->s;
+
+	for (size_t k = 0; k < t->npairs; k++)
+		mt->pat[s->pairs[k] >> 32].nsteps++;
+	for (size_t p = 0; p < ps->n; p++) {
+		cot__pstat *st = &mt->pat[p];
+
+		if (!st->nsteps)
+			continue;
+		st->steps = cot__arena_alloc(c->arena,
+					     st->nsteps * sizeof *st->steps);
+		if (!st->steps)
+			return COT_ENOMEM;
+		st->nsteps = 0;
+	}
+	for (size_t k = 0; k < t->npairs; k++) {
+		cot__pstat *st = &mt->pat[s->pairs[k] >> 32];
+
+		st->steps[st->nsteps++] = (uint32_t)s->pairs[k];
+	}
+	for (size_t f = 0; f < ps->nfam; f++) {
+		cot__pstat *fs = &mt->fam[f];
+		size_t n = 0, m = 0;
+
+		for (size_t p = 0; p < ps->n; p++) {
+			const cot__pstat *st = &mt->pat[p];
+
+			if (ps->v[p].fam != f || !st->count)
+				continue;
+			if (!fs->count || st->first < fs->first)
+				fs->first = st->first;
+			if (!fs->count || st->last > fs->last)
+				fs->last = st->last;
+			fs->count += st->count;
+			n += st->nsteps;
+		}
+		if (!n)
+			continue;
+		if (n > s->captmp) {
+			uint32_t *v = cot__realloc(s->tmp, n * sizeof *v);
+
+			if (!v)
+				return COT_ENOMEM;
+			s->tmp = v;
+			s->captmp = n;
+		}
+		for (size_t p = 0; p < ps->n; p++)
+			if (ps->v[p].fam == f && mt->pat[p].nsteps) {
+				memcpy(s->tmp + m, mt->pat[p].steps,
+				       mt->pat[p].nsteps * sizeof *s->tmp);
+				m += mt->pat[p].nsteps;
+			}
+		qsort(s->tmp, n, sizeof *s->tmp, cmp_u32);
+		m = 0;
+		for (size_t k = 0; k < n; k++)
+			if (!m || s->tmp[k] != s->tmp[m - 1])
+				s->tmp[m++] = s->tmp[k];
+		fs->steps = cot__arena_alloc(c->arena, m * sizeof *fs->steps);
+		if (!fs->steps)
+			return COT_ENOMEM;
+		memcpy(fs->steps, s->tmp, m * sizeof *fs->steps);
+		fs->nsteps = (uint32_t)m;
+	}
+	return COT_OK;
 }
 
 static int matches_run(cot__pass_ctx *c, cot__profile *p, cot_error *err)
@@ -269,7 +383,7 @@ static int matches_run(cot__pass_ctx *c, cot__profile *p, cot_error *err)
 	const cot__text *r = &p->tr->reasoning;
 	cot__matches *mt = cot__arena_alloc(c->arena, sizeof *mt);
 	size_t n = ps->n + ps->nfam;
-	uint32_t *last;
+	tally_ctx t;
 	int rc;
 
 	if (!mt)
@@ -277,13 +391,20 @@ static int matches_run(cot__pass_ctx *c, cot__profile *p, cot_error *err)
 	memset(mt, 0, sizeof *mt);
 	p->mt = mt;
 	mt->pat = cot__arena_alloc(c->arena, (n ? n : 1) * sizeof *mt->pat);
-	last = cot__arena_alloc(c->arena, (n ? n : 1) * sizeof *last);
-	if (!mt->pat || !last)
+	if (!mt->pat)
 		goto nomem;
 	memset(mt->pat, 0, n * sizeof *mt->pat);
 	mt->fam = mt->pat + ps->n;
-	rc = cot__pset_scan(ps, c->scratch->pscratch, r->p ? r->p : "",
-			    r->n, c->arena, false, &mt->hits, err);
+	memset(&t, 0, sizeof t);
+	t.pat = mt->pat;
+	t.para = &p->st->para;
+	t.s = c->scratch->pscratch;
+	for (size_t i = 0; i < ps->n; i++)
+		t.s->lastpara[i] = UINT32_MAX;
+	rc = cot__pset_scan_each(ps, t.s, r->p ? r->p : "", r->n, on_hit, &t,
+				 err);
+	if (rc == COT_ENOMEM)
+		goto nomem;
 	if (rc) {
 		if (err) {
 			char msg[COT_ERROR_MESSAGE_MAX];
@@ -294,19 +415,9 @@ static int matches_run(cot__pass_ctx *c, cot__profile *p, cot_error *err)
 		}
 		return rc;
 	}
-	tally(&mt->hits, &p->st->para, ps, mt->pat, mt->fam, last, false);
-	for (size_t i = 0; i < n; i++) {
-		cot__pstat *s = &mt->pat[i];
-
-		if (!s->nsteps)
-			continue;
-		s->steps = cot__arena_alloc(c->arena,
-					    s->nsteps * sizeof *s->steps);
-		if (!s->steps)
-			goto nomem;
-		s->nsteps = 0;
-	}
-	tally(&mt->hits, &p->st->para, ps, mt->pat, mt->fam, last, true);
+	mt->nhits = t.nhits;
+	if (fill_steps(c, mt, &t))
+		goto nomem;
 	return COT_OK;
 nomem:
 	return cot__error_set(err, COT_ENOMEM, 0, 0, "out of memory");

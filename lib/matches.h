@@ -14,7 +14,12 @@ typedef struct cot__pstat {
 } cot__pstat;
 
 typedef struct cot__matches {
+	/* the matches themselves, found again only when asked for
+	 * (cot_result_hit): a dense trace has more of them than bytes,
+	 * and the statistics below need none kept */
 	cot__hitlist hits;
+	bool hits_ready;
+	size_t nhits;
 	cot__pstat *pat;	/* per pattern of the analyzer */
 	cot__pstat *fam;	/* per family */
 } cot__matches;

@@ -446,6 +446,8 @@ int cot__pset_new(cot__pset **out, const cot_analyzer_options *o,
 	*out = NULL;
 	if (!ps)
 		return cot__error_set(err, COT_ENOMEM, 0, 0, "out of memory");
+	ps->per_byte = o->match_limit ? o->match_limit :
+					COT_MATCH_LIMIT_DEFAULT;
 	ps->gctx = pcre2_general_context_create(gmalloc, gfree, NULL);
 	ps->cctx = ps->gctx ? pcre2_compile_context_create(ps->gctx) : NULL;
 	if (!ps->cctx)

@@ -17,6 +17,13 @@
 #define COT__MATCH_LIMIT 1000000u
 #define COT__HEAP_LIMIT_KIB 20000u
 #define COT__JIT_STACK_MAX (8u << 20)
+/* The budget of one trace: COT__BUDGET_BASE steps, plus the options'
+ * match_limit per byte. An attempt's first COT__STEPS_FREE steps are
+ * not charged: the attempts are at most a few per byte, so those are
+ * linear work already, and counting them would make the budget depend
+ * on how many literal candidates a text has. */
+#define COT__BUDGET_BASE 10000000u
+#define COT__STEPS_FREE 1000u
 
 /* A literal that every match of a pattern begins with (caselessly):
  * the pre-filter looks for these, then runs the pattern anchored
@@ -98,6 +105,7 @@ typedef struct cot__pset {
 					 * the others (lo > hi: none) */
 	uint32_t *full;		/* patterns without prefixes */
 	size_t nfull;
+	unsigned per_byte;	/* budget steps per byte (match_limit) */
 } cot__pset;
 
 /* Per-thread matching state (pcre2 match data and context, a JIT
@@ -109,6 +117,15 @@ typedef struct cot__pscratch {
 	size_t *next;		/* per pattern: where its next match may
 				 * start (end of the last one) */
 	size_t *tried;		/* per pattern: last candidate tried */
+	/* the statistics of the matches pass (matches.c): per pattern
+	 * the paragraph of its last match, and the (pattern, paragraph)
+	 * pairs met, with room for cappairs; sizes grow to the largest
+	 * trace and are kept */
+	uint32_t *lastpara;
+	uint64_t *pairs;
+	size_t cappairs;
+	uint32_t *tmp;		/* a family's paragraphs, to sort */
+	size_t captmp;
 } cot__pscratch;
 
 /* The hits of one text, sorted by offset, then pattern. */
@@ -148,5 +165,16 @@ void cot__pscratch_fini(cot__pscratch *s);
 int cot__pset_scan(const cot__pset *ps, cot__pscratch *s, const char *text,
 		   size_t len, cot__arena *a, bool full_scan,
 		   cot__hitlist *out, cot_error *err);
+
+/* The same matches, each given to sink as found instead of stored:
+ * per pattern in ascending order, but patterns interleaved in no set
+ * order. A dense trace has more matches than bytes, so what needs only
+ * their statistics must not keep them. A non-zero return of sink stops
+ * the scan and is returned. */
+typedef int (*cot__hit_sink)(void *ctx, uint32_t pat, size_t off,
+			     size_t len);
+int cot__pset_scan_each(const cot__pset *ps, cot__pscratch *s,
+			const char *text, size_t len, cot__hit_sink sink,
+			void *ctx, cot_error *err);
 
 #endif

@@ -783,9 +783,9 @@ int cot__pscratch_init(const cot__pset *ps, cot__pscratch *s)
 					ps->gctx);
 	s->next = cot__calloc(ps->n ? ps->n : 1, sizeof *s->next);
 	s->tried = cot__calloc(ps->n ? ps->n : 1, sizeof *s->tried);
-	if (!s->md || !s->mctx || !s->next || !s->tried)
+	s->lastpara = cot__calloc(ps->n ? ps->n : 1, sizeof *s->lastpara);
+	if (!s->md || !s->mctx || !s->next || !s->tried || !s->lastpara)
 		return COT_ENOMEM;
-	pcre2_set_match_limit(s->mctx, COT__MATCH_LIMIT);
 	pcre2_set_heap_limit(s->mctx, COT__HEAP_LIMIT_KIB);
 	/* without a stack of its own the JIT has 32 KiB on the machine
 	 * stack, too little for a backtracking pattern on a long trace */
@@ -801,6 +801,9 @@ void cot__pscratch_fini(cot__pscratch *s)
 	pcre2_jit_stack_free(s->jit);
 	cot__free(s->next);
 	cot__free(s->tried);
+	cot__free(s->lastpara);
+	cot__free(s->pairs);
+	cot__free(s->tmp);
 	memset(s, 0, sizeof *s);
 }
 
@@ -813,13 +816,20 @@ typedef struct matcher {
 	cot__hitlist *out;
 	size_t cap;
 	cot_error *err;
+	uint64_t budget;	/* the trace's, in pcre2 steps */
+	uint64_t left;		/* what is left of it */
+	cot__hit_sink sink;	/* non-NULL: hits go there, not to out */
+	void *ctx;
 } matcher;
 
 static int add_hit(matcher *m, size_t pat, size_t off, size_t len)
 {
 	cot__hitlist *h = m->out;
+	cot_hit *v;
 
-	cot_hit *v = cot__arena_grow(m->a, h->v, h->n, &m->cap, sizeof *v);
+	if (m->sink)
+		return m->sink(m->ctx, (uint32_t)pat, off, len);
+	v = cot__arena_grow(m->a, h->v, h->n, &m->cap, sizeof *v);
 
 	if (!v)
 		return COT_ENOMEM;
@@ -853,8 +863,30 @@ static int match_error(matcher *m, size_t pat, size_t at, int rc)
 			      m->ps->v[pat].name, at, msg);
 }
 
+static int budget_error(matcher *m, size_t pat, size_t at)
+{
+	return cot__error_set(m->err, COT_ELIMIT, 0, 0,
+			      "pattern '%s' at byte %zu of the reasoning: "
+			      "matching budget of %llu steps for this trace "
+			      "spent (%u per byte plus %u; raise match_limit, "
+			      "cotlog --match-limit)", m->ps->v[pat].name, at,
+			      (unsigned long long)m->budget, m->ps->per_byte,
+			      COT__BUDGET_BASE);
+}
+
 /* One match of pattern pat from `at` (anchored there or not). Returns
- * 1 with [*s, *e), 0 for no match, or a negative status. */
+ * 1 with [*s, *e), 0 for no match, or a negative status.
+ *
+ * pcre2 says how many steps an attempt took only by failing when it
+ * needs more than its limit, and restarts that count at every start
+ * position, so a pattern whose attempts each take time in proportion
+ * to the text takes time in its square. Hence the budget of the whole
+ * trace: an attempt first runs with COT__STEPS_FREE steps; failing, it
+ * is charged them and reruns with 8 times more, up to the per-attempt
+ * limit and to what is left. An attempt that ends within its limit L
+ * after a failure at L/8 took more than L/8: that is charged. So the
+ * charge is at least a quarter of the work beyond the free steps, and
+ * the reruns cost at most 8/7 of the work. */
 static int match(matcher *m, size_t pat, size_t at, bool anchored,
 		 size_t *s, size_t *e)
 {
@@ -862,15 +894,33 @@ static int match(matcher *m, size_t pat, size_t at, bool anchored,
 	const pcre2_code *code = anchored ? p->anch : p->scan;
 	bool jit = anchored ? p->jit_anch : p->jit_scan;
 	uint32_t opts = PCRE2_NOTEMPTY | PCRE2_NO_UTF_CHECK;
+	uint64_t lim = COT__STEPS_FREE, prev = 0;
 	PCRE2_SIZE *ov;
 	int rc;
 
-	if (jit)
-		rc = pcre2_jit_match(code, m->t, m->len, at, opts,
-				     m->s->md, m->s->mctx);
-	else
-		rc = pcre2_match(code, m->t, m->len, at, opts, m->s->md,
-				 m->s->mctx);
+	for (;;) {
+		pcre2_set_match_limit(m->s->mctx, (uint32_t)lim);
+		if (jit)
+			rc = pcre2_jit_match(code, m->t, m->len, at, opts,
+					     m->s->md, m->s->mctx);
+		else
+			rc = pcre2_match(code, m->t, m->len, at, opts,
+					 m->s->md, m->s->mctx);
+		if (rc != PCRE2_ERROR_MATCHLIMIT)
+			break;
+		if (lim >= COT__MATCH_LIMIT)
+			return match_error(m, pat, at, rc);
+		if (m->left <= lim)
+			return budget_error(m, pat, at);
+		m->left -= lim;
+		prev = lim;
+		lim *= 8;
+		if (lim > COT__MATCH_LIMIT)
+			lim = COT__MATCH_LIMIT;
+		if (lim > m->left)
+			lim = m->left;
+	}
+	m->left -= prev < m->left ? prev : m->left;
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;
 	if (rc < 0)
@@ -1136,32 +1186,44 @@ static int scan_candidates(matcher *m)
 	return rc;
 }
 
-int cot__pset_scan(const cot__pset *ps, cot__pscratch *s, const char *text,
-		   size_t len, cot__arena *a, bool full_scan,
-		   cot__hitlist *out, cot_error *err)
+static int scan(matcher *m, bool full_scan)
 {
-	matcher m = { ps, s, (const unsigned char *)text, len, a, out, 0,
-		      err };
+	const cot__pset *ps = m->ps;
+	cot__pscratch *s = m->s;
 	int rc = COT_OK;
 
-	out->v = NULL;
-	out->n = 0;
-	if (ps->n == 0 || len == 0)
+	/* saturates near 2^64 only for texts of petabytes */
+	m->budget = COT__BUDGET_BASE + (uint64_t)ps->per_byte * m->len;
+	m->left = m->budget;
+	if (ps->n == 0 || m->len == 0)
 		return COT_OK;
-	if (full_scan || needs_full(m.t, len)) {
+	if (full_scan || needs_full(m->t, m->len)) {
 		for (size_t p = 0; p < ps->n && !rc; p++)
-			rc = scan_full(&m, p);
+			rc = scan_full(m, p);
 	} else {
 		for (size_t p = 0; p < ps->n; p++) {
 			s->next[p] = 0;
 			s->tried[p] = SIZE_MAX;
 		}
 		if (ps->nent)
-			rc = scan_candidates(&m);
+			rc = scan_candidates(m);
 		for (size_t k = 0; k < ps->nfull && !rc; k++)
-			rc = scan_full(&m, ps->full[k]);
+			rc = scan_full(m, ps->full[k]);
 	}
-	if (rc)
+	return rc;
+}
+
+int cot__pset_scan(const cot__pset *ps, cot__pscratch *s, const char *text,
+		   size_t len, cot__arena *a, bool full_scan,
+		   cot__hitlist *out, cot_error *err)
+{
+	matcher m = { ps, s, (const unsigned char *)text, len, a, out, 0,
+		      err, 0, 0, NULL, NULL };
+	int rc;
+
+	out->v = NULL;
+	out->n = 0;
+	if ((rc = scan(&m, full_scan)))
 		return rc;
 	for (size_t i = 1; i < out->n; i++)
 		if (cmp_hit(&out->v[i - 1], &out->v[i]) > 0) {
@@ -1169,4 +1231,15 @@ int cot__pset_scan(const cot__pset *ps, cot__pscratch *s, const char *text,
 			break;
 		}
 	return COT_OK;
+}
+
+int cot__pset_scan_each(const cot__pset *ps, cot__pscratch *s,
+			const char *text, size_t len, cot__hit_sink sink,
+			void *ctx, cot_error *err)
+{
+	cot__hitlist none = { NULL, 0 };
+	matcher m = { ps, s, (const unsigned char *)text, len, NULL, &none,
+		      0, err, 0, 0, sink, ctx };
+
+	return scan(&m, false);
 }

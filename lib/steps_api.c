@@ -61,18 +61,42 @@ int cot_result_step(cot_step *out, const cot_result *res, size_t i,
 size_t cot_result_hit_count(const cot_result *res, size_t i)
 {
 	return i < res->nprof && res->prof[i].mt ?
-	       res->prof[i].mt->hits.n : 0;
+	       res->prof[i].mt->nhits : 0;
 }
 
 int cot_result_hit(cot_hit *out, const cot_result *res, size_t i, size_t k,
 		   cot_error *err)
 {
+	cot__matches *mt;
+
 	if (k >= cot_result_hit_count(res, i)) {
 		memset(out, 0, sizeof *out);
 		return cot__error_set(err, COT_EINVAL, 0, 0,
 				      "no match %zu in trace %zu", k, i);
 	}
-	*out = res->prof[i].mt->hits.v[k];
+	mt = res->prof[i].mt;
+	if (!mt->hits_ready) {
+		/* the analysis kept only the matches' statistics: find
+		 * them again, into the record's arena (the result is the
+		 * caller's thread's, and only this cache changes) */
+		cot_result *w = (cot_result *)res;
+		const cot__text *r = &res->prof[i].tr->reasoning;
+		int rc = cot__pset_scan(res->az->pset, w->scratch.pscratch,
+					r->p ? r->p : "", r->n, &w->arena,
+					false, &mt->hits, err);
+
+		if (rc) {
+			memset(out, 0, sizeof *out);
+			return rc;
+		}
+		mt->hits_ready = true;
+	}
+	if (k >= mt->hits.n) {	/* cannot be: the same scan counted them */
+		memset(out, 0, sizeof *out);
+		return cot__error_set(err, COT_ERROR, 0, 0,
+				      "match %zu of trace %zu lost", k, i);
+	}
+	*out = mt->hits.v[k];
 	return COT_OK;
 }
 

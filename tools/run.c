@@ -121,6 +121,17 @@ bool run_option(run *r, int opt, const char *arg)
 		r->opts.ngram = (unsigned)n;
 		return true;
 	}
+	case 0x10a: {
+		char *end;
+		unsigned long n = strtoul(arg, &end, 10);
+
+		if (*end || !*arg || *arg == '-' || n < 1 || n > 1000000000)
+			usage_error(r->cmd, "--match-limit takes a number "
+				    "of steps per byte from 1 to "
+				    "1000000000, not '%s'", arg);
+		r->opts.match_limit = (unsigned)n;
+		return true;
+	}
 	case 'q':
 		r->quiet = true;
 		return true;

@@ -125,6 +125,7 @@ _Noreturn void usage_error(const char *cmd, const char *fmt, ...)
 	{ "no-builtin-patterns", no_argument, NULL, 0x107 }, \
 	{ "target-script", required_argument, NULL, 0x108 }, \
 	{ "ngram", required_argument, NULL, 0x109 }, \
+	{ "match-limit", required_argument, NULL, 0x10a }, \
 	{ "jobs", required_argument, NULL, 'j' }, \
 	{ "quiet", no_argument, NULL, 'q' }
 
@@ -146,6 +147,9 @@ _Noreturn void usage_error(const char *cmd, const char *fmt, ...)
 "  --target-script NAME the script the reasoning should be in (Latin, Han,\n" \
 "                       ...): lang.target_share\n" \
 "  --ngram N            n of the word n-gram repetition ratio (default 3)\n" \
+"  --match-limit N      pattern matching may take N pcre2 steps per byte\n" \
+"                       of a trace's reasoning, plus 10 million (default\n" \
+"                       100); past it the trace is an error (exit 2)\n" \
 "  --strict             stop at the first malformed record (exit 4)\n" \
 "  -j, --jobs N         analyze with N worker threads (default: the number\n" \
 "                       of cores); the output is the same as with -j 1\n" \

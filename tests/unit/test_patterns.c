@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <wctype.h>
 
@@ -926,6 +927,59 @@ static void test_analyzer_new_out_of_memory_loop(void **state)
 	unlink(path);
 }
 
+/* A pattern whose every attempt takes time in proportion to the rest
+ * of the text (nested quantifiers, then a failing anchor) takes time in
+ * the square of the text while each attempt stays under pcre2's limit:
+ * the trace's budget stops it, with the pattern named, in a fraction of
+ * a second; raised, the same text is counted right. */
+static int analyze_waits(unsigned match_limit, size_t words,
+			 cot_error *err, int64_t *count)
+{
+	const char *const pats[] = { "h=(wait\\s*)+$", NULL };
+	cot_analyzer_options o = COT_ANALYZER_OPTIONS_INIT;
+	cot_analyzer *az;
+	cot_result *res;
+	char *text = malloc(words * 5 + 2);
+	int rc;
+
+	assert_non_null(text);
+	for (size_t i = 0; i < words; i++)
+		memcpy(text + i * 5, "wait ", 5);
+	memcpy(text + words * 5, ".", 2);
+	o.patterns = pats;
+	o.no_builtin_patterns = 1;
+	o.match_limit = match_limit;
+	assert_int_equal(cot_analyzer_new(&az, &o, err), COT_OK);
+	assert_int_equal(cot_result_new(&res, az, err), COT_OK);
+	rc = cot_analyze_text(res, text, words * 5 + 1, NULL, err);
+	if (rc == COT_OK)
+		*count = get_int(res, 0, "patterns.h.count");
+	cot_result_free(res);
+	cot_analyzer_free(az);
+	free(text);
+	return rc;
+}
+
+static void test_match_budget_per_trace(void **state)
+{
+	cot_error err;
+	int64_t count = -1;
+	clock_t t0 = clock();
+
+	(void)state;
+	/* 60 KB: minutes without the budget before */
+	assert_int_equal(analyze_waits(0, 12000, &err, &count), COT_ELIMIT);
+	assert_true((double)(clock() - t0) / CLOCKS_PER_SEC < 5.0);
+	assert_non_null(strstr(err.message, "pattern 'h'"));
+	assert_non_null(strstr(err.message, "budget"));
+	assert_non_null(strstr(err.message, "match-limit"));
+	/* a small text, or a raised budget: no error, and no match */
+	assert_int_equal(analyze_waits(0, 200, &err, &count), COT_OK);
+	assert_int_equal(count, 0);
+	assert_int_equal(analyze_waits(100000, 2000, &err, &count), COT_OK);
+	assert_int_equal(count, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -946,6 +1000,7 @@ int main(void)
 		cmocka_unit_test(test_patterns_errors_name_file_line_column),
 		cmocka_unit_test(test_match_limit_is_an_error_not_no_match),
 		cmocka_unit_test(test_analyzer_new_out_of_memory_loop),
+		cmocka_unit_test(test_match_budget_per_trace),
 	};
 
 	if (!setlocale(LC_CTYPE, "C.UTF-8"))
