@@ -5,8 +5,19 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include <jansson.h>
+
+/* Skip the running test for want of the corpus. The line it prints
+ * first says why, and tests/unit/tap_skip.py carries that reason onto
+ * cmocka's skip line, so that a run with the corpus can check that no
+ * test skipped for want of it. */
+#define skip_without_corpus() \
+	do { \
+		puts("# no corpus"); \
+		skip(); \
+	} while (0)
 
 /* The corpus directory named by COTLOG_CORPUS (tests/meson.build sets
  * it), or NULL when unset or not a directory: callers then skip(). */

@@ -2233,7 +2233,7 @@ static void test_analyze_unit_corpus_files(void **state)
 {
 	(void)state;
 	if (!corpus_dir())
-		skip();
+		skip_without_corpus();
 	run_files(corpus_dir(), corpus_files,
 		  sizeof corpus_files / sizeof *corpus_files);
 }
@@ -2270,7 +2270,7 @@ static void test_analyze_unit_corpus_metadata(void **state)
 
 	(void)state;
 	if (!corpus_dir())
-		skip();
+		skip_without_corpus();
 	check_metadata(corpus_dir(), files, sizeof files / sizeof *files, 20);
 }
 
@@ -2357,7 +2357,7 @@ static void test_analyze_unit_corpus_keyed_dump(void **state)
 
 	(void)state;
 	if (!corpus_dir())
-		skip();
+		skip_without_corpus();
 	snprintf(path, sizeof path, "%s/skythought-evals-json/"
 		 "Qwen2.5-32B-Instruct_MATH500_test_None_0_-1_still2_sys_"
 		 "zero.json", corpus_dir());

@@ -443,7 +443,7 @@ static void test_summary_of_corpus_matches_naive_reference(void **st)
 {
 	(void)st;
 	if (!corpus_dir())
-		skip();
+		skip_without_corpus();
 	summary_matches_naive(corpus_dir(), 1001);
 }
 
@@ -509,7 +509,7 @@ static void test_summary_groups_by_expression_and_merges(void **st)
 {
 	(void)st;
 	if (!corpus_dir())
-		skip();
+		skip_without_corpus();
 	summary_by_format(corpus_dir());
 }
 
@@ -772,7 +772,7 @@ static void test_summary_table_fits_and_shows_main_fields(void **st)
 {
 	(void)st;
 	if (!corpus_dir())
-		skip();
+		skip_without_corpus();
 	summary_table_fits(corpus_dir());
 }
 

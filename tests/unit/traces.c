@@ -60,7 +60,7 @@ size_t for_each_trace(const cot_analyzer *az,
 		      void (*fn)(const trace_ref *t, void *ctx), void *ctx)
 {
 	if (!corpus_dir())
-		skip();
+		skip_without_corpus();
 	return for_each_trace_in(corpus_dir(), az, fn, ctx);
 }
 

@@ -62,7 +62,7 @@ size_t walk_corpus(cot_result *res,
 		   void *ctx)
 {
 	if (!corpus_dir())
-		skip();
+		skip_without_corpus();
 	return walk_traces_in(corpus_dir(), res, fn, ctx);
 }
 
