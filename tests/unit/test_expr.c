@@ -349,6 +349,21 @@ static void test_expr_depth_is_capped_and_chains_are_flat(void **state)
 		{ "-", "1 > 0", 1 }, { "(", "true", 1 },
 		{ "len(", "format", 4 }, { "exists(", "format", 7 },
 	};
+	/* the deepest nesting that compiles, and chains of 100,000 terms,
+	 * for which a recursive walk would need megabytes of stack */
+	static const struct {
+		const char *prefix;
+		size_t times;
+		const char *tail, *want;
+	} chains[] = {
+		{ "!", 200, "true", "true" },
+		{ "- ", 200, "1", "1" },
+		{ "1+", 100000, "1", "100001" },
+		{ "think.words - ", 100000, "0 < 0", "true" },
+		{ "false || ", 100000, "closed", "true" },
+		{ "null && ", 100000, "false", "false" },
+		{ "2 * ", 1000, "1 > 1e300", "true" },
+	};
 	char *src;
 
 	(void)state;
@@ -374,28 +389,12 @@ static void test_expr_depth_is_capped_and_chains_are_flat(void **state)
 		bad(src, 200 * nest[i].width + 1, "nested too deeply");
 		free(src);
 	}
-	src = repeat("!", 200, "true");
-	check(src, 0, "true");
-	free(src);
-	src = repeat("- ", 200, "1");
-	check(src, 0, "1");
-	free(src);
-	/* 100,000 terms: a recursive walk would need megabytes of stack */
-	src = repeat("1+", 100000, "1");
-	check(src, 0, "100001");
-	free(src);
-	src = repeat("think.words - ", 100000, "0 < 0");
-	check(src, 0, "true");
-	free(src);
-	src = repeat("false || ", 100000, "closed");
-	check(src, 0, "true");
-	free(src);
-	src = repeat("null && ", 100000, "false");
-	check(src, 0, "false");
-	free(src);
-	src = repeat("2 * ", 1000, "1 > 1e300");
-	check(src, 0, "true");
-	free(src);
+	for (size_t i = 0; i < sizeof chains / sizeof *chains; i++) {
+		src = repeat(chains[i].prefix, chains[i].times,
+			     chains[i].tail);
+		check(src, 0, chains[i].want);
+		free(src);
+	}
 	/* a chain on the right of another, and inside parentheses */
 	src = repeat("1 + (1 + 2 * 3 * ", 150, "1)");
 	{
