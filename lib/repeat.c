@@ -289,16 +289,30 @@ static int repeat_init(cot_analyzer *az, const cot_analyzer_options *o,
 	return COT_OK;
 }
 
+extern const cot__pass cot__loop_pass;
+
+static bool loop_counts_trigrams(const cot_analyzer *az,
+				 const cot__profile *p)
+{
+	size_t k = 0;
+
+	if (az->ngram != 3)
+		return false;
+	while (cot__passes[k] && cot__passes[k] != &cot__loop_pass)
+		k++;
+	return k < p->passes_run;
+}
+
 static int repeat_run(cot__pass_ctx *c, cot__profile *p, cot_error *err)
 {
 	cot__health_scratch *h = c->scratch->health;
 	const cot__text *r = &p->tr->reasoning;
 	int rc;
 
-	/* with n = 3 the loop pass counts the n-grams in its own pass over
-	 * the words (loop.c) */
+	/* with n = 3 the loop pass, when it runs, counts the n-grams in
+	 * its own pass over the words (loop.c) */
 	if ((rc = cot__words_scan(&h->words, r->p, r->n)) ||
-	    (c->az->ngram != 3 &&
+	    (!loop_counts_trigrams(c->az, p) &&
 	     (rc = cot__ngram_ratio(&h->words, c->az->ngram, &h->set,
 				    &p->ngram_ratio))) ||
 	    (rc = paragraphs(c, p, r->p)) ||

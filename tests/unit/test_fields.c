@@ -12,6 +12,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "corpus.h"
 #include "profile.h"
 #include "rest.h"
 #include "util.h"
@@ -838,6 +839,88 @@ static void test_sbuf_writers_match_printf(void **state)
 	cot__sbuf_dispose(&b);
 }
 
+/* Every field, computed alone (cot_result_need: only the passes it
+ * needs run), has the value of the full profile, on every record of
+ * the fixtures: no pass may lean on one that a selection leaves out. */
+typedef struct alone {
+	cot_analyzer *az;
+	cot_result *all, *one;
+	size_t records, values;
+} alone;
+
+static void values_equal(const cot_value *a, const cot_value *b,
+			 const char *name, const char *line)
+{
+	bool eq = a->type == b->type;
+
+	if (eq && a->type == COT_TYPE_BOOL)
+		eq = !a->b == !b->b;
+	else if (eq && a->type == COT_TYPE_INT)
+		eq = a->i == b->i;
+	else if (eq && a->type == COT_TYPE_REAL)
+		eq = a->r == b->r;
+	else if (eq && (a->type == COT_TYPE_STRING ||
+			a->type == COT_TYPE_JSON))
+		eq = a->len == b->len && memcmp(a->s, b->s, a->len) == 0;
+	if (!eq)
+		fail_msg("%s differs computed alone, in %.200s", name, line);
+}
+
+static void alone_line(const char *line, size_t len, void *ctx)
+{
+	alone *c = ctx;
+	size_t nf = cot_field_count(c->az), traces;
+	cot_error err;
+
+	if (cot_analyze_json(c->all, line, len, &err) != COT_OK)
+		return;
+	traces = cot_result_traces(c->all);
+	c->records++;
+	for (size_t f = 0; f < nf; f++) {
+		assert_int_equal(cot_result_need(c->one, &f, 1, &err), COT_OK);
+		assert_int_equal(cot_analyze_json(c->one, line, len, &err),
+				 COT_OK);
+		assert_int_equal(cot_result_traces(c->one), traces);
+		for (size_t i = 0; i < traces; i++) {
+			cot_value a, b;
+
+			assert_int_equal(cot_result_get(&a, c->all, i, f,
+							&err), COT_OK);
+			assert_int_equal(cot_result_get(&b, c->one, i, f,
+							&err), COT_OK);
+			values_equal(&a, &b, cot_field_at(c->az, f)->name,
+				     line);
+			c->values++;
+		}
+	}
+}
+
+static void alone_file(const char *path, void *ctx)
+{
+	size_t len;
+	char *data = read_whole_file(path, &len);
+
+	for_each_line(data, len, alone_line, ctx);
+	free(data);
+}
+
+static void test_every_field_alone_equals_full(void **state)
+{
+	alone c = { 0 };
+	cot_error err;
+
+	(void)state;
+	assert_int_equal(cot_analyzer_new(&c.az, NULL, &err), COT_OK);
+	assert_int_equal(cot_result_new(&c.all, c.az, &err), COT_OK);
+	assert_int_equal(cot_result_new(&c.one, c.az, &err), COT_OK);
+	dir_for_each_file(data_dir(), ".jsonl", alone_file, &c);
+	printf("# %zu records, %zu values\n", c.records, c.values);
+	assert_true(c.records > 50);
+	cot_result_free(c.all);
+	cot_result_free(c.one);
+	cot_analyzer_free(c.az);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -846,6 +929,7 @@ int main(void)
 		cmocka_unit_test(test_profile_json_matches_every_getter),
 		cmocka_unit_test(test_result_json_is_an_array_of_profiles),
 		cmocka_unit_test(test_result_select_writes_only_the_chosen),
+		cmocka_unit_test(test_every_field_alone_equals_full),
 		cmocka_unit_test(test_profile_json_runs_at_rest_equal_get),
 		cmocka_unit_test(test_runs_at_rest_api),
 		cmocka_unit_test(test_json_escape_control_and_quotes),
