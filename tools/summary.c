@@ -400,6 +400,7 @@ static void add_field(summary *s, const char *name, cot_type type,
 
 	s->f = xrealloc(s->f, (s->nf + 1) * sizeof *s->f);
 	f = &s->f[s->nf++];
+	memset(f, 0, sizeof *f);	/* no run at rest until find_runs */
 	f->name = xstrdup(name);
 	f->unit = xstrdup(unit ? unit : "");
 	f->type = type;

@@ -613,6 +613,70 @@ static void test_summary_merge_carries_runs_at_rest(void **st)
 	cot_analyzer_free(az);
 }
 
+/* A selection holding one field of each run (families.*.count) has no
+ * run at rest whole: every value is added as read, and the counts and
+ * sums are those of the values themselves. */
+static void test_summary_of_part_of_each_run(void **st)
+{
+	static const char *const texts[] = {
+		"Wait, that is wrong. Let me check again: 2 + 2 = 4.",
+		"The answer is 4.",
+	};
+	char err[256], rec[512];
+	cot_analyzer *az;
+	cot_result *res;
+	cot_error e;
+	summary *s;
+	size_t idx[64], n;
+	int64_t sums[64] = { 0 };
+	char *text;
+	json_t *out, *fields;
+	json_error_t je;
+
+	(void)st;
+	assert_int_equal(cot_analyzer_new(&az, NULL, &e), COT_OK);
+	assert_int_equal(cot_result_new(&res, az, &e), COT_OK);
+	s = summary_new(az, "families.*.count", NULL, "", err, sizeof err);
+	assert_non_null(s);
+	n = summary_field_indexes(s, idx, 64);
+	assert_true(n > 4 && n < 64);
+	for (int i = 0; i < 10; i++) {
+		int len = snprintf(rec, sizeof rec, "{\"thinking\":\"%s\","
+				   "\"content\":\"4\"}", texts[i % 2]);
+
+		assert_int_equal(cot_analyze_json(res, rec, (size_t)len, &e),
+				 0);
+		assert_int_equal(summary_add_record(s, res, NULL, "", &e), 0);
+		for (size_t k = 0; k < n; k++) {
+			cot_value v;
+
+			assert_int_equal(cot_result_get(&v, res, 0, idx[k],
+							&e), COT_OK);
+			sums[k] += v.i;
+		}
+	}
+	text = summary_render(s, SUMMARY_JSON, NULL, 0, err, sizeof err);
+	assert_non_null(text);
+	out = json_loads(text, 0, &je);
+	assert_non_null(out);
+	fields = json_object_get(out, "fields");
+	for (size_t k = 0; k < n; k++) {
+		json_t *f = json_object_get(
+			fields, cot_field_at(az, idx[k])->name);
+
+		assert_int_equal(json_integer_value(json_object_get(f,
+								    "count")),
+				 10);
+		assert_int_equal(json_integer_value(json_object_get(f, "sum")),
+				 sums[k]);
+	}
+	json_decref(out);
+	free(text);
+	summary_free(s);
+	cot_result_free(res);
+	cot_analyzer_free(az);
+}
+
 static void test_summary_value_table_limit_is_split_free(void **st)
 {
 	char err[256], rec[128];
@@ -797,6 +861,7 @@ int main(void)
 			test_summary_by_file_counts_malformed_per_file),
 		cmocka_unit_test(test_summary_value_table_limit_is_split_free),
 		cmocka_unit_test(test_summary_merge_carries_runs_at_rest),
+		cmocka_unit_test(test_summary_of_part_of_each_run),
 		cmocka_unit_test(test_summary_refuses_what_does_not_fit),
 		cmocka_unit_test(test_summary_number_is_shortest_round_trip),
 		cmocka_unit_test(
