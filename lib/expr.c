@@ -80,6 +80,7 @@ struct cot_expr {
 	size_t *fields;		/* the fields read, each once */
 	size_t nfields;
 	cot__sbuf lower;	/* lower() results, reused */
+	cot__sbuf value;	/* a string or JSON result, NUL-terminated */
 	cot__jdoc jdoc;		/* len() of JSON fields, reused */
 	/* while compiling */
 	const char *src;
@@ -1059,6 +1060,7 @@ void cot_expr_free(cot_expr *e)
 	}
 	pcre2_match_data_free(e->md);
 	cot__sbuf_dispose(&e->lower);
+	cot__sbuf_dispose(&e->value);
 	cot__jdoc_dispose(&e->jdoc);
 	for (size_t i = 0; i < e->nstrings; i++)
 		cot__free(e->strings[i]);
@@ -1432,12 +1434,17 @@ static int eval_lower(env *v, const val *x, val *out)
 {
 	cot__sbuf *b = &v->e->lower;
 
-	b->size = 0;
-	if (cot__sbuf_reserve(b, x->len))
-		return cot__error_set(v->err, COT_ENOMEM, 0, 0,
-				      "out of memory");
+	/* lower(lower(s)): x is this buffer already, lowered in place */
+	if (x->s != b->ptr) {
+		b->size = 0;
+		if (cot__sbuf_reserve(b, x->len))
+			return cot__error_set(v->err, COT_ENOMEM, 0, 0,
+					      "out of memory");
+		if (x->len)
+			memcpy(b->ptr, x->s, x->len);
+	}
 	for (size_t i = 0; i < x->len; i++) {
-		char c = x->s[i];
+		char c = b->ptr[i];
 
 		b->ptr[i] = c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
 	}
@@ -1660,8 +1667,17 @@ int cot_expr_eval(cot_value *out, cot_expr *e, cot_result *res, size_t i,
 		break;
 	case T_STR:
 	case T_LIST:
+		/* a string from the record is its JSON text in place, with
+		 * the quote after it: the API promises a NUL */
+		e->value.size = 0;
+		if (cot__sbuf_reserve(&e->value, x.len + 1))
+			return cot__error_set(err, COT_ENOMEM, 0, 0,
+					      "out of memory");
+		if (x.len)
+			memcpy(e->value.ptr, x.s, x.len);
+		e->value.ptr[x.len] = '\0';
 		out->type = x.t == T_STR ? COT_TYPE_STRING : COT_TYPE_JSON;
-		out->s = x.s;
+		out->s = e->value.ptr;
 		out->len = x.len;
 		break;
 	default:

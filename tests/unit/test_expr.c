@@ -52,9 +52,11 @@ static void check(const char *src, size_t i, const char *want)
 		break;
 	case COT_TYPE_REAL: snprintf(got, sizeof got, "%g", v.r); break;
 	case COT_TYPE_STRING:
+		assert_int_equal(v.s[v.len], '\0');	/* as the API says */
 		snprintf(got, sizeof got, "s:%.*s", (int)v.len, v.s);
 		break;
 	default:
+		assert_int_equal(v.s[v.len], '\0');
 		snprintf(got, sizeof got, "j:%.*s", (int)v.len, v.s);
 	}
 	if (strcmp(got, want)) {
@@ -109,6 +111,8 @@ static void test_expr_fields_and_operators(void **state)
 	check("model =~ \"^Deep\"", 0, "true");
 	check("model =~ '(?i)^deepseek-r\\d$'", 0, "true");
 	check("lower(model) == \"deepseek-r1\"", 0, "true");
+	check("lower(model)", 0, "s:deepseek-r1");
+	check("lower(lower(model))", 0, "s:deepseek-r1");
 	check("len(model)", 0, "11");
 	check("len(\"caf\\u00e9\")", 0, "4");
 	check("exists(answer_extracted)", 0, "true");
