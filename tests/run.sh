@@ -1,6 +1,8 @@
 #!/bin/sh
-# run.sh - the whole test suite, in three builds: warnings as errors;
-# ASan+UBSan; and the portable (non-SSE2) code paths, unit tests only.
+# run.sh - the whole test suite, in four builds: warnings as errors;
+# ASan+UBSan; the portable (non-SSE2) code paths, unit tests only; and
+# the libFuzzer targets (clang, ASan+UBSan), each fuzzing for
+# fuzz_seconds after replaying its saved inputs.
 # Prints "N passed, N failed, N skipped" as its last line.
 set -u
 cd "$(dirname "$0")/.."
@@ -30,6 +32,8 @@ build build-test "" -Dwerror=true
 build build-asan "" -Dwerror=true -Db_sanitize=address,undefined \
 	-Db_lundef=false
 build build-portable "--suite unit" -Dwerror=true -Dc_args=-DCOT_NO_SIMD
+CC=clang build build-fuzz "--suite fuzz" -Dwerror=true -Dfuzzing=true \
+	-Db_sanitize=address,undefined -Db_lundef=false
 
 # Totals over the builds, counting each TAP subtest (cmocka, CLI cases).
 # shellcheck disable=SC2086

@@ -4,18 +4,31 @@
 set -eu
 
 pkgs="gcc pkg-config meson ninja-build libpcre2-dev libjansson-dev zlib1g-dev
-libcmocka-dev python3 jq parallel time"
+libcmocka-dev python3 jq parallel time clang"
 
-missing=""
-for p in $pkgs; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
-		grep -q "install ok installed" || missing="$missing $p"
-done
-[ -z "$missing" ] && exit 0
-
-echo "deps.sh: installing:$missing" >&2
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
-$sudo apt-get update -qq
+updated=0
+install() {	# install PACKAGE...: those not installed yet
+	missing=""
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+			grep -q "install ok installed" || missing="$missing $p"
+	done
+	[ -z "$missing" ] && return 0
+	echo "deps.sh: installing:$missing" >&2
+	if [ $updated -eq 0 ]; then
+		$sudo apt-get update -qq
+		updated=1
+	fi
+	# shellcheck disable=SC2086
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
+		$missing >&2
+}
+
 # shellcheck disable=SC2086
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing >&2
+install $pkgs
+# libFuzzer is in clang's runtime package, named after its version
+v=$(clang -dumpversion | cut -d. -f1)
+[ -f "$(clang -print-file-name=libclang_rt.fuzzer-$(uname -m).a)" ] ||
+	install "libclang-rt-$v-dev"

@@ -8,6 +8,9 @@
 
 /* Messages quote file names and record content: on one line, and with
  * no control character that a terminal would act on. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 0)))
+#endif
 static size_t clean_vformat(char *dst, size_t cap, const char *fmt,
 			    va_list ap)
 {

@@ -136,8 +136,8 @@ static void test_words_scan_blocks_equal_word_by_word(void **state)
 		"\xe3\x80\x80", "\xe2\x80\x83", " ", "  ", "\n", "\x01",
 		"\x1c", "xxxxxxxxx", "YYYYYYYYYYYYYYY", "\xe2\x80\x99s",
 		"\xc4\xb0", "\x7f",
-		"zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"
-		"zzzzzz",
+		("zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"
+		 "zzzzzzz"),
 	};
 	static char buf[400 * 80];
 	uint64_t seed = 11;
