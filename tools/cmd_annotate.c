@@ -64,7 +64,7 @@ static void annotate_unit(run *r, const where *w, const cot_unit *u,
 			diag("%s", err.message);
 			exit(EXIT_USAGE);
 		}
-		out_write(bytes + pos, s.close - pos);
+		out_write_unit(bytes + pos, s.close - pos);
 		if (s.empty_object)
 			out_write(a->key + 1, a->keylen - 1);
 		else
@@ -72,7 +72,7 @@ static void annotate_unit(run *r, const where *w, const cot_unit *u,
 		out_write(a->json.ptr, a->json.size);
 		pos = s.close;
 	}
-	out_write(bytes + pos, len - pos);
+	out_write_unit(bytes + pos, len - pos);
 	out_puts(cot_unit_eol(u));
 }
 

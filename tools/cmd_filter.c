@@ -77,6 +77,10 @@ static void write_record(filter *f, sink *to, const cot_unit *u,
 	const char *p = b + s->off;
 	size_t n = s->len, cut = SIZE_MAX;
 	char num[32];
+	/* the unit's own bytes are written by reference; a copy with its
+	 * line breaks as spaces lives only until the next record */
+	void (*put)(sink *, const void *, size_t) =
+		s->whole_unit ? sink_write_unit : sink_write;
 
 	if (!s->whole_unit) {
 		if (n > f->linecap) {
@@ -95,16 +99,16 @@ static void write_record(filter *f, sink *to, const cot_unit *u,
 	if (index >= 0 && s->close != SIZE_MAX)
 		cut = s->close - s->off;
 	if (cut == SIZE_MAX) {
-		sink_write(to, p, n);
+		put(to, p, n);
 	} else {
-		sink_write(to, p, cut);
+		put(to, p, cut);
 		if (s->empty_object)
 			sink_write(to, f->key + 1, f->keylen - 1);
 		else
 			sink_write(to, f->key, f->keylen);
 		snprintf(num, sizeof num, "%ld", index);
 		sink_write(to, num, strlen(num));
-		sink_write(to, p + cut, n - cut);
+		put(to, p + cut, n - cut);
 	}
 	if (s->whole_unit && *cot_unit_eol(u))
 		sink_write(to, cot_unit_eol(u), strlen(cot_unit_eol(u)));
@@ -210,7 +214,7 @@ static void filter_unit(run *r, const where *w, const cot_unit *u, void *p)
 	    cot_unit_kind_of(u) == COT_UNIT_SKIPPED) {
 		/* counted by run.c; the bytes go to the rejects as they are */
 		if (f->rejects) {
-			sink_write(f->rejects, b, len);
+			sink_write_unit(f->rejects, b, len);
 			sink_write(f->rejects, *cot_unit_eol(u) ?
 				   cot_unit_eol(u) : "\n",
 				   *cot_unit_eol(u) ?

@@ -176,10 +176,23 @@ bool redirect_diag(const char *msg, size_t n)
 
 void redirect_flush(redirect *r)
 {
-	for (int i = 0; i < 2; i++)
-		if (r->part[i].to && r->part[i].buf.size)
-			sink_write(r->part[i].to, r->part[i].buf.ptr,
-				   r->part[i].buf.size);
+	for (int i = 0; i < 2; i++) {
+		size_t done = 0;
+
+		if (!r->part[i].to)
+			continue;
+		for (size_t k = 0; k < r->part[i].nref; k++) {
+			const borrowed *b = &r->part[i].ref[k];
+
+			sink_write(r->part[i].to, r->part[i].buf.ptr + done,
+				   b->at - done);
+			sink_write(r->part[i].to, b->p, b->n);
+			done = b->at;
+		}
+		if (r->part[i].buf.size > done)
+			sink_write(r->part[i].to, r->part[i].buf.ptr + done,
+				   r->part[i].buf.size - done);
+	}
 	if (r->err.size)
 		fwrite(r->err.ptr, 1, r->err.size, stderr);
 }
@@ -187,14 +200,16 @@ void redirect_flush(redirect *r)
 void redirect_clear(redirect *r)
 {
 	for (int i = 0; i < 2; i++)
-		r->part[i].buf.size = 0;
+		r->part[i].buf.size = r->part[i].nref = 0;
 	r->err.size = 0;
 }
 
 void redirect_dispose(redirect *r)
 {
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < 2; i++) {
 		free(r->part[i].buf.ptr);
+		free(r->part[i].ref);
+	}
 	free(r->err.ptr);
 	memset(r, 0, sizeof *r);
 }
@@ -218,6 +233,35 @@ void sink_write(sink *s, const void *p, size_t n)
 		sink_flush(s);
 	memcpy(s->buf + s->used, p, n);
 	s->used += n;
+}
+
+/* Below this a copy costs less than a reference. */
+enum { BORROW_MIN = 4096 };
+
+void sink_write_unit(sink *s, const void *p, size_t n)
+{
+	redirect *r = tls_redirect;
+	int i;
+
+	if (!r || n < BORROW_MIN) {
+		sink_write(s, p, n);
+		return;
+	}
+	i = r->part[0].to == s || !r->part[0].to ? 0 : 1;
+	r->part[i].to = s;
+	if (r->part[i].nref == r->part[i].capref) {
+		size_t cap = r->part[i].capref ? r->part[i].capref * 2 : 16;
+		borrowed *v = realloc(r->part[i].ref, cap * sizeof *v);
+
+		if (!v) {
+			fputs("cotlog: out of memory\n", stderr);
+			_exit(EXIT_USAGE);
+		}
+		r->part[i].ref = v;
+		r->part[i].capref = cap;
+	}
+	r->part[i].ref[r->part[i].nref++] =
+		(borrowed){ r->part[i].buf.size, p, n };
 }
 
 void sink_record_done(sink *s)
@@ -612,6 +656,11 @@ void out_safe_cstr(const char *s)
 void out_write(const void *p, size_t n)
 {
 	sink_write(&out_sink, p, n);
+}
+
+void out_write_unit(const void *p, size_t n)
+{
+	sink_write_unit(&out_sink, p, n);
 }
 
 void out_puts(const char *s)

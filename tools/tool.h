@@ -46,11 +46,21 @@ typedef struct sink {
 
 extern sink out_sink;	/* standard output, or -o FILE */
 
+/* Bytes of a unit written by reference: a worker's output holds where
+ * they are, not a copy, for they live as long as the batch. */
+typedef struct borrowed {
+	size_t at;		/* where they go in the part's buffer */
+	const char *p;
+	size_t n;
+} borrowed;
+
 /* Output of a worker thread, held for the writer (workers.c). */
 typedef struct redirect {
 	struct {
 		sink *to;
 		cot_buf buf;
+		borrowed *ref;	/* in order of at */
+		size_t nref, capref;
 	} part[2];
 	cot_buf err;		/* diagnostics */
 } redirect;
@@ -61,6 +71,10 @@ void redirect_flush(redirect *r);	/* to the real sinks, stderr */
 void redirect_clear(redirect *r);
 void redirect_dispose(redirect *r);
 void sink_write(sink *s, const void *p, size_t n);
+/* The same for bytes of the unit being handled (cot_unit_bytes), which
+ * a worker's output then refers to instead of copying: a record of a
+ * hundred megabytes is not held twice. */
+void sink_write_unit(sink *s, const void *p, size_t n);
 void sink_flush(sink *s);
 void sink_record_done(sink *s);	/* flushes with --unbuffered */
 /* Open path (slot 0 for -o, 1 for rejects): a regular file through a
@@ -79,6 +93,7 @@ extern bool sink_partial_ok;
 int sinks_close(bool complete);
 void sink_abandon_all(void);
 void out_write(const void *p, size_t n);
+void out_write_unit(const void *p, size_t n);	/* sink_write_unit */
 void out_puts(const char *s);
 void out_flush(void);
 void out_set_unbuffered(bool on);

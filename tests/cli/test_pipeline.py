@@ -394,4 +394,37 @@ def corpus_filter_counts(top, fixtures):
     assert kept >= (10 if fixtures else 500), kept
 
 
+
+@case
+def big_records_come_out_the_same_with_workers():
+    """Records of more than 4 KB are written by reference to the input's
+    bytes while a worker holds them: interleaved with small ones and
+    malformed ones, every byte is that of -j 1, for annotate, filter and
+    the rejects."""
+    big = "Wait, let me check this step again. " * 400
+    lines = []
+    for i in range(300):
+        if i % 7 == 3:
+            lines.append('{"bad": %d,' % i)          # malformed
+        elif i % 2:
+            lines.append(json.dumps({"id": i, "response":
+                                     "<think>%s %d</think>%d" % (big, i, i)}))
+        else:
+            lines.append(json.dumps({"id": i, "text": "<think>a</think>b"}))
+    p = tmpfile("big-records.jsonl", "\n".join(lines) + "\n")
+    for argv in (["annotate", "--fields", "think.words"],
+                 ["filter", "--where", "think.words > 10"]):
+        _, one, _ = run(argv + ["-j", "1", p])
+        _, two, _ = run(argv + ["-j", "2", p])
+        assert one == two, argv
+        assert len(one) > 100 * 14000, len(one)
+    rej1, rej2 = tmpfile("rej1.jsonl", ""), tmpfile("rej2.jsonl", "")
+    run(["filter", "--where", "think.words > 10", "--rejects", rej1, "-j",
+         "1", p])
+    run(["filter", "--where", "think.words > 10", "--rejects", rej2, "-j",
+         "2", p])
+    a, b = open(rej1, "rb").read(), open(rej2, "rb").read()
+    assert a == b and a.count(b"\n") > 150, a.count(b"\n")
+
+
 main()
