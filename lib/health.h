@@ -91,7 +91,7 @@ typedef struct cot__block_count {
  * (the table of a long trace is bigger than the caches). */
 typedef struct cot__trimap {
 	uint64_t *slot;		/* 0: empty */
-	size_t cap;		/* a power of two */
+	size_t cap;		/* slots (loop.c: tri_clear) */
 	size_t n;		/* trigrams held */
 	size_t alloc;
 } cot__trimap;

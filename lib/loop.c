@@ -128,9 +128,13 @@ static int consider(const char *text, size_t len, const cot__words *w,
 enum { POS_BITS = 40 };
 #define POS_MASK ((UINT64_C(1) << POS_BITS) - 1)
 
+/* A multiply maps the hash onto any number of slots (Lemire's
+ * "fastrange"), so the table need not be a power of two: see tri_clear.
+ * cap is at most 2^32. */
 static size_t tri_home(uint64_t key, size_t cap)
 {
-	return (size_t)(key ^ key >> 29) & (cap - 1);
+	return (size_t)(((key ^ key >> 29) & 0xffffffffu) * (uint64_t)cap >>
+			32);
 }
 
 static uint64_t tri_tag(uint64_t key)
@@ -138,14 +142,23 @@ static uint64_t tri_tag(uint64_t key)
 	return key >> POS_BITS << POS_BITS;
 }
 
-/* Empty t with room for about expect trigrams at most half full. */
-static int tri_clear(cot__trimap *t, size_t expect)
+/* Slots for n trigrams at most three quarters full: the table doubles
+ * past that, but never beyond the slots for every trigram of the text
+ * distinct. On a text of distinct words (a million list items) the
+ * table is the biggest thing analysis holds: so it stays under 11 bytes
+ * a word, where doubling powers of two at half full took up to 32. */
+static size_t tri_slots(size_t n)
 {
-	size_t cap = 64;
+	return n / 3 * 4 + 64;
+}
+
+/* Empty t with cap slots. */
+static int tri_clear(cot__trimap *t, size_t cap)
+{
 	uint64_t *s;
 
-	while (cap / 2 < expect)
-		cap *= 2;
+	if (cap > UINT32_MAX)	/* tri_home's range */
+		return COT_ENOMEM;
 	s = cot__slots_zeroed(t->slot, &t->alloc, cap, sizeof *s);
 	if (!s)
 		return COT_ENOMEM;
@@ -158,6 +171,11 @@ static int tri_clear(cot__trimap *t, size_t expect)
 static inline size_t tri_put(cot__trimap *t, const uint64_t *h,
 			     uint64_t key, size_t home, size_t j);
 
+static bool tri_full(const cot__trimap *t)
+{
+	return (t->n + 1) * 4 > t->cap * 3;
+}
+
 /* Double the slots, refilled by putting trigrams 2 to upto - 1 again
  * in order: the table holds where each was seen last, which the same
  * puts give back. The old slots are freed first, so that growing takes
@@ -165,9 +183,10 @@ static inline size_t tri_put(cot__trimap *t, const uint64_t *h,
  * million list items) the old and new tables together were 12 bytes
  * per byte of text. The puts again cost at most a few passes over the
  * words, as the table doubles only past a million trigrams. */
-static int tri_grow(cot__trimap *t, const uint64_t *h, size_t upto)
+static int tri_grow(cot__trimap *t, const uint64_t *h, size_t upto,
+		    size_t limit)
 {
-	size_t cap = t->cap;
+	size_t cap = t->cap * 2 < limit ? t->cap * 2 : limit;
 
 	cot__free(t->slot);
 	t->slot = NULL;
@@ -184,14 +203,14 @@ static int tri_grow(cot__trimap *t, const uint64_t *h, size_t upto)
 
 /* Record trigram j (key, whose slot is home) as last seen at j. Returns
  * where it was seen before (index + 1), 0 when it is new. The caller
- * keeps the table at most half full. */
+ * keeps the table at most three quarters full (tri_full). */
 static inline size_t tri_put(cot__trimap *t, const uint64_t *h,
 			     uint64_t key, size_t home, size_t j)
 {
 	uint64_t tag = tri_tag(key), v;
 	size_t s;
 
-	for (s = home; (v = t->slot[s]); s = (s + 1) & (t->cap - 1)) {
+	for (s = home; (v = t->slot[s]); s = s + 1 < t->cap ? s + 1 : 0) {
 		size_t at = (size_t)(v & POS_MASK);
 
 		if ((v & ~POS_MASK) == tag && trigram(h, at - 1) == key) {
@@ -238,10 +257,10 @@ int cot__loops_find(const char *text, size_t len, const cot__words *w,
 	*distinct = 0;
 	if (n < 3)
 		return COT_OK;
-	/* sized for every trigram up to a million (32 MB of table); a
+	/* sized for every trigram up to a million (11 MB of table); a
 	 * longer text grows it on demand, and a long loop has few
 	 * distinct trigrams */
-	if (tri_clear(seen, n < (1 << 20) ? n : (1 << 20)))
+	if (tri_clear(seen, tri_slots(n < (1 << 20) ? n : (1 << 20))))
 		return COT_ENOMEM;
 	/* the key of trigram i is computed RING words ahead of its use,
 	 * and its slot fetched meanwhile: the table of a long trace is
@@ -251,10 +270,10 @@ int cot__loops_find(const char *text, size_t len, const cot__words *w,
 		bool taken;
 
 		if (i >= RING + 2) {
-			if ((seen->n + 1) * 2 > seen->cap) {
+			if (tri_full(seen)) {
 				/* grown: the slots of the look-ups under way
 				 * were for the smaller table */
-				if (tri_grow(seen, h, j))
+				if (tri_grow(seen, h, j, tri_slots(n)))
 					return COT_ENOMEM;
 				for (size_t k = j; k < i && k < n; k++)
 					home[k % RING] = tri_home(
