@@ -22,6 +22,8 @@ const char *const cot__rule_names[COT__NRULES] = {
 
 typedef struct box {
 	size_t at, brace, depth;
+	bool holds_box;	/* a box opened inside it: not a statement */
+	bool resolved;	/* its statement was pushed early (resolve) */
 } box;
 
 /* One pass over a text. The box rule of answer_extracted needs brace matching; it is
@@ -32,7 +34,11 @@ typedef struct scanner {
 	const char *t;
 	size_t n;
 	cot__arena *a;
-	cot__stmts *out;
+	cot__stmts *out;	/* found, not yet handed to the sink */
+	size_t flush_at;	/* flush when out holds this many */
+	cot__stmt_sink sink;
+	void *ctx;
+	int sink_rc;
 	box *stack;
 	size_t ns, caps;
 	size_t depth;
@@ -325,9 +331,9 @@ static size_t handle(scanner *sc, size_t j)
 			sc->nomem = true;
 			return sc->n;
 		}
-		sc->stack[sc->ns].at = j;
-		sc->stack[sc->ns].brace = k;
-		sc->stack[sc->ns].depth = sc->depth++;
+		if (sc->ns)
+			sc->stack[sc->ns - 1].holds_box = true;
+		sc->stack[sc->ns] = (box){ j, k, sc->depth++, false, false };
 		sc->ns++;
 		return k + 1;
 	case '{':
@@ -339,8 +345,10 @@ static size_t handle(scanner *sc, size_t j)
 			box *b = &sc->stack[sc->ns - 1];
 
 			if (--sc->depth == b->depth) {
-				push(sc, COT__RULE_BOXED, b->at, b->brace + 1,
-				     j - b->brace - 1, j + 1);
+				if (!b->holds_box && !b->resolved)
+					push(sc, COT__RULE_BOXED, b->at,
+					     b->brace + 1, j - b->brace - 1,
+					     j + 1);
 				sc->ns--;
 			}
 		}
@@ -420,21 +428,115 @@ static size_t first_from(const cot__stmts *s, size_t off)
 	return lo;
 }
 
-int cot__answer_scan(const char *t, size_t n, bool answer, cot__arena *a,
-		     cot__stmts *out)
+/* Statements found later start at most this far before where the scan
+ * is ("**Final Answer**" is found at its "sw"). */
+enum { BACK = 16 };
+
+/* How many statements wait before a flush is tried: they are few (the
+ * settling of one needs only the next ones), so the scratch stays small.
+ * Tests set 1 (flush at every statement) and SIZE_MAX (only at the
+ * end): the statements must not depend on it. */
+size_t cot__answer_window = 256;
+
+/* Hand the statements that are settled to the sink, in order of `at`:
+ * those before every statement still to be found (before pos - BACK,
+ * and before the innermost open box, which is pushed when it closes),
+ * each kept or left out for good. A box holding another box is not
+ * pushed at all. An anchor or tag whose answer text holds the start of
+ * another statement ("Answer: \boxed{5}", "Answer: the answer is 5")
+ * is left out, the inner statement saying it more precisely; it is
+ * settled once a statement starts inside its text, or the scan is past
+ * its end. final: the scan is over, everything is settled. */
+static void flush(scanner *sc, size_t pos, bool final)
+{
+	cot__stmts *o = sc->out;
+	size_t lim = final ? SIZE_MAX : pos > BACK ? pos - BACK : 0;
+	size_t k;
+
+	if (!final && sc->ns) {
+		const box *top = &sc->stack[sc->ns - 1];
+
+		if (!top->holds_box && !top->resolved && top->at < lim)
+			lim = top->at;
+	}
+	/* a box is pushed when it closes, after what it holds */
+	if (o->n > 1)
+		qsort(o->v, o->n, sizeof *o->v, by_at);
+	for (k = 0; k < o->n && !sc->sink_rc; k++) {
+		const cot__stmt *s = &o->v[k];
+		bool drop = false;
+
+		if (s->at >= lim)
+			break;
+		if (s->rule != COT__RULE_BOXED) {
+			size_t f = first_from(o, s->off);
+
+			if (f < o->n && o->v[f].at < s->off + s->len)
+				drop = true;
+			else if (s->off + s->len > lim)
+				break;	/* not settled yet */
+		}
+		if (!drop)
+			sc->sink_rc = sc->sink(sc->ctx, s);
+	}
+	if (k && k < o->n)
+		memmove(o->v, o->v + k, (o->n - k) * sizeof *o->v);
+	o->n -= k;
+	sc->flush_at = o->n * 2 > cot__answer_window ? o->n * 2 :
+		       cot__answer_window;
+}
+
+/* The innermost open box holds back every statement after it until it
+ * closes. When many wait, look ahead for where it closes, once: if a
+ * box opens first, it holds a box (no statement); if it closes, its
+ * statement is pushed now; if it never closes, it never is one. The
+ * look-ahead covers bytes no other look-ahead will: another box can
+ * only open after this one closes. */
+static void resolve(scanner *sc, size_t pos)
+{
+	box *b = &sc->stack[sc->ns - 1];
+	const char *t = sc->t;
+	size_t depth = sc->depth, esc = sc->esc;
+
+	b->resolved = true;
+	for (size_t j = pos; j < sc->n; j++) {
+		/* as handle(): a backslash, even an escaped one, may start
+		 * a box; braces count unless escaped */
+		if (t[j] == '\\') {
+			if (j >= esc)
+				esc = j + 2;
+			if (box_brace(t, j, sc->n) != NONE) {
+				b->resolved = false;
+				b->holds_box = true;
+				return;
+			}
+		} else if (j >= esc && t[j] == '{') {
+			depth++;
+		} else if (j >= esc && t[j] == '}' && --depth == b->depth) {
+			push(sc, COT__RULE_BOXED, b->at, b->brace + 1,
+			     j - b->brace - 1, j + 1);
+			return;
+		}
+	}
+}
+
+int cot__answer_each(const char *t, size_t n, bool answer, cot__arena *a,
+		     cot__stmt_sink sink, void *ctx)
 {
 	scanner sc;
-	size_t i = 0, w = 0;
-	bool *drop;
+	cot__stmts pending = { NULL, 0, 0 };
+	size_t i = 0;
 
 	memset(&sc, 0, sizeof sc);
-	memset(out, 0, sizeof *out);
 	sc.t = t;
 	sc.n = n;
 	sc.a = a;
-	sc.out = out;
+	sc.out = &pending;
 	sc.to_end = answer;
-	while (i < n && !sc.nomem) {
+	sc.sink = sink;
+	sc.ctx = ctx;
+	sc.flush_at = cot__answer_window;
+	while (i < n && !sc.nomem && !sc.sink_rc) {
 		size_t j;
 
 		if (n - i >= 17) {
@@ -452,31 +554,51 @@ int cot__answer_scan(const char *t, size_t n, bool answer, cot__arena *a,
 			continue;
 		}
 		i = handle(&sc, j);
+		if (pending.n >= sc.flush_at) {
+			size_t before = pending.n;
+
+			flush(&sc, i, false);
+			if (pending.n == before && sc.ns &&
+			    !sc.stack[sc.ns - 1].resolved &&
+			    !sc.stack[sc.ns - 1].holds_box) {
+				resolve(&sc, i);
+				flush(&sc, i, false);
+			}
+		}
 	}
+	if (!sc.nomem && !sc.sink_rc)
+		flush(&sc, n, true);
 	if (sc.nomem)
 		return COT_ENOMEM;
-	if (out->n < 2)
-		return COT_OK;
-	/* boxes were pushed when they closed: nested ones first */
-	qsort(out->v, out->n, sizeof *out->v, by_at);
-	/* An anchor or tag whose answer text holds the start of another
-	 * statement ("Answer: \boxed{5}", "Answer: the answer is 5") is
-	 * left out: the inner statement says it more precisely. */
-	drop = cot__arena_alloc(a, out->n);
-	if (!drop)
-		return COT_ENOMEM;
-	for (i = 0; i < out->n; i++) {
-		const cot__stmt *s = &out->v[i];
-		size_t k = first_from(out, s->off);
+	return sc.sink_rc;
+}
 
-		drop[i] = s->rule != COT__RULE_BOXED && k < out->n &&
-			  out->v[k].at < s->off + s->len;
-	}
-	for (i = 0; i < out->n; i++)
-		if (!drop[i])
-			out->v[w++] = out->v[i];
-	out->n = w;
+/* cot__answer_scan's sink: every statement into a list. */
+typedef struct scan_list {
+	cot__arena *a;
+	cot__stmts *out;
+} scan_list;
+
+static int collect(void *ctx, const cot__stmt *s)
+{
+	scan_list *l = ctx;
+	cot__stmts *o = l->out;
+	cot__stmt *v = cot__arena_grow(l->a, o->v, o->n, &o->cap, sizeof *v);
+
+	if (!v)
+		return COT_ENOMEM;
+	o->v = v;
+	o->v[o->n++] = *s;
 	return COT_OK;
+}
+
+int cot__answer_scan(const char *t, size_t n, bool answer, cot__arena *a,
+		     cot__stmts *out)
+{
+	scan_list l = { a, out };
+
+	memset(out, 0, sizeof *out);
+	return cot__answer_each(t, n, answer, a, collect, &l);
 }
 
 cot__stmt *cot__answer_pick(const cot__stmts *s)
@@ -503,27 +625,143 @@ int cot__stmt_norm(cot__stmt *s, const char *t, cot__arena *a)
 
 /* ---- the answer pass ---- */
 
-/* Normalise candidate s in the scratch arena and keep only the result,
- * sized to it, in the record's: normalising takes buffers of several
- * times the answer, and a trace of a million \boxed{1} kept them all. */
-static int norm_kept(cot__stmt *s, const char *t, cot__pass_ctx *c)
-{
-	cot__arena *tmp = &c->scratch->norm;
-	const char *r;
-	size_t n;
-	char *k = NULL;
+/* The final answer of a text, as cot__answer_pick, from statements
+ * seen one at a time: the last of each rule. */
+typedef struct picker {
+	cot__stmt last[COT__NRULES];
+	bool seen[COT__NRULES];
+} picker;
 
-	if (s->norm)
-		return COT_OK;
-	if (!cot__answer_normalize(t + s->off, s->len, tmp, &r, &n) &&
-	    (k = cot__arena_alloc(c->arena, n + 1))) {
-		memcpy(k, r, n);
-		k[n] = '\0';
-		s->norm = k;
-		s->nlen = n;
+static void pick_see(picker *k, const cot__stmt *s)
+{
+	k->last[s->rule] = *s;
+	k->seen[s->rule] = true;
+}
+
+/* A copy of the pick in a, or NULL when none (or out of memory: *nomem
+ * is then set). */
+static cot__stmt *pick_copy(const picker *k, cot__arena *a, bool *nomem)
+{
+	for (int r = 0; r < COT__NRULES; r++)
+		if (k->seen[r]) {
+			cot__stmt *f = cot__arena_alloc(a, sizeof *f);
+
+			if (!f)
+				*nomem = true;
+			else
+				*f = k->last[r];
+			return f;
+		}
+	return NULL;
+}
+
+static int pick_sink(void *ctx, const cot__stmt *s)
+{
+	pick_see(ctx, s);
+	return COT_OK;
+}
+
+/* What the reasoning's statements give, read one at a time: the listed
+ * candidates, the count, the solution rounds, the final answer's pick,
+ * and the first statements equal to the final answer (when it comes
+ * from the answer text, so is known before) and to the reference. A
+ * statement is normalised in scratch, and only the previous one's
+ * normal form is kept: memory does not grow with their number. */
+typedef struct reading {
+	cot__pass_ctx *c;
+	struct cot__answers *x;
+	const char *r;		/* the reasoning */
+	cot__spans para;
+	picker pk;
+	const char *final_norm;	/* NULL: the final answer is not known */
+	size_t final_nlen;
+	cot__sbuf prev;		/* the previous statement's normal form */
+	uint32_t prev_para;
+	bool have_prev;
+} reading;
+
+static int copy_stmt(cot__arena *a, const cot__stmt *s,
+		     const cot__stmt **out)
+{
+	cot__stmt *k = cot__arena_alloc(a, sizeof *k);
+
+	if (!k)
+		return COT_ENOMEM;
+	*k = *s;
+	k->norm = NULL;
+	*out = k;
+	return COT_OK;
+}
+
+static int read_stmt(void *ctx, const cot__stmt *s)
+{
+	reading *g = ctx;
+	struct cot__answers *x = g->x;
+	cot__arena *tmp = &g->c->scratch->norm;
+	uint32_t para = (uint32_t)cot__span_index(&g->para, s->at);
+	const char *nf;
+	size_t nn;
+	int rc = COT_OK;
+
+	if (cot__answer_normalize(g->r + s->off, s->len, tmp, &nf, &nn))
+		rc = COT_ENOMEM;
+	if (!rc && (!g->have_prev || para > g->prev_para + 1 ||
+		    !cot__answer_equal(nf, nn, g->prev.ptr, g->prev.size)))
+		x->rounds++;
+	if (!rc) {
+		g->prev.size = 0;
+		rc = cot__sbuf_add(&g->prev, nf, nn);
 	}
+	g->prev_para = para;
+	g->have_prev = true;
+	if (!rc && g->final_norm && !x->first_final &&
+	    cot__answer_equal(nf, nn, g->final_norm, g->final_nlen))
+		rc = copy_stmt(g->c->arena, s, &x->first_final);
+	if (!rc && x->ref_norm && !x->first_ref &&
+	    cot__answer_equal(nf, nn, x->ref_norm, x->ref_nlen))
+		rc = copy_stmt(g->c->arena, s, &x->first_ref);
+	if (!rc && x->cand.n < COT__CANDIDATES_MAX) {
+		cot__stmt *v = cot__arena_grow(g->c->arena, x->cand.v,
+					       x->cand.n, &x->cand.cap,
+					       sizeof *v);
+
+		if (!v) {
+			rc = COT_ENOMEM;
+		} else {
+			x->cand.v = v;
+			v[x->cand.n] = *s;
+			v[x->cand.n++].para = para;
+		}
+	}
+	pick_see(&g->pk, s);
+	x->ncand++;
 	cot__arena_reset(tmp);
-	return k ? COT_OK : COT_ENOMEM;
+	return rc;
+}
+
+/* The first statement of the reasoning equal to the final answer, when
+ * that came from the reasoning itself: known only after reading it. */
+typedef struct finding {
+	cot__pass_ctx *c;
+	const char *r;
+	const cot__stmt *final;
+	const cot__stmt *found;
+} finding;
+
+static int find_final(void *ctx, const cot__stmt *s)
+{
+	finding *k = ctx;
+	cot__arena *tmp = &k->c->scratch->norm;
+	const char *nf;
+	size_t nn;
+	int rc = COT_OK;
+
+	if (cot__answer_normalize(k->r + s->off, s->len, tmp, &nf, &nn))
+		rc = COT_ENOMEM;
+	else if (cot__answer_equal(nf, nn, k->final->norm, k->final->nlen))
+		rc = copy_stmt(k->c->arena, s, &k->found) ? COT_ENOMEM : 1;
+	cot__arena_reset(tmp);
+	return rc;
 }
 
 static void answer_scratch_fini(cot__scratch *s)
@@ -546,9 +784,11 @@ static int answer_run(cot__pass_ctx *c, cot__profile *p, cot_error *err)
 	const cot__trace *t = p->tr;
 	const cot__text *A = &t->answer, *R = &t->reasoning;
 	struct cot__answers *x = cot__arena_alloc(c->arena, sizeof *x);
-	cot__stmts sa;
-	cot__stmt *f, *last = NULL;
-	cot__spans para = { NULL, 0 };
+	reading g;
+	picker in_answer;
+	cot__stmt *f;
+	bool nomem = false;
+	int rc;
 
 	if (!x)
 		goto nomem;
@@ -558,9 +798,13 @@ static int answer_run(cot__pass_ctx *c, cot__profile *p, cot_error *err)
 	p->ans = x;
 	/* the answer text first, every rule in priority order; then the
 	 * reasoning (an unterminated trace, a bare untagged text) */
-	if (cot__answer_scan(A->p, A->n, true, c->arena, &sa))
+	memset(&in_answer, 0, sizeof in_answer);
+	if (cot__answer_each(A->p, A->n, true, c->arena, pick_sink,
+			     &in_answer))
 		goto nomem;
-	f = cot__answer_pick(&sa);
+	f = pick_copy(&in_answer, c->arena, &nomem);
+	if (nomem)
+		goto nomem;
 	if ((!f || f->rule > COT__RULE_ANSWER_TAG) && narrowed(t)) {
 		size_t i = 0, n = A->n;
 
@@ -582,32 +826,56 @@ static int answer_run(cot__pass_ctx *c, cot__profile *p, cot_error *err)
 	if (f) {
 		x->final = f;
 		x->text = A->p;
+		if (cot__stmt_norm(f, x->text, c->arena))
+			goto nomem;
 	}
-	if (cot__answer_scan(R->p, R->n, false, c->arena, &x->cand))
+	if (t->ref.p && !cot__answer_sentinel(t->ref.p, t->ref.n)) {
+		if (cot__answer_normalize(t->ref.p, t->ref.n, c->arena,
+					  &x->ref_norm, &x->ref_nlen))
+			goto nomem;
+		if (!x->ref_nlen)	/* "$ $": nothing to compare with */
+			x->ref_norm = NULL;
+	}
+	/* the reasoning's statements, once: solution rounds are maximal
+	 * runs of candidates with equal answers in the same or adjacent
+	 * paragraphs */
+	memset(&g, 0, sizeof g);
+	g.c = c;
+	g.x = x;
+	g.r = R->p;
+	if (p->lang)
+		g.para = p->lang->para;
+	if (f) {
+		g.final_norm = f->norm;
+		g.final_nlen = f->nlen;
+	}
+	rc = cot__answer_each(R->p, R->n, false, c->arena, read_stmt, &g);
+	cot__sbuf_dispose(&g.prev);
+	if (rc)
 		goto nomem;
-	if (!f && (f = cot__answer_pick(&x->cand))) {
+	if (!f && (f = pick_copy(&g.pk, c->arena, &nomem))) {
+		finding k = { c, R->p, f, NULL };
+
 		x->final = f;
 		x->from = 1;
 		x->text = R->p;
-	}
-	if (f && cot__stmt_norm(f, x->text, c->arena))
-		goto nomem;
-	/* Solution rounds: a round is a maximal run of candidates with
-	 * equal answers in the same or adjacent paragraphs. */
-	if (p->lang)
-		para = p->lang->para;
-	for (size_t i = 0; i < x->cand.n; i++) {
-		cot__stmt *s = &x->cand.v[i];
-
-		if (norm_kept(s, R->p, c))
+		if (cot__stmt_norm(f, x->text, c->arena))
 			goto nomem;
-		s->para = (uint32_t)cot__span_index(&para, s->at);
-		if (!last || s->para > last->para + 1 ||
-		    !cot__answer_equal(s->norm, s->nlen, last->norm,
-				       last->nlen))
-			x->rounds++;
-		last = s;
+		/* the listed candidates when they are all; else read the
+		 * reasoning again */
+		rc = COT_OK;
+		for (size_t i = 0; i < x->cand.n && rc == COT_OK &&
+		     x->ncand == x->cand.n; i++)
+			rc = find_final(&k, &x->cand.v[i]);
+		if (x->ncand > x->cand.n)
+			rc = cot__answer_each(R->p, R->n, false, c->arena,
+					      find_final, &k);
+		if (rc != COT_OK && rc != 1)
+			goto nomem;
+		x->first_final = k.found;
 	}
+	if (nomem)
+		goto nomem;
 	return COT_OK;
 nomem:
 	return cot__error_set(err, COT_ENOMEM, 0, 0, "out of memory");
@@ -673,6 +941,13 @@ static void get_rounds(const cot__profile *p, const cot__field *f,
 	cot__set_int(v, p->ans ? p->ans->rounds : 0);
 }
 
+static void get_count(const cot__profile *p, const cot__field *f,
+		      cot_value *v)
+{
+	(void)f;
+	cot__set_int(v, p->ans ? (int64_t)p->ans->ncand : 0);
+}
+
 static int candidates_json(const cot__profile *p, const cot__field *f,
 			   cot__sbuf *b)
 {
@@ -713,10 +988,13 @@ static const cot__field answer_fields[] = {
 	    "final_answer normalised (LaTeX wrappers, spacing, units, "
 	    "thousands separators and white space removed; see README)"),
 	{ .info = { "candidates", COT_TYPE_JSON, "",
-	    "every answer the reasoning states, in order: a list of "
-	    "{offset, rule, text}, offset in bytes into the reasoning of "
-	    "the answer text (rules as final_answer_rule)" },
+	    "the answers the reasoning states, in order, the first 1,000 of "
+	    "them: a list of {offset, rule, text}, offset in bytes into the "
+	    "reasoning of the answer text (rules as final_answer_rule)" },
 	  .json = candidates_json },
+	ROW("candidates_count", count, INT, "statements",
+	    "answers the reasoning states: all of them, where candidates "
+	    "lists the first 1,000"),
 	ROW("solution_rounds", rounds, INT, "rounds",
 	    "solution rounds (Chen et al. 2024): maximal runs of candidates "
 	    "with equal answers in the same or adjacent paragraphs"),

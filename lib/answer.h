@@ -41,9 +41,19 @@ typedef struct cot__stmts {
  * the text (see the README for what each rule matches and where the
  * answer text ends). answer: t is an answer text, where an <answer> tag
  * without </answer> runs to the end (in the reasoning it is no
- * statement). An anchor or tag whose answer text holds the start of
- * another statement is left out: the inner one states that answer.
- * Statements live in a. Returns COT_OK or COT_ENOMEM. */
+ * statement). A box holding another box, and an anchor or tag whose
+ * answer text holds the start of another statement, are left out: the
+ * inner one states that answer. Each is handed to sink as soon as it
+ * is settled, so that memory stays bounded however many a text has; a
+ * non-zero return of sink stops the scan and is returned. Scratch lives
+ * in a. Returns COT_OK, COT_ENOMEM or what sink returned. */
+typedef int (*cot__stmt_sink)(void *ctx, const cot__stmt *s);
+int cot__answer_each(const char *t, size_t n, bool answer, cot__arena *a,
+		     cot__stmt_sink sink, void *ctx);
+
+extern size_t cot__answer_window;	/* for tests: see answer.c */
+
+/* The same statements in a list, in a. Returns COT_OK or COT_ENOMEM. */
 int cot__answer_scan(const char *t, size_t n, bool answer, cot__arena *a,
 		     cot__stmts *out);
 
@@ -52,6 +62,11 @@ int cot__answer_scan(const char *t, size_t n, bool answer, cot__arena *a,
  * the others: the rightmost), never COT__RULE_ANSWER_IS; NULL if none. */
 cot__stmt *cot__answer_pick(const cot__stmts *s);
 
+/* The candidates a profile lists: the first ones of the reasoning. A
+ * trace dense with answers has more candidates than bytes, and each
+ * listed one is some 40 bytes of JSON. */
+#define COT__CANDIDATES_MAX 1000
+
 /* What the answer and grade passes found for one trace. */
 struct cot__answers {
 	/* the final answer: a statement of the answer text (from = 0) or
@@ -59,11 +74,16 @@ struct cot__answers {
 	const cot__stmt *final;
 	int from;
 	const char *text;	/* its text (in the answer or reasoning) */
-	cot__stmts cand;	/* statements of the reasoning */
+	cot__stmts cand;	/* the first COT__CANDIDATES_MAX statements
+				 * of the reasoning */
+	uint64_t ncand;		/* all of them */
 	uint32_t rounds;	/* solution rounds */
-	/* grading (grade.c) */
+	/* the first statement of the reasoning equal to the final answer,
+	 * and to the reference; NULL: none */
+	const cot__stmt *first_final, *first_ref;
 	const char *ref_norm;	/* NULL: no reference or a sentinel */
 	size_t ref_nlen;
+	/* grading (grade.c) */
 	int correct;		/* -1 null, 0, 1 */
 	double first_at, after, efficiency;	/* NaN: null */
 };

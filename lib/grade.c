@@ -36,17 +36,6 @@ static uint64_t answer_words(const char *a, size_t n)
 	return c.words;
 }
 
-/* The first candidate equal to the normalised answer s[0..n), or NULL. */
-static const cot__stmt *first_equal(const struct cot__answers *x,
-				    const char *s, size_t n)
-{
-	for (size_t i = 0; i < x->cand.n; i++)
-		if (cot__answer_equal(x->cand.v[i].norm, x->cand.v[i].nlen, s,
-				      n))
-			return &x->cand.v[i];
-	return NULL;
-}
-
 static int grade_run(cot__pass_ctx *c, cot__profile *p, cot_error *err)
 {
 	struct cot__answers *x = p->ans;
@@ -57,20 +46,12 @@ static int grade_run(cot__pass_ctx *c, cot__profile *p, cot_error *err)
 	if (!x)
 		return COT_OK;
 	f = x->final;
-	if (t->ref.p && !cot__answer_sentinel(t->ref.p, t->ref.n)) {
-		if (cot__answer_normalize(t->ref.p, t->ref.n, c->arena,
-					  &x->ref_norm, &x->ref_nlen))
-			return cot__error_set(err, COT_ENOMEM, 0, 0,
-					      "out of memory");
-		if (!x->ref_nlen)	/* "$ $": nothing to compare with */
-			x->ref_norm = NULL;
-	}
 	if (x->ref_norm && f)
 		x->correct = cot__answer_equal(f->norm, f->nlen, x->ref_norm,
 					       x->ref_nlen);
 	/* overthinking: where the reasoning first states the final answer,
 	 * and how much of it comes after that statement */
-	if (f && W && (s = first_equal(x, f->norm, f->nlen))) {
+	if (f && W && (s = x->first_final)) {
 		x->first_at = (double)words_before(p, s->at) / (double)W;
 		x->after = (double)(W - words_before(p, s->end)) /
 			   (double)W;
@@ -80,7 +61,7 @@ static int grade_run(cot__pass_ctx *c, cot__profile *p, cot_error *err)
 	if (x->correct == 1) {
 		uint64_t T = W + p->answer.words, upto;
 
-		if ((s = first_equal(x, x->ref_norm, x->ref_nlen)))
+		if ((s = x->first_ref))
 			upto = words_before(p, s->end);
 		else if (x->from)
 			upto = words_before(p, f->end);

@@ -17,6 +17,7 @@ seconds, and per shape the time ratio 16 MB / 1 MB (linear: about 16).
     loop2      "foo bar " again and again: a 2-word loop
     chinese    Chinese text only, no spaces
     list       "- item N\\n" lines: a million list items at 8 MB
+    nested     "\\boxed{" N times, then "1" and N "}": boxes in boxes
 
 Usage: tests/bench/memory.py [--cotlog build-rel/tools/cotlog]
                              [--sizes 1,4,16] [--shapes NAME,NAME]
@@ -60,15 +61,19 @@ def unit(shape):
         return lambda i: ZH
     if shape == "list":
         return lambda i: "- item %d\n" % i
+    if shape == "nested":
+        return None     # not made of pieces: see reasoning()
     raise SystemExit("memory.py: unknown shape '%s'" % shape)
 
 
 SHAPES = ["prose", "paragraph", "boxed", "markers", "dollar", "loop2",
-          "chinese", "list"]
+          "chinese", "list", "nested"]
 
 
 def reasoning(shape, size):
     """The shape's reasoning text of about size bytes (UTF-8)."""
+    if shape == "nested":
+        return "\\boxed{" * (size // 8) + "1" + "}" * (size // 8)
     piece = unit(shape)
     parts, n, i = [], 0, 0
     while n < size:

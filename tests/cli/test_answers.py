@@ -180,6 +180,47 @@ def words_before(text, byte_off):
 
 
 @case
+def candidates_list_the_first_thousand_and_count_all():
+    # 1,500 statements: the list stops at 1,000, the count, the rounds
+    # and the first statement of the final answer (past the list, and
+    # found in the reasoning itself, with no answer text) read them all
+    r = " ".join("\\boxed{%d}" % (i % 2) for i in range(1500))
+    r += " then \\boxed{7} and \\boxed{7} words after"
+    p = one("<think>" + r)
+    assert len(p["candidates"]) == 1000, len(p["candidates"])
+    assert p["candidates_count"] == 1502, p["candidates_count"]
+    assert [c["text"] for c in p["candidates"][:3]] == ["0", "1", "0"]
+    # 0 and 1 alternate: a round each; the two 7s are one
+    assert p["solution_rounds"] == 1501, p["solution_rounds"]
+    assert (p["final_answer"], p["final_answer_from"]) == ("7", "reasoning")
+    W = len(r.split())
+    at = r.encode().index(b"\\boxed{7}")
+    assert abs(p["answer_first_at"] - words_before(r, at) / W) < 1e-9, p
+    # with a reference, known before the reasoning is read
+    p = one("<think>" + r + "</think>\\boxed{7}", "7")
+    assert p["correct"] is True
+    assert abs(p["answer_first_at"] - words_before(r, at) / W) < 1e-9, p
+    end = at + len(b"\\boxed{7}")
+    want = words_before(r, end) / (W + 1)
+    assert abs(p["efficiency"] - want) < 1e-9, (p["efficiency"], want)
+
+
+@case
+def nested_boxes_state_the_innermost_once():
+    p = one("<think>so \\boxed{a \\boxed{\\fbox{3}} b} and \\boxed{4}"
+            "</think>x")
+    assert [c["text"] for c in p["candidates"]] == ["3", "4"], p
+    # ten thousand boxes nested: one statement, read in linear time
+    # (each box's text holding all the others made it quadratic)
+    n = 10000
+    t = time.monotonic()
+    p = one("<think>" + "\\boxed{" * n + "5" + "}" * n + "</think>x")
+    assert time.monotonic() - t < 30
+    assert [c["text"] for c in p["candidates"]] == ["5"], p["candidates"]
+    assert p["final_answer"] == "5"
+
+
+@case
 def positions_and_efficiency_by_words():
     r = ("one two three four the answer is 12 and five six seven eight "
          "nine ten eleven twelve")

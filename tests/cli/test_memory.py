@@ -51,9 +51,18 @@ SANITIZED = sanitized()
 
 def record(name, piece, size=SIZE):
     """A file of one record whose reasoning is piece repeated to size
-    bytes; its path and byte size."""
-    n = size // len(piece.encode()) + 1
-    rec = {"response": "<think>" + piece * n + "</think>The answer is 1."}
+    bytes (piece may be a function of the repetition's number instead);
+    its path and byte size."""
+    if callable(piece):
+        parts, n, i = [], 0, 0
+        while n < size:
+            parts.append(piece(i))
+            n += len(parts[-1].encode())
+            i += 1
+        text = "".join(parts)
+    else:
+        text = piece * (size // len(piece.encode()) + 1)
+    rec = {"response": "<think>" + text + "</think>The answer is 1."}
     path = tmpfile(name, json.dumps(rec, ensure_ascii=False) + "\n")
     return path, os.path.getsize(path)
 
@@ -85,10 +94,10 @@ def prose_peak():
     return _prose["rss"]
 
 
-def check_shape(name, piece):
+def check_shape(name, piece, size=SIZE):
     if SANITIZED:
         return "skip a sanitizer build"
-    path, size = record(name + ".jsonl", piece)
+    path, size = record(name + ".jsonl", piece, size)
     rc, rss, secs = peak("annotate", path)
     assert rc == 0, rc
     bound = 4 * size + 64 * MB
@@ -110,6 +119,29 @@ def dense_markers_do_not_keep_every_match():
 def dense_inline_math_regions_are_merged():
     # "$x$ " is a math region per four bytes, 16 bytes each
     return check_shape("dollar", "$x$ ")
+
+
+@case
+def dense_boxes_are_not_all_kept():
+    # "\\boxed{1} " is an answer statement per 10 bytes: each was kept
+    # (64 bytes, and its normal form) and listed in the profile
+    return check_shape("boxed", "\\boxed{1} ")
+
+
+@case
+def distinct_list_items_keep_a_small_trigram_table():
+    # every trigram of "- item N" lines is new: the loop pass's table
+    # doubled to 32 bytes a word
+    return check_shape("list", lambda i: "- item %d\n" % i)
+
+
+@case
+def nested_boxes_are_read_once():
+    # each of n nested boxes held all the others: its normal form, its
+    # listed text and its comparisons were quadratic (5 GB at 180 KB)
+    n = 30000
+    return check_shape("nested", lambda i: "\\boxed{" * n + "1" + "}" * n
+                       if i == 0 else " ", size=8 * n)
 
 
 @case
