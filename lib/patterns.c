@@ -163,7 +163,10 @@ static int add_pattern(cot__pset *ps, const char *name, const char *family,
 		return cot__error_set(err, COT_ELIMIT, 0, 0,
 				      "more than %d patterns", PATTERNS_MAX);
 	memset(&p, 0, sizeof p);
-	p.scan = compile(ps, regex, 0, &code, &off, &p.jit_scan);
+	/* the full scan gives pcre2 a window of start positions at a
+	 * time (prefilter.c: scan_full) */
+	p.scan = compile(ps, regex, PCRE2_USE_OFFSET_LIMIT, &code, &off,
+			 &p.jit_scan);
 	if (p.scan)
 		p.anch = compile(ps, regex, PCRE2_ANCHORED, &code, &off,
 				 &p.jit_anch);

@@ -874,30 +874,36 @@ static int budget_error(matcher *m, size_t pat, size_t at)
 			      COT__BUDGET_BASE);
 }
 
-/* One match of pattern pat from `at` (anchored there or not). Returns
- * 1 with [*s, *e), 0 for no match, or a negative status.
+/* One match of pattern pat: anchored at `at`, or (anchored false) the
+ * leftmost starting in [at, upto]. Returns 1 with [*s, *e), 0 for no
+ * match, or a negative status.
  *
  * pcre2 says how many steps an attempt took only by failing when it
  * needs more than its limit, and restarts that count at every start
  * position, so a pattern whose attempts each take time in proportion
  * to the text takes time in its square. Hence the budget of the whole
- * trace: an attempt first runs with COT__STEPS_FREE steps; failing, it
- * is charged them and reruns with 8 times more, up to the per-attempt
+ * trace: an attempt first runs with `free` steps; failing, it is
+ * charged them and reruns with 8 times more, up to the per-attempt
  * limit and to what is left. An attempt that ends within its limit L
  * after a failure at L/8 took more than L/8: that is charged. So the
  * charge is at least a quarter of the work beyond the free steps, and
- * the reruns cost at most 8/7 of the work. */
-static int match(matcher *m, size_t pat, size_t at, bool anchored,
-		 size_t *s, size_t *e)
+ * the reruns cost at most 8/7 of the work. An unanchored call (upto
+ * past at) only ever runs with its free steps: scan_full retries a
+ * window that needs more one start position at a time. */
+static int match(matcher *m, size_t pat, size_t at, size_t upto,
+		 bool anchored, uint64_t free, size_t *s, size_t *e)
 {
 	const cot__pattern *p = &m->ps->v[pat];
 	const pcre2_code *code = anchored ? p->anch : p->scan;
 	bool jit = anchored ? p->jit_anch : p->jit_scan;
 	uint32_t opts = PCRE2_NOTEMPTY | PCRE2_NO_UTF_CHECK;
-	uint64_t lim = COT__STEPS_FREE, prev = 0;
+	uint64_t lim = free, prev = 0;
 	PCRE2_SIZE *ov;
 	int rc;
 
+	/* the unanchored code was compiled with PCRE2_USE_OFFSET_LIMIT,
+	 * the anchored one without: it must see none */
+	pcre2_set_offset_limit(m->s->mctx, anchored ? PCRE2_UNSET : upto);
 	for (;;) {
 		pcre2_set_match_limit(m->s->mctx, (uint32_t)lim);
 		if (jit)
@@ -906,7 +912,7 @@ static int match(matcher *m, size_t pat, size_t at, bool anchored,
 		else
 			rc = pcre2_match(code, m->t, m->len, at, opts,
 					 m->s->md, m->s->mctx);
-		if (rc != PCRE2_ERROR_MATCHLIMIT)
+		if (rc != PCRE2_ERROR_MATCHLIMIT || !anchored)
 			break;
 		if (lim >= COT__MATCH_LIMIT)
 			return match_error(m, pat, at, rc);
@@ -923,6 +929,8 @@ static int match(matcher *m, size_t pat, size_t at, bool anchored,
 	m->left -= prev < m->left ? prev : m->left;
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;
+	if (rc == PCRE2_ERROR_MATCHLIMIT)
+		return 2;	/* unanchored: some start needs more */
 	if (rc < 0)
 		return match_error(m, pat, at, rc);
 	ov = pcre2_get_ovector_pointer(m->s->md);
@@ -931,20 +939,52 @@ static int match(matcher *m, size_t pat, size_t at, bool anchored,
 	return 1;
 }
 
-/* The slow path: every match of pattern pat, scanning the whole text. */
+/* The next character boundary at or after i. */
+static size_t char_start(const matcher *m, size_t i)
+{
+	while (i < m->len && (m->t[i] & 0xc0) == 0x80)
+		i++;
+	return i;
+}
+
+/* The slow path: every match of pattern pat, scanning the whole text.
+ * pcre2 looks for the next match itself, with its start-of-match
+ * optimisations, over a window of FULL_WINDOW start positions, each
+ * with FULL_FREE steps; a window that needs more is tried again one
+ * start position at a time, anchored, each charged to the budget as at
+ * candidates. So no start position escapes the budget, and the free
+ * work stays under FULL_FREE steps a byte. */
+enum { FULL_WINDOW = 64, FULL_FREE = 100 };
+
 static int scan_full(matcher *m, size_t pat)
 {
 	size_t at = 0, s = 0, e = 0;
 	int rc;
 
-	while (at <= m->len && (rc = match(m, pat, at, false, &s, &e)) > 0) {
+	while (at <= m->len) {
+		size_t upto = m->len - at > FULL_WINDOW ? at + FULL_WINDOW
+							: m->len;
+
+		rc = match(m, pat, at, upto, false, FULL_FREE, &s, &e);
+		if (rc == 2) {
+			rc = 0;
+			for (size_t q = at; rc == 0 && q <= upto;
+			     q = char_start(m, q + 1))
+				rc = match(m, pat, q, q, true, FULL_FREE, &s,
+					   &e);
+		}
+		if (rc < 0)
+			return rc;
+		if (rc == 0) {
+			at = char_start(m, upto + 1);
+			continue;
+		}
 		if (e > s && (rc = add_hit(m, pat, s, e - s)))
 			return rc;
-		at = e > at ? e : at + 1;
-		while (at < m->len && (m->t[at] & 0xc0) == 0x80)
-			at++;	/* stay on a character boundary */
+		/* stay on a character boundary */
+		at = char_start(m, e > s ? e : s + 1);
 	}
-	return rc < 0 ? rc : COT_OK;
+	return COT_OK;
 }
 
 static const uint8_t word_tab[256] = {
@@ -1014,7 +1054,8 @@ static int candidates(matcher *m, size_t i, uint64_t key, unsigned tier,
 			s = i;
 			end = i + e->n;
 		} else {
-			rc = match(m, pat, i, true, &s, &end);
+			rc = match(m, pat, i, i, true, COT__STEPS_FREE, &s,
+				   &end);
 		}
 		if (rc < 0)
 			return rc;

@@ -176,5 +176,28 @@ def pattern_budget_stops_quadratic_pattern_fast():
     assert rc == 2 and b"--match-limit" in err, (rc, err)
 
 
+@case
+def pattern_budget_covers_patterns_scanned_in_full():
+    # no literal prefix: pcre2 looked for the next match itself, and its
+    # limit restarts at every start position, each of which here reads
+    # to the end of the text: 40 s on 200 KB, not charged to the budget
+    bad = json.dumps({"response": "<think>" + "wait " * 40000 +
+                      "!</think>x"})
+    path = tmpfile("budget-full.jsonl", bad + "\n")
+    t = time.monotonic()
+    rc, _, err = run(["annotate", "--pattern", r"h=(?:[a-z]+\s)+[0-9]",
+                      path])
+    assert time.monotonic() - t < 20
+    assert rc == 2 and b"budget" in err, (rc, err)
+    # the same pattern where it matches: found as a plain scan finds it
+    ok = json.dumps({"response": "<think>so wait wait 3 and ab 4 \u00e9"
+                     "t\u00e9 x 5</think>x"})
+    path = tmpfile("full-ok.jsonl", ok + "\n")
+    rc, out, err = run(["annotate", "--pattern", r"h=(?:[a-z]+\s)+[0-9]",
+                        path])
+    assert rc == 0, err
+    assert json.loads(out)["cot"][0]["patterns"]["h"]["count"] == 3
+
+
 if __name__ == "__main__":
     main()
