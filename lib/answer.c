@@ -22,14 +22,16 @@ const char *const cot__rule_names[COT__NRULES] = {
 
 typedef struct box {
 	size_t at, brace, depth;
-	bool holds_box;	/* a box opened inside it: not a statement */
 	bool resolved;	/* its statement was pushed early (resolve) */
 } box;
 
-/* One pass over a text. The box rule of answer_extracted needs brace matching; it is
- * done here with a stack of the boxes still open and one depth counter
- * (braces count only while a box is open), so each byte is looked at
- * once however boxes nest or fail to close. */
+/* One pass over a text. The box rule of answer_extracted needs brace
+ * matching; it is done here with one depth counter (braces count only
+ * while a box is open), so each byte is looked at once however boxes
+ * nest or fail to close. A box that holds another box is no statement,
+ * so of the boxes open only the innermost can be one, and only while no
+ * box has opened inside it: that one is all the scanner keeps, with the
+ * depth at which the outermost opened, to know when none is open. */
 typedef struct scanner {
 	const char *t;
 	size_t n;
@@ -39,8 +41,10 @@ typedef struct scanner {
 	cot__stmt_sink sink;
 	void *ctx;
 	int sink_rc;
-	box *stack;
-	size_t ns, caps;
+	box top;		/* the innermost open box, if has_top */
+	bool has_top;
+	bool open;		/* some box is open, since depth floor */
+	size_t floor;
 	size_t depth;
 	size_t esc;	/* bytes before this are escaped: a backslash
 			 * takes the next byte with it */
@@ -325,32 +329,31 @@ static size_t handle(scanner *sc, size_t j)
 		k = box_brace(t, j, sc->n);
 		if (k == NONE)
 			return j + 1;
-		sc->stack = cot__arena_grow(sc->a, sc->stack, sc->ns, &sc->caps,
-				 sizeof *sc->stack);
-		if (!sc->stack) {
-			sc->nomem = true;
-			return sc->n;
+		if (!sc->open) {
+			sc->open = true;
+			sc->floor = sc->depth;
 		}
-		if (sc->ns)
-			sc->stack[sc->ns - 1].holds_box = true;
-		sc->stack[sc->ns] = (box){ j, k, sc->depth++, false, false };
-		sc->ns++;
+		/* the box open before, if any, now holds one */
+		sc->top = (box){ j, k, sc->depth++, false };
+		sc->has_top = true;
 		return k + 1;
 	case '{':
-		if (sc->ns && j >= sc->esc)
+		if (sc->open && j >= sc->esc)
 			sc->depth++;
 		return j + 1;
 	case '}':
-		if (sc->ns && j >= sc->esc) {
-			box *b = &sc->stack[sc->ns - 1];
+		if (sc->open && j >= sc->esc) {
+			box *b = &sc->top;
 
-			if (--sc->depth == b->depth) {
-				if (!b->holds_box && !b->resolved)
+			if (--sc->depth == b->depth && sc->has_top) {
+				if (!b->resolved)
 					push(sc, COT__RULE_BOXED, b->at,
 					     b->brace + 1, j - b->brace - 1,
 					     j + 1);
-				sc->ns--;
+				sc->has_top = false;
 			}
+			if (sc->depth == sc->floor)
+				sc->open = false;
 		}
 		return j + 1;
 	case '<':
@@ -453,12 +456,8 @@ static void flush(scanner *sc, size_t pos, bool final)
 	size_t lim = final ? SIZE_MAX : pos > BACK ? pos - BACK : 0;
 	size_t k;
 
-	if (!final && sc->ns) {
-		const box *top = &sc->stack[sc->ns - 1];
-
-		if (!top->holds_box && !top->resolved && top->at < lim)
-			lim = top->at;
-	}
+	if (!final && sc->has_top && !sc->top.resolved && sc->top.at < lim)
+		lim = sc->top.at;
 	/* a box is pushed when it closes, after what it holds */
 	if (o->n > 1)
 		qsort(o->v, o->n, sizeof *o->v, by_at);
@@ -494,7 +493,7 @@ static void flush(scanner *sc, size_t pos, bool final)
  * only open after this one closes. */
 static void resolve(scanner *sc, size_t pos)
 {
-	box *b = &sc->stack[sc->ns - 1];
+	box *b = &sc->top;
 	const char *t = sc->t;
 	size_t depth = sc->depth, esc = sc->esc;
 
@@ -506,8 +505,7 @@ static void resolve(scanner *sc, size_t pos)
 			if (j >= esc)
 				esc = j + 2;
 			if (box_brace(t, j, sc->n) != NONE) {
-				b->resolved = false;
-				b->holds_box = true;
+				sc->has_top = false;	/* holds a box */
 				return;
 			}
 		} else if (j >= esc && t[j] == '{') {
@@ -540,14 +538,14 @@ int cot__answer_each(const char *t, size_t n, bool answer, cot__arena *a,
 		size_t j;
 
 		if (n - i >= 17) {
-			uint32_t m = triggers(t + i, sc.ns > 0);
+			uint32_t m = triggers(t + i, sc.open);
 
 			if (!m) {
 				i += 16;
 				continue;
 			}
 			j = i + cot__ctz32(m);
-		} else if (is_trigger(t, i, n, sc.ns > 0)) {
+		} else if (is_trigger(t, i, n, sc.open)) {
 			j = i;
 		} else {
 			i++;
@@ -558,9 +556,8 @@ int cot__answer_each(const char *t, size_t n, bool answer, cot__arena *a,
 			size_t before = pending.n;
 
 			flush(&sc, i, false);
-			if (pending.n == before && sc.ns &&
-			    !sc.stack[sc.ns - 1].resolved &&
-			    !sc.stack[sc.ns - 1].holds_box) {
+			if (pending.n == before && sc.has_top &&
+			    !sc.top.resolved) {
 				resolve(&sc, i);
 				flush(&sc, i, false);
 			}
