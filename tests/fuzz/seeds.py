@@ -80,19 +80,16 @@ def seeds(target, cotlog, corpus):
         for i, (name, rec) in enumerate(recs):
             # options, then the field asked for alone (two bytes)
             yield name, bytes([i % 6, i // 256, i % 256]) + rec
-    elif target == 'expr':
-        for i, e in enumerate(EXPRS):
-            yield 'e%d' % i, e.encode()
+    elif target in ('expr', 'path'):
+        # alone (run on a fixed record), and before a record
+        heads = EXPRS if target == 'expr' else PATHS
+        for i, h in enumerate(heads):
+            yield '%s%d' % (target[0], i), h.encode()
             name, rec = recs[i * 3 % len(recs)]
-            yield 'e%d-%s' % (i, name), e.encode() + b'\0' + rec
+            yield '%s%d-%s' % (target[0], i, name), h.encode() + b'\0' + rec
     elif target == 'pattern':
         for i, p in enumerate(PATTERNS):
             yield 'p%d' % i, p + b'\0' + TEXT
-    elif target == 'path':
-        for i, p in enumerate(PATHS):
-            yield 'p%d' % i, p.encode()
-            name, rec = recs[i * 5 % len(recs)]
-            yield 'p%d-%s' % (i, name), p.encode() + b'\0' + rec
     elif target == 'partial':
         files = record_files(corpus)
         for i, opts in enumerate(PARTIALS):
