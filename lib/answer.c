@@ -598,20 +598,6 @@ int cot__answer_scan(const char *t, size_t n, bool answer, cot__arena *a,
 	return cot__answer_each(t, n, answer, a, collect, &l);
 }
 
-cot__stmt *cot__answer_pick(const cot__stmts *s)
-{
-	cot__stmt *best[COT__NRULES] = { NULL };
-
-	/* statements are in order of `at`: the last of each rule wins (for
-	 * boxes that is answer_extracted's last-starting box) */
-	for (size_t i = 0; i < s->n; i++)
-		best[s->v[i].rule] = &s->v[i];
-	for (int r = 0; r < COT__NRULES; r++)
-		if (best[r])
-			return best[r];
-	return NULL;
-}
-
 int cot__stmt_norm(cot__stmt *s, const char *t, cot__arena *a)
 {
 	if (s->norm)
@@ -622,39 +608,40 @@ int cot__stmt_norm(cot__stmt *s, const char *t, cot__arena *a)
 
 /* ---- the answer pass ---- */
 
-/* The final answer of a text, as cot__answer_pick, from statements
- * seen one at a time: the last of each rule. */
-typedef struct picker {
-	cot__stmt last[COT__NRULES];
-	bool seen[COT__NRULES];
-} picker;
-
-static void pick_see(picker *k, const cot__stmt *s)
+void cot__pick_see(cot__picker *k, const cot__stmt *s)
 {
 	k->last[s->rule] = *s;
 	k->seen[s->rule] = true;
 }
 
-/* A copy of the pick in a, or NULL when none (or out of memory: *nomem
- * is then set). */
-static cot__stmt *pick_copy(const picker *k, cot__arena *a, bool *nomem)
+const cot__stmt *cot__pick(const cot__picker *k)
 {
 	for (int r = 0; r < COT__NRULES; r++)
-		if (k->seen[r]) {
-			cot__stmt *f = cot__arena_alloc(a, sizeof *f);
-
-			if (!f)
-				*nomem = true;
-			else
-				*f = k->last[r];
-			return f;
-		}
+		if (k->seen[r])
+			return &k->last[r];
 	return NULL;
+}
+
+/* A copy of the pick in a, or NULL when none (or out of memory: *nomem
+ * is then set). */
+static cot__stmt *pick_copy(const cot__picker *k, cot__arena *a,
+			    bool *nomem)
+{
+	const cot__stmt *p = cot__pick(k);
+	cot__stmt *f;
+
+	if (!p)
+		return NULL;
+	if (!(f = cot__arena_alloc(a, sizeof *f)))
+		*nomem = true;
+	else
+		*f = *p;
+	return f;
 }
 
 static int pick_sink(void *ctx, const cot__stmt *s)
 {
-	pick_see(ctx, s);
+	cot__pick_see(ctx, s);
 	return COT_OK;
 }
 
@@ -669,7 +656,7 @@ typedef struct reading {
 	struct cot__answers *x;
 	const char *r;		/* the reasoning */
 	cot__spans para;
-	picker pk;
+	cot__picker pk;
 	const char *final_norm;	/* NULL: the final answer is not known */
 	size_t final_nlen;
 	cot__sbuf prev;		/* the previous statement's normal form */
@@ -730,7 +717,7 @@ static int read_stmt(void *ctx, const cot__stmt *s)
 			v[x->cand.n++].para = para;
 		}
 	}
-	pick_see(&g->pk, s);
+	cot__pick_see(&g->pk, s);
 	x->ncand++;
 	cot__arena_reset(tmp);
 	return rc;
@@ -782,7 +769,7 @@ static int answer_run(cot__pass_ctx *c, cot__profile *p, cot_error *err)
 	const cot__text *A = &t->answer, *R = &t->reasoning;
 	struct cot__answers *x = cot__arena_alloc(c->arena, sizeof *x);
 	reading g;
-	picker in_answer;
+	cot__picker in_answer;
 	cot__stmt *f;
 	bool nomem = false;
 	int rc;

@@ -57,10 +57,17 @@ extern size_t cot__answer_window;	/* for tests: see answer.c */
 int cot__answer_scan(const char *t, size_t n, bool answer, cot__arena *a,
 		     cot__stmts *out);
 
-/* The statement that gives a text's final answer: the first rule in
- * priority order that has one (boxed: the one starting last, as answer_extracted;
- * the others: the rightmost), never COT__RULE_ANSWER_IS; NULL if none. */
-cot__stmt *cot__answer_pick(const cot__stmts *s);
+/* The statement that gives a text's final answer, from its statements
+ * seen in order (start from a zeroed picker): the first rule in
+ * priority order that has one, and of that rule the last seen (boxed:
+ * the one starting last, as answer_extracted; the others: the
+ * rightmost); cot__pick gives NULL if none. */
+typedef struct cot__picker {
+	cot__stmt last[COT__NRULES];
+	bool seen[COT__NRULES];
+} cot__picker;
+void cot__pick_see(cot__picker *k, const cot__stmt *s);
+const cot__stmt *cot__pick(const cot__picker *k);
 
 /* The candidates a profile lists: the first ones of the reasoning. A
  * trace dense with answers has more candidates than bytes, and each
