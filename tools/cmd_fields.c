@@ -18,17 +18,6 @@ static const char *const type_names[] = {
 	"null", "bool", "int", "real", "string", "json"
 };
 
-static void json_str(const char *s)
-{
-	out_write("\"", 1);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			out_write("\\", 1);
-		out_write(s, 1);
-	}
-	out_write("\"", 1);
-}
-
 int cmd_fields(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -64,13 +53,13 @@ int cmd_fields(int argc, char **argv)
 
 		if (json) {
 			out_puts("{\"name\":");
-			json_str(f->name);
+			out_json_cstr(f->name);
 			out_puts(",\"type\":");
-			json_str(type_names[f->type]);
+			out_json_cstr(type_names[f->type]);
 			out_puts(",\"unit\":");
-			json_str(f->unit);
+			out_json_cstr(f->unit);
 			out_puts(",\"doc\":");
-			json_str(f->doc);
+			out_json_cstr(f->doc);
 			out_puts("}\n");
 		} else {
 			char head[96];
