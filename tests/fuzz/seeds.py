@@ -91,13 +91,15 @@ def seeds(target, cotlog, corpus):
         for i, p in enumerate(PATTERNS):
             yield 'p%d' % i, p + b'\0' + TEXT
     elif target == 'partial':
-        files = record_files(corpus)
+        # named from the repository's top, as --by file writes them
+        files = [os.path.relpath(f, ROOT) for f in record_files(corpus)]
         for i, opts in enumerate(PARTIALS):
             # exit 1 for malformed lines (the corpus has some): the
             # partial is still written
-            run = subprocess.run([cotlog, 'stats', '--partial'] + opts +
+            run = subprocess.run([os.path.abspath(cotlog), 'stats',
+                                  '--partial'] + opts +
                                  files[i::len(PARTIALS)],
-                                 capture_output=True)
+                                 capture_output=True, cwd=ROOT)
             if run.returncode not in (0, 1) or not run.stdout:
                 sys.exit('seeds.py: stats --partial failed: %s' %
                          run.stderr.decode(errors='replace'))
