@@ -8,7 +8,7 @@
 
 #include <jansson.h>
 
-#include "json.h"
+#include "record/json.h"
 
 /* Shared by tests/unit/test_json.c and tests/fuzz/fuzz_json.c, so the
  * unit tests and the fuzzer hold the scanner to one reference. Each

@@ -8,7 +8,7 @@
 
 #include <jansson.h>
 
-#include "../lib/rest.h"
+#include "fields/rest.h"
 #include "sketch.h"
 #include "summary.h"
 

@@ -313,7 +313,7 @@ def target_script_option():
 def letters_of(prefixes, limit=0x30000):
     """Code points whose Unicode name starts with one of prefixes and
     whose category is a letter (Python's unicodedata, independent of the
-    tables in script.c)."""
+    tables in lib/passes/language.c)."""
     out = []
     for cp in range(0x80, limit):
         ch = chr(cp)

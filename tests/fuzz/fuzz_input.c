@@ -5,7 +5,7 @@
 
 #include <zlib.h>
 
-#include "input.h"
+#include "source/input.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -4,7 +4,7 @@
 
 #include <jansson.h>
 
-#include "json.h"
+#include "record/json.h"
 #include "json_compare.h"
 
 /* Any input: the scanner must not crash, leak or read out of bounds

@@ -5,7 +5,7 @@
  * inside the path when it refuses one; an accepted path is evaluated on
  * the tape and, where jansson reads the text too, must find exactly the
  * values that a second evaluator finds: the path grammar of path.h
- * written again here over jansson, sharing no code with lib/path.c. */
+ * written again here over jansson, sharing no code with lib/record/path.c. */
 #include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -14,7 +14,7 @@
 
 #include <jansson.h>
 
-#include "path.h"
+#include "record/path.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -15,8 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "analyzer.h"
-#include "patterns.h"
+#include "passes/analyzer.h"
+#include "match/patterns.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

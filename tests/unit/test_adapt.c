@@ -13,7 +13,7 @@
 
 #include "cotlog.h"
 #include "corpus.h"
-#include "internal.h"	/* cot__alloc_fail_after, for the OOM loop */
+#include "base/internal.h"	/* cot__alloc_fail_after, for the OOM loop */
 #include "util.h"
 
 /* ------------------------------------------------------------------ */

@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "answer.h"
+#include "passes/answer.h"
 #include "corpus.h"
 #include "util.h"
 

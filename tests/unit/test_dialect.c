@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "corpus.h"
-#include "dialect.h"
+#include "adapt/dialect.h"
 #include "util.h"
 
 enum { THINK, THOUGHT, IM_THINK, MISTRAL, KIMI, SEED, HARMONY };

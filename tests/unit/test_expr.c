@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "internal.h"
+#include "base/internal.h"
 #include "fixture.h"
 #include "util.h"
 

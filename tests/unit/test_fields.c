@@ -13,8 +13,8 @@
 #include <jansson.h>
 
 #include "corpus.h"
-#include "profile.h"
-#include "rest.h"
+#include "passes/profile.h"
+#include "fields/rest.h"
 #include "util.h"
 
 static void test_field_registry_names_are_unique_and_grouped(void **state)
@@ -724,7 +724,7 @@ static void test_analyze_json_out_of_memory(void **state)
 	cot_analyzer_free(az);
 }
 
-/* printf's text of r, as real.c promises to give it */
+/* printf's text of r, as number.c promises to give it */
 static void real_reference(double r, char out[40])
 {
 	snprintf(out, 40, "%.15g", r);

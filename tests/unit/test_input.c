@@ -17,7 +17,7 @@
 #include <cmocka.h>
 #include <zlib.h>
 
-#include "input.h"
+#include "source/input.h"
 #include "util.h"
 
 #define MIB ((size_t)1 << 20)

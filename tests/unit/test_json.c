@@ -13,7 +13,7 @@
 #include <jansson.h>
 
 #include "corpus.h"
-#include "json.h"
+#include "record/json.h"
 #include "json_compare.h"
 #include "util.h"
 

@@ -11,7 +11,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "health.h"
+#include "passes/health.h"
 #include "corpus.h"
 #include "traces.h"
 #include "util.h"

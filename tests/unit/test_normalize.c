@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "normalize.h"
+#include "passes/normalize.h"
 #include "util.h"
 
 static const char *norm(cot__arena *a, const char *s)

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "path.h"
+#include "record/path.h"
 
 /* ------------------------------------------------------------------ */
 /* Helpers */

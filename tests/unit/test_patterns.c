@@ -14,9 +14,9 @@
 #include <unistd.h>
 #include <wctype.h>
 
-#include "result.h"
-#include "lexicon.h"
-#include "patterns.h"
+#include "analyze/result.h"
+#include "match/lexicon.h"
+#include "match/patterns.h"
 #include "util.h"
 #include "corpus.h"
 #include "walk.h"

@@ -10,7 +10,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "internal.h"
+#include "base/internal.h"
 
 /* Everything a reader yields for one input, flattened for checks. */
 typedef struct seen {

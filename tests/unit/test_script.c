@@ -10,7 +10,7 @@
 #include <cmocka.h>
 
 #include "corpus.h"
-#include "script.h"
+#include "passes/language.h"
 #include "util.h"
 
 enum { LAT, HAN, KANA, HANG, CYR, ARAB, DEVA, OTH };

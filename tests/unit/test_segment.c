@@ -8,8 +8,8 @@
 
 #include <cmocka.h>
 
-#include "segment.h"
-#include "text.h"
+#include "text/segment.h"
+#include "text/text.h"
 #include "util.h"
 
 /* The paragraphs of s, as "start:len" pairs joined by spaces. */

@@ -10,11 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyzer.h"
-#include "cue.h"
-#include "markup.h"
-#include "result.h"
-#include "steps.h"
+#include "passes/analyzer.h"
+#include "match/cue.h"
+#include "text/markup.h"
+#include "analyze/result.h"
+#include "passes/steps.h"
 #include "fixture.h"
 #include "util.h"
 #include "corpus.h"

@@ -11,7 +11,7 @@
 
 #include "corpus.h"
 #include "util.h"
-#include "text.h"
+#include "text/text.h"
 
 /* ---- the reference counter: decode every code point, then classify it
  * against SPEC 3's list, written out here a second time ---- */

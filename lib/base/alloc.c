@@ -1,0 +1,54 @@
+/* alloc.c - the library's one allocation seam, with failure injection. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/internal.h"
+
+/* Tests set this to make the Nth allocation fail and check that every
+ * caller returns COT_ENOMEM and leaks nothing. Negative: never fail. */
+static long fail_after = -1;
+
+void cot__alloc_fail_after(long n)
+{
+	fail_after = n;
+}
+
+static int should_fail(void)
+{
+	if (fail_after < 0)
+		return 0;
+	if (fail_after == 0)
+		return 1;
+	fail_after--;
+	return 0;
+}
+
+void *cot__malloc(size_t n)
+{
+	return should_fail() ? NULL : malloc(n ? n : 1);
+}
+
+void *cot__calloc(size_t n, size_t size)
+{
+	return should_fail() ? NULL : calloc(n ? n : 1, size ? size : 1);
+}
+
+void *cot__realloc(void *p, size_t n)
+{
+	return should_fail() ? NULL : realloc(p, n ? n : 1);
+}
+
+void cot__free(void *p)
+{
+	free(p);
+}
+
+char *cot__strdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *d = cot__malloc(n);
+
+	if (d)
+		memcpy(d, s, n);
+	return d;
+}

@@ -1,0 +1,147 @@
+/* grade.c - grading by the reference: correct, overthinking, efficiency. */
+#include <math.h>
+#include <string.h>
+
+#include "passes/answer.h"
+#include "passes/normalize.h"
+
+/* Words of the reasoning before byte x: positions are measured in
+ * words, which stand in for tokens (Chen et al. 2024 count tokens).
+ * The shorter side is counted: W = words before x + words from x on,
+ * less one when x falls inside a word. */
+static uint64_t words_before(const cot__profile *p, size_t x)
+{
+	const unsigned char *r = (const unsigned char *)p->tr->reasoning.p;
+	size_t n = p->tr->reasoning.n, b;
+	cot__counts c;
+
+	if (x <= n / 2) {
+		cot__text_count((const char *)r, x, &c);
+		return c.words;
+	}
+	cot__text_count((const char *)r + x, n - x, &c);
+	if (x == 0 || x >= n || cot__space_len(r + x, n - x))
+		return p->think.words - c.words;
+	b = x - 1;	/* the char before x: back to its lead byte */
+	while (b > 0 && (r[b] & 0xc0) == 0x80 && x - b < 4)
+		b--;
+	return p->think.words - c.words + !cot__space_len(r + b, x - b);
+}
+
+static uint64_t answer_words(const char *a, size_t n)
+{
+	cot__counts c;
+
+	cot__text_count(a, n, &c);
+	return c.words;
+}
+
+static int grade_run(cot__pass_ctx *c, cot__profile *p, cot_error *err)
+{
+	struct cot__answers *x = p->ans;
+	const cot__trace *t = p->tr;
+	const cot__stmt *f, *s;
+	uint64_t W = p->think.words;
+
+	if (!x)
+		return COT_OK;
+	f = x->final;
+	if (x->ref_norm && f)
+		x->correct = cot__answer_equal(f->norm, f->nlen, x->ref_norm,
+					       x->ref_nlen);
+	/* overthinking: where the reasoning first states the final answer,
+	 * and how much of it comes after that statement */
+	if (f && W && (s = x->first_final)) {
+		x->first_at = (double)words_before(p, s->at) / (double)W;
+		x->after = (double)(W - words_before(p, s->end)) /
+			   (double)W;
+	}
+	/* outcome efficiency: words up to the end of the first correct
+	 * solution / all words (reasoning and answer) */
+	if (x->correct == 1) {
+		uint64_t T = W + p->answer.words, upto;
+
+		if ((s = x->first_ref))
+			upto = words_before(p, s->end);
+		else if (x->from)
+			upto = words_before(p, f->end);
+		else
+			upto = W + answer_words(t->answer.p, f->end);
+		if (T)
+			x->efficiency = (double)upto / (double)T;
+	}
+	return COT_OK;
+}
+
+static void get_correct(const cot__profile *p, const cot__field *f,
+			cot_value *v)
+{
+	(void)f;
+	if (!p->ans || p->ans->correct < 0)
+		v->type = COT_TYPE_NULL;
+	else
+		cot__set_bool(v, p->ans->correct);
+}
+
+static void get_ref_normalized(const cot__profile *p, const cot__field *f,
+			       cot_value *v)
+{
+	(void)f;
+	if (!p->ans || !p->ans->ref_norm)
+		v->type = COT_TYPE_NULL;
+	else
+		cot__set_text(v, p->ans->ref_norm, p->ans->ref_nlen);
+}
+
+/* REAL rows stored as NaN when null; f->arg picks the member. */
+static void get_real(const cot__profile *p, const cot__field *f,
+		     cot_value *v)
+{
+	double r;
+
+	if (!p->ans) {
+		v->type = COT_TYPE_NULL;
+		return;
+	}
+	r = f->arg == 0 ? p->ans->first_at :
+	    f->arg == 1 ? p->ans->after : p->ans->efficiency;
+	if (isnan(r))
+		v->type = COT_TYPE_NULL;
+	else
+		cot__set_real(v, r);
+}
+
+#define ROW(name, fn, type, unit, doc, arg_) \
+	{ .info = { name, COT_TYPE_##type, unit, doc }, \
+	  .get = get_##fn, .arg = arg_ }
+
+static const cot__field grade_fields[] = {
+	ROW("correct", correct, BOOL, "",
+	    "answer_normalized equals ref_normalized (same string; numbers "
+	    "within 1e-6 relative; a/b = \\frac{a}{b} = decimal; tuples, "
+	    "intervals, sets, matrices element by element; x=5 = 5); null "
+	    "without a reference, with a sentinel one (proof, notfound) or "
+	    "without a final answer", 0),
+	ROW("ref_normalized", ref_normalized, STRING, "",
+	    "the reference answer (ref) normalised as final_answer is; null "
+	    "when there is none or it is a sentinel", 0),
+	ROW("answer_first_at", real, REAL, "ratio",
+	    "words of the reasoning before the first candidate equal to "
+	    "final_answer / think.words; null when the reasoning never "
+	    "states it", 0),
+	ROW("after_answer", real, REAL, "ratio",
+	    "words of the reasoning after the end of that first statement / "
+	    "think.words (overthinking); null as answer_first_at", 1),
+	ROW("efficiency", real, REAL, "ratio",
+	    "outcome efficiency (Chen et al. 2024), words for tokens: words "
+	    "up to the end of the first statement of the reference answer "
+	    "(in the reasoning, else the final answer) / (think.words + "
+	    "answer.words); null unless correct is true", 2),
+	COT__FIELDS_END
+};
+
+const cot__pass cot__grade_pass = {
+	.name = "grade",
+	.run = grade_run,
+	.fields = grade_fields,
+};
