@@ -27,8 +27,9 @@
  *   structs, so nothing depends on their size elsewhere.
  * - The library never prints, never exits and never aborts on bad input.
  * - Thread-safety: a cot_analyzer is immutable after cot_analyzer_new and
- *   may be shared by any number of threads. A cot_result and a cot_reader
- *   belong to one thread at a time. There is no global state.
+ *   may be shared by any number of threads. A cot_result, a cot_reader
+ *   and a cot_summary belong to one thread at a time. There is no
+ *   global state.
  */
 #ifndef COTLOG_H
 #define COTLOG_H
@@ -598,6 +599,150 @@ COT_API double cot_think_format_reward(const char *text, size_t len);
 COT_API COT_NODISCARD int cot_repetition_ratio(double *out, const char *text,
 					       size_t len, unsigned n,
 					       cot_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Statistics: summaries of profile fields, exact and mergeable         */
+
+/* A summary holds, for all the traces added and for each group of a
+ * `by` key, the counts (records, traces, records with no trace,
+ * malformed lines) and per field:
+ *   int, real   values, nonzero values, exact sum and sum of squares,
+ *               exact min and max, and a quantile sketch (relative
+ *               error at most 1/129 for every quantile);
+ *   bool        true and false counts;
+ *   string      values, and the count of each distinct value while
+ *               there are at most COT_SUMMARY_MAX_VALUES of at most
+ *               COT_SUMMARY_MAX_VALUE_LEN bytes.
+ * List fields are not summarized; null values are not counted.
+ *
+ * Summaries merge exactly: merging the summaries of any split of the
+ * input, in any order, gives the summary of the whole input and the
+ * same rendered bytes. A partial is the whole state as one line of
+ * JSON, to merge on another machine or later (`cotlog stats --partial`
+ * and `--merge` write and read the same lines).
+ *
+ * Thread-safety: a summary belongs to one thread at a time. For N
+ * threads, give each its own (cot_summary_new_like) and merge them.
+ * Errors: a call that returns COT_ENOMEM has left the summary
+ * incomplete; every later call on it returns COT_ENOMEM again, and it
+ * can only be freed. */
+typedef struct cot_summary cot_summary;
+
+#define COT_SUMMARY_MAX_VALUES 64
+#define COT_SUMMARY_MAX_VALUE_LEN 256
+#define COT_SUMMARY_MAX_GROUPS 1000	/* max_groups by default */
+
+typedef struct cot_summary_options {
+	/* The fields to summarize: names and shell patterns (fnmatch(3)),
+	 * comma-separated (`think.*,closed`, `families.*.count`); a
+	 * pattern passes over lists, a list named outright is an error.
+	 * NULL: every field that is not a list. */
+	const char *fields;
+	/* The groups: NULL for none; "file" for the file name given to
+	 * cot_summary_add; else an expression (cot_expr_compile) whose
+	 * value on each trace is its group's key (on the record alone
+	 * when it has no trace). */
+	const char *by;
+	/* The analyzer options that change what fields mean, as text:
+	 * summaries merge only when theirs are equal. NULL: "". */
+	const char *analysis;
+	/* At most this many groups (0: COT_SUMMARY_MAX_GROUPS), so that a
+	 * key with a value per record cannot eat the machine. */
+	size_t max_groups;
+} cot_summary_options;
+
+/* An empty summary of the fields of az that o chooses (o may be NULL:
+ * every field, no groups). az must outlive the summary. Returns COT_OK;
+ * COT_EINVAL when a name of o->fields matches no field or names a list
+ * (err says which); COT_EEXPR when o->by does not compile (err->column
+ * is the byte of o->by where); COT_ENOMEM. */
+COT_API COT_NODISCARD int cot_summary_new(cot_summary **out,
+					  const cot_analyzer *az,
+					  const cot_summary_options *o,
+					  cot_error *err);
+/* An empty summary with the same fields, groups, analysis and
+ * max_groups as s (for another thread, or to merge into). One made
+ * like a summary read from a partial takes no records, only merges.
+ * Returns COT_OK or COT_ENOMEM. */
+COT_API COT_NODISCARD int cot_summary_new_like(cot_summary **out,
+					       const cot_summary *s,
+					       cot_error *err);
+COT_API void cot_summary_free(cot_summary *s);
+
+/* The fields s summarizes and its `by` expression reads, as registry
+ * indexes (cot_field_find), for cot_result_need: only their analysis
+ * needs to run. Writes at most max of them to out (out may be NULL) and
+ * returns how many there are. */
+COT_API size_t cot_summary_fields(const cot_summary *s, size_t *out,
+				  size_t max);
+
+/* Add the record res analyzed last: each of its traces to the total and
+ * to the group of its key, or, when it has none, the record alone. file
+ * names its input (the key with by "file"; NULL: ""). Returns COT_OK;
+ * COT_EEXPR when the by expression failed on a trace (err says why;
+ * that trace is in the total only, the others are added); COT_ELIMIT
+ * when a new group would pass max_groups (the trace is in the total
+ * only); COT_EINVAL when s was read from a partial; COT_ENOMEM. */
+COT_API COT_NODISCARD int cot_summary_add(cot_summary *s, cot_result *res,
+					  const char *file, cot_error *err);
+/* Count n malformed lines (or broken documents) of file (NULL: "").
+ * Returns COT_OK, COT_ELIMIT (with by "file", past max_groups: counted
+ * in the total only) or COT_ENOMEM. */
+COT_API COT_NODISCARD int cot_summary_add_malformed(cot_summary *s,
+						    const char *file,
+						    uint64_t n,
+						    cot_error *err);
+
+/* Add src into dst. Returns COT_OK; COT_EINVAL when they do not hold
+ * the same fields, groups and analysis, or their counts together would
+ * pass 2^63 - 1 (dst unchanged); COT_ELIMIT when the groups pass dst's
+ * max_groups; COT_ENOMEM. */
+COT_API COT_NODISCARD int cot_summary_merge(cot_summary *dst,
+					    const cot_summary *src,
+					    cot_error *err);
+
+/* Append the partial of s to out: one line of JSON ending in "\n".
+ * Returns COT_OK or COT_ENOMEM. */
+COT_API COT_NODISCARD int cot_summary_write_partial(cot_buf *out,
+						    cot_summary *s,
+						    cot_error *err);
+/* Read one partial, text[0..len) (white space around it is allowed).
+ * Returns COT_OK; COT_EPARSE when it is not a partial, is damaged, or
+ * is of a format this version does not read (err says which);
+ * COT_ELIMIT past COT_SUMMARY_MAX_GROUPS groups; COT_ENOMEM. */
+COT_API COT_NODISCARD int cot_summary_read_partial(cot_summary **out,
+						   const char *text,
+						   size_t len,
+						   cot_error *err);
+
+typedef enum cot_summary_format {
+	COT_SUMMARY_TABLE,	/* for people: tables and sparklines */
+	COT_SUMMARY_JSON,	/* one JSON object and a line break */
+	COT_SUMMARY_TSV,	/* rows of group, field, stat, value */
+} cot_summary_format;
+
+/* Append s rendered as format to out (see the README, "Statistics",
+ * for each format). fields chooses what is shown, as for
+ * cot_summary_options (NULL: for the table the main fields, for JSON
+ * and TSV every field summarized); width is the table's width in
+ * columns (0: 100). The table quotes values of the records (models,
+ * group keys) as they are: a caller writing it to a terminal removes
+ * control characters. Returns COT_OK; COT_EINVAL when a name of fields
+ * is not summarized; COT_ENOMEM. */
+COT_API COT_NODISCARD int cot_summary_render(cot_buf *out, cot_summary *s,
+					     cot_summary_format format,
+					     const char *fields, int width,
+					     cot_error *err);
+
+/* The counts of the total. by_errors: traces (and records without one)
+ * whose by key failed. */
+typedef struct cot_summary_counts {
+	uint64_t records, traces, no_trace, malformed, by_errors;
+} cot_summary_counts;
+COT_API void cot_summary_counts_of(const cot_summary *s,
+				   cot_summary_counts *out);
+/* The number of groups. */
+COT_API size_t cot_summary_groups(const cot_summary *s);
 
 /* ------------------------------------------------------------------ */
 /* Answers, without a result                                          */

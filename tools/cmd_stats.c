@@ -1,12 +1,10 @@
 /* cmd_stats.c - summarize profile fields over a whole input, mergeably. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "summary.h"
 #include "tool.h"
 
 static const char usage[] =
@@ -43,8 +41,9 @@ static const char usage[] =
 "  --tsv                tab-separated rows: group, field, stat, value\n"
 "                       (values as --json writes them)\n"
 "  --partial            write a partial summary to merge later\n"
-"  --merge              read partial summaries instead of records\n"
-"                       (with --partial: write their merge as a partial)\n"
+"  --merge              read partial summaries (plain or gzip) instead\n"
+"                       of records (with --partial: write their merge as\n"
+"                       a partial)\n"
 "  --max-groups N       refuse more than N groups of --by (default 1000)\n"
 INPUT_OPTIONS_HELP
 "  -h, --help           show this help\n"
@@ -56,56 +55,60 @@ INPUT_OPTIONS_HELP
 "is counted in the total only); 4 malformed records or partials\n"
 "(reported, counted, left out).\n";
 
-/* With --fields, analyze only what those fields and --by read. */
-static void need_fields(run *r, const summary *s, const cot_expr *by)
+/* Out of memory, or a limit: the summary cannot be trusted any more. */
+static _Noreturn void stats_fail(const cot_error *e)
 {
-	size_t nf = summary_field_indexes(s, NULL, 0);
-	size_t nb = by ? cot_expr_fields(NULL, 0, by) : 0;
-	size_t *v = malloc((nf + nb + 1) * sizeof *v);
+	if (e->code == COT_ELIMIT)
+		diag("--%s (raise --max-groups, or group by something with "
+		     "fewer values)", e->message);
+	else
+		diag("%s", e->message);
+	exit(EXIT_USAGE);
+}
+
+/* With --fields, analyze only what those fields and --by read. */
+static void need_fields(run *r, const cot_summary *s)
+{
+	size_t n = cot_summary_fields(s, NULL, 0);
+	size_t *v = malloc((n + 1) * sizeof *v);
 
 	if (!v) {
 		diag("out of memory");
 		exit(EXIT_USAGE);
 	}
-	summary_field_indexes(s, v, nf);
-	if (by)
-		cot_expr_fields(v + nf, nb, by);
-	run_need(r, v, nf + nb);
+	cot_summary_fields(s, v, n);
+	run_need(r, v, n);
 	free(v);
 }
 
 typedef struct stats {
-	summary *s;
-	cot_expr *by;
-	const char *by_src;
-	const cot_analyzer *az;
+	cot_summary *s;
 } stats;
 
 static void stats_unit(run *r, const where *w, const cot_unit *u, void *p)
 {
 	stats *st = p;
 	size_t n = cot_unit_records(u);
+	cot_error err;
 
 	/* run.c has reported it; the summary counts it for its file */
-	if (cot_unit_kind_of(u) == COT_UNIT_MALFORMED)
-		summary_add_malformed(st->s, w->name, 1);
+	if (cot_unit_kind_of(u) == COT_UNIT_MALFORMED &&
+	    cot_summary_add_malformed(st->s, w->name, 1, &err))
+		stats_fail(&err);
 	for (size_t i = 0; i < n; i++) {
-		cot_record_span s;
-		cot_error err;
 		int rc;
 
 		r->n.records++;
 		if (!run_analyze(r, w, u, i))
 			continue;
-		rc = summary_add_record(st->s, r->res, st->by, w->name, &err);
-		if (rc == COT_EINVAL) {
-			s = unit_record(u, i);
+		rc = cot_summary_add(st->s, r->res, w->name, &err);
+		if (rc == COT_EEXPR) {
 			diag("%s:%llu: --by: %s", w->name,
-			     (unsigned long long)s.line, err.message);
+			     (unsigned long long)unit_record(u, i).line,
+			     err.message);
 			status_at_least(r, EXIT_EXPR);
-		} else if (rc == COT_ELIMIT) {
-			diag("%s", err.message);
-			exit(EXIT_USAGE);
+		} else if (rc) {
+			stats_fail(&err);
 		}
 	}
 }
@@ -115,42 +118,38 @@ static void stats_unit(run *r, const where *w, const cot_unit *u, void *p)
 static void stats_error(run *r, const event *ev, void *p)
 {
 	stats *st = p;
+	cot_error err;
 
 	(void)r;
-	if (ev->error_code == COT_EPARSE)
-		summary_add_malformed(st->s, ev->where.name, 1);
+	if (ev->error_code == COT_EPARSE &&
+	    cot_summary_add_malformed(st->s, ev->where.name, 1, &err))
+		stats_fail(&err);
 }
 
-/* A worker's own summary and --by expression (an expression keeps its
+/* A worker's own summary (with its own --by expression, which keeps its
  * evaluation stack inside); join merges it, exactly. */
 static void *stats_fork(void *p)
 {
 	stats *st = p, *w = malloc(sizeof *w);
-	cot_error e;
+	cot_error err;
 
-	if (!w || !(*w = *st, w->s = summary_new_like(st->s))) {
+	if (!w) {
 		diag("out of memory");
 		exit(EXIT_USAGE);
 	}
-	w->by = NULL;
-	if (st->by && cot_expr_compile(&w->by, st->az, st->by_src, &e)) {
-		diag("%s", e.message);
-		exit(EXIT_USAGE);
-	}
+	if (cot_summary_new_like(&w->s, st->s, &err))
+		stats_fail(&err);
 	return w;
 }
 
 static void stats_join(void *p, void *wp)
 {
 	stats *st = p, *w = wp;
-	char err[256];
+	cot_error err;
 
-	if (summary_merge(st->s, w->s, err, sizeof err)) {
-		diag("%s", err);
-		exit(EXIT_USAGE);
-	}
-	summary_free(w->s);
-	cot_expr_free(w->by);
+	if (cot_summary_merge(st->s, w->s, &err))
+		stats_fail(&err);
+	cot_summary_free(w->s);
 	free(w);
 }
 
@@ -194,49 +193,6 @@ static void show_by_error(const char *src, const cot_error *err)
 		(int)(col - 1), "");
 }
 
-static char *read_all(const char *path, size_t *len)
-{
-	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-	char *buf = NULL;
-	size_t cap = 0, n = 0;
-
-	if (!f)
-		return NULL;
-	for (;;) {
-		size_t got;
-
-		if (cap - n < 65536) {
-			char *nb;
-
-			cap = cap ? cap * 2 : 1 << 16;
-			nb = realloc(buf, cap);
-			if (!nb) {
-				diag("out of memory");
-				exit(EXIT_USAGE);
-			}
-			buf = nb;
-		}
-		got = fread(buf + n, 1, cap - n - 1, f);
-		n += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(f)) {
-		int e = errno;
-
-		free(buf);
-		if (f != stdin)
-			fclose(f);
-		errno = e;
-		return NULL;
-	}
-	if (f != stdin)
-		fclose(f);
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-}
-
 /* Whether s[0..n) holds w[0..m) (m > 0). */
 static bool contains(const char *s, size_t n, const char *w, size_t m)
 {
@@ -250,42 +206,42 @@ static bool contains(const char *s, size_t n, const char *w, size_t m)
 	return false;
 }
 
-/* Merge the partials of each input into *acc. Lines of only white
- * space are passed over (Hadoop adds a tab to key-only lines). An input
- * whose first line is not even meant as a partial (records, given to
- * --merge by mistake) is refused once as a whole, like an unreadable
- * one, rather than with an error for each of its lines. */
-static void merge_input(const char *path, summary **acc, int *status)
+/* Merge the partials of one input (a file, '-', gzip or not: the
+ * library's reader) into *acc. Blank lines are passed over (Hadoop adds
+ * a tab to key-only lines). An input whose first line is not even meant
+ * as a partial (records, given to --merge by mistake) is refused once
+ * as a whole, like an unreadable one, rather than with an error for
+ * each of its lines. */
+static void merge_input(const char *path, cot_summary **acc, int *status)
 {
 	static const char marker[] = "\"cotlog_stats_partial\"";
-	const char *name = strcmp(path, "-") ? path : "<stdin>";
-	size_t len, pos = 0;
-	uint64_t line = 0;
+	const cot_unit *u;
+	cot_reader *rd;
+	cot_error err;
 	bool first = true;
-	char *data = read_all(path, &len);
+	int next, rc;
 
-	if (!data) {
-		diag("%s: %s", name, strerror(errno));
+	if (cot_reader_open_path(&rd, path, &err)) {
+		diag("%s", err.message);
 		if (*status < EXIT_USAGE)
 			*status = EXIT_USAGE;
 		return;
 	}
-	while (pos < len) {
-		char *nl = memchr(data + pos, '\n', len - pos);
-		size_t end = nl ? (size_t)(nl - data) : len, n = end - pos;
-		char err[COT_ERROR_MESSAGE_MAX];
-		summary *p;
+	while ((next = cot_reader_next(&u, rd, &err)) == COT_OK) {
+		const char *name = cot_reader_name(rd);
+		unsigned long long line = cot_unit_line(u);
+		cot_summary *p;
+		size_t n;
+		const char *text = cot_unit_bytes(u, &n);
 
-		line++;
-		while (n && strchr(" \t\r", data[pos + n - 1]))
-			n--;
-		if (n == 0) {
-			pos = end + 1;
+		if (cot_unit_kind_of(u) == COT_UNIT_BLANK ||
+		    cot_unit_kind_of(u) == COT_UNIT_SKIPPED)
 			continue;
-		}
-		p = summary_parse_partial(data + pos, n, err, sizeof err);
-		if (!p && first &&
-		    !contains(data + pos, n, marker, sizeof marker - 1)) {
+		rc = cot_summary_read_partial(&p, text, n, &err);
+		if (rc == COT_ENOMEM)
+			stats_fail(&err);
+		if (rc && first && !contains(text, n, marker,
+					     sizeof marker - 1)) {
 			diag("%s: not a stats partial (what 'cotlog stats "
 			     "--partial' writes); to summarize records, leave "
 			     "out --merge", name);
@@ -294,10 +250,8 @@ static void merge_input(const char *path, summary **acc, int *status)
 			break;
 		}
 		first = false;
-		pos = end + 1;
-		if (!p) {
-			diag("%s:%llu: %s", name, (unsigned long long)line,
-			     err);
+		if (rc) {
+			diag("%s:%llu: %s", name, line, err.message);
 			if (*status < EXIT_MALFORMED)
 				*status = EXIT_MALFORMED;
 			continue;
@@ -306,14 +260,20 @@ static void merge_input(const char *path, summary **acc, int *status)
 			*acc = p;
 			continue;
 		}
-		if (summary_merge(*acc, p, err, sizeof err)) {
-			diag("%s:%llu: %s", name, (unsigned long long)line,
-			     err);
+		if (cot_summary_merge(*acc, p, &err)) {
+			if (err.code == COT_ENOMEM || err.code == COT_ELIMIT)
+				stats_fail(&err);
+			diag("%s:%llu: %s", name, line, err.message);
 			exit(EXIT_USAGE);
 		}
-		summary_free(p);
+		cot_summary_free(p);
 	}
-	free(data);
+	if (next != COT_DONE && next != COT_OK) {
+		diag("%s", err.message);
+		if (*status < EXIT_USAGE)
+			*status = EXIT_USAGE;
+	}
+	cot_reader_free(rd);
 }
 
 static int table_width(void)
@@ -350,16 +310,16 @@ int cmd_stats(int argc, char **argv)
 		INPUT_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
-	summary_format format = SUMMARY_TABLE;
-	const char *fields = NULL;
+	cot_summary_format format = COT_SUMMARY_TABLE;
+	cot_summary_options so = { 0 };
 	bool partial = false, merge = false, formats = false;
-	size_t max_groups = SUMMARY_MAX_GROUPS;
-	char err[COT_ERROR_MESSAGE_MAX];
+	cot_error err;
 	stats st = { 0 };
 	job j = { stats_unit, &st, stats_fork, stats_join, stats_error };
-	char *text, *analysis;
+	cot_buf text = { 0 };
+	char *analysis;
 	run r;
-	int c, status;
+	int c, rc, status;
 
 	run_init(&r, "stats", usage);
 	optind = 0;
@@ -368,10 +328,10 @@ int cmd_stats(int argc, char **argv)
 			continue;
 		switch (c) {
 		case 'b':
-			st.by_src = optarg;
+			so.by = optarg;
 			break;
 		case 'f':
-			fields = optarg;
+			so.fields = optarg;
 			break;
 		case 'J':
 		case 'T':
@@ -379,7 +339,7 @@ int cmd_stats(int argc, char **argv)
 				usage_error("stats", "--json and --tsv "
 					    "exclude each other");
 			formats = true;
-			format = c == 'J' ? SUMMARY_JSON : SUMMARY_TSV;
+			format = c == 'J' ? COT_SUMMARY_JSON : COT_SUMMARY_TSV;
 			break;
 		case 'P':
 			partial = true;
@@ -394,7 +354,7 @@ int cmd_stats(int argc, char **argv)
 				usage_error("stats", "--max-groups takes a "
 					    "number from 1 to 1000000, not "
 					    "'%s'", optarg);
-			max_groups = n;
+			so.max_groups = n;
 			break;
 		}
 		}
@@ -402,13 +362,14 @@ int cmd_stats(int argc, char **argv)
 	if (partial && formats)
 		usage_error("stats", "--partial writes its own format: not "
 			    "with --json or --tsv");
-	if (merge && st.by_src)
+	if (merge && so.by)
 		usage_error("stats", "--by does not go with --merge: the "
 			    "partials say how they were grouped");
-	if (st.by_src && !*st.by_src)
+	if (so.by && !*so.by)
 		usage_error("stats", "--by needs an expression");
 	run_start(&r);
 	analysis = analysis_text(&r);
+	so.analysis = analysis;
 	status = EXIT_OK;
 	if (merge) {
 		char *dash[] = { (char *)"-" };
@@ -417,54 +378,47 @@ int cmd_stats(int argc, char **argv)
 
 		for (int i = 0; i < nin; i++)
 			merge_input(in[i], &st.s, &status);
-		if (!st.s)	/* no partial at all: the empty summary */
-			st.s = summary_new(r.az, fields, NULL, analysis, err,
-					   sizeof err);
-		if (!st.s)
-			usage_error("stats", "--fields: %s", err);
-		summary_set_max_groups(st.s, max_groups);
+		/* no partial at all: the empty summary */
+		rc = st.s ? COT_OK : cot_summary_new(&st.s, r.az, &so, &err);
 	} else {
-		cot_error e;
-
-		st.s = summary_new(r.az, fields, st.by_src, analysis, err,
-				   sizeof err);
-		if (!st.s)
-			usage_error("stats", "--fields: %s", err);
-		summary_set_max_groups(st.s, max_groups);
-		if (st.by_src && !summary_by_file(st.s) &&
-		    cot_expr_compile(&st.by, r.az, st.by_src, &e)) {
-			show_by_error(st.by_src, &e);
-			summary_free(st.s);
-			free(analysis);
-			run_finish(&r);
-			return e.code == COT_ENOMEM ? EXIT_USAGE : EXIT_EXPR;
-		}
-		st.az = r.az;
-		if (fields)
-			need_fields(&r, st.s, st.by);
+		rc = cot_summary_new(&st.s, r.az, &so, &err);
+	}
+	if (rc == COT_EEXPR) {
+		show_by_error(so.by, &err);
+		free(analysis);
+		run_finish(&r);
+		return EXIT_EXPR;
+	}
+	if (rc == COT_EINVAL)
+		usage_error("stats", "--fields: %s", err.message);
+	if (rc)
+		stats_fail(&err);
+	if (!merge) {
+		if (so.fields)
+			need_fields(&r, st.s);
 		run_files(&r, argv + optind, argc - optind, &j);
 		if (r.status > status)
 			status = r.status;
 	}
-	if (partial) {
-		text = summary_partial(st.s);
-	} else {
-		text = summary_render(st.s, format, fields, table_width(), err,
-				      sizeof err);
-		if (!text)
-			usage_error("stats", "--fields: %s", err);
-	}
-	if (!partial && format == SUMMARY_TABLE)
+	if (partial)
+		rc = cot_summary_write_partial(&text, st.s, &err);
+	else
+		rc = cot_summary_render(&text, st.s, format, so.fields,
+					table_width(), &err);
+	if (rc == COT_EINVAL)
+		usage_error("stats", "--fields: %s", err.message);
+	if (rc)
+		stats_fail(&err);
+	if (!partial && format == COT_SUMMARY_TABLE)
 		/* the table is for people and quotes values from the
 		 * records (models, groups): no control character of theirs
 		 * reaches the terminal */
-		term_clean(text, strlen(text), true, put_text, NULL);
+		term_clean(text.ptr, text.size, true, put_text, NULL);
 	else
-		out_puts(text);
+		out_write(text.ptr, text.size);
 	out_flush();
-	free(text);
-	summary_free(st.s);
-	cot_expr_free(st.by);
+	cot_buf_dispose(&text);
+	cot_summary_free(st.s);
 	free(analysis);
 	run_finish(&r);
 	return status;

@@ -45,10 +45,16 @@ void cot__free(void *p)
 
 char *cot__strdup(const char *s)
 {
-	size_t n = strlen(s) + 1;
-	char *d = cot__malloc(n);
+	return cot__strndup(s, strlen(s));
+}
 
-	if (d)
+char *cot__strndup(const char *s, size_t n)
+{
+	char *d = n < SIZE_MAX ? cot__malloc(n + 1) : NULL;
+
+	if (d) {
 		memcpy(d, s, n);
+		d[n] = '\0';
+	}
 	return d;
 }

@@ -32,6 +32,8 @@ void *cot__calloc(size_t n, size_t size);
 void *cot__realloc(void *p, size_t n);
 void cot__free(void *p);
 char *cot__strdup(const char *s);
+/* s[0..n) and a NUL (s may hold NULs). */
+char *cot__strndup(const char *s, size_t n);
 /* Test seam: after n more successful allocations every further one fails;
  * n < 0 switches failures off. Not thread-safe: for tests only. */
 void cot__alloc_fail_after(long n);

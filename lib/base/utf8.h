@@ -1,4 +1,4 @@
-/* utf8.h - what a character of UTF-8 text is: white space. */
+/* utf8.h - what a character of UTF-8 text is: its length, white space. */
 #ifndef COT_UTF8_H
 #define COT_UTF8_H
 
@@ -24,5 +24,10 @@ static inline size_t cot__space_len(const unsigned char *p, size_t n)
 		return cot__ascii_space(p[0]);
 	return cot__space_wide(p, n);
 }
+
+/* Length of the valid UTF-8 sequence at s[0..n) (n > 0), 0 when it is
+ * not one: a stray continuation byte, a sequence cut short, an overlong
+ * form, a surrogate or a code point past U+10FFFF (RFC 3629). */
+size_t cot__utf8_len(const unsigned char *s, size_t n);
 
 #endif

@@ -1,7 +1,5 @@
-/* rest.h - runs at rest: a shortcut for readers of every field.
- *
- * Exported for the cotlog command's statistics only: not part of the
- * public API, with no promise that they stay.
+/* rest.h - runs at rest: a shortcut for readers of every field (the
+ * statistics read them).
  *
  * Some consecutive fields usually hold one set of values together, such
  * as the seven of a pattern that did not match (0, 0.0, null, null,
@@ -17,9 +15,8 @@
 
 #include "cotlog.h"
 
-COT_API size_t cot__field_run(const cot_analyzer *az, size_t i);
-COT_API const char *cot__field_rest(const cot_analyzer *az, size_t i);
-COT_API int cot__result_at_rest(const cot_result *res, size_t i,
-				size_t field);
+size_t cot__field_run(const cot_analyzer *az, size_t i);
+const char *cot__field_rest(const cot_analyzer *az, size_t i);
+int cot__result_at_rest(const cot_result *res, size_t i, size_t field);
 
 #endif

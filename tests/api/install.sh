@@ -49,12 +49,19 @@ uses_installed() {
 	LD_TRACE_LOADED_OBJECTS=1 "$1" | grep -q "libcotlog\.so\.[0-9]* => $p/"
 }
 
-# the library itself needs no jansson: neither its .pc nor its ELF
-if pc --print-requires-private | grep -q jansson ||
-   readelf -d "$(pc --variable=libdir)/libcotlog.so" | grep -q 'NEEDED.*jansson'; then
-	not_ok "libcotlog and cotlog.pc do without jansson"
+# what the library links it names in its .pc (for static links), and
+# its installed headers include none of those libraries' headers: a
+# program needs nothing but cotlog.pc
+t="cotlog.pc names the libraries libcotlog links; its headers include none"
+needed=$(readelf -d "$(pc --variable=libdir)/libcotlog.so" |
+	sed -n 's/.*NEEDED.*\[lib\(pcre2-8\|z\|jansson\)\.so.*/\1/p' | sort)
+named=$(pc --print-requires-private | sed 's/^lib//; s/ .*//; s/^zlib$/z/' |
+	sort)
+if [ -n "$needed" ] && [ "$needed" = "$named" ] &&
+   ! grep -rqE '#include *<(jansson|pcre2|zlib)' "$(pc --variable=includedir)"; then
+	ok "$t"
 else
-	ok "libcotlog and cotlog.pc do without jansson"
+	not_ok "$t"
 fi
 
 if [ -n "$cotlog" ]; then

@@ -11,6 +11,7 @@ read ../shared/corpus (COTLOG_CORPUS) and skip when it is absent; each
 has a twin on our fixtures (tests/data)."""
 import fnmatch
 import glob
+import gzip
 import json
 import math
 import os
@@ -479,6 +480,29 @@ def tsv_values_are_the_json_text():
                         (gname, name, stat, r[(name, stat)], want)
                     checked += 1
         assert checked > 1000, checked
+
+
+@case
+def merge_reads_gzip_partials():
+    """--merge reads partials through the library's reader: gzip ones
+    (two streams concatenated, as `cat a.gz b.gz` makes) merge as the
+    plain ones do, and a truncated one is reported with the partials
+    before it still merged."""
+    rc, part, _ = run(["stats", "--partial", SAMPLE])
+    assert rc == 0
+    plain = tmpfile("two.partial", part + part)
+    packed = tmpfile("two.partial.gz", gzip.compress(part) +
+                     gzip.compress(part))
+    rc, want, err = run(["stats", "--merge", "--json", plain])
+    assert rc == 0, err
+    rc, got, err = run(["stats", "--merge", "--json", packed])
+    assert rc == 0 and got == want, err
+    whole = gzip.compress(part + part)
+    cut = tmpfile("cut.partial.gz", whole[:len(whole) - 12])
+    rc, got, err = run(["stats", "--merge", "--json", cut])
+    assert rc == 2 and b"truncated" in err, err
+    assert json.loads(got)["records"] == json.loads(part)["total"][
+        "records"], got
 
 
 @case

@@ -2,8 +2,9 @@
 """layout.py - check that the source tree shows the flow: every file of
 lib/ is in a stage folder, includes only files of its own stage or of
 stages before it (the order of the stages is the one lib/meson.build
-builds them in), and no header includes itself through others. One TAP
-case per rule.
+builds them in), and no header includes itself through others; tools/
+reaches the library through the public header alone. One TAP case per
+rule.
 
 Usage: layout.py SOURCE_ROOT
 """
@@ -98,6 +99,15 @@ for f in sorted(graph):
     if f not in state:
         visit(f, [f])
 cases.append(('no include cycle in lib/, tools/ or include/', problems))
+
+problems = []
+for f in sources(os.path.join(root, 'tools')):
+    for inc in includes(f):
+        to = resolve(f, inc)
+        if to and to.startswith('lib' + os.sep):
+            problems.append('%s includes %s' % (f, to))
+cases.append(('tools/ uses the library through <cotlog.h> alone',
+              problems))
 
 print('1..%d' % len(cases))
 for i, (name, problems) in enumerate(cases, 1):

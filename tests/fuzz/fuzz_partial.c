@@ -10,45 +10,60 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "summary.h"
+#include "stats/summary.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define CHECK(x) do { if (!(x)) abort(); } while (0)
 
+static char *write_partial(cot_summary *s)
+{
+	cot_buf b = { 0 };
+
+	CHECK(cot_summary_write_partial(&b, s, NULL) == COT_OK);
+	return b.ptr;
+}
+
+static bool equal(cot_summary *a, cot_summary *b)
+{
+	bool eq;
+
+	CHECK(cot__summary_equal(&eq, a, b) == COT_OK);
+	return eq;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char err[512] = "";
-	summary *s, *back, *sum;
+	cot_error err = { 0 };
+	cot_summary *s, *back, *sum;
 	char *text, *again;
 
-	s = summary_parse_partial((const char *)data, size, err, sizeof err);
-	if (!s) {
-		CHECK(err[0] != '\0');
+	if (cot_summary_read_partial(&s, (const char *)data, size, &err)) {
+		CHECK(s == NULL && err.message[0] != '\0');
 		return 0;
 	}
-	text = summary_partial(s);
+	text = write_partial(s);
 	CHECK(text && strlen(text) > 0 && text[strlen(text) - 1] == '\n');
-	back = summary_parse_partial(text, strlen(text), err, sizeof err);
-	CHECK(back != NULL);
-	CHECK(summary_equal(s, back));
-	again = summary_partial(back);
+	CHECK(cot_summary_read_partial(&back, text, strlen(text), &err) ==
+	      COT_OK);
+	CHECK(equal(s, back));
+	again = write_partial(back);
 	CHECK(again && strcmp(text, again) == 0);
-	sum = summary_new_like(s);
-	CHECK(sum != NULL);
-	CHECK(summary_merge(sum, s, err, sizeof err) == 0);
-	CHECK(summary_equal(sum, s));
-	for (int f = SUMMARY_TABLE; f <= SUMMARY_TSV; f++) {
-		char *r = summary_render(s, (summary_format)f, NULL, 0, err,
-					 sizeof err);
+	CHECK(cot_summary_new_like(&sum, s, &err) == COT_OK);
+	CHECK(cot_summary_merge(sum, s, &err) == COT_OK);
+	CHECK(equal(sum, s));
+	for (int f = COT_SUMMARY_TABLE; f <= COT_SUMMARY_TSV; f++) {
+		cot_buf r = { 0 };
 
-		CHECK(r != NULL);
-		free(r);
+		CHECK(cot_summary_render(&r, s, (cot_summary_format)f, NULL, 0,
+					 &err) == COT_OK);
+		CHECK(r.ptr != NULL);
+		cot_buf_dispose(&r);
 	}
-	free(text);
-	free(again);
-	summary_free(sum);
-	summary_free(back);
-	summary_free(s);
+	cot__free(text);
+	cot__free(again);
+	cot_summary_free(sum);
+	cot_summary_free(back);
+	cot_summary_free(s);
 	return 0;
 }

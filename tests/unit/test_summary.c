@@ -14,8 +14,7 @@
 #include "cotlog.h"
 #include "corpus.h"
 #include "util.h"
-#include "../../tools/sketch.h"
-#include "../../tools/summary.h"
+#include "stats/summary.h"
 
 static uint64_t rnd(uint64_t *s)	/* splitmix64 */
 {
@@ -26,19 +25,84 @@ static uint64_t rnd(uint64_t *s)	/* splitmix64 */
 	return z ^ (z >> 31);
 }
 
-static char *render(summary *s, summary_format f, const char *fields)
+/* The API with the shapes these tests use: a NULL or -1 with the
+ * message in msg (256 bytes), or a failed test. */
+static cot_summary *make(const cot_analyzer *az, const char *fields,
+			 const char *by, const char *analysis, char *msg)
 {
-	char err[256];
-	char *t = summary_render(s, f, fields, 100, err, sizeof err);
+	cot_summary_options o = { fields, by, analysis, 0 };
+	cot_summary *s;
+	cot_error e;
 
-	if (!t)
-		fail_msg("render: %s", err);
-	return t;
+	if (cot_summary_new(&s, az, &o, &e)) {
+		snprintf(msg, 256, "%.255s", e.message);
+		return NULL;
+	}
+	return s;
 }
 
-static json_t *render_json(summary *s)
+static cot_summary *like(const cot_summary *o)
 {
-	char *t = render(s, SUMMARY_JSON, NULL);
+	cot_summary *s;
+	cot_error e;
+
+	assert_int_equal(cot_summary_new_like(&s, o, &e), COT_OK);
+	return s;
+}
+
+static int merge(cot_summary *a, const cot_summary *b, char *msg)
+{
+	cot_error e;
+
+	if (cot_summary_merge(a, b, &e)) {
+		snprintf(msg, 256, "%.255s", e.message);
+		return -1;
+	}
+	return 0;
+}
+
+static char *partial(cot_summary *s)
+{
+	cot_buf b = { 0 };
+	cot_error e;
+
+	assert_int_equal(cot_summary_write_partial(&b, s, &e), COT_OK);
+	return b.ptr;
+}
+
+static cot_summary *parse(const char *text, size_t len, char *msg)
+{
+	cot_summary *s;
+	cot_error e;
+
+	if (cot_summary_read_partial(&s, text, len, &e)) {
+		snprintf(msg, 256, "%.255s", e.message);
+		return NULL;
+	}
+	return s;
+}
+
+static bool equal(cot_summary *a, cot_summary *b)
+{
+	bool eq;
+
+	assert_int_equal(cot__summary_equal(&eq, a, b), COT_OK);
+	return eq;
+}
+
+static char *render(cot_summary *s, cot_summary_format f, const char *fields)
+{
+	cot_buf b = { 0 };
+	cot_error e;
+
+	if (cot_summary_render(&b, s, f, fields, 100, &e))
+		fail_msg("render: %s", e.message);
+	return b.ptr;
+}
+
+static json_t *render_json(cot_summary *s)
+{
+	char *t = render(s, COT_SUMMARY_JSON, NULL);
 	json_error_t je;
 	json_t *j = json_loads(t, 0, &je);
 
@@ -49,16 +113,16 @@ static json_t *render_json(summary *s)
 }
 
 /* Through a partial and back: the same state. */
-static summary *round_trip(summary *s)
+static cot_summary *round_trip(cot_summary *s)
 {
 	char err[256];
-	char *line = summary_partial(s);
+	char *line = partial(s);
 	size_t n = strlen(line);
-	summary *b;
+	cot_summary *b;
 
 	assert_true(n > 0 && line[n - 1] == '\n');
 	assert_null(memchr(line, '\n', n - 1));
-	b = summary_parse_partial(line, n - 1, err, sizeof err);
+	b = parse(line, n - 1, err);
 	if (!b)
 		fail_msg("partial does not read back: %s", err);
 	free(line);
@@ -86,8 +150,8 @@ typedef struct corpus_run {
 	cot_analyzer *az;
 	cot_result *res;
 	cot_expr *by;		/* NULL: no groups, or --by file */
-	summary *whole;
-	summary *parts[5];
+	cot_summary *whole;
+	cot_summary *parts[5];
 	naive_field *nf;
 	size_t nfields;
 	uint64_t records, traces, no_trace;
@@ -159,7 +223,7 @@ static void naive_add(corpus_run *cr, size_t t)
 				assert_int_equal(strlen(f->sv[k]), v.len);
 			}
 			f->sc[k]++;
-			if (v.len > SUMMARY_MAX_VALUE_LEN)
+			if (v.len > COT_SUMMARY_MAX_VALUE_LEN)
 				f->over = true;
 			break;
 		}
@@ -210,12 +274,12 @@ static void add_file(const char *path, void *ctx)
 
 			assert_int_equal(cot_analyze_unit(cr->res, u, i, &err),
 					 COT_OK);
-			assert_int_equal(summary_add_record(cr->whole,
-							    cr->res, cr->by,
+			assert_int_equal(cot_summary_add(cr->whole,
+							    cr->res,
 							    path, &err),
 					 COT_OK);
-			assert_int_equal(summary_add_record(cr->parts[k],
-							    cr->res, cr->by,
+			assert_int_equal(cot_summary_add(cr->parts[k],
+							    cr->res,
 							    path, &err),
 					 COT_OK);
 			n = cot_result_traces(cr->res);
@@ -306,7 +370,7 @@ static void check_against_naive(corpus_run *cr, json_t *out)
 
 				if (err > worst)
 					worst = err;
-				if (err > SKETCH_ALPHA * (1 + 1e-12))
+				if (err > COT__SKETCH_ALPHA * (1 + 1e-12))
 					fail_msg("%s %s: exact %g, stats %g",
 						 f->name, qn[q], exact, est);
 			}
@@ -323,7 +387,7 @@ static void check_against_naive(corpus_run *cr, json_t *out)
 				total += f->sc[k];
 			assert_int_equal(json_integer_value(
 				json_object_get(j, "count")), total);
-			if (f->ns > SUMMARY_MAX_VALUES || f->over) {
+			if (f->ns > COT_SUMMARY_MAX_VALUES || f->over) {
 				assert_true(json_is_null(vals));
 				continue;
 			}
@@ -337,7 +401,7 @@ static void check_against_naive(corpus_run *cr, json_t *out)
 	printf("# corpus: %llu records, %llu traces; worst quantile "
 	       "relative error %.7f (bound %.7f)\n",
 	       (unsigned long long)cr->records,
-	       (unsigned long long)cr->traces, worst, SKETCH_ALPHA);
+	       (unsigned long long)cr->traces, worst, COT__SKETCH_ALPHA);
 }
 
 static void setup_run(corpus_run *cr, const char *by)
@@ -353,10 +417,10 @@ static void setup_run(corpus_run *cr, const char *by)
 	if (by && strcmp(by, "file"))
 		assert_int_equal(cot_expr_compile(&cr->by, cr->az, by, &err),
 				 COT_OK);
-	cr->whole = summary_new(cr->az, NULL, by, "", msg, sizeof msg);
+	cr->whole = make(cr->az, NULL, by, "", msg);
 	assert_non_null(cr->whole);
 	for (int k = 0; k < 5; k++)
-		cr->parts[k] = summary_new_like(cr->whole);
+		cr->parts[k] = like(cr->whole);
 	for (size_t i = 0; i < cot_field_count(cr->az); i++) {
 		const cot_field_info *fi = cot_field_at(cr->az, i);
 
@@ -384,8 +448,8 @@ static void teardown_run(corpus_run *cr)
 	for (size_t k = 0; k < cr->ngroups; k++)
 		free(cr->gkeys[k]);
 	for (int k = 0; k < 5; k++)
-		summary_free(cr->parts[k]);
-	summary_free(cr->whole);
+		cot_summary_free(cr->parts[k]);
+	cot_summary_free(cr->whole);
 	cot_expr_free(cr->by);
 	cot_result_free(cr->res);
 	cot_analyzer_free(cr->az);
@@ -396,19 +460,19 @@ static void teardown_run(corpus_run *cr)
 static void check_merge(corpus_run *cr)
 {
 	char err[256];
-	summary *m = summary_new_like(cr->whole);
-	static const summary_format fmts[] = {
-		SUMMARY_JSON, SUMMARY_TSV, SUMMARY_TABLE
+	cot_summary *m = like(cr->whole);
+	static const cot_summary_format fmts[] = {
+		COT_SUMMARY_JSON, COT_SUMMARY_TSV, COT_SUMMARY_TABLE
 	};
 
 	for (int k = 4; k >= 0; k--) {
-		summary *p = round_trip(cr->parts[k]);
+		cot_summary *p = round_trip(cr->parts[k]);
 
-		assert_true(summary_equal(p, cr->parts[k]));
-		assert_int_equal(summary_merge(m, p, err, sizeof err), 0);
-		summary_free(p);
+		assert_true(equal(p, cr->parts[k]));
+		assert_int_equal(merge(m, p, err), 0);
+		cot_summary_free(p);
 	}
-	assert_true(summary_equal(m, cr->whole));
+	assert_true(equal(m, cr->whole));
 	for (size_t f = 0; f < 3; f++) {
 		char *a = render(cr->whole, fmts[f], NULL);
 		char *b = render(m, fmts[f], NULL);
@@ -417,7 +481,7 @@ static void check_merge(corpus_run *cr)
 		free(a);
 		free(b);
 	}
-	summary_free(m);
+	cot_summary_free(m);
 }
 
 /* The summary of every trace below dir (at least min_traces) against
@@ -523,7 +587,7 @@ static void test_summary_groups_fixtures_by_expression_and_merges(
 static void test_summary_by_file_counts_malformed_per_file(void **st)
 {
 	char err[256];
-	summary *s;
+	cot_summary *s;
 	cot_analyzer *az;
 	cot_result *res;
 	cot_error e;
@@ -532,17 +596,17 @@ static void test_summary_by_file_counts_malformed_per_file(void **st)
 	(void)st;
 	assert_int_equal(cot_analyzer_new(&az, NULL, &e), COT_OK);
 	assert_int_equal(cot_result_new(&res, az, &e), COT_OK);
-	s = summary_new(az, "think.*,closed", "file", "", err, sizeof err);
+	s = make(az, "think.*,closed", "file", "", err);
 	assert_non_null(s);
-	assert_true(summary_by_file(s));
+	assert_true(cot__summary_by_file(s));
 	assert_int_equal(
 		cot_analyze_text(res, "<think>a b</think>c", 19, NULL, &e),
 		COT_OK);
-	assert_int_equal(summary_add_record(s, res, NULL, "b.jsonl", &e), 0);
-	assert_int_equal(summary_add_record(s, res, NULL, "a.jsonl", &e), 0);
-	assert_int_equal(summary_add_record(s, res, NULL, "a.jsonl", &e), 0);
-	summary_add_malformed(s, "b.jsonl", 2);
-	summary_add_malformed(s, "c.jsonl", 1);
+	assert_int_equal(cot_summary_add(s, res, "b.jsonl", &e), 0);
+	assert_int_equal(cot_summary_add(s, res, "a.jsonl", &e), 0);
+	assert_int_equal(cot_summary_add(s, res, "a.jsonl", &e), 0);
+	assert_int_equal(cot_summary_add_malformed(s, "b.jsonl", 2, NULL), COT_OK);
+	assert_int_equal(cot_summary_add_malformed(s, "c.jsonl", 1, NULL), COT_OK);
 	out = render_json(s);
 	groups = json_object_get(out, "groups");
 	assert_int_equal(json_array_size(groups), 3);
@@ -564,7 +628,7 @@ static void test_summary_by_file_counts_malformed_per_file(void **st)
 	assert_null(json_object_get(json_object_get(out, "fields"),
 				    "format"));
 	json_decref(out);
-	summary_free(s);
+	cot_summary_free(s);
 	cot_result_free(res);
 	cot_analyzer_free(az);
 }
@@ -585,30 +649,30 @@ static void test_summary_merge_carries_runs_at_rest(void **st)
 	cot_analyzer *az;
 	cot_result *res;
 	cot_error e;
-	summary *whole, *a, *b;
+	cot_summary *whole, *a, *b;
 
 	(void)st;
 	assert_int_equal(cot_analyzer_new(&az, NULL, &e), COT_OK);
 	assert_int_equal(cot_result_new(&res, az, &e), COT_OK);
-	whole = summary_new(az, NULL, NULL, "", err, sizeof err);
+	whole = make(az, NULL, NULL, "", err);
 	assert_non_null(whole);
-	a = summary_new_like(whole);
-	b = summary_new_like(whole);
+	a = like(whole);
+	b = like(whole);
 	for (int i = 0; i < 40; i++) {
 		int n = snprintf(rec, sizeof rec, "{\"thinking\":\"%s\","
 				 "\"content\":\"4\"}", texts[i % 4]);
 
 		assert_int_equal(cot_analyze_json(res, rec, (size_t)n, &e), 0);
-		assert_int_equal(summary_add_record(whole, res, NULL, "", &e),
+		assert_int_equal(cot_summary_add(whole, res, "", &e),
 				 0);
-		assert_int_equal(summary_add_record(i % 3 ? a : b, res, NULL,
+		assert_int_equal(cot_summary_add(i % 3 ? a : b, res,
 						    "", &e), 0);
 	}
-	assert_int_equal(summary_merge(a, b, err, sizeof err), 0);
-	assert_true(summary_equal(a, whole));
-	summary_free(whole);
-	summary_free(a);
-	summary_free(b);
+	assert_int_equal(merge(a, b, err), 0);
+	assert_true(equal(a, whole));
+	cot_summary_free(whole);
+	cot_summary_free(a);
+	cot_summary_free(b);
 	cot_result_free(res);
 	cot_analyzer_free(az);
 }
@@ -626,7 +690,7 @@ static void test_summary_of_part_of_each_run(void **st)
 	cot_analyzer *az;
 	cot_result *res;
 	cot_error e;
-	summary *s;
+	cot_summary *s;
 	size_t idx[64], n;
 	int64_t sums[64] = { 0 };
 	char *text;
@@ -636,9 +700,9 @@ static void test_summary_of_part_of_each_run(void **st)
 	(void)st;
 	assert_int_equal(cot_analyzer_new(&az, NULL, &e), COT_OK);
 	assert_int_equal(cot_result_new(&res, az, &e), COT_OK);
-	s = summary_new(az, "families.*.count", NULL, "", err, sizeof err);
+	s = make(az, "families.*.count", NULL, "", err);
 	assert_non_null(s);
-	n = summary_field_indexes(s, idx, 64);
+	n = cot_summary_fields(s, idx, 64);
 	assert_true(n > 4 && n < 64);
 	for (int i = 0; i < 10; i++) {
 		int len = snprintf(rec, sizeof rec, "{\"thinking\":\"%s\","
@@ -646,7 +710,7 @@ static void test_summary_of_part_of_each_run(void **st)
 
 		assert_int_equal(cot_analyze_json(res, rec, (size_t)len, &e),
 				 0);
-		assert_int_equal(summary_add_record(s, res, NULL, "", &e), 0);
+		assert_int_equal(cot_summary_add(s, res, "", &e), 0);
 		for (size_t k = 0; k < n; k++) {
 			cot_value v;
 
@@ -655,7 +719,7 @@ static void test_summary_of_part_of_each_run(void **st)
 			sums[k] += v.i;
 		}
 	}
-	text = summary_render(s, SUMMARY_JSON, NULL, 0, err, sizeof err);
+	text = render(s, COT_SUMMARY_JSON, NULL);
 	assert_non_null(text);
 	out = json_loads(text, 0, &je);
 	assert_non_null(out);
@@ -672,7 +736,7 @@ static void test_summary_of_part_of_each_run(void **st)
 	}
 	json_decref(out);
 	free(text);
-	summary_free(s);
+	cot_summary_free(s);
 	cot_result_free(res);
 	cot_analyzer_free(az);
 }
@@ -683,15 +747,15 @@ static void test_summary_value_table_limit_is_split_free(void **st)
 	cot_analyzer *az;
 	cot_result *res;
 	cot_error e;
-	summary *whole, *a, *b;
+	cot_summary *whole, *a, *b;
 	json_t *out, *model;
 
 	(void)st;
 	assert_int_equal(cot_analyzer_new(&az, NULL, &e), COT_OK);
 	assert_int_equal(cot_result_new(&res, az, &e), COT_OK);
-	whole = summary_new(az, "model", NULL, "", err, sizeof err);
-	a = summary_new_like(whole);
-	b = summary_new_like(whole);
+	whole = make(az, "model", NULL, "", err);
+	a = like(whole);
+	b = like(whole);
 	/* a: models 0..39, b: models 30..69: 70 in all, 40 in each */
 	for (int i = 0; i < 80; i++) {
 		int m = i < 40 ? i : i - 10;
@@ -700,9 +764,9 @@ static void test_summary_value_table_limit_is_split_free(void **st)
 
 		assert_int_equal(cot_analyze_json(res, rec, (size_t)n, &e), 0);
 		assert_int_equal(cot_result_traces(res), 1);
-		assert_int_equal(summary_add_record(whole, res, NULL, "", &e),
+		assert_int_equal(cot_summary_add(whole, res, "", &e),
 				 0);
-		assert_int_equal(summary_add_record(i < 40 ? a : b, res, NULL,
+		assert_int_equal(cot_summary_add(i < 40 ? a : b, res,
 						    "", &e), 0);
 	}
 	out = render_json(a);
@@ -710,17 +774,17 @@ static void test_summary_value_table_limit_is_split_free(void **st)
 	assert_int_equal(json_object_size(json_object_get(model, "values")),
 			 40);
 	json_decref(out);
-	assert_int_equal(summary_merge(a, b, err, sizeof err), 0);
-	assert_true(summary_equal(a, whole));
+	assert_int_equal(merge(a, b, err), 0);
+	assert_true(equal(a, whole));
 	out = render_json(a);
 	model = json_object_get(json_object_get(out, "fields"), "model");
 	assert_true(json_is_null(json_object_get(model, "values")));
 	assert_int_equal(json_integer_value(json_object_get(model, "count")),
 			 80);
 	json_decref(out);
-	summary_free(whole);
-	summary_free(a);
-	summary_free(b);
+	cot_summary_free(whole);
+	cot_summary_free(a);
+	cot_summary_free(b);
 	cot_result_free(res);
 	cot_analyzer_free(az);
 }
@@ -733,53 +797,128 @@ static void test_summary_refuses_what_does_not_fit(void **st)
 	char err[256];
 	cot_analyzer *az;
 	cot_error e;
-	summary *s, *o, *p;
+	cot_summary *s, *o, *p;
 	char *line;
 
 	(void)st;
 	assert_int_equal(cot_analyzer_new(&az, NULL, &e), COT_OK);
-	s = summary_new(az, NULL, NULL, "", err, sizeof err);
+	s = make(az, NULL, NULL, "", err);
 	assert_non_null(s);
 	/* unknown fields and lists */
-	assert_null(summary_new(az, "think.nosuch", NULL, "", err,
-				sizeof err));
+	assert_null(make(az, "think.nosuch", NULL, "", err));
 	assert_non_null(strstr(err, "think.nosuch"));
-	assert_null(summary_new(az, "zz*", NULL, "", err, sizeof err));
+	assert_null(make(az, "zz*", NULL, "", err));
 	/* other fields, --by or analysis options do not merge */
-	o = summary_new(az, "think.words", NULL, "", err, sizeof err);
-	assert_int_equal(summary_merge(s, o, err, sizeof err), -1);
+	o = make(az, "think.words", NULL, "", err);
+	assert_int_equal(merge(s, o, err), -1);
 	assert_non_null(strstr(err, "other fields"));
-	summary_free(o);
-	o = summary_new(az, NULL, "file", "", err, sizeof err);
-	assert_int_equal(summary_merge(s, o, err, sizeof err), -1);
+	cot_summary_free(o);
+	o = make(az, NULL, "file", "", err);
+	assert_int_equal(merge(s, o, err), -1);
 	assert_non_null(strstr(err, "grouped differently"));
-	summary_free(o);
-	o = summary_new(az, NULL, NULL, "--ngram 4", err, sizeof err);
-	assert_int_equal(summary_merge(s, o, err, sizeof err), -1);
+	cot_summary_free(o);
+	o = make(az, NULL, NULL, "--ngram 4", err);
+	assert_int_equal(merge(s, o, err), -1);
 	assert_non_null(strstr(err, "analysis options"));
-	summary_free(o);
+	cot_summary_free(o);
 	/* damaged partials */
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
-		assert_null(summary_parse_partial(bad[i], strlen(bad[i]), err,
-						  sizeof err));
-	line = summary_partial(s);
+		assert_null(parse(bad[i], strlen(bad[i]), err));
+	line = partial(s);
 	for (size_t cut = 1; cut < strlen(line) - 1; cut += 7)
-		assert_null(summary_parse_partial(line, cut, err, sizeof err));
-	p = summary_parse_partial(line, strlen(line) - 1, err, sizeof err);
+		assert_null(parse(line, cut, err));
+	p = parse(line, strlen(line) - 1, err);
 	assert_non_null(p);
-	assert_true(summary_equal(p, s));
-	summary_free(p);
+	assert_true(equal(p, s));
+	cot_summary_free(p);
 	{	/* another format version */
 		char *v = strstr(line, "\"cotlog_stats_partial\":1");
 
 		assert_non_null(v);
 		v[strlen("\"cotlog_stats_partial\":")] = '7';
-		assert_null(summary_parse_partial(line, strlen(line) - 1, err,
-						  sizeof err));
+		assert_null(parse(line, strlen(line) - 1, err));
 		assert_non_null(strstr(err, "another format"));
 	}
 	free(line);
-	summary_free(s);
+	cot_summary_free(s);
+	cot_analyzer_free(az);
+}
+
+/* Out of memory anywhere: every call says COT_ENOMEM or succeeds, a
+ * summary that failed keeps saying so, and nothing leaks or crashes
+ * (the ASan build checks that part). */
+static void test_summary_reports_every_allocation_failure(void **st)
+{
+	static const char *const recs[] = {
+		("{\"model\":\"a\",\"reasoning_content\":\"Let me see. Wait, "
+		 "2+2=4.\\n\\nYes.\",\"content\":\"\\\\boxed{4}\"}"),
+		"{\"model\":\"b\",\"text\":\"<think>hmm, so 3</think>3\"}",
+		"{\"model\":\"a\",\"text\":\"no thinking\"}",
+	};
+	cot_summary_options o = { "think.*,closed,status,model", "model",
+				  "", 0 };
+	cot_analyzer *az;
+	cot_result *res;
+	cot_error e;
+	long n;
+
+	(void)st;
+	assert_int_equal(cot_analyzer_new(&az, NULL, &e), COT_OK);
+	assert_int_equal(cot_result_new(&res, az, &e), COT_OK);
+	for (n = 0;; n++) {
+		cot_summary *s = NULL, *t = NULL, *back = NULL;
+		cot_buf line = { 0 }, out = { 0 };
+		bool oom = false;
+		int rc;
+
+		cot__alloc_fail_after(n);
+		rc = cot_summary_new(&s, az, &o, &e);
+		if (!rc)
+			rc = cot_summary_new_like(&t, s, &e);
+		for (size_t i = 0; !rc && i < 9; i++) {
+			const char *r = recs[i % 3];
+
+			if (cot_analyze_json(res, r, strlen(r), &e)) {
+				assert_int_equal(e.code, COT_ENOMEM);
+				oom = true;
+				continue;
+			}
+			rc = cot_summary_add(i % 2 ? s : t, res, "f", &e);
+		}
+		if (!rc)
+			rc = cot_summary_add_malformed(t, "g", 2, &e);
+		if (!rc)
+			rc = cot_summary_write_partial(&line, t, &e);
+		if (!rc)
+			rc = cot_summary_read_partial(&back, line.ptr,
+						      line.size, &e);
+		if (!rc)
+			rc = cot_summary_merge(s, back, &e);
+		for (int f = COT_SUMMARY_TABLE; !rc && f <= COT_SUMMARY_TSV;
+		     f++)
+			rc = cot_summary_render(&out, s, (cot_summary_format)f,
+						NULL, 80, &e);
+		if (rc) {	/* and once failed, failed for good */
+			assert_int_equal(rc, COT_ENOMEM);
+			assert_int_equal(e.code, COT_ENOMEM);
+			if (s && s->failed)
+				assert_int_equal(cot_summary_add(s, res, "f",
+								 &e),
+						 COT_ENOMEM);
+		}
+		cot__alloc_fail_after(-1);
+		cot_buf_dispose(&line);
+		cot_buf_dispose(&out);
+		cot_summary_free(back);
+		cot_summary_free(t);
+		cot_summary_free(s);
+		if (rc == COT_OK && !oom)
+			break;
+		assert_true(n < 100000);
+	}
+	/* it took allocations, each of which was made to fail once */
+	assert_true(n > 20);
+	cot_result_free(res);
 	cot_analyzer_free(az);
 }
 
@@ -793,14 +932,14 @@ static void test_summary_number_is_shortest_round_trip(void **st)
 
 	(void)st;
 	for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
-		summary_number(v[i], t);
+		cot__summary_number(v[i], t);
 		assert_true(strtod(t, NULL) == v[i]);
 	}
-	summary_number(0.1, t);
+	cot__summary_number(0.1, t);
 	assert_string_equal(t, "0.1");
-	summary_number(48, t);
+	cot__summary_number(48, t);
 	assert_string_equal(t, "48");
-	summary_number(-0.0, t);
+	cot__summary_number(-0.0, t);
 	assert_string_equal(t, "0");
 }
 
@@ -812,7 +951,7 @@ static void summary_table_fits(const char *dir)
 
 	setup_run(&cr, "format");
 	dir_for_each_file(dir, ".jsonl", add_file, &cr);
-	t = render(cr.whole, SUMMARY_TABLE, NULL);
+	t = render(cr.whole, COT_SUMMARY_TABLE, NULL);
 	for (line = t; *line;) {
 		char *nl = strchr(line, '\n');
 		int cols = 0;
@@ -863,6 +1002,8 @@ int main(void)
 		cmocka_unit_test(test_summary_merge_carries_runs_at_rest),
 		cmocka_unit_test(test_summary_of_part_of_each_run),
 		cmocka_unit_test(test_summary_refuses_what_does_not_fit),
+		cmocka_unit_test(
+			test_summary_reports_every_allocation_failure),
 		cmocka_unit_test(test_summary_number_is_shortest_round_trip),
 		cmocka_unit_test(
 			test_summary_table_fits_and_shows_main_fields),
