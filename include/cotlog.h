@@ -383,6 +383,20 @@ COT_API const cot_field_info *cot_field_at(const cot_analyzer *az,
 COT_API COT_NODISCARD int cot_field_find(size_t *out, const cot_analyzer *az,
 					 const char *name, cot_error *err);
 
+/* The fields a list names: names and shell patterns (fnmatch(3)),
+ * comma-separated ("think.*,closed", "families.*.count"), as --fields
+ * takes them. Writes the registry indexes of the fields chosen,
+ * ascending and each once, to out (room for cot_field_count(az) of
+ * them) and their number to *n. With COT_FIELDS_SCALAR a pattern passes
+ * over list fields and a list named outright is an error. Returns
+ * COT_OK; COT_EINVAL when a name or pattern matches no field (err names
+ * it) or names a list under COT_FIELDS_SCALAR; COT_ENOMEM. */
+#define COT_FIELDS_SCALAR 1u
+COT_API COT_NODISCARD int cot_fields_match(size_t *out, size_t *n,
+					   const cot_analyzer *az,
+					   const char *list, unsigned flags,
+					   cot_error *err);
+
 /* Value of field `field` (an index from cot_field_find) for trace i of
  * the last analysis. A string or JSON text in *out stays valid until
  * the next analysis with res, however many other values are read in

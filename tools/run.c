@@ -1,5 +1,4 @@
 /* run.c - the input options and the loop over inputs every command shares. */
-#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -195,41 +194,21 @@ size_t *run_fields(run *r, const char *option, const char *list,
 {
 	size_t nf = cot_field_count(r->az);
 	size_t *v = malloc((nf ? nf : 1) * sizeof *v);
-	bool *chosen = calloc(nf ? nf : 1, sizeof *chosen);
-	const char *p = list;
+	cot_error err;
 
-	if (!v || !chosen) {
+	if (!v) {
 		diag("out of memory");
 		exit(EXIT_USAGE);
 	}
-	while (*p) {
-		size_t len = strcspn(p, ",");
-		char tok[256];
-		bool any = false;
-
-		if (len >= sizeof tok)
-			usage_error(r->cmd, "%s: '%.40s...' is too long",
-				    option, p);
-		memcpy(tok, p, len);
-		tok[len] = '\0';
-		for (size_t i = 0; len && i < nf; i++) {
-			const char *name = cot_field_at(r->az, i)->name;
-
-			if (strpbrk(tok, "*?[") ? fnmatch(tok, name, 0) == 0 :
-			    strcmp(tok, name) == 0)
-				chosen[i] = any = true;
-		}
-		if (len && !any)
-			usage_error(r->cmd, "%s: no field '%s' (see 'cotlog "
-				    "fields')", option, tok);
-		p += len + (p[len] == ',');
+	switch (cot_fields_match(v, n, r->az, list, 0, &err)) {
+	case COT_OK:
+		return v;
+	case COT_EINVAL:
+		usage_error(r->cmd, "%s: %s", option, err.message);
+	default:
+		diag("%s", err.message);
+		exit(EXIT_USAGE);
 	}
-	*n = 0;
-	for (size_t i = 0; i < nf; i++)
-		if (chosen[i])
-			v[(*n)++] = i;
-	free(chosen);
-	return v;
 }
 
 void run_finish(run *r)

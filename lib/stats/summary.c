@@ -1,10 +1,10 @@
 /* summary.c - a summary's state: its fields and groups, adding traces,
  * merging summaries, and comparing them. */
-#include <fnmatch.h>
 #include <math.h>
 #include <stdlib.h>
 
 #include "fields/rest.h"
+#include "fields/select.h"
 #include "record/json.h"
 #include "stats/summary.h"
 
@@ -12,8 +12,8 @@ const char *const cot__summary_type_names[] = {
 	"null", "bool", "int", "real", "string", "json"
 };
 
-/* An allocation of the summary: NULL marks s failed (COT_ENOMEM from
- * then on, cot_summary says why). */
+/* An allocation of the summary: NULL marks s failed (every call on it
+ * says COT_ENOMEM from then on). */
 static void *mark(cot_summary *s, void *p)
 {
 	if (!p)
@@ -27,54 +27,12 @@ int cot__summary_choose(const char *const *names, const cot_type *types,
 			size_t n, const char *spec, bool *chosen,
 			cot_error *err)
 {
-	const char *p = spec;
-
-	memset(chosen, 0, n * sizeof *chosen);
-	if (!spec) {
-		for (size_t i = 0; i < n; i++)
-			chosen[i] = types[i] != COT_TYPE_JSON &&
-				    types[i] != COT_TYPE_NULL;
-		return COT_OK;
-	}
-	while (*p) {
-		size_t len = strcspn(p, ",");
-		char *tok = cot__strndup(p, len);
-		bool glob, any = false;
-
-		if (!tok)
-			return cot__error_set(err, COT_ENOMEM, 0, 0,
-					      "out of memory");
-		glob = strpbrk(tok, "*?[") != NULL;
-		for (size_t i = 0; len && i < n; i++) {
-			if (glob ? fnmatch(tok, names[i], 0) != 0 :
-			    strcmp(tok, names[i]) != 0)
-				continue;
-			if (types[i] == COT_TYPE_JSON ||
-			    types[i] == COT_TYPE_NULL) {
-				if (glob)
-					continue;
-				cot__error_set(err, COT_EINVAL, 0, 0,
-					       "field '%s' is a list: stats "
-					       "summarizes numbers, flags and "
-					       "strings", names[i]);
-				cot__free(tok);
-				return COT_EINVAL;
-			}
-			chosen[i] = true;
-			any = true;
-		}
-		if (len && !any) {
-			cot__error_set(err, COT_EINVAL, 0, 0, "no field '%s' "
-				       "to summarize (see 'cotlog fields')",
-				       tok);
-			cot__free(tok);
-			return COT_EINVAL;
-		}
-		cot__free(tok);
-		p += len;
-		if (*p == ',')
-			p++;
-	}
+	if (spec)
+		return cot__fields_choose(names, types, n, spec,
+					  COT_FIELDS_SCALAR, chosen, err);
+	for (size_t i = 0; i < n; i++)
+		chosen[i] = types[i] != COT_TYPE_JSON &&
+			    types[i] != COT_TYPE_NULL;
 	return COT_OK;
 }
 

@@ -1,4 +1,5 @@
 /* test_fields.c - the field registry and the JSON profile it writes. */
+#include <fnmatch.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -904,6 +905,72 @@ static void alone_file(const char *path, void *ctx)
 	free(data);
 }
 
+/* --fields lists: names and patterns, each field once and in registry
+ * order, lists passed over by patterns under COT_FIELDS_SCALAR, an
+ * unknown name or a named list an error that names it; checked against
+ * a plain walk of the registry. */
+static void test_fields_match_names_and_patterns(void **state)
+{
+	static const char *const lists[] = {
+		"think.words", "think.*,closed", "closed,think.words,closed",
+		"families.*.count", "*", "", "step*", "patterns.aha*",
+	};
+	cot_analyzer *az;
+	cot_error err;
+	size_t nf, *got, n;
+
+	(void)state;
+	assert_int_equal(cot_analyzer_new(&az, NULL, &err), COT_OK);
+	nf = cot_field_count(az);
+	got = calloc(nf, sizeof *got);
+	assert_non_null(got);
+	for (size_t k = 0; k < sizeof lists / sizeof *lists; k++)
+		for (unsigned flags = 0; flags <= COT_FIELDS_SCALAR; flags++) {
+			size_t want = 0;
+
+			assert_int_equal(cot_fields_match(got, &n, az,
+							  lists[k], flags,
+							  &err), COT_OK);
+			for (size_t i = 0; i < nf; i++) {
+				const cot_field_info *fi = cot_field_at(az, i);
+				char buf[256];
+				bool in = false;
+
+				snprintf(buf, sizeof buf, "%s", lists[k]);
+				for (char *t = strtok(buf, ","); t;
+				     t = strtok(NULL, ","))
+					in |= fnmatch(t, fi->name, 0) == 0;
+				if (flags && fi->type == COT_TYPE_JSON)
+					in = false;
+				if (!in)
+					continue;
+				assert_true(want < n);
+				assert_int_equal(got[want], i);
+				want++;
+			}
+			assert_int_equal(n, want);
+		}
+	assert_int_equal(cot_fields_match(got, &n, az, "think.nosuch", 0,
+					  &err), COT_EINVAL);
+	assert_non_null(strstr(err.message, "think.nosuch"));
+	assert_int_equal(cot_fields_match(got, &n, az, "candidates",
+					  COT_FIELDS_SCALAR, &err),
+			 COT_EINVAL);
+	assert_non_null(strstr(err.message, "candidates"));
+	for (long k = 0;; k++) {
+		int rc;
+
+		cot__alloc_fail_after(k);
+		rc = cot_fields_match(got, &n, az, "think.*,closed", 0, &err);
+		cot__alloc_fail_after(-1);
+		if (rc == COT_OK)
+			break;
+		assert_int_equal(rc, COT_ENOMEM);
+	}
+	free(got);
+	cot_analyzer_free(az);
+}
+
 static void test_every_field_alone_equals_full(void **state)
 {
 	alone c = { 0 };
@@ -930,6 +997,7 @@ int main(void)
 		cmocka_unit_test(test_result_json_is_an_array_of_profiles),
 		cmocka_unit_test(test_result_select_writes_only_the_chosen),
 		cmocka_unit_test(test_every_field_alone_equals_full),
+		cmocka_unit_test(test_fields_match_names_and_patterns),
 		cmocka_unit_test(test_profile_json_runs_at_rest_equal_get),
 		cmocka_unit_test(test_runs_at_rest_api),
 		cmocka_unit_test(test_json_escape_control_and_quotes),
