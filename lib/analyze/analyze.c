@@ -151,6 +151,7 @@ static int profile_all(cot_result *res, cot_error *err)
 		cot__profile *p = &res->prof[i];
 
 		memset(p, 0, sizeof *p);
+		res->scratch.trace++;
 		p->tr = &res->traces.v[i];
 		p->index = (uint32_t)i;
 		p->passes_run = res->upto < res->az->npasses ?

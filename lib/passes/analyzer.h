@@ -7,7 +7,9 @@
 /* Per-thread workspace of the passes (pcre2 match data, hash tables),
  * made with each cot_result; never shared. Each pass owns its members. */
 typedef struct cot__scratch {
-	int unused;	/* keeps the struct non-empty */
+	/* which trace the passes run on, counted from 1 (analyze.c): the
+	 * products shared by passes are made once per trace by this */
+	uint64_t trace;
 	/* ---- steps and patterns ---- */
 	struct cot__pscratch *pscratch;	/* pcre2 state (matches.c) */
 	/* ---- health: status, format, repetition ---- */

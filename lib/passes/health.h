@@ -6,6 +6,7 @@
 #include "base/internal.h"
 #include "text/segment.h"
 #include "text/words.h"
+#include "passes/pass.h"
 
 /* ---- per-thread workspace of the health passes -------------------- */
 
@@ -18,9 +19,6 @@ typedef struct cot__block_count {
 	size_t next;
 } cot__block_count;
 
-/* Made with each cot_result (the repeat pass's scratch hooks); the
- * passes of one trace run in order, so the repeat pass fills words and
- * para for the loop pass to read. */
 /* Where each distinct word trigram was last seen (loop.c). A slot is 8
  * bytes: the trigram's index + 1 in its low 40 bits, and above them 24
  * bits of the trigram's key as a first test; the key itself is not kept
@@ -36,11 +34,26 @@ typedef struct cot__trimap {
 
 void cot__trimap_dispose(cot__trimap *t);
 
+/* The loops of a trace and its distinct word trigrams, from one walk
+ * over the trigrams (loop.c: cot__loops_find): a product of the repeat
+ * pass (repeat.ngram with n = 3) and the loop pass. */
+typedef struct cot__trigrams {
+	struct cot__loop *loops;	/* in text order, in the arena */
+	uint32_t nloops;
+	size_t distinct;
+} cot__trigrams;
+
+/* Made with each cot_result (the repeat pass's scratch hooks). */
 typedef struct cot__health_scratch {
+	/* products: made for the trace scratch->trace names by whichever
+	 * pass asks first (cot__need_words, cot__need_trigrams), so no
+	 * pass depends on another having run */
+	uint64_t words_trace, trigrams_trace;
 	cot__words words;	/* the reasoning's words */
-	cot__spans para;	/* its paragraphs (in the record's arena) */
+	cot__trimap seen;	/* trigram -> last index + 1 */
+	cot__trigrams trigrams;
+	/* the repeat pass's own workspace */
 	cot__hmap set;		/* n-gram hashes (n other than 3) */
-	cot__trimap seen;	/* loop.c: trigram -> last index + 1 */
 	cot__hmap blocks;	/* cheap block key -> index into tally */
 	cot__block_count *tally;
 	size_t ntally, captally;
@@ -51,6 +64,13 @@ struct cot_analyzer;
 int cot__health_scratch_init(const struct cot_analyzer *az,
 			     struct cot__scratch *s);
 void cot__health_scratch_fini(struct cot__scratch *s);
+
+/* The products of the trace p under analysis, made on first demand.
+ * Returns COT_OK or COT_ENOMEM. */
+int cot__need_words(cot__pass_ctx *c, const cot__profile *p,
+		    const cot__words **out);
+int cot__need_trigrams(cot__pass_ctx *c, const cot__profile *p,
+		       const cot__trigrams **out);
 
 /* ---- loops (loop.c) ------------------------------------------------- */
 

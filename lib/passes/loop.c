@@ -312,27 +312,20 @@ next:
 
 static int loop_run(cot__pass_ctx *c, cot__profile *p, cot_error *err)
 {
-	cot__health_scratch *h = c->scratch->health;
-	const cot__text *r = &p->tr->reasoning;
+	const cot__spans *para = &p->paragraphs;	/* the core pass's */
+	const cot__trigrams *t;
 	cot__loop *v;
 	uint32_t n, pick = 0;
-	size_t work, distinct;
 
-	if (cot__loops_find(r->p, r->n, &h->words, &h->seen, &distinct,
-			    c->arena, &v, &n, &work))
+	if (cot__need_trigrams(c, p, &t))
 		return cot__error_set(err, COT_ENOMEM, 0, 0, "out of memory");
-	/* with n = 3 the distinct trigrams are repeat.ngram's (the repeat
-	 * pass left it to this one pass over the words) */
-	if (c->az->ngram == 3)
-		p->ngram_ratio = h->words.n < 3 ? 0 :
-				 1.0 - (double)distinct /
-				       (double)(h->words.n - 2);
-	/* steps: the paragraphs (`steps`) the repeat pass cut */
+	v = t->loops;
+	n = t->nloops;
 	for (uint32_t k = 0; k < n; k++) {
-		size_t s = cot__span_index(&h->para, v[k].start);
+		size_t s = cot__span_index(para, v[k].start);
 
 		v[k].start_step = s;
-		v[k].period_steps = cot__span_index(&h->para, v[k].start +
+		v[k].period_steps = cot__span_index(para, v[k].start +
 						    v[k].period) - s;
 		/* the loop the trace ends in, else the longest */
 		if (v[k].tail || v[k].end - v[k].start >

@@ -190,14 +190,14 @@ static int tally_add(tally *t, size_t off, size_t n)
 static int paragraphs(cot__pass_ctx *c, cot__profile *p, const char *r)
 {
 	cot__health_scratch *h = c->scratch->health;
+	const cot__spans *para = &p->paragraphs;	/* the core pass's */
 	tally t;
 	int rc;
 
-	h->para = p->paragraphs;	/* cut by the steps pass */
-	if (tally_start(&t, h, r, h->para.n))
+	if (tally_start(&t, h, r, para->n))
 		return COT_ENOMEM;
-	for (size_t i = 0; i < h->para.n; i++) {
-		size_t off = h->para.v[i].off, len = h->para.v[i].len;
+	for (size_t i = 0; i < para->n; i++) {
+		size_t off = para->v[i].off, len = para->v[i].len;
 
 		strip(r, &off, &len);
 		if (!has_chars(r + off, len, PARA_MIN_CHARS)) {
@@ -289,32 +289,33 @@ static int repeat_init(cot_analyzer *az, const cot_analyzer_options *o,
 	return COT_OK;
 }
 
-extern const cot__pass cot__loop_pass;
-
-static bool loop_counts_trigrams(const cot_analyzer *az,
-				 const cot__profile *p)
+/* open-r1's repetition ratio, 1 - distinct / all word n-grams: with
+ * n = 3 the distinct trigrams come from the walk that also finds the
+ * loops (a product: it is made once, whichever pass asks first). */
+static int ngram_ratio(cot__pass_ctx *c, cot__profile *p)
 {
-	size_t k = 0;
+	cot__health_scratch *h = c->scratch->health;
+	const cot__trigrams *t;
+	const cot__words *w;
 
-	if (az->ngram != 3)
-		return false;
-	while (cot__passes[k] && cot__passes[k] != &cot__loop_pass)
-		k++;
-	return k < p->passes_run;
+	if (cot__need_words(c, p, &w))
+		return COT_ENOMEM;
+	if (c->az->ngram != 3)
+		return cot__ngram_ratio(w, c->az->ngram, &h->set,
+					&p->ngram_ratio);
+	if (cot__need_trigrams(c, p, &t))
+		return COT_ENOMEM;
+	p->ngram_ratio = w->n < 3 ? 0 :
+			 1.0 - (double)t->distinct / (double)(w->n - 2);
+	return COT_OK;
 }
 
 static int repeat_run(cot__pass_ctx *c, cot__profile *p, cot_error *err)
 {
-	cot__health_scratch *h = c->scratch->health;
 	const cot__text *r = &p->tr->reasoning;
 	int rc;
 
-	/* with n = 3 the loop pass, when it runs, counts the n-grams in
-	 * its own pass over the words (loop.c) */
-	if ((rc = cot__words_scan(&h->words, r->p, r->n)) ||
-	    (!loop_counts_trigrams(c->az, p) &&
-	     (rc = cot__ngram_ratio(&h->words, c->az->ngram, &h->set,
-				    &p->ngram_ratio))) ||
+	if ((rc = ngram_ratio(c, p)) ||
 	    (rc = paragraphs(c, p, r->p)) ||
 	    (rc = sentences(c, p, r->p, r->n)))
 		return cot__error_set(err, rc, 0, 0, "out of memory");
