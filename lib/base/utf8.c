@@ -1,4 +1,4 @@
-/* utf8.c - what a character of UTF-8 text is: its length, white space. */
+/* utf8.c - characters of UTF-8 text: white space beyond ASCII. */
 #include "base/utf8.h"
 
 /* Byte length of the White_Space char (the list of `think.words`) at p[0..n), 0 when p
@@ -24,21 +24,4 @@ size_t cot__space_wide(const unsigned char *p, size_t n)
 	default:
 		return 0;
 	}
-}
-
-size_t cot__utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len = s[0] < 0x80 ? 1 : s[0] >= 0xC2 && s[0] < 0xE0 ? 2 :
-		     s[0] >= 0xE0 && s[0] < 0xF0 ? 3 :
-		     s[0] >= 0xF0 && s[0] < 0xF5 ? 4 : 0;
-
-	if (!len || len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++)
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-	if ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] >= 0xA0) ||
-	    (s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] >= 0x90))
-		return 0;	/* overlong, surrogate, past U+10FFFF */
-	return len;
 }

@@ -1,9 +1,10 @@
-/* utf8.h - what a character of UTF-8 text is: its length, white space. */
+/* utf8.h - characters of UTF-8 text: the decoder, white space. */
 #ifndef COT_UTF8_H
 #define COT_UTF8_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Byte length of the White_Space character (White_Space of
  * Unicode's PropList.txt, the list of `think.words`) at p[0..n), or
@@ -25,9 +26,55 @@ static inline size_t cot__space_len(const unsigned char *p, size_t n)
 	return cot__space_wide(p, n);
 }
 
-/* Length of the valid UTF-8 sequence at s[0..n) (n > 0), 0 when it is
- * not one: a stray continuation byte, a sequence cut short, an overlong
- * form, a surrogate or a code point past U+10FFFF (RFC 3629). */
-size_t cot__utf8_len(const unsigned char *s, size_t n);
+/* The one UTF-8 decoder. The code point of the sequence at s[0..n)
+ * (n > 0) in *cp, and its length; 0 (*cp untouched) when it is not a
+ * valid sequence: a stray continuation byte, a sequence cut short, an
+ * overlong form, a surrogate or a code point past U+10FFFF (RFC 3629;
+ * the second byte's range decides, as in table 3-7 of the Unicode
+ * standard). Inline: the JSON scanner and the word splitter call it at
+ * every byte that is not ASCII. */
+static inline size_t cot__utf8_decode(const unsigned char *s, size_t n,
+				      uint32_t *cp)
+{
+	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
+	uint32_t v;
+	size_t k;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c < 0xc2 || c > 0xf4)
+		return 0;
+	k = c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+	if (n < k)
+		return 0;
+	if (c == 0xe0)
+		lo = 0xa0;
+	else if (c == 0xed)
+		hi = 0x9f;
+	else if (c == 0xf0)
+		lo = 0x90;
+	else if (c == 0xf4)
+		hi = 0x8f;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	v = c & (0x7f >> k);
+	for (size_t i = 1; i < k; i++) {
+		if (i > 1 && (s[i] & 0xc0) != 0x80)
+			return 0;
+		v = v << 6 | (s[i] & 0x3f);
+	}
+	*cp = v;
+	return k;
+}
+
+/* The length of the valid sequence at s[0..n), 0 when it is not one. */
+static inline size_t cot__utf8_len(const unsigned char *s, size_t n)
+{
+	uint32_t cp;
+
+	return cot__utf8_decode(s, n, &cp);
+}
 
 #endif

@@ -177,24 +177,17 @@ static bool ascii_word(unsigned char c)
 }
 
 /* The code point at p[0..n) (valid UTF-8), its length in *len. */
+/* The code point at p[0..n) and its length: U+FFFD and one byte where
+ * the bytes are not UTF-8 (the text is; a cut can fall inside). */
 static uint32_t decode(const unsigned char *p, size_t n, size_t *len)
 {
-	if (p[0] < 0x80 || n < 2) {
-		*len = 1;
-		return p[0];
-	}
-	if (p[0] < 0xe0) {
-		*len = 2;
-		return (uint32_t)(p[0] & 0x1f) << 6 | (p[1] & 0x3f);
-	}
-	if (p[0] < 0xf0 || n < 4) {
-		*len = n < 3 ? n : 3;
-		return n < 3 ? 0xfffd : (uint32_t)(p[0] & 0x0f) << 12 |
-			(uint32_t)(p[1] & 0x3f) << 6 | (p[2] & 0x3f);
-	}
-	*len = 4;
-	return (uint32_t)(p[0] & 0x07) << 18 | (uint32_t)(p[1] & 0x3f) << 12 |
-	       (uint32_t)(p[2] & 0x3f) << 6 | (p[3] & 0x3f);
+	uint32_t cp;
+
+	*len = cot__utf8_decode(p, n, &cp);
+	if (*len)
+		return cp;
+	*len = 1;
+	return 0xfffd;
 }
 
 static bool punct_cp(uint32_t c)

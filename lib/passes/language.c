@@ -4,6 +4,7 @@
 #include "passes/pass.h"
 #include "base/bits.h"
 #include "passes/language.h"
+#include "base/utf8.h"
 
 #if defined(__SSE2__) && !defined(COT_NO_SIMD)
 #include <emmintrin.h>
@@ -250,23 +251,17 @@ static bool is_alpha(unsigned char c)
 	return (unsigned char)((c | 0x20) - 'a') < 26;
 }
 
-/* The UTF-8 sequence at t[i..end): its code point and length. */
+/* The UTF-8 sequence at s[i..end): its code point and length (text
+ * here is valid UTF-8; anything else would be one U+FFFD a byte). */
 static size_t decode(const unsigned char *s, size_t i, size_t end,
 		     uint32_t *cp)
 {
-	unsigned char c = s[i];
-	size_t n = c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
-	uint32_t v;
+	size_t n = cot__utf8_decode(s + i, end - i, cp);
 
-	if (c < 0xc0 || i + n > end) {	/* callers promise valid UTF-8 */
-		*cp = 0xfffd;
-		return 1;
-	}
-	v = c & (0x7f >> n);
-	for (size_t k = 1; k < n; k++)
-		v = v << 6 | (s[i + k] & 0x3f);
-	*cp = v;
-	return n;
+	if (n)
+		return n;
+	*cp = 0xfffd;
+	return 1;
 }
 
 /* After a backslash command at t[i] ('\' then letters): where scanning

@@ -8,6 +8,7 @@
 #endif
 
 #include "base/bits.h"
+#include "base/utf8.h"
 #include "record/json.h"
 
 #if defined(__GNUC__)
@@ -152,35 +153,10 @@ static int utf8_fail(const struct scan *sc, const uchar *p, const char *where)
 	return fail(sc, p, "", "invalid UTF-8 sequence%s", where);
 }
 
-/* Length of the valid UTF-8 sequence at p (lead byte >= 0x80), or 0. The
- * second-byte bounds exclude overlongs, surrogates and > U+10FFFF
- * (RFC 3629, table 3-7 of the Unicode standard). */
+/* Length of the valid UTF-8 sequence at p, or 0 (base/utf8.h). */
 static inline int utf8_len(const uchar *p, const uchar *end)
 {
-	uchar c = *p, lo = 0x80, hi = 0xbf;
-	size_t left = (size_t)(end - p);
-
-	if (c < 0xc2)
-		return 0;
-	if (c < 0xe0)
-		return left >= 2 && (p[1] & 0xc0) == 0x80 ? 2 : 0;
-	if (c < 0xf0) {
-		if (c == 0xe0)
-			lo = 0xa0;
-		else if (c == 0xed)
-			hi = 0x9f;
-		return left >= 3 && p[1] >= lo && p[1] <= hi &&
-		       (p[2] & 0xc0) == 0x80 ? 3 : 0;
-	}
-	if (c < 0xf5) {
-		if (c == 0xf0)
-			lo = 0x90;
-		else if (c == 0xf4)
-			hi = 0x8f;
-		return left >= 4 && p[1] >= lo && p[1] <= hi &&
-		       (p[2] & 0xc0) == 0x80 && (p[3] & 0xc0) == 0x80 ? 4 : 0;
-	}
-	return 0;
+	return (int)cot__utf8_len(p, (size_t)(end - p));
 }
 
 /* A byte that cannot start or continue anything where a value or a

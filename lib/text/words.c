@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "text/words.h"
+#include "base/utf8.h"
 #include "base/bits.h"
 
 #define M1 0x9e3779b97f4a7c15ULL
@@ -16,50 +17,12 @@ static bool pyspace_cp(uint32_t cp)
 	       cp == 0x2029 || cp == 0x202f || cp == 0x205f || cp == 0x3000;
 }
 
-/* Decode the UTF-8 character at p[0..n): its code point and length, or
- * length 0 when the bytes are not valid UTF-8 there. */
-static size_t decode(const unsigned char *p, size_t n, uint32_t *cp)
-{
-	unsigned char c = p[0];
-	size_t k, i;
-	uint32_t v;
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		k = 2;
-		v = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		k = 3;
-		v = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		k = 4;
-		v = c & 0x07;
-	} else {
-		return 0;
-	}
-	if (n < k)
-		return 0;
-	for (i = 1; i < k; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		v = v << 6 | (p[i] & 0x3f);
-	}
-	if ((k == 3 && (v < 0x800 || (v >= 0xd800 && v <= 0xdfff))) ||
-	    (k == 4 && (v < 0x10000 || v > 0x10ffff)))
-		return 0;
-	*cp = v;
-	return k;
-}
-
 size_t cot__pyspace_wide(const unsigned char *p, size_t n)
 {
 	uint32_t cp;
 	size_t k;
 
-	k = decode(p, n, &cp);
+	k = cot__utf8_decode(p, n, &cp);
 	return k && pyspace_cp(cp) ? k : 0;
 }
 
@@ -207,7 +170,7 @@ static size_t feed_wide(hasher *h, const unsigned char *p, size_t n,
 			bool *space)
 {
 	uint32_t cp;
-	size_t k = decode(p, n, &cp);
+	size_t k = cot__utf8_decode(p, n, &cp);
 
 	*space = false;
 	if (!k) {
@@ -254,7 +217,7 @@ static size_t general_word(cot__words *w, const unsigned char *p,
 			i++;
 		} else {
 			uint32_t cp;
-			size_t k = decode(p + i, len - i, &cp);
+			size_t k = cot__utf8_decode(p + i, len - i, &cp);
 
 			if (!k || !pyspace_cp(cp))
 				break;
