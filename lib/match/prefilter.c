@@ -5,6 +5,7 @@
 
 #include "match/patterns.h"
 #include "base/bits.h"
+#include "base/utf8.h"
 
 #if defined(__SSE2__) && !defined(COT_NO_SIMD)
 #include <emmintrin.h>
@@ -53,21 +54,9 @@ static bool caseless_cp(uint32_t c)
 static size_t utf8_char(const unsigned char *r, bool *safe)
 {
 	uint32_t c;
-	size_t n;
+	size_t n = cot__utf8_decode(r, strnlen((const char *)r, 4), &c);
 
-	*safe = false;
-	if (r[0] < 0xc0)
-		return 1;
-	n = r[0] < 0xe0 ? 2 : r[0] < 0xf0 ? 3 : 4;
-	for (size_t i = 1; i < n; i++)
-		if ((r[i] & 0xc0) != 0x80)
-			return 0;
-	c = n == 2 ? (uint32_t)(r[0] & 0x1f) << 6 | (r[1] & 0x3f) :
-	    n == 3 ? (uint32_t)(r[0] & 0x0f) << 12 |
-		     (uint32_t)(r[1] & 0x3f) << 6 | (r[2] & 0x3f) :
-	    (uint32_t)(r[0] & 0x07) << 18 | (uint32_t)(r[1] & 0x3f) << 12 |
-	    (uint32_t)(r[2] & 0x3f) << 6 | (r[3] & 0x3f);
-	*safe = caseless_cp(c);
+	*safe = n > 1 && caseless_cp(c);
 	return n;
 }
 
