@@ -63,77 +63,74 @@ GET(ref, set_text(v, p->tr->ref.p, p->tr->ref.n))
 GET(label, if (p->tr->label < 0) v->type = COT_TYPE_NULL;
 	else set_bool(v, p->tr->label))
 
-#define ROW(name, fn, type, unit, doc) \
-	{ .info = { name, COT_TYPE_##type, unit, doc }, .get = get_##fn }
-
 /* The core fields (lengths, steps, \boxed) and what the adapters found: the rows of
  * the core pass (core.c). */
 const cot__field cot__core_fields[] = {
-	ROW("format", format, STRING, "",
+	COT__ROW("format", STRING, "", get_format, 0,
 	    "the record shape (adapter) the trace was found by: openai-chat, "
 	    "openai-responses, anthropic, gemini, bedrock, message, openr1, "
 	    "skythought, chat, sharegpt, columns, text, string, field"),
-	ROW("index", index, INT, "",
+	COT__ROW("index", INT, "", get_index, 0,
 	    "trace index within the record, from 0"),
-	ROW("tagged", tagged, BOOL, "",
+	COT__ROW("tagged", BOOL, "", get_tagged, 0,
 	    "a dialect marker was found, or the reasoning came from a "
 	    "structured field"),
-	ROW("closed", closed, BOOL, "",
+	COT__ROW("closed", BOOL, "", get_closed, 0,
 	    "the reasoning ended by a close marker, or came from a "
 	    "structured field"),
-	ROW("dialect", dialect, STRING, "",
+	COT__ROW("dialect", STRING, "", get_dialect, 0,
 	    "the tag dialect found in the text (think, thought, im_think, "
 	    "mistral, kimi, seed, harmony); null when the reasoning came "
 	    "from a structured field or no marker was found"),
-	ROW("prefilled", prefilled, BOOL, "",
+	COT__ROW("prefilled", BOOL, "", get_prefilled, 0,
 	    "the text has a close marker with no open marker before it "
 	    "(the chat template prefilled the open marker)"),
-	ROW("think_blocks", think_blocks, INT, "blocks",
+	COT__ROW("think_blocks", INT, "blocks", get_think_blocks, 0,
 	    "reasoning blocks: for tags, 1 + open markers after the first "
 	    "block (their text stays in the answer); for structured "
 	    "fields, the pieces joined; 0 when untagged"),
-	ROW("redacted", redacted, INT, "blocks",
+	COT__ROW("redacted", INT, "blocks", get_redacted, 0,
 	    "redacted or encrypted reasoning blocks, counted, not read "
 	    "(Anthropic redacted_thinking, OpenRouter reasoning.encrypted, "
 	    "Responses encrypted_content without summary, Bedrock "
 	    "redactedContent)"),
-	ROW("preamble.bytes", preamble_bytes, INT, "bytes",
+	COT__ROW("preamble.bytes", INT, "bytes", get_preamble_bytes, 0,
 	    "bytes before the first open marker (a logged prompt or chat "
 	    "template); neither reasoning nor answer"),
-	ROW("think.bytes", think_bytes, INT, "bytes",
+	COT__ROW("think.bytes", INT, "bytes", get_think_bytes, 0,
 	    "UTF-8 bytes of the reasoning text"),
-	ROW("think.chars", think_chars, INT, "chars",
+	COT__ROW("think.chars", INT, "chars", get_think_chars, 0,
 	    "Unicode code points of the reasoning text"),
-	ROW("think.words", think_words, INT, "words",
+	COT__ROW("think.words", INT, "words", get_think_words, 0,
 	    "maximal runs of non-White_Space characters in the reasoning "
 	    "(White_Space: U+0009-000D, U+0020, U+0085, U+00A0, U+1680, "
 	    "U+2000-200A, U+2028, U+2029, U+202F, U+205F, U+3000)"),
-	ROW("answer.bytes", answer_bytes, INT, "bytes",
+	COT__ROW("answer.bytes", INT, "bytes", get_answer_bytes, 0,
 	    "UTF-8 bytes of the answer text"),
-	ROW("answer.chars", answer_chars, INT, "chars",
+	COT__ROW("answer.chars", INT, "chars", get_answer_chars, 0,
 	    "Unicode code points of the answer text"),
-	ROW("answer.words", answer_words, INT, "words",
+	COT__ROW("answer.words", INT, "words", get_answer_words, 0,
 	    "maximal runs of non-White_Space characters in the answer"),
-	ROW("steps", steps, INT, "paragraphs",
+	COT__ROW("steps", INT, "paragraphs", get_steps, 0,
 	    "paragraphs of the reasoning: maximal runs of LF-separated "
 	    "lines that hold a non-White_Space character; 0 when empty"),
-	ROW("answer_extracted", answer_extracted, STRING, "",
+	COT__ROW("answer_extracted", STRING, "", get_answer_extracted, 0,
 	    "content of the last-starting \\boxed{...} or \\fbox{...} "
 	    "(white space allowed before '{') whose braces balance, in the "
 	    "answer, else in the reasoning; unchanged; null when none"),
-	ROW("finish_reason", finish_reason, STRING, "",
+	COT__ROW("finish_reason", STRING, "", get_finish_reason, 0,
 	    "why generation stopped, as the record says (finish_reason, "
 	    "finishReason, stop_reason, stopReason, done_reason, "
 	    "finish_reasons[i], Responses incomplete_details.reason or "
 	    "status); null when not said"),
-	ROW("model", model, STRING, "",
+	COT__ROW("model", STRING, "", get_model, 0,
 	    "the model named by the record (model, modelVersion, "
 	    "model_name); null when not said"),
-	ROW("ref", ref, STRING, "",
+	COT__ROW("ref", STRING, "", get_ref, 0,
 	    "reference answer from the record (ground_truth, gt, "
 	    "reference_answer, reference, gold_answer, gold, target, "
 	    "answer; or --ref-field), a number as written; null when none"),
-	ROW("label", label, BOOL, "",
+	COT__ROW("label", BOOL, "", get_label, 0,
 	    "the record's own correctness label (is_correct, correct, "
 	    "correctness, correctness_math_verify[i], score); null when "
 	    "none"),

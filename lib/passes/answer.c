@@ -954,21 +954,18 @@ static int candidates_json(const cot__profile *p, const cot__field *f,
 	return cot__sbuf_addc(b, ']');
 }
 
-#define ROW(name, fn, type, unit, doc) \
-	{ .info = { name, COT_TYPE_##type, unit, doc }, .get = get_##fn }
-
 static const cot__field answer_fields[] = {
-	ROW("final_answer", final, STRING, "",
+	COT__ROW("final_answer", STRING, "", get_final, 0,
 	    "the final answer: in the answer text, else in the reasoning, "
 	    "the first rule that finds one: \\boxed (last-starting, as answer_extracted), "
 	    "<answer> tags, 'final answer is', '**Answer:**', 'Answer:', "
 	    "'answer is' (rightmost); as written; null when none"),
-	ROW("final_answer_rule", rule, STRING, "",
+	COT__ROW("final_answer_rule", STRING, "", get_rule, 0,
 	    "the rule that found final_answer: boxed, answer_tag, "
 	    "final_answer_is, bold_answer, answer_colon, answer_is"),
-	ROW("final_answer_from", from, STRING, "",
+	COT__ROW("final_answer_from", STRING, "", get_from, 0,
 	    "where final_answer was found: answer or reasoning"),
-	ROW("answer_normalized", normalized, STRING, "",
+	COT__ROW("answer_normalized", STRING, "", get_normalized, 0,
 	    "final_answer normalised (LaTeX wrappers, spacing, units, "
 	    "thousands separators and white space removed; see README)"),
 	{ .info = { "candidates", COT_TYPE_JSON, "",
@@ -976,10 +973,10 @@ static const cot__field answer_fields[] = {
 	    "them: a list of {offset, rule, text}, offset in bytes into the "
 	    "reasoning of the answer text (rules as final_answer_rule)" },
 	  .json = candidates_json },
-	ROW("candidates_count", count, INT, "statements",
+	COT__ROW("candidates_count", INT, "statements", get_count, 0,
 	    "answers the reasoning states: all of them, where candidates "
 	    "lists the first 1,000"),
-	ROW("solution_rounds", rounds, INT, "rounds",
+	COT__ROW("solution_rounds", INT, "rounds", get_rounds, 0,
 	    "solution rounds (Chen et al. 2024): maximal runs of candidates "
 	    "with equal answers in the same or adjacent paragraphs"),
 	COT__FIELDS_END

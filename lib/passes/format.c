@@ -153,27 +153,24 @@ static void get_fmt(const cot__profile *p, const cot__field *f,
 		cot__set_real(v, q / 4.0);
 }
 
-#define ROW(name, arg_, doc) \
-	{ .info = { name, COT_TYPE_REAL, "", doc }, \
-	  .get = get_fmt, .arg = arg_ }
-
 static const cot__field format_fields[] = {
-	ROW("reward.format", F_R1,
+	COT__ROW("reward.format", REAL, "", get_fmt, F_R1,
 	    "open-r1 format_reward of the raw text: 1 when re.match("
 	    "r\"^<think>\\n.*?\\n</think>\\n<answer>\\n.*?\\n</answer>$\", "
 	    "DOTALL|MULTILINE) matches, else 0; null for structured "
 	    "reasoning"),
-	ROW("reward.tag_count", F_TAGS,
+	COT__ROW("reward.tag_count", REAL, "", get_fmt, F_TAGS,
 	    "open-r1 tag_count_reward of the raw text: 0.25 for each of "
 	    "\"<think>\\n\", \"\\n</think>\\n\", \"\\n<answer>\\n\", "
 	    "\"\\n</answer>\" that occurs exactly once (str.count); null "
 	    "for structured reasoning"),
-	ROW("reward.think_format", F_THINK,
+	COT__ROW("reward.think_format", REAL, "", get_fmt, F_THINK,
 	    "TRL think_format_reward of the raw text: 1 when re.match("
 	    "r\"^<think>(?!.*<think>)(.*?)</think>.*$\", DOTALL|MULTILINE) "
 	    "matches (one think block, opened at byte 0), else 0; null for "
 	    "structured reasoning"),
-	ROW("reward.think_format_prefilled", F_PREFILLED,
+	COT__ROW("reward.think_format_prefilled", REAL, "",
+	    get_fmt, F_PREFILLED,
 	    "TRL think_format_reward of \"<think>\" + the raw text (the chat "
 	    "template prefilled <think>): 1 when the text has no <think> "
 	    "and has a </think>, else 0; null when the text starts with "

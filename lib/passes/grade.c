@@ -111,32 +111,28 @@ static void get_real(const cot__profile *p, const cot__field *f,
 		cot__set_real(v, r);
 }
 
-#define ROW(name, fn, type, unit, doc, arg_) \
-	{ .info = { name, COT_TYPE_##type, unit, doc }, \
-	  .get = get_##fn, .arg = arg_ }
-
 static const cot__field grade_fields[] = {
-	ROW("correct", correct, BOOL, "",
+	COT__ROW("correct", BOOL, "", get_correct, 0,
 	    "answer_normalized equals ref_normalized (same string; numbers "
 	    "within 1e-6 relative; a/b = \\frac{a}{b} = decimal; tuples, "
 	    "intervals, sets, matrices element by element; x=5 = 5); null "
 	    "without a reference, with a sentinel one (proof, notfound) or "
-	    "without a final answer", 0),
-	ROW("ref_normalized", ref_normalized, STRING, "",
+	    "without a final answer"),
+	COT__ROW("ref_normalized", STRING, "", get_ref_normalized, 0,
 	    "the reference answer (ref) normalised as final_answer is; null "
-	    "when there is none or it is a sentinel", 0),
-	ROW("answer_first_at", real, REAL, "ratio",
+	    "when there is none or it is a sentinel"),
+	COT__ROW("answer_first_at", REAL, "ratio", get_real, 0,
 	    "words of the reasoning before the first candidate equal to "
 	    "final_answer / think.words; null when the reasoning never "
-	    "states it", 0),
-	ROW("after_answer", real, REAL, "ratio",
+	    "states it"),
+	COT__ROW("after_answer", REAL, "ratio", get_real, 1,
 	    "words of the reasoning after the end of that first statement / "
-	    "think.words (overthinking); null as answer_first_at", 1),
-	ROW("efficiency", real, REAL, "ratio",
+	    "think.words (overthinking); null as answer_first_at"),
+	COT__ROW("efficiency", REAL, "ratio", get_real, 2,
 	    "outcome efficiency (Chen et al. 2024), words for tokens: words "
 	    "up to the end of the first statement of the reference answer "
 	    "(in the reasoning, else the final answer) / (think.words + "
-	    "answer.words); null unless correct is true", 2),
+	    "answer.words); null unless correct is true"),
 	COT__FIELDS_END
 };
 

@@ -701,32 +701,29 @@ static int scripts_json(const cot__profile *p, const cot__field *f,
 	return cot__sbuf_addc(b, '}');
 }
 
-#define ROW(name, fn, type, unit, doc) \
-	{ .info = { name, COT_TYPE_##type, unit, doc }, .get = get_##fn }
-
 static const cot__field lang_fields[] = {
-	ROW("lang.dominant", dominant, STRING, "",
+	COT__ROW("lang.dominant", STRING, "", get_dominant, 0,
 	    "the script class with the most letters in the reasoning: Latin, "
 	    "Han, Kana (Hiragana and Katakana), Hangul, Cyrillic, Arabic, "
 	    "Devanagari or other (ties: that order); letters outside LaTeX "
 	    "commands, math and code; null when there is no letter"),
-	ROW("lang.letters", letters, INT, "letters",
+	COT__ROW("lang.letters", INT, "letters", get_letters, 0,
 	    "letters counted for the language fields (outside LaTeX "
 	    "command names, $...$, $$...$$, \\(...\\), \\[...\\], math "
 	    "environments, fenced and inline code; lone Greek letters are "
 	    "math symbols, not letters)"),
-	ROW("lang.mix", mix, REAL, "ratio",
+	COT__ROW("lang.mix", REAL, "ratio", get_mix, 0,
 	    "1 - (letters of lang.dominant / lang.letters): 0 for one "
 	    "script; null when there is no letter"),
-	ROW("lang.switches", switches, INT, "paragraphs",
+	COT__ROW("lang.switches", INT, "paragraphs", get_switches, 0,
 	    "consecutive paragraphs (among those with letters) whose "
 	    "dominant script differs"),
-	ROW("lang.mixed_steps", mixed, INT, "paragraphs",
+	COT__ROW("lang.mixed_steps", INT, "paragraphs", get_mixed, 0,
 	    "paragraphs that hold letters of two or more script classes"),
-	ROW("lang.foreign_at", foreign_at, INT, "bytes",
+	COT__ROW("lang.foreign_at", INT, "bytes", get_foreign_at, 0,
 	    "byte offset in the reasoning of the first letter whose class is "
 	    "not lang.dominant; null when every letter is of that class"),
-	ROW("lang.target_share", target_share, REAL, "ratio",
+	COT__ROW("lang.target_share", REAL, "ratio", get_target_share, 0,
 	    "with --target-script: letters of that script / lang.letters "
 	    "(DeepSeek-R1's language consistency, by script); null without "
 	    "the option or without letters"),

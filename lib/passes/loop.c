@@ -394,41 +394,38 @@ static int loops_json(const cot__profile *p, const cot__field *f,
 	return rc ? rc : cot__sbuf_addc(b, ']');
 }
 
-#define ROW(name, type, unit, arg_, doc) \
-	{ .info = { name, COT_TYPE_##type, unit, doc }, \
-	  .get = get_loop, .arg = arg_ }
-
 static const cot__field loop_fields[] = {
-	ROW("loop.found", BOOL, "", L_FOUND,
+	COT__ROW("loop.found", BOOL, "", get_loop, L_FOUND,
 	    "the reasoning holds a loop: a stretch of words that repeats "
 	    "a period of words 4+ times in a row and covers 256+ bytes "
 	    "(words: Python's lower().split())"),
-	ROW("loop.count", INT, "loops", L_COUNT,
+	COT__ROW("loop.count", INT, "loops", get_loop, L_COUNT,
 	    "loops found (they do not overlap)"),
-	ROW("loop.tail", BOOL, "", L_TAIL,
+	COT__ROW("loop.tail", BOOL, "", get_loop, L_TAIL,
 	    "the reasoning ends inside the loop: it runs to the last word, "
 	    "or what follows it is the start of its next period (cut "
 	    "mid-period)"),
-	ROW("loop.start", INT, "bytes", L_START,
+	COT__ROW("loop.start", INT, "bytes", get_loop, L_START,
 	    "byte offset where the loop starts (the earliest word from "
 	    "which the text repeats with its period); the loop described "
 	    "is the tail loop if any, else the one covering most bytes; "
 	    "null without a loop"),
-	ROW("loop.start_step", INT, "paragraphs", L_START_STEP,
+	COT__ROW("loop.start_step", INT, "paragraphs", get_loop, L_START_STEP,
 	    "paragraph (as steps, from 0) holding loop.start"),
-	ROW("loop.start_rel", REAL, "", L_START_REL,
+	COT__ROW("loop.start_rel", REAL, "", get_loop, L_START_REL,
 	    "loop.start / think.bytes"),
-	ROW("loop.end", INT, "bytes", L_END,
+	COT__ROW("loop.end", INT, "bytes", get_loop, L_END,
 	    "one past the loop's last byte (think.bytes for a tail loop)"),
-	ROW("loop.period", INT, "bytes", L_PERIOD,
+	COT__ROW("loop.period", INT, "bytes", get_loop, L_PERIOD,
 	    "bytes of one period: from loop.start to the same word one "
 	    "period later"),
-	ROW("loop.period_words", INT, "words", L_PERIOD_WORDS,
+	COT__ROW("loop.period_words", INT, "words", get_loop, L_PERIOD_WORDS,
 	    "words (Python split) in one period of the loop"),
-	ROW("loop.period_steps", INT, "paragraphs", L_PERIOD_STEPS,
+	COT__ROW("loop.period_steps", INT, "paragraphs",
+	    get_loop, L_PERIOD_STEPS,
 	    "paragraphs starting within one period (0: the loop repeats "
 	    "inside one paragraph)"),
-	ROW("loop.repeats", INT, "times", L_REPEATS,
+	COT__ROW("loop.repeats", INT, "times", get_loop, L_REPEATS,
 	    "whole periods in the loop (a cut last period not counted)"),
 	{ .info = { "loop.all", COT_TYPE_JSON, "",
 	    "every loop, in text order: [{start, end, start_step, period, "

@@ -77,6 +77,13 @@ struct cot__field {
 	const char *rest;
 };
 
+/* A row of a pass's table of fields: its name, type (INT, REAL, BOOL,
+ * STRING), unit, getter and the getter's argument, and its one-line
+ * definition: every table writes its rows in this one order. */
+#define COT__ROW(name, type, unit, getter, arg_, doc) \
+	{ .info = { name, COT_TYPE_##type, unit, doc }, .get = getter, \
+	  .arg = arg_ }
+
 /* The row that ends a pass's table of fields. */
 #define COT__FIELDS_END { .info = { NULL, COT_TYPE_NULL, NULL, NULL } }
 

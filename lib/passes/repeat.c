@@ -379,42 +379,38 @@ static void get_rule(const cot__profile *p, const cot__field *f,
 	cot__set_text(v, s, s ? strlen(s) : 0);
 }
 
-#define ROW(name, type, unit, get_, arg_, doc) \
-	{ .info = { name, COT_TYPE_##type, unit, doc }, \
-	  .get = get_, .arg = arg_ }
-
 static const cot__field repeat_fields[] = {
-	ROW("repeat.ngram", REAL, "", get_ngram, 0,
+	COT__ROW("repeat.ngram", REAL, "", get_ngram, 0,
 	    "open-r1's repetition ratio of the reasoning: 1 - unique/total "
 	    "over its word n-grams (n = --ngram, default 3), words being "
 	    "Python's text.lower().split(); 0 when it has fewer than n "
 	    "words"),
-	ROW("repeat.para.max", INT, "times", get_block, R_PARA_MAX,
+	COT__ROW("repeat.para.max", INT, "times", get_block, R_PARA_MAX,
 	    "occurrences of the most frequent paragraph of the reasoning "
 	    "(paragraphs as steps, stripped, byte-identical, 20+ characters); "
 	    "0 when none qualifies"),
-	ROW("repeat.para.run", INT, "paragraphs", get_block, R_PARA_RUN,
+	COT__ROW("repeat.para.run", INT, "paragraphs", get_block, R_PARA_RUN,
 	    "longest run of identical consecutive paragraphs (20+ "
 	    "characters)"),
-	ROW("repeat.para.at", INT, "bytes", get_block, R_PARA_AT,
+	COT__ROW("repeat.para.at", INT, "bytes", get_block, R_PARA_AT,
 	    "byte offset of the first occurrence of the most frequent "
 	    "paragraph (of equally frequent ones, the one that reached that "
 	    "count first); null when none"),
-	ROW("repeat.sent.max", INT, "times", get_block, R_SENT_MAX,
+	COT__ROW("repeat.sent.max", INT, "times", get_block, R_SENT_MAX,
 	    "occurrences of the most frequent sentence of the reasoning: "
 	    "the pieces of re.split(r'[.!?]+', reasoning), stripped, "
 	    "byte-identical, with 10+ characters and 2+ words"),
-	ROW("repeat.sent.run", INT, "sentences", get_block, R_SENT_RUN,
+	COT__ROW("repeat.sent.run", INT, "sentences", get_block, R_SENT_RUN,
 	    "longest run of identical sentences in a row (a shorter "
 	    "non-empty piece between them breaks the run)"),
-	ROW("repeat.sent.at", INT, "bytes", get_block, R_SENT_AT,
+	COT__ROW("repeat.sent.at", INT, "bytes", get_block, R_SENT_AT,
 	    "byte offset of the first occurrence of the most frequent "
 	    "sentence (ties as repeat.para.at); null when none"),
-	ROW("repeat.flag", BOOL, "", get_flag, 0,
+	COT__ROW("repeat.flag", BOOL, "", get_flag, 0,
 	    "open-instruct's exact-repetition thresholds are reached: "
 	    "repeat.para.max >= 10, repeat.sent.max >= 40 or "
 	    "repeat.sent.run >= 4"),
-	ROW("repeat.rule", STRING, "", get_rule, 0,
+	COT__ROW("repeat.rule", STRING, "", get_rule, 0,
 	    "the first threshold of repeat.flag reached, in that order: "
 	    "paragraph, sentence, sentence_run; null when none"),
 	COT__FIELDS_END

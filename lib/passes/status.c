@@ -219,28 +219,24 @@ static void get_status(const cot__profile *p, const cot__field *f,
 	}
 }
 
-#define ROW(name, type, arg_, doc) \
-	{ .info = { name, COT_TYPE_##type, "", doc }, \
-	  .get = get_status, .arg = arg_ }
-
 static const cot__field status_fields[] = {
-	ROW("status", STRING, 0,
+	COT__ROW("status", STRING, "", get_status, 0,
 	    "completion status: complete, no_answer, unterminated, "
 	    "truncated, empty_think, no_think or redacted, by the first "
 	    "rule of status_rule's list that holds"),
-	ROW("status_rule", STRING, 1,
+	COT__ROW("status_rule", STRING, "", get_status, 1,
 	    "the rule that decided status, tried in this order: "
 	    "finish_length, empty_block, redacted_only, no_reasoning, "
 	    "tail_loop, mid_sentence, no_close, untagged, answer_cut, "
 	    "answer_unclosed, answer_blank, answered (README, Completion "
 	    "status)"),
-	ROW("finish", STRING, 2,
+	COT__ROW("finish", STRING, "", get_status, 2,
 	    "finish_reason normalised: length (length, max_tokens, "
 	    "max_output_tokens, max_completion_tokens, model_length, "
 	    "model_context_window_exceeded, max_length, incomplete), stop "
 	    "(stop, end_turn, stop_sequence, eos, eos_token, complete, "
 	    "completed), other; case ignored; null when not said"),
-	ROW("mid_sentence", BOOL, 3,
+	COT__ROW("mid_sentence", BOOL, "", get_status, 3,
 	    "the reasoning ends mid-sentence: its last character that is "
 	    "not White_Space is none of . ! ? ) ] } \" ' ` * $ % | and "
 	    "their wide forms (U+2026 U+3002 U+FF01 U+FF1F U+FF0E U+FF09 "

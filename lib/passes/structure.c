@@ -135,76 +135,81 @@ static void get(const cot__profile *p, const cot__field *f, cot_value *v)
 	}
 }
 
-#define ROW(name, arg_, type, unit, doc) \
-	{ .info = { "structure." name, COT_TYPE_##type, unit, doc }, \
-	  .get = get, .arg = arg_ }
 #define FIRST_DOC(fam) \
 	"where the first match of the " fam " family starts, as a fraction " \
 	"of think.bytes (families." fam ".first_rel); null when none or " \
 	"when no family has that name"
 
 static const cot__field structure_fields[] = {
-	ROW("paragraphs", S_PARAS, INT, "paragraphs",
+	COT__ROW("structure.paragraphs", INT, "paragraphs", get, S_PARAS,
 	    "paragraphs of the reasoning (the same as steps)"),
-	ROW("sentences", S_SENTS, INT, "sentences",
+	COT__ROW("structure.sentences", INT, "sentences", get, S_SENTS,
 	    "sentences of the reasoning by the sentence rule (README "
 	    "\"Segmentation\": cut after . ? ! and White_Space, not in math, "
 	    "code, abbreviations or enumerations; short pieces merged)"),
-	ROW("thoughts", S_THOUGHTS, INT, "thoughts",
+	COT__ROW("structure.thoughts", INT, "thoughts", get, S_THOUGHTS,
 	    "thoughts: runs of paragraphs, a new one at every paragraph after "
 	    "the first that opens with a switch marker (the switch family's "
 	    "phrases); 0 when there are no paragraphs"),
-	ROW("thought_switches", S_SWITCHES, INT, "switches",
+	COT__ROW("structure.thought_switches", INT, "switches",
+	    get, S_SWITCHES,
 	    "thoughts - 1 (0 when none): paragraphs that open a new thought"),
-	ROW("switches_per_1k_words", S_SWITCH_1K, REAL, "per 1k words",
+	COT__ROW("structure." "switches_per_1k_words", REAL, "per 1k words",
+	    get, S_SWITCH_1K,
 	    "thought_switches * 1000 / think.words, the underthinking "
 	    "measure of Wang et al. 2025 counted in words; null when the "
 	    "reasoning has no words"),
-	ROW("step_words.mean", S_MEAN, REAL, "words",
+	COT__ROW("structure.step_words.mean", REAL, "words", get, S_MEAN,
 	    "mean words per paragraph; null when there are no paragraphs"),
-	ROW("step_words.median", S_MEDIAN, REAL, "words",
+	COT__ROW("structure.step_words.median", REAL, "words", get, S_MEDIAN,
 	    "median words per paragraph (the mean of the two middle ones "
 	    "for an even count); null when there are no paragraphs"),
-	ROW("step_words.max", S_MAX, INT, "words",
+	COT__ROW("structure.step_words.max", INT, "words", get, S_MAX,
 	    "words of the longest paragraph; null when none"),
-	ROW("step_words.std", S_STD, REAL, "words",
+	COT__ROW("structure.step_words.std", REAL, "words", get, S_STD,
 	    "population standard deviation of the words per paragraph; "
 	    "null when there are no paragraphs"),
-	ROW("longest_paragraph.index", S_LONG_INDEX, INT, "",
+	COT__ROW("structure.longest_paragraph.index", INT, "",
+	    get, S_LONG_INDEX,
 	    "index (from 0) of the paragraph with the most words, the first "
 	    "of them on a tie; null when none"),
-	ROW("longest_paragraph.start", S_LONG_START, INT, "bytes",
+	COT__ROW("structure.longest_paragraph.start", INT, "bytes",
+	    get, S_LONG_START,
 	    "byte offset in the reasoning where that paragraph starts"),
-	ROW("longest_paragraph.end", S_LONG_END, INT, "bytes",
+	COT__ROW("structure.longest_paragraph.end", INT, "bytes",
+	    get, S_LONG_END,
 	    "byte offset in the reasoning where that paragraph ends "
 	    "(exclusive)"),
-	ROW("longest_paragraph.words", S_LONG_WORDS, INT, "words",
+	COT__ROW("structure.longest_paragraph.words", INT, "words",
+	    get, S_LONG_WORDS,
 	    "words of that paragraph"),
-	ROW("code_blocks", S_CODE, INT, "blocks",
+	COT__ROW("structure.code_blocks", INT, "blocks", get, S_CODE,
 	    "fenced code blocks: lines opening with at least three ` or ~ "
 	    "(after White_Space), each block closed by a line of as many of "
 	    "the same or by the end"),
-	ROW("lists", S_LISTS, INT, "lists",
+	COT__ROW("structure.lists", INT, "lists", get, S_LISTS,
 	    "lists: runs of list items with only blank or indented lines "
 	    "between items"),
-	ROW("list_items", S_ITEMS, INT, "items",
+	COT__ROW("structure.list_items", INT, "items", get, S_ITEMS,
 	    "list items: lines outside code blocks opening with - * + or "
 	    "U+2022, or 1-3 digits and . or ), then White_Space"),
-	ROW("display_math", S_DISPLAY, INT, "regions",
+	COT__ROW("structure.display_math", INT, "regions", get, S_DISPLAY,
 	    "display math regions $$...$$ and \\[...\\] closed within their "
 	    "paragraph, outside code"),
-	ROW("inline_math", S_INLINE, INT, "regions",
+	COT__ROW("structure.inline_math", INT, "regions", get, S_INLINE,
 	    "inline math regions \\(...\\) and $...$ (opening $ before a "
 	    "non-space, closing $ after a non-space and not before a digit) "
 	    "closed within their paragraph, outside code"),
-	ROW("inline_code", S_INLINE_CODE, INT, "spans",
+	COT__ROW("structure.inline_code", INT, "spans", get, S_INLINE_CODE,
 	    "inline code spans `...` (a run of backticks closed by a run "
 	    "of the same length) within a paragraph"),
-	ROW("first_backtracking_rel", S_FIRST_BACK, REAL, "fraction",
+	COT__ROW("structure.first_backtracking_rel", REAL, "fraction",
+	    get, S_FIRST_BACK,
 	    FIRST_DOC("backtracking")),
-	ROW("first_verification_rel", S_FIRST_VERIFY, REAL, "fraction",
+	COT__ROW("structure.first_verification_rel", REAL, "fraction",
+	    get, S_FIRST_VERIFY,
 	    FIRST_DOC("verification")),
-	ROW("first_aha_rel", S_FIRST_AHA, REAL, "fraction",
+	COT__ROW("structure.first_aha_rel", REAL, "fraction", get, S_FIRST_AHA,
 	    FIRST_DOC("aha")),
 	COT__FIELDS_END
 };
