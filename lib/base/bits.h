@@ -56,17 +56,4 @@ static inline void cot__popcount2x32(uint32_t a, uint32_t b, unsigned *pa,
 #endif
 }
 
-/* The 8 bytes of x (any values) with their ASCII 'A'-'Z' lowered. The
- * sums work on the low seven bits, so no carry crosses a byte. */
-static inline uint64_t cot__lower8(uint64_t x)
-{
-	const uint64_t ones = 0x0101010101010101u;
-	uint64_t h = x & (ones * 0x7f);
-	uint64_t ge_a = h + ones * (0x80 - 'A');
-	uint64_t gt_z = h + ones * (0x80 - 'Z' - 1);
-	uint64_t up = ge_a & ~gt_z & ~x & (ones * 0x80);
-
-	return x | up >> 2;
-}
-
 #endif

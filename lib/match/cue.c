@@ -4,6 +4,7 @@
 
 #include "match/cue.h"
 #include "base/bits.h"
+#include "base/simd.h"
 #include "base/utf8.h"
 
 int cot__cueset_add(cot__cueset *cs, const char *p, size_t n, int cls)
@@ -125,9 +126,10 @@ int cot__cueset_finish(cot__cueset *cs)
 	for (size_t k = 0; k < cs->n; k++) {
 		cot__cue_ent *e = &cs->v[k];
 		size_t n = e->n < 8 ? e->n : 8;
+		uint8_t b[8] = { 0 };
 
-		e->word = 0;
-		memcpy(&e->word, e->p, n);
+		memcpy(b, e->p, n);
+		e->word = cot__load_le64(b);
 		e->mask = n < 8 ? ~(~0ULL << 8 * n) : ~0ULL;
 		cs->lead[(unsigned char)e->p[0]] = 1;
 		cs->single[(unsigned char)e->p[0]] |= e->n == 1;
@@ -279,16 +281,14 @@ static size_t window(const unsigned char *t, size_t pos, size_t end,
 	uint8_t b[8] = { 0 };
 	size_t got = 0, i = pos;
 
-	if (end - pos >= 8) {
-		uint64_t x;
+	if (COT__WORDS && end - pos >= 8) {
+		uint64_t x = cot__load_le64(t + pos);
+		uint64_t y = x ^ 0xe2e2e2e2e2e2e2e2ULL;
 
-		memcpy(&x, t + pos, 8);
 		/* no byte 0xe2, no U+2019: the plain case */
-		x ^= 0xe2e2e2e2e2e2e2e2ULL;
-		if (!((x - 0x0101010101010101ULL) & ~x &
+		if (!((y - 0x0101010101010101ULL) & ~y &
 		      0x8080808080808080ULL)) {
-			memcpy(w, t + pos, 8);
-			*w = cot__lower8(*w);
+			*w = cot__lower8(x);
 			*same = true;
 			return 8;
 		}
@@ -304,7 +304,7 @@ static size_t window(const unsigned char *t, size_t pos, size_t end,
 			b[got++] = lower(t[i++]);
 		}
 	}
-	memcpy(w, b, 8);
+	*w = cot__load_le64(b);
 	return got;
 }
 

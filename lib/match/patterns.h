@@ -97,7 +97,7 @@ typedef struct cot__pset {
 	size_t nent;
 	uint32_t *slot;		/* hash of key -> bucket */
 	uint32_t nslot;
-	bool simd_ok;		/* every prefix that does not ask for \b
+	bool blocks_ok;		/* every prefix that does not ask for \b
 				 * starts with a UTF-8 lead byte */
 	bool alpha_first;	/* every prefix starting with an ASCII byte
 				 * starts with a letter */

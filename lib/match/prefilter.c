@@ -5,12 +5,9 @@
 
 #include "match/patterns.h"
 #include "base/bits.h"
+#include "base/simd.h"
 #include "base/utf8.h"
 
-#if defined(__SSE2__) && !defined(COT_NO_SIMD)
-#include <emmintrin.h>
-#define USE_SSE2 1
-#endif
 
 /* Why: a trace is matched against dozens of patterns, and running each
  * regex over the whole text is dozens of passes. Nearly every pattern
@@ -440,10 +437,14 @@ static void load16(const unsigned char *t, size_t i, size_t len,
 {
 	/* a fixed-size copy is two loads; the short one a call */
 	if (COT__LIKELY(len - i >= 16)) {
-		memcpy(w, t + i, 16);
+		w[0] = cot__load_le64(t + i);
+		w[1] = cot__load_le64(t + i + 8);
 	} else {
-		w[0] = w[1] = 0;
-		memcpy(w, t + i, len - i);
+		unsigned char pad[16] = { 0 };
+
+		memcpy(pad, t + i, len - i);
+		w[0] = cot__load_le64(pad);
+		w[1] = cot__load_le64(pad + 8);
 	}
 	w[0] = cot__lower8(w[0]);
 	w[1] = cot__lower8(w[1]);
@@ -503,19 +504,6 @@ static uint64_t bytes_le(const uint8_t *b, size_t n)
 	for (size_t k = 0; k < n; k++)
 		w |= (uint64_t)b[k] << (8 * k);
 	return w;
-}
-
-/* bytes_le(p, 4), as one load where the machine's order is that. */
-static uint32_t load_le32(const unsigned char *p)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	uint32_t w;
-
-	memcpy(&w, p, 4);
-	return w;
-#else
-	return (uint32_t)bytes_le(p, 4);
-#endif
 }
 
 /* Tiers 2 and 4 are keyed by bytes_le of their bytes; tier 8 by its
@@ -665,7 +653,7 @@ int cot__pset_index(cot__pset *ps)
 {
 	size_t nent = 0, nbuckets = 0, kept = 0;
 
-	ps->simd_ok = true;
+	ps->blocks_ok = true;
 	ps->alpha_first = true;
 	ps->lead_lo = 0xff;
 	ps->lead_hi = 0;
@@ -732,7 +720,7 @@ int cot__pset_index(cot__pset *ps)
 			set_bit(ps->bits8, hash8(e->key) << 1 | ws);
 		}
 		if (!e->ws && bytes[0] < 0xc0)
-			ps->simd_ok = false;
+			ps->blocks_ok = false;
 		if (bytes[0] < 0x80 && !(bytes[0] >= 'a' && bytes[0] <= 'z'))
 			ps->alpha_first = false;
 		if (bytes[0] >= 0x80 && bytes[0] < ps->lead_lo)
@@ -1115,7 +1103,7 @@ static inline int at(matcher *m, size_t i, unsigned ws)
 	int rc = COT_OK;
 
 	/* the first 4 bytes (fewer at the end), t[i] lowest, folded */
-	w = fold(COT__LIKELY(left >= 4) ? load_le32(t + i) :
+	w = fold(COT__LIKELY(left >= 4) ? cot__load_le32(t + i) :
 		 (uint32_t)bytes_le(t + i, left));
 	key = key2(w);
 	short_hit = bit_set(ps->bits2, key << 1 | ws);
@@ -1136,24 +1124,23 @@ static inline int at(matcher *m, size_t i, unsigned ws)
 	return rc;
 }
 
-#if defined(USE_SSE2)
 /* ASCII letters of v, as 0xff bytes. */
-static __m128i alpha_bytes(__m128i v)
+static cot__v16 alpha_bytes(cot__v16 v)
 {
-	__m128i l = _mm_sub_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)),
-				 _mm_set1_epi8('a'));
+	cot__v16 l = cot__v16_sub(cot__v16_or(v, cot__v16_splat(0x20)),
+				  cot__v16_splat('a'));
 
-	return _mm_cmpeq_epi8(_mm_min_epu8(l, _mm_set1_epi8(25)), l);
+	return cot__v16_eq(cot__v16_min(l, cot__v16_splat(25)), l);
 }
 
 /* ASCII letters, digits and '_' of v, as 0xff bytes. */
-static __m128i word_bytes(__m128i v)
+static cot__v16 word_bytes(cot__v16 v)
 {
-	__m128i d = _mm_sub_epi8(v, _mm_set1_epi8('0'));
-	__m128i digit = _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d);
+	cot__v16 d = cot__v16_sub(v, cot__v16_splat('0'));
+	cot__v16 digit = cot__v16_eq(cot__v16_min(d, cot__v16_splat(9)), d);
 
-	return _mm_or_si128(_mm_or_si128(alpha_bytes(v), digit),
-			    _mm_cmpeq_epi8(v, _mm_set1_epi8('_')));
+	return cot__v16_or(cot__v16_or(alpha_bytes(v), digit),
+			   cot__v16_eq1(v, '_'));
 }
 
 /* Positions i..i+15 where a prefix may start: word starts (at a letter
@@ -1161,23 +1148,19 @@ static __m128i word_bytes(__m128i v)
  * the words of math), and the bytes from lo to hi that begin the other
  * prefixes (Chinese ones: not the punctuation of English text). (Only
  * when every prefix not asking for \b begins with a byte >= 0x80: see
- * simd_ok.) In *after_word, the positions that follow an ASCII word
+ * blocks_ok.) In *after_word, the positions that follow an ASCII word
  * byte, which are no word starts. */
 static uint32_t starts16(const unsigned char *t, size_t i, bool alpha,
-			 __m128i lo, __m128i hi, uint32_t *after_word)
+			 cot__v16 lo, cot__v16 hi, uint32_t *after_word)
 {
-	__m128i v = _mm_loadu_si128((const __m128i *)(t + i));
-	__m128i p = word_bytes(_mm_loadu_si128((const __m128i *)(t + i - 1)));
-	__m128i ws = _mm_andnot_si128(p, alpha ? alpha_bytes(v)
-					       : word_bytes(v));
-	__m128i lead = _mm_and_si128(
-		_mm_cmpeq_epi8(_mm_max_epu8(v, lo), v),
-		_mm_cmpeq_epi8(_mm_min_epu8(v, hi), v));
+	cot__v16 v = cot__v16_load(t + i);
+	cot__v16 p = word_bytes(cot__v16_load(t + i - 1));
+	cot__v16 ws = cot__v16_andnot(p, alpha ? alpha_bytes(v)
+					      : word_bytes(v));
 
-	*after_word = (uint32_t)_mm_movemask_epi8(p);
-	return (uint32_t)_mm_movemask_epi8(_mm_or_si128(ws, lead));
+	*after_word = cot__v16_mask(p);
+	return cot__v16_mask(cot__v16_or(ws, cot__v16_within(v, lo, hi)));
 }
-#endif
 
 /* The pre-filtered pass over text: every candidate in order. */
 static int scan_candidates(matcher *m)
@@ -1187,11 +1170,10 @@ static int scan_candidates(matcher *m)
 
 	if (len < 2)
 		return COT_OK;
-#if defined(USE_SSE2)
-	if (m->ps->simd_ok) {
+	if (m->ps->blocks_ok) {
 		const cot__pset *ps = m->ps;
-		__m128i lo = _mm_set1_epi8((char)ps->lead_lo);
-		__m128i hi = _mm_set1_epi8((char)ps->lead_hi);
+		cot__v16 lo = cot__v16_splat(ps->lead_lo);
+		cot__v16 hi = cot__v16_splat(ps->lead_hi);
 
 		if ((rc = at(m, 0, 1)))
 			return rc;
@@ -1210,7 +1192,6 @@ static int scan_candidates(matcher *m)
 			}
 		}
 	}
-#endif
 	for (; i + 1 < len && !rc; i++)
 		rc = at(m, i, i == 0 || !word_tab[m->t[i - 1]]);
 	return rc;

@@ -5,13 +5,10 @@
 
 #include "passes/answer.h"
 #include "base/bits.h"
+#include "base/simd.h"
 #include "passes/normalize.h"
 #include "passes/language.h"
 
-#if defined(__SSE2__) && !defined(COT_NO_SIMD)
-#include <emmintrin.h>
-#define USE_SSE2 1
-#endif
 
 #define NONE ((size_t)-1)
 
@@ -383,29 +380,18 @@ static bool is_trigger(const char *t, size_t i, size_t n, bool braces)
  * of "answer"). */
 static uint32_t triggers(const char *p, bool braces)
 {
-#if defined(USE_SSE2)
-	__m128i v = _mm_loadu_si128((const __m128i *)p);
-	__m128i w = _mm_loadu_si128((const __m128i *)(p + 1));
-	__m128i lo = _mm_set1_epi8(0x20);
-	__m128i m = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\\')),
-				 _mm_cmpeq_epi8(v, _mm_set1_epi8('<')));
+	cot__v16 v = cot__v16_load(p);
+	cot__v16 w = cot__v16_load(p + 1);
+	cot__v16 lo = cot__v16_splat(0x20);
+	cot__v16 m = cot__v16_or(cot__v16_eq1(v, '\\'), cot__v16_eq1(v, '<'));
 
-	m = _mm_or_si128(m, _mm_and_si128(
-		_mm_cmpeq_epi8(_mm_or_si128(v, lo), _mm_set1_epi8('s')),
-		_mm_cmpeq_epi8(_mm_or_si128(w, lo), _mm_set1_epi8('w'))));
+	m = cot__v16_or(m, cot__v16_and(
+		cot__v16_eq1(cot__v16_or(v, lo), 's'),
+		cot__v16_eq1(cot__v16_or(w, lo), 'w')));
 	if (braces)
-		m = _mm_or_si128(m, _mm_or_si128(
-			_mm_cmpeq_epi8(v, _mm_set1_epi8('{')),
-			_mm_cmpeq_epi8(v, _mm_set1_epi8('}'))));
-	return (uint32_t)_mm_movemask_epi8(m);
-#else
-	uint32_t m = 0;
-
-	for (int k = 0; k < 16; k++)
-		if (is_trigger(p, (size_t)k, 17, braces))
-			m |= (uint32_t)1 << k;
-	return m;
-#endif
+		m = cot__v16_or(m, cot__v16_or(cot__v16_eq1(v, '{'),
+					       cot__v16_eq1(v, '}')));
+	return cot__v16_mask(m);
 }
 
 static int by_at(const void *x, const void *y)

@@ -3,13 +3,10 @@
 
 #include "passes/pass.h"
 #include "base/bits.h"
+#include "base/simd.h"
 #include "passes/language.h"
 #include "base/utf8.h"
 
-#if defined(__SSE2__) && !defined(COT_NO_SIMD)
-#include <emmintrin.h>
-#define USE_SSE2 1
-#endif
 
 const char *const cot__script_names[COT__NSCRIPTS] = {
 	"Latin", "Han", "Kana", "Hangul", "Cyrillic", "Arabic",
@@ -442,34 +439,18 @@ static size_t special(scan *sc, size_t ps, size_t i, size_t pe)
  * letters. */
 static void block16(const unsigned char *p, uint32_t *spec, uint32_t *alpha)
 {
-#if defined(USE_SSE2)
-	__m128i v = _mm_loadu_si128((const __m128i *)p);
-	__m128i sp = _mm_or_si128(
-		_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\\')),
-			     _mm_cmpeq_epi8(v, _mm_set1_epi8('$'))),
-		_mm_cmpeq_epi8(v, _mm_set1_epi8('`')));
+	cot__v16 v = cot__v16_load(p);
+	cot__v16 sp = cot__v16_or(
+		cot__v16_or(cot__v16_eq1(v, '\\'), cot__v16_eq1(v, '$')),
+		cot__v16_eq1(v, '`'));
 	/* (c | 0x20) maps A-Z onto a-z and nothing else into it; bytes
 	 * >= 0x80 are negative in these signed compares */
-	__m128i x = _mm_or_si128(v, _mm_set1_epi8(0x20));
-	__m128i al = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('a' - 1)),
-				   _mm_cmplt_epi8(x, _mm_set1_epi8('z' + 1)));
+	cot__v16 x = cot__v16_or(v, cot__v16_splat(0x20));
+	cot__v16 al = cot__v16_and(cot__v16_gt(x, cot__v16_splat('a' - 1)),
+				   cot__v16_lt(x, cot__v16_splat('z' + 1)));
 
-	*spec = (uint32_t)(_mm_movemask_epi8(sp) | _mm_movemask_epi8(v));
-	*alpha = (uint32_t)_mm_movemask_epi8(al);
-#else
-	uint32_t sp = 0, al = 0;
-
-	for (int k = 0; k < 16; k++) {
-		unsigned char c = p[k];
-
-		if (c >= 0x80 || c == '\\' || c == '$' || c == '`')
-			sp |= (uint32_t)1 << k;
-		else if (is_alpha(c))
-			al |= (uint32_t)1 << k;
-	}
-	*spec = sp;
-	*alpha = al;
-#endif
+	*spec = cot__v16_mask(sp) | cot__v16_mask(v);
+	*alpha = cot__v16_mask(al);
 }
 
 /* ASCII letters of t[i..i+m): Latin. */

@@ -2,12 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#if defined(__SSE2__) && !defined(COT_NO_SIMD)
-#include <emmintrin.h>
-#define USE_SSE2 1
-#endif
-
 #include "base/bits.h"
+#include "base/simd.h"
 #include "base/utf8.h"
 #include "record/json.h"
 
@@ -256,7 +252,7 @@ static int string_fail(const struct scan *sc, const uchar *open,
 /* Validate the string whose opening quote is at open; return one past its
  * closing quote, or NULL after setting the error. Real traces are long
  * strings with a "\n" every line and some non-ASCII, so plain content is
- * skipped 16 (or 8) bytes at a time, escapes are checked in line, and a
+ * skipped 16 bytes at a time, escapes are checked in line, and a
  * run of multi-byte characters is validated without leaving the loop. */
 static const uchar *scan_string(const struct scan *sc, const uchar *open,
 				uint8_t *escaped)
@@ -265,20 +261,14 @@ static const uchar *scan_string(const struct scan *sc, const uchar *open,
 	int n;
 
 	for (;;) {
-#if defined(USE_SSE2)
-		const __m128i quote = _mm_set1_epi8('"');
-		const __m128i bslash = _mm_set1_epi8('\\');
 		/* Signed compare: < 0x20 catches 0x00..0x1f and, being
 		 * negative, every byte >= 0x80 too. */
-		const __m128i ctl = _mm_set1_epi8(0x20);
-
 		while (end - p >= 16) {
-			__m128i v = _mm_loadu_si128((const __m128i *)p);
-			__m128i m = _mm_or_si128(
-				_mm_or_si128(_mm_cmpeq_epi8(v, quote),
-					     _mm_cmpeq_epi8(v, bslash)),
-				_mm_cmplt_epi8(v, ctl));
-			unsigned mask = (unsigned)_mm_movemask_epi8(m);
+			cot__v16 v = cot__v16_load(p);
+			uint32_t mask = cot__v16_mask(cot__v16_or(
+				cot__v16_or(cot__v16_eq1(v, '"'),
+					    cot__v16_eq1(v, '\\')),
+				cot__v16_lt(v, cot__v16_splat(0x20))));
 
 			if (mask) {
 				p += cot__ctz32(mask);
@@ -286,31 +276,11 @@ static const uchar *scan_string(const struct scan *sc, const uchar *open,
 			}
 			p += 16;
 		}
-#else
-		/* Word at a time: flag bytes < 0x20, >= 0x80, '"' and '\\'.
-		 * The tricks give no false negatives; a false positive only
-		 * sends the block to the byte loop below. */
-		while (end - p >= 8) {
-			const uint64_t ones = 0x0101010101010101u;
-			const uint64_t high = 0x8080808080808080u;
-			uint64_t w, q, b;
-
-			memcpy(&w, p, 8);
-			q = w ^ (ones * '"');
-			b = w ^ (ones * '\\');
-			if ((w | ((w - ones * 0x20) & ~w) | ((q - ones) & ~q) |
-			     ((b - ones) & ~b)) & high)
-				break;
-			p += 8;
-		}
-#endif
 		while (p < end && !str_special[*p])
 			p++;
 		if (p == end)
 			goto bad;
-#if defined(USE_SSE2)
 special:
-#endif
 		if (*p == '"')
 			return p + 1;
 		if (*p == '\\') {
@@ -734,20 +704,16 @@ int cot__json_str(const cot__jdoc *d, uint32_t t, cot__arena *a,
 	if (!out)
 		return COT_ENOMEM;
 	o = out;
-#if defined(USE_SSE2)
 	/* Copy 16 bytes at a time and stop at a backslash: traces have one
 	 * every few dozen bytes, too often for memchr + memcpy calls to pay.
 	 * The store may run ahead of the decoded text but stays inside out:
 	 * o - out <= p - raw, and p + 16 <= end. */
 	{
-		const __m128i bslash = _mm_set1_epi8('\\');
-
 		while (end - p >= 16) {
-			__m128i v = _mm_loadu_si128((const __m128i *)p);
-			unsigned mask = (unsigned)_mm_movemask_epi8(
-				_mm_cmpeq_epi8(v, bslash));
+			cot__v16 v = cot__v16_load(p);
+			uint32_t mask = cot__v16_mask(cot__v16_eq1(v, '\\'));
 
-			_mm_storeu_si128((__m128i *)o, v);
+			cot__v16_store(o, v);
 			if (!mask) {
 				p += 16;
 				o += 16;
@@ -759,7 +725,6 @@ int cot__json_str(const cot__jdoc *d, uint32_t t, cot__arena *a,
 			o += decode_escape(&p, end, o);
 		}
 	}
-#endif
 	while ((b = memchr(p, '\\', (size_t)(end - p))) != NULL) {
 		memcpy(o, p, (size_t)(b - p));
 		o += b - p;

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "base/bits.h"
+#include "base/simd.h"
 #include "text/markup.h"
 #include "text/text.h"
 
@@ -118,51 +119,33 @@ static bool space_before(const unsigned char *t, size_t i)
 
 /* The first byte that may open or close a region ($ \\ `) in
  * t[i..end), or end. */
-#if defined(__SSE2__) && !defined(COT_NO_SIMD)
-#include <emmintrin.h>
 static size_t next_special(const unsigned char *t, size_t i, size_t end)
 {
-	const __m128i d = _mm_set1_epi8('$'), b = _mm_set1_epi8('\\');
-	const __m128i q = _mm_set1_epi8('`');
-
-	for (; i + 16 <= end; i += 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(t + i));
-		__m128i m = _mm_or_si128(_mm_cmpeq_epi8(v, d),
-					 _mm_or_si128(_mm_cmpeq_epi8(v, b),
-						      _mm_cmpeq_epi8(v, q)));
-		unsigned bits = (unsigned)_mm_movemask_epi8(m);
+	for (; end - i >= 16; i += 16) {
+		cot__v16 v = cot__v16_load(t + i);
+		uint32_t bits = cot__v16_mask(cot__v16_or(
+			cot__v16_eq1(v, '$'),
+			cot__v16_or(cot__v16_eq1(v, '\\'), cot__v16_eq1(v, '`'))));
 
 		if (bits)
-			return i + (size_t)cot__ctz32(bits);
+			return i + cot__ctz32(bits);
 	}
 	while (i < end && t[i] != '$' && t[i] != '\\' && t[i] != '`')
 		i++;
 	return i;
 }
-#else
-static size_t next_special(const unsigned char *t, size_t i, size_t end)
-{
-	while (i < end && t[i] != '$' && t[i] != '\\' && t[i] != '`')
-		i++;
-	return i;
-}
-#endif
 
 /* The end of the line at t[i] (its LF, or end). Lines are short, and a
  * memchr call costs more than the search. */
 static size_t line_end(const unsigned char *t, size_t i, size_t end)
 {
-#if defined(__SSE2__) && !defined(COT_NO_SIMD)
-	const __m128i lf = _mm_set1_epi8('\n');
-
-	for (; i + 16 <= end; i += 16) {
-		unsigned bits = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
-			_mm_loadu_si128((const __m128i *)(t + i)), lf));
+	for (; end - i >= 16; i += 16) {
+		uint32_t bits = cot__v16_mask(
+			cot__v16_eq1(cot__v16_load(t + i), '\n'));
 
 		if (bits)
-			return i + (size_t)cot__ctz32(bits);
+			return i + cot__ctz32(bits);
 	}
-#endif
 	while (i < end && t[i] != '\n')
 		i++;
 	return i;

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "base/bits.h"
+#include "base/simd.h"
 #include "match/cue.h"
 #include "text/segment.h"
 #include "text/text.h"
@@ -222,62 +223,24 @@ static void merge_short(const unsigned char *t, cot__spans *out,
 	out->n = w;
 }
 
-#if defined(__SSE2__) && !defined(COT_NO_SIMD)
-#include <emmintrin.h>
 size_t cot__next_term(const unsigned char *t, size_t i, size_t end)
 {
-	const __m128i dot = _mm_set1_epi8('.'), q = _mm_set1_epi8('?');
-	const __m128i ex = _mm_set1_epi8('!');
-	const __m128i e3 = _mm_set1_epi8((char)0xe3);
-	const __m128i ef = _mm_set1_epi8((char)0xef);
-
-	for (; i + 16 <= end; i += 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(t + i));
-		__m128i m = _mm_or_si128(
-			_mm_or_si128(_mm_cmpeq_epi8(v, dot),
-				     _mm_cmpeq_epi8(v, q)),
-			_mm_or_si128(_mm_cmpeq_epi8(v, ex),
-				     _mm_or_si128(_mm_cmpeq_epi8(v, e3),
-						  _mm_cmpeq_epi8(v, ef))));
-		unsigned bits = (unsigned)_mm_movemask_epi8(m);
+	for (; end - i >= 16; i += 16) {
+		cot__v16 v = cot__v16_load(t + i);
+		uint32_t bits = cot__v16_mask(cot__v16_or(
+			cot__v16_or(cot__v16_eq1(v, '.'), cot__v16_eq1(v, '?')),
+			cot__v16_or(cot__v16_eq1(v, '!'),
+				    cot__v16_or(cot__v16_eq1(v, 0xe3),
+						cot__v16_eq1(v, 0xef)))));
 
 		if (bits)
-			return i + (size_t)cot__ctz32(bits);
+			return i + cot__ctz32(bits);
 	}
 	while (i < end && !(t[i] == '.' || t[i] == '?' || t[i] == '!' ||
 			    t[i] == 0xe3 || t[i] == 0xef))
 		i++;
 	return i;
 }
-#else
-size_t cot__next_term(const unsigned char *t, size_t i, size_t end)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ \
-	&& !defined(COT_NO_SWAR)
-	/* eight bytes at a time; the zero-byte test is exact for the
-	 * lowest hit */
-	const uint64_t ones = 0x0101010101010101ULL, high = ones * 0x80;
-	static const unsigned char stops[] = { '.', '?', '!', 0xe3, 0xef };
-
-	for (; end - i >= 8; i += 8) {
-		uint64_t x, hit = 0;
-
-		memcpy(&x, t + i, 8);
-		for (size_t k = 0; k < sizeof stops; k++) {
-			uint64_t y = x ^ ones * stops[k];
-
-			hit |= (y - ones) & ~y;
-		}
-		if (hit & high)
-			return i + (size_t)__builtin_ctzll(hit & high) / 8;
-	}
-#endif
-	while (i < end && !(t[i] == '.' || t[i] == '?' || t[i] == '!' ||
-			    t[i] == 0xe3 || t[i] == 0xef))
-		i++;
-	return i;
-}
-#endif
 
 static const unsigned char term_byte[256] = {
 	['.'] = 1, ['?'] = 1, ['!'] = 1, [0xe3] = 2, [0xef] = 2,

@@ -3,19 +3,10 @@
 
 #include "text/text.h"
 #include "base/bits.h"
+#include "base/simd.h"
 #include "text/segment.h"
 
-#if defined(__SSE2__) && !defined(COT_NO_SIMD)
-#include <emmintrin.h>
-#define USE_SSE2 1
-#elif defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ \
-	&& !defined(COT_NO_SWAR)
-#define USE_SWAR 1	/* 8-byte words need lanes in memory order */
-#endif
-
 #define NPOS ((size_t)-1)
-#define ONES ((uint64_t)0x0101010101010101)
-#define HIGH (ONES * 0x80)
 
 /* Byte length of the UTF-8 sequence led by c. */
 static size_t seq_len(unsigned char c)
@@ -144,102 +135,29 @@ typedef struct block {
 	uint32_t lead;	/* C2, E1, E2, E3: may lead a wider space */
 } block;
 
-#if defined(USE_SSE2)
-static uint32_t mask16(__m128i v)
-{
-	return (uint32_t)_mm_movemask_epi8(v);
-}
-
+/* Signed compares: bytes >= 0x80 are negative, so they are never above
+ * 8, and continuations are exactly those below -64. */
 static void classify(const unsigned char *p, block *b)
 {
-	int h;
-
 	memset(b, 0, sizeof *b);
-	for (h = 0; h < 2; h++) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(p + 16 * h));
-		/* Signed compares: bytes >= 0x80 are negative, so they are
-		 * never above 8, and continuations are exactly < -64. */
-		__m128i sp = _mm_or_si128(
-			_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')),
-			_mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(8)),
-				      _mm_cmplt_epi8(v, _mm_set1_epi8(14))));
-		__m128i lead = _mm_or_si128(
-			_mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xc2)),
-			_mm_and_si128(
-				_mm_cmpgt_epi8(v, _mm_set1_epi8((char)0xe0)),
-				_mm_cmplt_epi8(v,
-					       _mm_set1_epi8((char)0xe4))));
+	for (int h = 0; h < 2; h++) {
+		cot__v16 v = cot__v16_load(p + 16 * h);
+		cot__v16 sp = cot__v16_or(
+			cot__v16_eq1(v, ' '),
+			cot__v16_and(cot__v16_gt(v, cot__v16_splat(8)),
+				     cot__v16_lt(v, cot__v16_splat(14))));
+		cot__v16 lead = cot__v16_or(
+			cot__v16_eq1(v, 0xc2),
+			cot__v16_and(cot__v16_gt(v, cot__v16_splat(0xe0)),
+				     cot__v16_lt(v, cot__v16_splat(0xe4))));
 
-		b->space |= mask16(sp) << (16 * h);
-		b->lf |= mask16(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')))
-			 << (16 * h);
-		b->cont |= mask16(_mm_cmplt_epi8(v, _mm_set1_epi8(-64)))
+		b->space |= cot__v16_mask(sp) << (16 * h);
+		b->lf |= cot__v16_mask(cot__v16_eq1(v, '\n')) << (16 * h);
+		b->cont |= cot__v16_mask(cot__v16_lt(v, cot__v16_splat(0xc0)))
 			   << (16 * h);
-		b->lead |= mask16(lead) << (16 * h);
+		b->lead |= cot__v16_mask(lead) << (16 * h);
 	}
 }
-#elif defined(USE_SWAR)
-/* Lanes of x (each < 0x80) equal to c, as high bits; exact per lane. */
-static uint64_t lanes_eq(uint64_t x, unsigned char c)
-{
-	x ^= ONES * c;
-	return ~((x + ~HIGH) | x) & HIGH;
-}
-
-/* Lanes of x (each < 0x80) in [lo, hi], as high bits. */
-static uint64_t lanes_in(uint64_t x, unsigned char lo, unsigned char hi)
-{
-	return (x + ONES * (0x80 - lo)) & ~(x + ONES * (0x7f - hi)) & HIGH;
-}
-
-/* The high bit of each lane, gathered into 8 bits in memory order. */
-static uint32_t gather(uint64_t f)
-{
-	return (uint32_t)(((f >> 7) * 0x0102040810204080u) >> 56);
-}
-
-/* The arithmetic works on the low seven bits of each lane, so no lane
- * carries into the next. */
-static void classify(const unsigned char *p, block *b)
-{
-	int k;
-
-	memset(b, 0, sizeof *b);
-	for (k = 0; k < BLOCK / 8; k++) {
-		uint64_t w, x, ascii;
-
-		memcpy(&w, p + 8 * k, 8);
-		x = w & ~HIGH;
-		ascii = ~w & HIGH;
-		b->space |= gather((lanes_eq(x, ' ') |
-				    lanes_in(x, 0x09, 0x0d)) & ascii) << 8 * k;
-		b->lf |= gather(lanes_eq(x, '\n') & ascii) << 8 * k;
-		b->cont |= gather(w & ~(w << 1) & HIGH) << 8 * k;
-		b->lead |= gather((lanes_eq(x, 0x42) |
-				   lanes_in(x, 0x61, 0x63)) & w) << 8 * k;
-	}
-}
-#else
-static void classify(const unsigned char *p, block *b)
-{
-	int k;
-
-	memset(b, 0, sizeof *b);
-	for (k = 0; k < BLOCK; k++) {
-		uint32_t bit = (uint32_t)1 << k;
-		unsigned char c = p[k];
-
-		if (cot__ascii_space(c))
-			b->space |= bit;
-		if (c == '\n')
-			b->lf |= bit;
-		if ((c & 0xc0) == 0x80)
-			b->cont |= bit;
-		if (c == 0xc2 || (c >= 0xe1 && c <= 0xe3))
-			b->lead |= bit;
-	}
-}
-#endif
 
 /* Count the first m (1..32) bytes of a block. Bytes that are not ASCII
  * white space are ink: the caller keeps bytes that may lead a wider
@@ -431,19 +349,12 @@ static bool group_end(const char *t, size_t i, size_t end, size_t *close)
 }
 
 /* The offset of the last backslash in t[0..i), NPOS if none. Reasoning
- * without a box is searched whole, so skip eight bytes at a time (the
- * test for a backslash byte in a word is exact, whatever the order). */
+ * without a box is searched whole, so skip 16 bytes at a time. */
 static size_t last_backslash(const char *t, size_t i)
 {
-	while (i >= 8) {
-		uint64_t w, x;
-
-		memcpy(&w, t + i - 8, 8);
-		x = w ^ (ONES * '\\');
-		if ((x - ONES) & ~x & HIGH)	/* a byte is a backslash */
-			break;
-		i -= 8;
-	}
+	while (i >= 16 && !cot__v16_mask(cot__v16_eq1(cot__v16_load(t + i - 16),
+						      '\\')))
+		i -= 16;
 	while (i > 0)
 		if (t[--i] == '\\')
 			return i;

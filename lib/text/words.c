@@ -4,6 +4,7 @@
 #include "text/words.h"
 #include "base/utf8.h"
 #include "base/bits.h"
+#include "base/simd.h"
 
 #define M1 0x9e3779b97f4a7c15ULL
 #define M2 0xc2b2ae3d27d4eb4fULL
@@ -93,21 +94,15 @@ static uint64_t hasher_end(hasher *h)
 	return r;
 }
 
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ \
-	&& !defined(COT_NO_SWAR)
-#define USE_SWAR 1
-#define ONES 0x0101010101010101ULL
-#define HIGH 0x8080808080808080ULL
-
 /* The high bit of each byte of x that is not ASCII 0x21-0x7F (white
  * space, control, or part of a multi-byte character). A borrow can mark
  * bytes above a marked one, never below: the lowest mark is exact. */
 static uint64_t special(uint64_t x)
 {
-	return ((x - ONES * 0x21) | x) & HIGH;
-}
+	const uint64_t ones = 0x0101010101010101u;
 
-#endif
+	return ((x - ones * 0x21) | x) & (ones * 0x80);
+}
 
 /* Room for `words` more word hashes and `marks` more marks. */
 static int room(cot__words *w, size_t words, size_t marks)
@@ -231,12 +226,10 @@ static size_t general_word(cot__words *w, const unsigned char *p,
 	 * starts, else one character at a time */
 	while (i < len) {
 		unsigned char c;
-#ifdef USE_SWAR
-		if ((h.len & 7) == 0 && len - i >= 8) {
-			uint64_t x, sp;
+		if (COT__WORDS && (h.len & 7) == 0 && len - i >= 8) {
+			uint64_t x = cot__load_le64(p + i), sp;
 			size_t j;
 
-			memcpy(&x, p + i, 8);
 			sp = special(x);
 			j = sp ? (size_t)__builtin_ctzll(sp) / 8 : 8;
 			if (j == 8) {
@@ -250,7 +243,6 @@ static size_t general_word(cot__words *w, const unsigned char *p,
 			if (j == 8)
 				continue;
 		}
-#endif
 		c = p[i];
 		if (c < 0x80) {
 			if (cot__ascii_pyspace(c))
@@ -268,9 +260,6 @@ static size_t general_word(cot__words *w, const unsigned char *p,
 	return i;
 }
 
-#if defined(__SSE2__) && !defined(COT_NO_SIMD) && defined(USE_SWAR)
-#include <emmintrin.h>
-
 /* Bits of the 64 bytes at p: ASCII Python white space in *space, bytes
  * >= 0x80 in *high; and the 72 bytes at p lower-cased (ASCII) into low,
  * where the words of the block are hashed from. */
@@ -280,29 +269,25 @@ static void masks64(const unsigned char *p, uint64_t *space,
 	uint64_t s = 0, h = 0, tail;
 
 	for (int k = 0; k < 4; k++) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(p + 16 * k));
-		/* signed compares: bytes >= 0x80 are no capitals */
-		__m128i up = _mm_and_si128(
-			_mm_cmpgt_epi8(v, _mm_set1_epi8('A' - 1)),
-			_mm_cmplt_epi8(v, _mm_set1_epi8('Z' + 1)));
+		cot__v16 v = cot__v16_load(p + 16 * k);
+		/* signed compares: bytes >= 0x80 are negative, so no
+		 * capitals and no white space */
+		cot__v16 up = cot__v16_and(cot__v16_gt(v, cot__v16_splat('A' - 1)),
+					   cot__v16_lt(v, cot__v16_splat('Z' + 1)));
+		cot__v16 sp = cot__v16_or(
+			cot__v16_eq1(v, ' '),
+			cot__v16_or(
+				cot__v16_and(cot__v16_gt(v, cot__v16_splat(8)),
+					     cot__v16_lt(v, cot__v16_splat(14))),
+				cot__v16_and(
+					cot__v16_gt(v, cot__v16_splat(0x1b)),
+					cot__v16_lt(v, cot__v16_splat(0x20)))));
 
-		_mm_storeu_si128((__m128i *)(low + 16 * k),
-				 _mm_or_si128(v, _mm_and_si128(
-					up, _mm_set1_epi8(0x20))));
-		/* signed compares: bytes >= 0x80 are negative */
-		__m128i sp = _mm_or_si128(
-			_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')),
-			_mm_or_si128(
-				_mm_and_si128(
-					_mm_cmpgt_epi8(v, _mm_set1_epi8(8)),
-					_mm_cmplt_epi8(v, _mm_set1_epi8(14))),
-				_mm_and_si128(
-					_mm_cmpgt_epi8(v, _mm_set1_epi8(0x1b)),
-					_mm_cmplt_epi8(v,
-						       _mm_set1_epi8(0x20)))));
-
-		s |= (uint64_t)(uint32_t)_mm_movemask_epi8(sp) << (16 * k);
-		h |= (uint64_t)(uint32_t)_mm_movemask_epi8(v) << (16 * k);
+		cot__v16_store(low + 16 * k,
+			       cot__v16_or(v, cot__v16_and(
+					up, cot__v16_splat(0x20))));
+		s |= (uint64_t)cot__v16_mask(sp) << (16 * k);
+		h |= (uint64_t)cot__v16_mask(v) << (16 * k);
 	}
 	memcpy(&tail, p + 64, 8);
 	tail = cot__lower8(tail);
@@ -320,11 +305,11 @@ static uint64_t ascii_hash(const unsigned char *q, size_t n)
 	size_t left = n;
 
 	for (; left > 8; q += 8, left -= 8) {
-		memcpy(&x, q, 8);
+		x = cot__load_le64(q);
 		state = (state ^ x) * M1;
 		state ^= state >> 31;
 	}
-	memcpy(&x, q, 8);
+	x = cot__load_le64(q);
 	if (left == 8) {
 		state = (state ^ x) * M1;
 		state ^= state >> 31;
@@ -394,7 +379,6 @@ static size_t words_blocks(cot__words *w, const unsigned char *p,
 	}
 	return i;
 }
-#endif
 
 int cot__words_scan(cot__words *w, const char *text, size_t len)
 {
@@ -402,11 +386,9 @@ int cot__words_scan(cot__words *w, const char *text, size_t len)
 	size_t i = 0;
 
 	w->n = w->nmark = 0;
-#if defined(__SSE2__) && !defined(COT_NO_SIMD) && defined(USE_SWAR)
 	i = words_blocks(w, p, 0, len);
 	if (i == SIZE_MAX)
 		return COT_ENOMEM;
-#endif
 	while (i < len) {
 		i = general_word(w, p, i, len);
 		if (i == SIZE_MAX)

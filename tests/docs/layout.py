@@ -3,8 +3,8 @@
 lib/ is in a stage folder, includes only files of its own stage or of
 stages before it (the order of the stages is the one lib/meson.build
 builds them in), and no header includes itself through others; tools/
-reaches the library through the public header alone. One TAP case per
-rule.
+reaches the library through the public header alone; and only
+lib/base/simd.h names a vector instruction set. One TAP case per rule.
 
 Usage: layout.py SOURCE_ROOT
 """
@@ -107,6 +107,20 @@ for f in sources(os.path.join(root, 'tools')):
         if to and to.startswith('lib' + os.sep):
             problems.append('%s includes %s' % (f, to))
 cases.append(('tools/ uses the library through <cotlog.h> alone',
+              problems))
+
+problems = []
+simd = os.path.join('lib', 'base', 'simd.h')
+vector = re.compile(r'__SSE\d?__|__AVX|__ARM_NEON|\bCOT_NO_S(IMD|WAR)\b|'
+                    r'intrin\.h|\b_mm_|__m128')
+for top in ('lib', 'tools'):
+    for f in sources(os.path.join(root, top)):
+        if f == simd:
+            continue
+        for k, line in enumerate(open(os.path.join(root, f)), 1):
+            if vector.search(line):
+                problems.append('%s:%d: %s' % (f, k, line.strip()))
+cases.append(('only lib/base/simd.h knows the vector instructions',
               problems))
 
 print('1..%d' % len(cases))

@@ -439,7 +439,7 @@ static void random_rounds(const char *const *patterns, bool simd,
 	char buf[4096];
 
 	equiv_init(&e, &az, patterns);
-	assert_int_equal(e.ps->simd_ok, simd);
+	assert_int_equal(e.ps->blocks_ok, simd);
 	/* of the test's own patterns, "literal", "second" and "hmms" are
 	 * lists of \b-bounded literals (so is "longlit"), "zhlit" and "zh" of Chinese
 	 * ones; every other one has an anchor, an inline option, a
