@@ -1,8 +1,10 @@
 #!/bin/sh
-# run.sh - the whole test suite, in four builds: warnings as errors;
-# ASan+UBSan; the portable (non-SSE2) code paths, unit tests only; and
-# the libFuzzer targets (clang, ASan+UBSan), each fuzzing for
-# fuzz_seconds after replaying its saved inputs.
+# run.sh - the whole test suite, in four builds: warnings as errors
+# (with the SWAR and scalar builds of the library beside it, which must
+# give its output: tests/cli/test_tiers.py); ASan+UBSan; scalar only
+# (lib/base/simd.h without SSE2 or SWAR), every suite; and the libFuzzer
+# targets (clang, ASan+UBSan), each fuzzing for fuzz_seconds after
+# replaying its saved inputs.
 # Prints "N passed, N failed, N skipped" as its last line.
 set -u
 cd "$(dirname "$0")/.."
@@ -28,10 +30,10 @@ build() {	# build DIR SUITE-ARGS -- MESON-OPTIONS...
 	logs="$logs $dir/meson-logs/testlog.json"
 }
 
-build build-test "" -Dwerror=true
+build build-test "" -Dwerror=true -Dtier_tests=true
 build build-asan "" -Dwerror=true -Db_sanitize=address,undefined \
 	-Db_lundef=false
-build build-portable "--suite unit" -Dwerror=true -Dc_args=-DCOT_NO_SIMD
+build build-scalar "" -Dwerror=true "-Dc_args=-DCOT_NO_SIMD -DCOT_NO_SWAR"
 CC=clang build build-fuzz "--suite fuzz" -Dwerror=true -Dfuzzing=true \
 	-Db_sanitize=address,undefined -Db_lundef=false
 
