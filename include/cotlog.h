@@ -314,9 +314,10 @@ COT_API COT_NODISCARD int cot_analyze_text(cot_result *res, const char *text,
 					   cot_error *err);
 
 /* Compute only what these fields need (indexes from cot_field_find),
- * from the next analysis on: the passes that fill them and those before
- * them; every other field then reads as null (and is written as null
- * in JSON). fields == NULL asks for everything again (the default).
+ * from the next analysis on: the core pass, the passes that fill them,
+ * and the passes that make what those read (a field's value is the
+ * same however it is asked for); every other field then reads as null
+ * (and is written as null in JSON). fields == NULL asks for everything again (the default).
  * Returns COT_OK or COT_EINVAL (an index out of range). */
 COT_API COT_NODISCARD int cot_result_need(cot_result *res,
 					  const size_t *fields, size_t n,

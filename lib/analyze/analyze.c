@@ -94,7 +94,8 @@ int cot_result_new(cot_result **out, const cot_analyzer *az, cot_error *err)
 	if (!res)
 		return cot__error_set(err, COT_ENOMEM, 0, 0, "out of memory");
 	res->az = az;
-	res->upto = SIZE_MAX;
+	res->passes = cot__passes_schedule(UINT32_MAX);
+	res->want = cot__passes_reads(res->passes);
 	cot__arena_init(&res->arena);
 	cot__jdoc_init(&res->doc);
 	for (const cot__pass *const *ps = cot__passes; *ps; ps++)
@@ -147,18 +148,19 @@ static int profile_all(cot_result *res, cot_error *err)
 		res->capprof = cap;
 	}
 	for (size_t i = 0; i < n; i++) {
-		cot__pass_ctx c = { res->az, &res->scratch, &res->arena };
+		cot__pass_ctx c = { res->az, &res->scratch, &res->arena,
+				    res->want };
 		cot__profile *p = &res->prof[i];
 
 		memset(p, 0, sizeof *p);
 		res->scratch.trace++;
 		p->tr = &res->traces.v[i];
 		p->index = (uint32_t)i;
-		p->passes_run = res->upto < res->az->npasses ?
-				(uint8_t)res->upto : res->az->npasses;
-		for (const cot__pass *const *ps = cot__passes;
-		     *ps && (size_t)(ps - cot__passes) < p->passes_run; ps++) {
-			int rc = (*ps)->run ? (*ps)->run(&c, p, err) : COT_OK;
+		p->ran = res->passes;
+		for (size_t k = 0; cot__passes[k]; k++) {
+			const cot__pass *ps = cot__passes[k];
+			int rc = p->ran >> k & 1 && ps->run ?
+				 ps->run(&c, p, err) : COT_OK;
 
 			if (rc) {
 				res->nprof = 0;
@@ -397,7 +399,7 @@ int cot_result_get(cot_value *out, cot_result *res, size_t i, size_t field,
 				      "no field %zu", i >= res->nprof ? i :
 				      field);
 	f = res->az->fields[field];
-	if (res->az->field_pass[field] >= res->prof[i].passes_run)
+	if (!(res->prof[i].ran >> res->az->field_pass[field] & 1))
 		return COT_OK;	/* not asked for: null */
 	if (!f->json) {
 		f->get(&res->prof[i], f, out);
@@ -425,7 +427,7 @@ int cot__result_at_rest(const cot_result *res, size_t i, size_t field)
 		return 0;
 	f = res->az->fields[field];
 	return f->at_rest &&
-	       res->az->field_pass[field] < res->prof[i].passes_run &&
+	       (res->prof[i].ran >> res->az->field_pass[field] & 1) &&
 	       f->at_rest(&res->prof[i], f);
 }
 
@@ -474,19 +476,18 @@ static int check_fields(const cot_analyzer *az, const size_t *fields,
 int cot_result_need(cot_result *res, const size_t *fields, size_t n,
 		    cot_error *err)
 {
-	size_t upto = 1;	/* the core pass always runs */
+	uint32_t asked = 0;
 
 	if (!fields) {
-		res->upto = SIZE_MAX;
-		return COT_OK;
+		asked = UINT32_MAX;
+	} else {
+		if (check_fields(res->az, fields, n, err))
+			return COT_EINVAL;
+		for (size_t i = 0; i < n; i++)
+			asked |= (uint32_t)1 << res->az->field_pass[fields[i]];
 	}
-	if (check_fields(res->az, fields, n, err))
-		return COT_EINVAL;
-	/* passes read what earlier ones computed: run the prefix */
-	for (size_t i = 0; i < n; i++)
-		if ((size_t)res->az->field_pass[fields[i]] + 1 > upto)
-			upto = (size_t)res->az->field_pass[fields[i]] + 1;
-	res->upto = upto;
+	res->passes = cot__passes_schedule(asked);
+	res->want = cot__passes_reads(res->passes);
 	return COT_OK;
 }
 

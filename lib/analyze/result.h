@@ -17,7 +17,9 @@ struct cot_result {
 	cot__profile *prof;
 	size_t nprof, capprof;
 	cot__sbuf value;	/* JSON text of the last cot_result_get */
-	size_t upto;		/* run the first upto passes (cot_result_need) */
+	uint32_t passes;	/* the passes to run, bit i for cot__passes[i]
+				 * (cot_result_need) */
+	unsigned want;		/* the products they read */
 	cot__layout sel;	/* the fields of cot_result_select; no keys:
 				 * every field */
 };

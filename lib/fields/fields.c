@@ -599,7 +599,7 @@ int cot__profile_json(const cot__layout *l, const cot__profile *p,
 		/* a run at rest: one piece of text (most patterns of a
 		 * trace do not match) */
 		if (i < l->n && l->rest_off[i + 1] > l->rest_off[i] &&
-		    l->pass[i] < p->passes_run && f->at_rest(p, f)) {
+		    (p->ran >> l->pass[i] & 1) && f->at_rest(p, f)) {
 			n = l->rest_off[i + 1] - l->rest_off[i];
 			if (cot__sbuf_add(b, l->rest_text + l->rest_off[i], n))
 				return COT_ENOMEM;
@@ -617,7 +617,7 @@ int cot__profile_json(const cot__layout *l, const cot__profile *p,
 			break;
 		v.type = COT_TYPE_NULL;
 		/* a field whose pass did not run has no value */
-		if (l->pass[i] < p->passes_run) {
+		if (p->ran >> l->pass[i] & 1) {
 			if (f->json) {
 				if (f->json(p, f, b))
 					return COT_ENOMEM;

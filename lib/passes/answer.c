@@ -970,6 +970,8 @@ static const cot__field answer_fields[] = {
 
 const cot__pass cot__answer_pass = {
 	.name = "answer",
+	.makes = COT__PROD_ANSWERS,
+	.reads = COT__PROD_LANG,
 	.scratch_fini = answer_scratch_fini,
 	.run = answer_run,
 	.fields = answer_fields,

@@ -8,7 +8,7 @@ static int core_run(cot__pass_ctx *c, cot__profile *p, cot_error *err)
 	const cot__text *r = &t->reasoning, *a = &t->answer;
 	cot__span box;
 
-	if (p->passes_run <= 1)
+	if (!(c->want & COT__PROD_PARAGRAPHS))
 		cot__text_count(r->p, r->n, &p->think);
 	else if (cot__text_paragraphs(r->p, r->n, c->arena, &p->think,
 				      &p->paragraphs, &p->para_words))
@@ -32,6 +32,7 @@ static int core_run(cot__pass_ctx *c, cot__profile *p, cot_error *err)
 
 const cot__pass cot__core_pass = {
 	.name = "core",
+	.makes = COT__PROD_COUNTS | COT__PROD_PARAGRAPHS,
 	.run = core_run,
 	.fields = cot__core_fields,
 };

@@ -138,6 +138,7 @@ static const cot__field grade_fields[] = {
 
 const cot__pass cot__grade_pass = {
 	.name = "grade",
+	.reads = COT__PROD_COUNTS | COT__PROD_ANSWERS,
 	.run = grade_run,
 	.fields = grade_fields,
 };

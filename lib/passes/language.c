@@ -567,7 +567,7 @@ static int lang_run(cot__pass_ctx *c, cot__profile *p, cot_error *err)
 
 	if (!l)
 		return cot__error_set(err, COT_ENOMEM, 0, 0, "out of memory");
-	l->para = p->paragraphs;	/* cut by the steps pass */
+	l->para = p->paragraphs;	/* the core pass's */
 	cot__script_scan(r->p, r->n, l->para.v, l->para.n, &l->st);
 	l->target = c->az->lang_target;
 	p->lang = l;
@@ -717,6 +717,8 @@ static const cot__field lang_fields[] = {
 
 const cot__pass cot__lang_pass = {
 	.name = "lang",
+	.makes = COT__PROD_LANG,
+	.reads = COT__PROD_PARAGRAPHS,
 	.init = lang_init,
 	.run = lang_run,
 	.fields = lang_fields,

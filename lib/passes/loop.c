@@ -436,6 +436,8 @@ static const cot__field loop_fields[] = {
 
 const cot__pass cot__loop_pass = {
 	.name = "loop",
+	.makes = COT__PROD_LOOPS,
+	.reads = COT__PROD_PARAGRAPHS,
 	.run = loop_run,
 	.fields = loop_fields,
 };

@@ -425,6 +425,8 @@ nomem:
 
 const cot__pass cot__matches_pass = {
 	.name = "matches",
+	.makes = COT__PROD_MATCHES,
+	.reads = COT__PROD_COUNTS | COT__PROD_STEPS,
 	.init = matches_init,
 	.fini = matches_fini,
 	.scratch_init = matches_scratch_init,

@@ -4,18 +4,37 @@
 
 #include "passes/analyzer.h"
 
+/* The products of a trace that one pass makes and others read: each
+ * pass declares those it makes and those it reads, and the scheduler
+ * (cot__passes_schedule) runs the makers of what a question's passes
+ * read. The words and their trigrams are made on first demand instead
+ * (cot__need_words, cot__need_trigrams: products.c). */
+enum {
+	COT__PROD_COUNTS = 1u << 0,	/* think, answer, boxed (core) */
+	COT__PROD_PARAGRAPHS = 1u << 1,	/* paragraphs, para_words (core) */
+	COT__PROD_STEPS = 1u << 2,	/* st: units and labels (steps) */
+	COT__PROD_MATCHES = 1u << 3,	/* mt: pattern matches (matches) */
+	COT__PROD_LOOPS = 1u << 4,	/* loops, loop_pick (loop) */
+	COT__PROD_LANG = 1u << 5,	/* lang: language mixing (language) */
+	COT__PROD_ANSWERS = 1u << 6,	/* ans: answer statements (answer) */
+};
+
 /* What a pass sees while it runs over one trace. */
 typedef struct cot__pass_ctx {
 	const cot_analyzer *az;		/* compiled options, shared */
 	cot__scratch *scratch;		/* this thread's workspace */
 	cot__arena *arena;		/* this record's memory */
+	unsigned want;			/* the products the passes that run
+					 * read (COT__PROD_*) */
 } cot__pass_ctx;
 
-/* A pass: compiled once into the analyzer, run once per trace. Passes
- * run in table order (passes.c), so a pass may read what earlier passes
- * put in the profile. Every hook may be NULL. */
+/* A pass: compiled once into the analyzer, run once per trace, only
+ * when a field asked for is its own or it makes a product that a pass
+ * that runs reads. Passes run in table order (passes.c), where every
+ * product's maker stands before its readers. Every hook may be NULL. */
 typedef struct cot__pass {
 	const char *name;
+	unsigned makes, reads;		/* COT__PROD_* */
 	/* Compile options into az (may add analyzer-dependent fields with
 	 * cot__field_add). Returns COT_OK, COT_EPATTERN or COT_EINVAL with
 	 * err naming the option, file, line and column, COT_ENOMEM. */
@@ -37,6 +56,13 @@ typedef struct cot__pass {
 
 /* The passes in order, NULL-terminated (passes.c). */
 extern const cot__pass *const cot__passes[];
+
+/* The passes (bit i: cot__passes[i]) that answer for the passes asked:
+ * those, the core pass, and the makers of every product any of them
+ * reads, again for those makers. */
+uint32_t cot__passes_schedule(uint32_t asked);
+/* The products the passes of set read. */
+unsigned cot__passes_reads(uint32_t set);
 
 /* Add an analyzer-dependent field (during init). name, unit and doc are
  * copied. Returns COT_OK or COT_ENOMEM. */

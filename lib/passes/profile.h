@@ -13,7 +13,7 @@
 typedef struct cot__profile {
 	const cot__trace *tr;
 	uint32_t index;		/* trace index within the record */
-	uint8_t passes_run;	/* the first passes_run passes filled it */
+	uint32_t ran;		/* bit i: cot__passes[i] filled its part */
 	/* core (core.c): lengths, steps, \boxed */
 	cot__counts think;	/* counts of the reasoning */
 	cot__counts answer;
@@ -22,16 +22,15 @@ typedef struct cot__profile {
 	/* ---- steps and patterns ---- */
 	struct cot__steps *st;		/* units and labels (steps.c) */
 	/* paragraphs (`steps`) as cot__paragraphs cuts them, untrimmed, and
-	 * the words of each: cut by the core pass while it counts, when
-	 * passes after it run (steps.c, repeat.c, language.c read them) */
+	 * the words of each: cut by the core pass while it counts, when a
+	 * pass that runs reads them (COT__PROD_PARAGRAPHS) */
 	cot__spans paragraphs;
 	uint32_t *para_words;
 	struct cot__matches *mt;	/* pattern matches (matches.c) */
 	/* ---- health: status, format, repetition ---- */
 	/* format.c: open-r1/TRL scores in quarters; -1 is null */
 	int8_t fmt[4];
-	/* repeat.c: repeat.* (SIZE_MAX offsets: none); with n = 3 the
-	 * loop pass sets ngram_ratio in its own pass over the words */
+	/* repeat.c: repeat.* (SIZE_MAX offsets: none) */
 	double ngram_ratio;
 	uint32_t para_max, para_run, sent_max, sent_run;
 	size_t para_at, sent_at;

@@ -418,6 +418,7 @@ static const cot__field repeat_fields[] = {
 
 const cot__pass cot__repeat_pass = {
 	.name = "repeat",
+	.reads = COT__PROD_PARAGRAPHS,
 	.init = repeat_init,
 	.scratch_init = cot__health_scratch_init,
 	.scratch_fini = cot__health_scratch_fini,

@@ -247,6 +247,7 @@ static const cot__field status_fields[] = {
 
 const cot__pass cot__status_pass = {
 	.name = "status",
+	.reads = COT__PROD_LOOPS,
 	.run = status_run,
 	.fields = status_fields,
 };

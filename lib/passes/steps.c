@@ -234,6 +234,8 @@ static const cot__field steps_fields[] = {
 
 const cot__pass cot__steps_pass = {
 	.name = "steps",
+	.makes = COT__PROD_STEPS,
+	.reads = COT__PROD_PARAGRAPHS,
 	.init = steps_init,
 	.fini = steps_fini,
 	.run = steps_run,

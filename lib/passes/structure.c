@@ -216,6 +216,7 @@ static const cot__field structure_fields[] = {
 
 const cot__pass cot__structure_pass = {
 	.name = "structure",
+	.reads = COT__PROD_COUNTS | COT__PROD_STEPS | COT__PROD_MATCHES,
 	.run = structure_run,
 	.fields = structure_fields,
 };

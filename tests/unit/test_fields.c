@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "corpus.h"
+#include "passes/pass.h"
 #include "passes/profile.h"
 #include "fields/rest.h"
 #include "util.h"
@@ -971,6 +972,69 @@ static void test_fields_match_names_and_patterns(void **state)
 	cot_analyzer_free(az);
 }
 
+/* Every product a pass reads is made by one pass before it, and a
+ * schedule holds the makers of what its passes read, by a plain walk
+ * over the declarations (not the scheduler's sweep). */
+static void test_pass_products_are_made_before_read(void **state)
+{
+	size_t n = 0;
+
+	(void)state;
+	while (cot__passes[n])
+		n++;
+	for (size_t i = 0; i < n; i++) {
+		for (unsigned bit = 1; bit; bit <<= 1) {
+			size_t makers = 0, before = 0;
+
+			if (!(cot__passes[i]->reads & bit))
+				continue;
+			for (size_t k = 0; k < n; k++)
+				if (cot__passes[k]->makes & bit) {
+					makers++;
+					before += k < i;
+				}
+			if (makers != 1 || before != 1)
+				fail_msg("pass %s reads product 0x%x, made by "
+					 "%zu passes (%zu before it)",
+					 cot__passes[i]->name, bit, makers,
+					 before);
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint32_t set = cot__passes_schedule((uint32_t)1 << i);
+		bool grew = true;
+
+		assert_true(set & 1);	/* the core pass */
+		assert_true(set >> i & 1);
+		while (grew) {
+			grew = false;
+			for (size_t k = 0; k < n; k++)
+				for (size_t j = 0; j < n; j++)
+					if ((set >> k & 1) && !(set >> j & 1) &&
+					    (cot__passes[j]->makes &
+					     cot__passes[k]->reads)) {
+						fail_msg("schedule of %s lacks %s",
+							 cot__passes[i]->name,
+							 cot__passes[j]->name);
+						grew = true;
+					}
+		}
+		/* and nothing else: a pass no reader needs is not run */
+		for (size_t k = 1; k < n; k++) {
+			bool needed = k == i;
+
+			for (size_t j = 0; j < n; j++)
+				needed |= (set >> j & 1) && j != k &&
+					  (cot__passes[k]->makes &
+					   cot__passes[j]->reads);
+			if ((set >> k & 1) && !needed)
+				fail_msg("schedule of %s runs %s for nothing",
+					 cot__passes[i]->name,
+					 cot__passes[k]->name);
+		}
+	}
+}
+
 static void test_every_field_alone_equals_full(void **state)
 {
 	alone c = { 0 };
@@ -996,6 +1060,7 @@ int main(void)
 		cmocka_unit_test(test_profile_json_matches_every_getter),
 		cmocka_unit_test(test_result_json_is_an_array_of_profiles),
 		cmocka_unit_test(test_result_select_writes_only_the_chosen),
+		cmocka_unit_test(test_pass_products_are_made_before_read),
 		cmocka_unit_test(test_every_field_alone_equals_full),
 		cmocka_unit_test(test_fields_match_names_and_patterns),
 		cmocka_unit_test(test_profile_json_runs_at_rest_equal_get),
