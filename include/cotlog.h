@@ -95,6 +95,38 @@ typedef struct cot_buf {
 COT_API void cot_buf_dispose(cot_buf *buf);
 
 /* ------------------------------------------------------------------ */
+/* Text: UTF-8 and JSON strings, as the library reads and writes them */
+
+/* What cot_utf8_next gives for bytes that are no character. */
+#define COT_UTF8_INVALID 0xFFFFFFFFu
+
+/* The character at s[0..n): its length in bytes, with its code point in
+ * *cp. Where s does not start a well-formed UTF-8 sequence (RFC 3629: a
+ * stray continuation byte, a sequence cut short, an overlong form, a
+ * surrogate, a code point past U+10FFFF), *cp is COT_UTF8_INVALID and
+ * the length is that of the maximal ill-formed subpart, which one
+ * U+FFFD replaces (the Unicode standard's "substitution of maximal
+ * subparts", as Python's bytes.decode("utf-8", "replace") does).
+ * Returns 0 only when n is 0. This is the library's own decoder. */
+COT_API size_t cot_utf8_next(const char *s, size_t n, uint32_t *cp);
+
+/* Flags of cot_json_string. COT_JSON_TERMINAL: a literal that is valid
+ * JSON whatever the bytes, and that puts nothing on a terminal that it
+ * would act on: DEL and the C1 controls (U+0080-U+009F) are escaped
+ * too, and each maximal ill-formed subpart of s is written as \ufffd. */
+#define COT_JSON_TERMINAL 1u
+
+/* Append s[0..n) to out as a JSON string literal, quotes included, as
+ * the profiles are written: '"', '\\' and the controls below U+0020
+ * escaped (\n \r \t \b \f, the others \u00XX), every other byte as
+ * it is (so s must be UTF-8 for the literal to be JSON, unless flags
+ * has COT_JSON_TERMINAL). Returns COT_OK, COT_EINVAL (an unknown flag)
+ * or COT_ENOMEM; on failure out is as it was. */
+COT_API COT_NODISCARD int cot_json_string(cot_buf *out, const char *s,
+					  size_t n, unsigned flags,
+					  cot_error *err);
+
+/* ------------------------------------------------------------------ */
 /* Analyzer: what to look for, built once, shared by threads            */
 
 typedef struct cot_analyzer cot_analyzer;

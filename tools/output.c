@@ -549,44 +549,14 @@ void sink_abandon_all(void)
 
 /* ---- what reaches a terminal ---- */
 
-size_t term_char(const char *str, size_t n, bool *safe)
+size_t term_char(const char *s, size_t n, bool *safe)
 {
-	const unsigned char *s = (const unsigned char *)str;
-	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
-	size_t len;
+	uint32_t cp;
+	size_t len = cot_utf8_next(s, n, &cp);
 
-	if (c < 0x80) {
-		*safe = c >= 0x20 && c != 0x7f;
-		return 1;
-	}
-	/* UTF-8 as RFC 3629 has it: no overlong forms, no surrogates,
-	 * nothing past U+10FFFF */
-	if (c >= 0xc2 && c <= 0xdf) {
-		len = 2;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		len = 3;
-		lo = c == 0xe0 ? 0xa0 : 0x80;
-		hi = c == 0xed ? 0x9f : 0xbf;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4;
-		lo = c == 0xf0 ? 0x90 : 0x80;
-		hi = c == 0xf4 ? 0x8f : 0xbf;
-	} else {
-		*safe = false;
-		return 1;
-	}
-	for (size_t k = 1; k < len; k++) {
-		if (k >= n || s[k] < lo || s[k] > hi) {
-			/* the start of a character, cut or broken: one
-			 * replacement for all of it */
-			*safe = false;
-			return k;
-		}
-		lo = 0x80;
-		hi = 0xbf;
-	}
 	/* U+0080-U+009F are the C1 controls (CSI, OSC to a terminal) */
-	*safe = !(c == 0xc2 && s[1] < 0xa0);
+	*safe = cp != COT_UTF8_INVALID && cp >= 0x20 && cp != 0x7f &&
+		(cp < 0x80 || cp > 0x9f);
 	return len;
 }
 
@@ -681,29 +651,19 @@ void out_set_unbuffered(bool on)
 /* ,"KEY": with KEY escaped as a JSON string. */
 char *json_key_text(const char *name, size_t *len)
 {
-	size_t n = strlen(name);
-	char *k = malloc(n * 6 + 8);
-	size_t o = 0;
+	cot_buf b = COT_BUF_INIT;
+	char *k;
 
-	if (!k)
+	if (cot_json_string(&b, name, strlen(name), COT_JSON_TERMINAL, NULL) ||
+	    !(k = malloc(b.size + 3))) {
+		diag("out of memory");
 		exit(EXIT_USAGE);
-	k[o++] = ',';
-	k[o++] = '"';
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)name[i];
-
-		if (c == '"' || c == '\\') {
-			k[o++] = '\\';
-			k[o++] = (char)c;
-		} else if (c < 0x20) {
-			o += (size_t)sprintf(k + o, "\\u%04x", c);
-		} else {
-			k[o++] = (char)c;
-		}
 	}
-	k[o++] = '"';
-	k[o++] = ':';
-	k[o] = '\0';
-	*len = o;
+	k[0] = ',';
+	memcpy(k + 1, b.ptr, b.size);
+	k[b.size + 1] = ':';
+	k[b.size + 2] = '\0';
+	*len = b.size + 2;
+	cot_buf_dispose(&b);
 	return k;
 }

@@ -115,7 +115,7 @@ size_t term_clean_buf(char *dst, size_t cap, const char *s, size_t n);
 /* The same to the output. */
 void out_safe(const char *s, size_t n);
 void out_safe_cstr(const char *s);
-/* ,"KEY": with KEY escaped as a JSON string (malloc'd). */
+/* ,"KEY": with KEY as a JSON string safe on a terminal (malloc'd). */
 char *json_key_text(const char *name, size_t *len);
 
 /* diag.c: "cotlog: " diagnostics on stderr. */
@@ -298,8 +298,9 @@ int cmd_fields(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_steps(int argc, char **argv);
 int cmd_patterns(int argc, char **argv);
-/* jsonout.c: s[0..n) as a JSON string literal (control characters
- * escaped, UTF-8 as it is); a C string (NULL: null); a number. */
+/* jsonout.c: s[0..n) as a JSON string literal safe on a terminal
+ * (cot_json_string with COT_JSON_TERMINAL); a C string (NULL: null); a
+ * number. */
 void out_json_str(const char *s, size_t n);
 void out_json_cstr(const char *s);
 void out_uint(uint64_t v);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/utf8.h"
 #include "fields/rest.h"
 #include "analyze/result.h"
 #include "record/unit.h"
@@ -210,61 +211,19 @@ int cot_analyze_json(cot_result *res, const char *json, size_t len,
 	return analyze_tok(res, &res->doc, 0, err);
 }
 
-/* Length of the well-formed UTF-8 sequence at s[0..n) (Unicode Table
- * 3-7), or 0 when it is ill-formed; then *bad is the length of its
- * maximal ill-formed subpart (1 to 3 bytes), which one U+FFFD replaces
- * (Unicode's "substitution of maximal subparts", as Python's
- * errors="replace" does). */
-static size_t utf8_seq(const unsigned char *s, size_t n, size_t *bad)
-{
-	unsigned char c = s[0], lo = 0x80, hi = 0xBF;
-	size_t k, j;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF)
-		k = 2;
-	else if (c >= 0xE0 && c <= 0xEF)
-		k = 3;
-	else if (c >= 0xF0 && c <= 0xF4)
-		k = 4;
-	else {
-		*bad = 1;
-		return 0;
-	}
-	/* the second byte's range excludes overlongs and surrogates */
-	if (c == 0xE0)
-		lo = 0xA0;
-	else if (c == 0xED)
-		hi = 0x9F;
-	else if (c == 0xF0)
-		lo = 0x90;
-	else if (c == 0xF4)
-		hi = 0x8F;
-	for (j = 1; j < k; j++) {
-		if (j >= n || s[j] < lo || s[j] > hi) {
-			*bad = j;
-			return 0;
-		}
-		lo = 0x80;
-		hi = 0xBF;
-	}
-	return k;
-}
-
 /* The offset of the first ill-formed sequence of s[0..n), SIZE_MAX if
  * there is none. */
 static size_t utf8_invalid_at(const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, k, bad;
+	size_t i = 0, k;
 
 	while (i < n) {
 		if (u[i] < 0x80) {
 			i++;
 			continue;
 		}
-		if (!(k = utf8_seq(u + i, n - i, &bad)))
+		if (!(k = cot__utf8_len(u + i, n - i)))
 			return i;
 		i += k;
 	}
@@ -278,7 +237,8 @@ static int utf8_repair(cot__arena *a, const char *s, size_t n, size_t from,
 {
 	const unsigned char *u = (const unsigned char *)s;
 	char *d;
-	size_t i = from, o = from, k, bad;
+	size_t i = from, o = from, k;
+	uint32_t cp;
 
 	/* a replaced byte grows to at most 3 */
 	if (n > (SIZE_MAX - 1) / 3 || !(d = cot__arena_alloc(a, 3 * n + 1)))
@@ -287,15 +247,17 @@ static int utf8_repair(cot__arena *a, const char *s, size_t n, size_t from,
 	while (i < n) {
 		if (u[i] < 0x80) {
 			d[o++] = s[i++];
-		} else if ((k = utf8_seq(u + i, n - i, &bad))) {
-			memcpy(d + o, s + i, k);
-			o += k;
-			i += k;
-		} else {
+			continue;
+		}
+		k = cot__utf8_next(u + i, n - i, &cp);
+		if (cp == COT__UTF8_BAD) {
 			memcpy(d + o, "\xEF\xBF\xBD", 3);
 			o += 3;
-			i += bad;
+		} else {
+			memcpy(d + o, s + i, k);
+			o += k;
 		}
+		i += k;
 	}
 	d[o] = '\0';
 	*out = d;

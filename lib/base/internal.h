@@ -77,6 +77,11 @@ int cot__sbuf_add(cot__sbuf *b, const void *p, size_t n);
 int cot__sbuf_addc(cot__sbuf *b, char c);
 int cot__sbuf_addf(cot__sbuf *b, const char *fmt, ...) COT__PRINTF(2, 3);
 void cot__sbuf_dispose(cot__sbuf *b);
+/* Append s[0..n) as a JSON string literal, quotes included, as
+ * cot_json_string does with flags (json_string.c). Returns COT_OK or
+ * COT_ENOMEM (b as it was). */
+int cot__json_escape(cot__sbuf *b, const char *s, size_t n,
+		     unsigned flags);
 
 /* The first m[0..mlen) (mlen >= 1) in t[from..to), SIZE_MAX if none
  * (text.c). memmem is a GNU extension, and memchr on the first byte is

@@ -1,5 +1,10 @@
-/* utf8.c - characters of UTF-8 text: white space beyond ASCII. */
+/* utf8.c - characters of UTF-8 text: white space beyond ASCII, and the
+ * decoder as the public API offers it. */
+#include "base/internal.h"
 #include "base/utf8.h"
+
+_Static_assert(COT_UTF8_INVALID == COT__UTF8_BAD,
+	       "the public and the internal invalid code point agree");
 
 /* Byte length of the White_Space char (the list of `think.words`) at p[0..n), 0 when p
  * starts with anything else. Beyond ASCII the list is U+0085, U+00A0
@@ -24,4 +29,11 @@ size_t cot__space_wide(const unsigned char *p, size_t n)
 	default:
 		return 0;
 	}
+}
+
+size_t cot_utf8_next(const char *s, size_t n, uint32_t *cp)
+{
+	if (n == 0)
+		return 0;
+	return cot__utf8_next((const unsigned char *)s, n, cp);
 }

@@ -289,47 +289,6 @@ void cot__fields_free(cot_analyzer *az)
 	cot__free(az->dyn_pass);
 }
 
-int cot__json_escape(cot__sbuf *b, const char *s, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t run = 0;
-
-	if (cot__sbuf_reserve(b, n + 2))
-		return COT_ENOMEM;
-	b->ptr[b->size++] = '"';
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		char esc[7];
-		size_t elen = 2;
-
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		if (cot__sbuf_add(b, s + run, i - run))
-			return COT_ENOMEM;
-		run = i + 1;
-		esc[0] = '\\';
-		switch (c) {
-		case '"': esc[1] = '"'; break;
-		case '\\': esc[1] = '\\'; break;
-		case '\n': esc[1] = 'n'; break;
-		case '\r': esc[1] = 'r'; break;
-		case '\t': esc[1] = 't'; break;
-		case '\b': esc[1] = 'b'; break;
-		case '\f': esc[1] = 'f'; break;
-		default:
-			memcpy(esc + 1, "u00", 3);
-			esc[4] = hex[c >> 4];
-			esc[5] = hex[c & 15];
-			elen = 6;
-		}
-		if (cot__sbuf_add(b, esc, elen))
-			return COT_ENOMEM;
-	}
-	if (cot__sbuf_add(b, s + run, n - run) || cot__sbuf_addc(b, '"'))
-		return COT_ENOMEM;
-	return COT_OK;
-}
-
 /* Length of the dotted prefix shared by two names, in whole components
  * ("think.words" and "think.bytes" share "think."). */
 static size_t shared_prefix(const char *a, const char *b)
@@ -445,7 +404,7 @@ int cot__value_json(cot__sbuf *b, const cot_value *v)
 	size_t n;
 
 	if (v->type == COT_TYPE_STRING)
-		return cot__json_escape(b, v->s, v->len);
+		return cot__json_escape(b, v->s, v->len, 0);
 	if (v->type == COT_TYPE_JSON)
 		return cot__sbuf_add(b, v->s, v->len);
 	if (cot__sbuf_reserve(b, SCALAR_MAX))
@@ -542,11 +501,11 @@ int cot__layout_build(cot__layout *l, const cot_analyzer *az,
 		}
 		for (const char *q = name + keep, *dot;
 		     !rc && (dot = strchr(q, '.')); q = dot + 1) {
-			rc = cot__json_escape(&b, q, (size_t)(dot - q));
+			rc = cot__json_escape(&b, q, (size_t)(dot - q), 0);
 			rc = rc ? rc : cot__sbuf_add(&b, ":{", 2);
 		}
 		leaf = leaf ? leaf + 1 : name;
-		rc = rc ? rc : cot__json_escape(&b, leaf, strlen(leaf));
+		rc = rc ? rc : cot__json_escape(&b, leaf, strlen(leaf), 0);
 		rc = rc ? rc : cot__sbuf_addc(&b, ':');
 		prev = name;
 	}

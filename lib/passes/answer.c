@@ -933,7 +933,7 @@ static int candidates_json(const cot__profile *p, const cot__field *f,
 		if (cot__sbuf_addf(b, "%s{\"offset\":%zu,\"rule\":\"%s\","
 				   "\"text\":", i ? "," : "", s->off,
 				   cot__rule_names[s->rule]) ||
-		    cot__json_escape(b, r + s->off, s->len) ||
+		    cot__json_escape(b, r + s->off, s->len, 0) ||
 		    cot__sbuf_addc(b, '}'))
 			return COT_ENOMEM;
 	}

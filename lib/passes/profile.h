@@ -118,8 +118,6 @@ void cot__layout_free(cot__layout *l);
  * names nested. */
 int cot__profile_json(const cot__layout *l, const cot__profile *p,
 		      cot__sbuf *b);
-/* Append s as a JSON string literal (quotes included). */
-int cot__json_escape(cot__sbuf *b, const char *s, size_t n);
 /* Write a value as JSON. */
 int cot__value_json(cot__sbuf *b, const cot_value *v);
 /* Append v in decimal (faster than printf for the many counts). */

@@ -448,7 +448,7 @@ static int file_key(cot_summary *s, const char *file)
 	s->key.size = 0;
 	rc = add_utf8(&u, file ? file : "", file ? strlen(file) : 0);
 	if (rc == COT_OK)
-		rc = cot__json_escape(&s->key, u.ptr, u.size);
+		rc = cot__json_escape(&s->key, u.ptr, u.size, 0);
 	cot__sbuf_dispose(&u);
 	return rc;
 }
@@ -503,7 +503,7 @@ static int key_text(cot_summary *s, const cot_value *v)
 		cot__summary_number(v->r, num);
 		return cot__sbuf_add(&s->key, num, strlen(num));
 	case COT_TYPE_STRING:
-		return cot__json_escape(&s->key, v->s, v->len);
+		return cot__json_escape(&s->key, v->s, v->len, 0);
 	case COT_TYPE_JSON:
 		return add_compact_json(&s->key, v->s, v->len);
 	default:

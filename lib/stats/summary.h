@@ -193,7 +193,7 @@ static inline void sb_printf(sb *b, const char *fmt, ...)
 /* s[0..n) as a JSON string literal. */
 static inline void sb_json_str(sb *b, const char *s, size_t n)
 {
-	if (!b->failed && cot__json_escape(&b->buf, s, n))
+	if (!b->failed && cot__json_escape(&b->buf, s, n, 0))
 		b->failed = true;
 }
 

@@ -458,17 +458,6 @@ static void test_result_select_writes_only_the_chosen(void **state)
 	cot_analyzer_free(az);
 }
 
-static void test_json_escape_control_and_quotes(void **state)
-{
-	cot_buf b = COT_BUF_INIT;
-
-	(void)state;
-	assert_int_equal(cot__json_escape(&b, "a\"\\\n\t\x01\x7f\0z", 9),
-			 COT_OK);
-	assert_string_equal(b.ptr, "\"a\\\"\\\\\\n\\t\\u0001\x7f\\u0000z\"");
-	cot_buf_dispose(&b);
-}
-
 static void test_analyze_text_rejects_invalid_utf8(void **state)
 {
 	cot_analyzer *az;
@@ -1065,7 +1054,6 @@ int main(void)
 		cmocka_unit_test(test_fields_match_names_and_patterns),
 		cmocka_unit_test(test_profile_json_runs_at_rest_equal_get),
 		cmocka_unit_test(test_runs_at_rest_api),
-		cmocka_unit_test(test_json_escape_control_and_quotes),
 		cmocka_unit_test(test_analyze_text_rejects_invalid_utf8),
 		cmocka_unit_test(test_analyze_text_replaces_invalid_utf8),
 		cmocka_unit_test(
