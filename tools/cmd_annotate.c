@@ -48,7 +48,8 @@ static void annotate_unit(run *r, const where *w, const cot_unit *u,
 	for (size_t i = 0; i < n; i++) {
 		cot_record_span s;
 		cot_error err;
-		size_t traces;
+		const char *key;
+		size_t traces, keylen;
 
 		s = unit_record(u, i);
 		r->n.records++;
@@ -65,10 +66,8 @@ static void annotate_unit(run *r, const where *w, const cot_unit *u,
 			exit(EXIT_USAGE);
 		}
 		out_write_unit(bytes + pos, s.close - pos);
-		if (s.empty_object)
-			out_write(a->key + 1, a->keylen - 1);
-		else
-			out_write(a->key, a->keylen);
+		key = splice_key(a->key, a->keylen, &s, &keylen);
+		out_write(key, keylen);
 		out_write(a->json.ptr, a->json.size);
 		pos = s.close;
 	}

@@ -101,11 +101,11 @@ static void write_record(filter *f, sink *to, const cot_unit *u,
 	if (cut == SIZE_MAX) {
 		put(to, p, n);
 	} else {
+		size_t keylen;
+		const char *key = splice_key(f->key, f->keylen, s, &keylen);
+
 		put(to, p, cut);
-		if (s->empty_object)
-			sink_write(to, f->key + 1, f->keylen - 1);
-		else
-			sink_write(to, f->key, f->keylen);
+		sink_write(to, key, keylen);
 		snprintf(num, sizeof num, "%ld", index);
 		sink_write(to, num, strlen(num));
 		put(to, p + cut, n - cut);

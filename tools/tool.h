@@ -117,6 +117,15 @@ void out_safe(const char *s, size_t n);
 void out_safe_cstr(const char *s);
 /* ,"KEY": with KEY as a JSON string safe on a terminal (malloc'd). */
 char *json_key_text(const char *name, size_t *len);
+/* Of that text, what goes before the final '}' of record s (annotate's
+ * profiles, filter's --index): its ',' only when the object has a key
+ * already. Its length in *n. */
+static inline const char *splice_key(const char *key, size_t keylen,
+				     const cot_record_span *s, size_t *n)
+{
+	*n = keylen - (s->empty_object ? 1 : 0);
+	return key + (s->empty_object ? 1 : 0);
+}
 
 /* diag.c: "cotlog: " diagnostics on stderr. */
 void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
