@@ -89,8 +89,12 @@ int cot__json_escape(cot__sbuf *b, const char *s, size_t n,
 size_t cot__find(const char *t, size_t from, size_t to, const char *m,
 		 size_t mlen);
 
-/* r as JSON text: the shortest of %.15g and %.17g that reads back as r,
- * with ".0" added to a whole number (number.c). Returns the length. */
-size_t cot__real_text(double r, char out[40]);
+/* r as text that reads back as r: the shorter of %.15g and %.17g that
+ * does (number.c), the one way every real the library writes is
+ * spelled. With COT__REAL_JSON a whole number gets ".0", so that JSON
+ * readers see a real (a profile's reals); without, -0 is "0" (the
+ * statistics, which write whole means as 48). Returns the length. */
+enum { COT__REAL_JSON = 1 };
+size_t cot__real_text(double r, char out[40], unsigned flags);
 
 #endif

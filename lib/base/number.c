@@ -126,17 +126,21 @@ static size_t exact(double r, char *out)
 }
 #endif
 
-size_t cot__real_text(double r, char out[40])
+size_t cot__real_text(double r, char out[40], unsigned flags)
 {
 	size_t n = exact(r, out);
 
 	if (n)
 		return n;
+	if (r == 0 && !(flags & COT__REAL_JSON)) {
+		strcpy(out, "0");	/* also -0: one spelling */
+		return 1;
+	}
 	snprintf(out, 40, "%.15g", r);
 	if (strtod(out, NULL) != r)
 		snprintf(out, 40, "%.17g", r);
 	/* keep it a JSON real: "1" would read back as an integer */
-	if (!strpbrk(out, ".eEn"))
+	if ((flags & COT__REAL_JSON) && !strpbrk(out, ".eEn"))
 		strcat(out, ".0");
 	return strlen(out);
 }

@@ -382,7 +382,7 @@ static size_t put_scalar(char *q, const cot_value *v)
 		 * matched): an integer with ".0" */
 		if (!(v->r == (double)(int64_t)v->r && v->r > -1e15 &&
 		      v->r < 1e15))
-			return cot__real_text(v->r, q);
+			return cot__real_text(v->r, q, COT__REAL_JSON);
 		u = v->r < 0 ? 0 - (uint64_t)(int64_t)v->r :
 			       (uint64_t)(int64_t)v->r;
 		break;

@@ -5,19 +5,6 @@
 
 #include "stats/summary.h"
 
-void cot__summary_number(double v, char out[32])
-{
-	if (v == 0) {		/* also -0: one spelling */
-		strcpy(out, "0");
-		return;
-	}
-	for (int prec = 1; prec <= 17; prec++) {
-		snprintf(out, 32, "%.*g", prec, v);
-		if (strtod(out, NULL) == v)
-			return;
-	}
-}
-
 /* ---- statistics from the state ------------------------------------- */
 
 static double clamp(double x, double lo, double hi)
@@ -84,13 +71,13 @@ static void sb_tsv(sb *b, const char *s, size_t n)
 
 static void put_num(sb *b, double v)
 {
-	char t[32];
+	char t[40];
 
 	if (!isfinite(v)) {
 		sb_puts(b, "null");
 		return;
 	}
-	cot__summary_number(v, t);
+	cot__real_text(v, t, 0);
 	sb_puts(b, t);
 }
 
@@ -101,10 +88,10 @@ static void put_u(sb *b, uint64_t v)
 
 /* The min or max of a field as text, "" when there is none: an INT
  * field's exactly as an integer (a double would round it past 2^53 and
- * write 10 as 1e+01), a REAL field's as summary_number writes it. JSON
+ * write 10 as 1e+01), a REAL field's as cot__real_text writes it. JSON
  * and TSV both write this text. */
 static void minmax_text(const fdef *f, const numacc *a, bool max,
-			char out[32])
+			char out[40])
 {
 	double r = max ? a->rmax : a->rmin;
 
@@ -112,14 +99,14 @@ static void minmax_text(const fdef *f, const numacc *a, bool max,
 	if (a->n == 0)
 		return;
 	if (f->type == COT_TYPE_INT)
-		snprintf(out, 32, "%lld", (long long)(max ? a->imax : a->imin));
+		snprintf(out, 40, "%lld", (long long)(max ? a->imax : a->imin));
 	else if (isfinite(r))
-		cot__summary_number(r, out);
+		cot__real_text(r, out, 0);
 }
 
 static void put_minmax(sb *b, const fdef *f, const numacc *a, bool max)
 {
-	char t[32];
+	char t[40];
 
 	minmax_text(f, a, max, t);
 	sb_puts(b, t[0] ? t : "null");
@@ -290,10 +277,10 @@ static void tsv_u(sb *b, const char *gname, const char *field,
 static void tsv_d(sb *b, const char *gname, const char *field,
 		  const char *stat, double v)
 {
-	char t[32] = "";
+	char t[40] = "";
 
 	if (isfinite(v))
-		cot__summary_number(v, t);
+		cot__real_text(v, t, 0);
 	tsv_row(b, gname, field, stat, t);
 }
 
@@ -313,7 +300,7 @@ static void tsv_group(sb *b, const cot_summary *s, const group *g,
 			continue;
 		if (cot__numeric(f->type)) {
 			nstat st;
-			char t[32];
+			char t[40];
 
 			cot__num_stats(f, g, &st);
 			tsv_u(b, gname, f->name, "count", st.n);

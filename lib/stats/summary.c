@@ -484,11 +484,12 @@ static int add_compact_json(cot__sbuf *b, const char *s, size_t n)
 }
 
 /* The canonical JSON text of a by value into s->key: the key of its
- * group. Numbers are written the shortest way that reads back (so 3
- * and 3.0 are one group); a list or object keeps the record's text. */
+ * group. Numbers are written as cot__real_text writes them, with no
+ * ".0" (so 3 and 3.0 are one group); a list or object keeps the
+ * record's text. */
 static int key_text(cot_summary *s, const cot_value *v)
 {
-	char num[32];
+	char num[40];
 
 	s->key.size = 0;
 	switch (v->type) {
@@ -500,7 +501,7 @@ static int key_text(cot_summary *s, const cot_value *v)
 	case COT_TYPE_REAL:
 		if (!isfinite(v->r))
 			return cot__sbuf_add(&s->key, "null", 4);
-		cot__summary_number(v->r, num);
+		cot__real_text(v->r, num, 0);
 		return cot__sbuf_add(&s->key, num, strlen(num));
 	case COT_TYPE_STRING:
 		return cot__json_escape(&s->key, v->s, v->len, 0);

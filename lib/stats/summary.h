@@ -141,9 +141,6 @@ void cot__num_sums(const numacc *a, cot__xsum *sum, cot__xsum *sq);
 group **cot__sorted_groups(const cot_summary *s);
 strval *cot__sorted_values(const stracc *a);
 
-/* The shortest text that reads back as the same double ("%.17g" at
- * most). out holds 32 bytes. */
-void cot__summary_number(double v, char out[32]);
 
 /* Append text, remembering the first failure: rendering code appends
  * without a check at each call and looks at failed once at the end. */

@@ -731,7 +731,7 @@ static void check_real(double r)
 	size_t n;
 
 	real_reference(r, want);
-	n = cot__real_text(r, got);
+	n = cot__real_text(r, got, COT__REAL_JSON);
 	if (strcmp(want, got) != 0)
 		print_error("%a: want %s, got %s\n", r, want, got);
 	assert_string_equal(got, want);

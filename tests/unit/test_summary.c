@@ -922,25 +922,34 @@ static void test_summary_reports_every_allocation_failure(void **st)
 	cot_analyzer_free(az);
 }
 
-static void test_summary_number_is_shortest_round_trip(void **st)
+/* The statistics spell a number as the profiles do (the same text for
+ * the same double), with no ".0" on a whole one and -0 as 0. */
+static void test_summary_numbers_read_back_as_profiles_write_them(void **st)
 {
 	static const double v[] = {
 		0.1, 1.0 / 3, 48, -2.5, 1e21, 5e-324, 1.7976931348623157e308,
-		0.07142857142857142, 123456789012345678.0, -0.0,
+		0.07142857142857142, 123456789012345678.0, -0.0, 0.1 + 0.2,
 	};
-	char t[32];
+	char t[40], p[40];
 
 	(void)st;
 	for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
-		cot__summary_number(v[i], t);
+		cot__real_text(v[i], t, 0);
+		cot__real_text(v[i], p, COT__REAL_JSON);
 		assert_true(strtod(t, NULL) == v[i]);
+		if (strcmp(t, p) != 0 && v[i] != 0)
+			assert_true(strlen(p) == strlen(t) + 2 &&
+				    strcmp(p + strlen(t), ".0") == 0 &&
+				    strncmp(p, t, strlen(t)) == 0);
 	}
-	cot__summary_number(0.1, t);
+	cot__real_text(0.1, t, 0);
 	assert_string_equal(t, "0.1");
-	cot__summary_number(48, t);
+	cot__real_text(48, t, 0);
 	assert_string_equal(t, "48");
-	cot__summary_number(-0.0, t);
+	cot__real_text(-0.0, t, 0);
 	assert_string_equal(t, "0");
+	cot__real_text(1.0 / 3, t, 0);
+	assert_string_equal(t, "0.33333333333333331");
 }
 
 /* The table fits the width asked for and names what it shows. */
@@ -1004,7 +1013,7 @@ int main(void)
 		cmocka_unit_test(test_summary_refuses_what_does_not_fit),
 		cmocka_unit_test(
 			test_summary_reports_every_allocation_failure),
-		cmocka_unit_test(test_summary_number_is_shortest_round_trip),
+		cmocka_unit_test(test_summary_numbers_read_back_as_profiles_write_them),
 		cmocka_unit_test(
 			test_summary_table_fits_and_shows_main_fields),
 		cmocka_unit_test(test_summary_table_of_fixtures_fits),
