@@ -56,7 +56,8 @@ static int merge_halves(cot_summary **half, cot_error *err)
 	int rc = cot_summary_write_partial(&line, half[1], err);
 
 	if (!rc)
-		rc = cot_summary_read_partial(&back, line.ptr, line.size, err);
+		rc = cot_summary_read_partial(&back, line.ptr, line.size, 0,
+					      err);
 	if (!rc)
 		rc = cot_summary_merge(half[0], back, err);
 	cot_summary_free(back);

@@ -753,13 +753,16 @@ COT_API COT_NODISCARD int cot_summary_merge(cot_summary *dst,
 COT_API COT_NODISCARD int cot_summary_write_partial(cot_buf *out,
 						    cot_summary *s,
 						    cot_error *err);
-/* Read one partial, text[0..len) (white space around it is allowed).
- * Returns COT_OK; COT_EPARSE when it is not a partial, is damaged, or
- * is of a format this version does not read (err says which);
- * COT_ELIMIT past COT_SUMMARY_MAX_GROUPS groups; COT_ENOMEM. */
+/* Read one partial, text[0..len) (white space around it is allowed),
+ * into a summary that holds at most max_groups groups (0: the default,
+ * COT_SUMMARY_MAX_GROUPS), then and when merged into. Returns COT_OK;
+ * COT_EPARSE when it is not a partial, is damaged, or is of a format
+ * this version does not read (err says which); COT_ELIMIT past
+ * max_groups groups; COT_ENOMEM. */
 COT_API COT_NODISCARD int cot_summary_read_partial(cot_summary **out,
 						   const char *text,
 						   size_t len,
+						   size_t max_groups,
 						   cot_error *err);
 
 typedef enum cot_summary_format {

@@ -44,7 +44,8 @@ static const char usage[] =
 "  --merge              read partial summaries (plain or gzip) instead\n"
 "                       of records (with --partial: write their merge as\n"
 "                       a partial)\n"
-"  --max-groups N       refuse more than N groups of --by (default 1000)\n"
+"  --max-groups N       refuse more than N groups of --by, or in the\n"
+"                       partials of --merge (default 1000)\n"
 INPUT_OPTIONS_HELP
 "  -h, --help           show this help\n"
 "\n"
@@ -212,7 +213,8 @@ static bool contains(const char *s, size_t n, const char *w, size_t m)
  * as a partial (records, given to --merge by mistake) is refused once
  * as a whole, like an unreadable one, rather than with an error for
  * each of its lines. */
-static void merge_input(const char *path, cot_summary **acc, int *status)
+static void merge_input(const char *path, size_t max_groups,
+			cot_summary **acc, int *status)
 {
 	static const char marker[] = "\"cotlog_stats_partial\"";
 	const cot_unit *u;
@@ -237,8 +239,8 @@ static void merge_input(const char *path, cot_summary **acc, int *status)
 		if (cot_unit_kind_of(u) == COT_UNIT_BLANK ||
 		    cot_unit_kind_of(u) == COT_UNIT_SKIPPED)
 			continue;
-		rc = cot_summary_read_partial(&p, text, n, &err);
-		if (rc == COT_ENOMEM)
+		rc = cot_summary_read_partial(&p, text, n, max_groups, &err);
+		if (rc == COT_ENOMEM || rc == COT_ELIMIT)
 			stats_fail(&err);
 		if (rc && first && !contains(text, n, marker,
 					     sizeof marker - 1)) {
@@ -377,7 +379,7 @@ int cmd_stats(int argc, char **argv)
 		int nin = optind < argc ? argc - optind : 1;
 
 		for (int i = 0; i < nin; i++)
-			merge_input(in[i], &st.s, &status);
+			merge_input(in[i], so.max_groups, &st.s, &status);
 		/* no partial at all: the empty summary */
 		rc = st.s ? COT_OK : cot_summary_new(&st.s, r.az, &so, &err);
 	} else {

@@ -390,7 +390,8 @@ static int groups_from_json(cot_summary *s, const json_t *groups,
 	return COT_OK;
 }
 
-static int from_json(cot_summary **out, json_t *j, cot_error *err)
+static int from_json(cot_summary **out, json_t *j, size_t max_groups,
+		     cot_error *err)
 {
 	json_t *by, *fields, *total, *groups, *v;
 	const char *version, *sk, *analysis, *where = "fields";
@@ -416,6 +417,7 @@ static int from_json(cot_summary **out, json_t *j, cot_error *err)
 	s = *out = cot__summary_alloc(json_string_value(by), analysis);
 	if (!s)
 		return COT_ENOMEM;
+	s->max_groups = max_groups;
 	json_array_foreach(fields, i, v) {
 		const char *name, *type, *unit;
 		cot_type t;
@@ -439,7 +441,7 @@ bad:
 }
 
 int cot_summary_read_partial(cot_summary **out, const char *text,
-			     size_t len, cot_error *err)
+			     size_t len, size_t max_groups, cot_error *err)
 {
 	json_error_t je;
 	json_t *j;
@@ -454,7 +456,8 @@ int cot_summary_read_partial(cot_summary **out, const char *text,
 				      (uint64_t)je.line : 0, je.column > 0 ?
 				      (uint64_t)je.column : 0, "not a cotlog "
 				      "stats partial: %s", je.text);
-	rc = from_json(out, j, err);
+	rc = from_json(out, j, max_groups ? max_groups :
+			      COT_SUMMARY_MAX_GROUPS, err);
 	json_decref(j);
 	if (rc == COT_ENOMEM)
 		cot__error_set(err, rc, 0, 0, "out of memory");

@@ -288,6 +288,32 @@ def too_many_groups_exit_2():
 
 
 @case
+def merge_keeps_to_max_groups():
+    """--max-groups holds for --merge too: past it in one partial or in
+    their merge, exit 2; a partial of more groups than the default is
+    merged when --max-groups allows it."""
+    lines = "".join('{"response": "<think>%s</think>y"}\n' % ("w " * k)
+                    for k in range(1, 1201))
+    many = tmpfile("many.jsonl", lines)
+    rc, part, err = run(["stats", "--by", "think.words", "--max-groups",
+                         "2000", "--partial", many])
+    assert rc == 0, err
+    p = tmpfile("many.partial", part)
+    rc, out, err = run(["stats", "--merge", "--json", "--max-groups",
+                        "2000", p])
+    assert rc == 0, err
+    assert len(json.loads(out)["groups"]) == 1200
+    rc, _, err = run(["stats", "--merge", "--json", p])
+    assert rc == 2 and b"more than 1000 groups" in err, err
+    rc, part, err = run(["stats", "--by", "think.bytes", "--partial",
+                         SAMPLE])
+    assert rc == 0, err
+    two = tmpfile("sample.partial", part)
+    rc, _, err = run(["stats", "--merge", "--max-groups", "2", two])
+    assert rc == 2 and b"more than 2 groups" in err, err
+
+
+@case
 def malformed_lines_counted_per_file():
     a = tmpfile("a.jsonl", b'{"response":"<think>x</think>y"}\n{bad\n')
     b = tmpfile("b.jsonl", b'nope\n[1,\n{"response":"<think>z</think>"}\n')

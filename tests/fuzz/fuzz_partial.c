@@ -38,13 +38,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cot_summary *s, *back, *sum;
 	char *text, *again;
 
-	if (cot_summary_read_partial(&s, (const char *)data, size, &err)) {
+	if (cot_summary_read_partial(&s, (const char *)data, size, 0, &err)) {
 		CHECK(s == NULL && err.message[0] != '\0');
 		return 0;
 	}
 	text = write_partial(s);
 	CHECK(text && strlen(text) > 0 && text[strlen(text) - 1] == '\n');
-	CHECK(cot_summary_read_partial(&back, text, strlen(text), &err) ==
+	CHECK(cot_summary_read_partial(&back, text, strlen(text), 0, &err) ==
 	      COT_OK);
 	CHECK(equal(s, back));
 	again = write_partial(back);

@@ -75,7 +75,7 @@ static cot_summary *parse(const char *text, size_t len, char *msg)
 	cot_summary *s;
 	cot_error e;
 
-	if (cot_summary_read_partial(&s, text, len, &e)) {
+	if (cot_summary_read_partial(&s, text, len, 0, &e)) {
 		snprintf(msg, 256, "%.255s", e.message);
 		return NULL;
 	}
@@ -891,7 +891,7 @@ static void test_summary_reports_every_allocation_failure(void **st)
 			rc = cot_summary_write_partial(&line, t, &e);
 		if (!rc)
 			rc = cot_summary_read_partial(&back, line.ptr,
-						      line.size, &e);
+						      line.size, 0, &e);
 		if (!rc)
 			rc = cot_summary_merge(s, back, &e);
 		for (int f = COT_SUMMARY_TABLE; !rc && f <= COT_SUMMARY_TSV;
