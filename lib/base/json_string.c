@@ -50,19 +50,17 @@ int cot__json_escape(cot__sbuf *b, const char *s, size_t n, unsigned flags)
 		if (c >= 0x7f) {
 			uint32_t cp;
 
-			/* a terminal's: DEL, C1 controls, ill-formed bytes */
-			len = c == 0x7f ? 1 : cot__utf8_next(u + i, n - i, &cp);
-			if (c != 0x7f && cp != COT__UTF8_BAD &&
-			    (cp < 0x80 || cp > 0x9f)) {
-				i += len;
-				continue;
-			}
-			if (c != 0x7f && cp == COT__UTF8_BAD) {
+			/* for a terminal: DEL, the C1 controls and ill-formed
+			 * bytes; every other character stays in the run */
+			len = cot__utf8_next(u + i, n - i, &cp);
+			if (cp == COT__UTF8_BAD) {
 				memcpy(esc, "\\ufffd", 6);
 				elen = 6;
+			} else if (cp <= 0x9f) {
+				elen = escape((unsigned char)cp, esc);
 			} else {
-				elen = escape((unsigned char)(c == 0x7f ? c : cp),
-					      esc);
+				i += len;
+				continue;
 			}
 		} else {
 			elen = escape((unsigned char)c, esc);
