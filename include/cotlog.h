@@ -248,7 +248,11 @@ COT_API const char *cot_unit_eol(const cot_unit *u);
 /* 1-based line of the unit's first byte, and of its last line. */
 COT_API uint64_t cot_unit_line(const cot_unit *u);
 COT_API uint64_t cot_unit_last_line(const cot_unit *u);
-/* For a malformed unit: what is wrong (line and column set). */
+/* For a malformed unit: what is wrong (line and column set). The code
+ * is COT_EPARSE, or COT_EIO for the last line of an input that damage
+ * cut short (a truncated or corrupt gzip stream, a read error): its
+ * decoded bytes, delivered so that nothing decoded is lost; the stream
+ * error follows. */
 COT_API const cot_error *cot_unit_error(const cot_unit *u);
 COT_API size_t cot_unit_records(const cot_unit *u);
 
@@ -277,6 +281,45 @@ COT_API COT_NODISCARD int cot_unit_record(cot_record_span *out,
 COT_API COT_NODISCARD int cot_unit_clone(cot_unit **out, const cot_unit *u,
 					 cot_error *err);
 COT_API void cot_unit_free(cot_unit *u);
+
+/* ------------------------------------------------------------------ */
+/* Streams: the chunks of one streamed response, put back together     */
+
+/* A streamed response told chunk by chunk (an inference server's log,
+ * a JSON Lines file of chunks: cotlog annotate --stream): OpenAI-
+ * compatible chat.completion.chunk objects, Anthropic Messages events,
+ * OpenAI Responses events, Gemini streamGenerateContent responses, or
+ * Bedrock ConverseStream events as {"contentBlockDelta": {...}}. Feed
+ * every chunk of the stream in order; cot_stream_response then gives the
+ * JSON of the response sent without streaming, for cot_analyze_json
+ * (README "Streamed responses"). One stream per object; not shared
+ * between threads. */
+typedef struct cot_stream cot_stream;
+
+COT_API COT_NODISCARD int cot_stream_new(cot_stream **out, cot_error *err);
+COT_API void cot_stream_free(cot_stream *s);
+/* One chunk: a JSON object. A chunk of no known provider, or of
+ * another provider than the stream's first, changes nothing. Returns
+ * COT_OK, COT_EPARSE (not JSON: err->column set) or COT_ENOMEM. */
+COT_API COT_NODISCARD int cot_stream_feed(cot_stream *s, const char *chunk,
+					  size_t len, cot_error *err);
+/* 1 when s has read the event that ends a stream: a finish reason on every
+ * choice or candidate, message_stop, response.completed (or
+ * .incomplete, .failed), messageStop; else 0. */
+COT_API int cot_stream_ended(const cot_stream *s);
+/* Append the response s stands for to out as one JSON object (its
+ * finish reason null when the stream has not ended); nothing when s
+ * has read no chunk of a known provider. COT_OK or COT_ENOMEM. */
+COT_API COT_NODISCARD int cot_stream_response(cot_buf *out, cot_stream *s,
+					      cot_error *err);
+/* The stream a chunk belongs to, as the chunk names it: "id" (chat),
+ * "responseId" (Gemini), message.id (Anthropic message_start),
+ * response.id (Responses response.* events), appended to out as its
+ * JSON text; nothing when the chunk names none (later events of
+ * Anthropic, Responses and Bedrock belong to the stream that started
+ * last). COT_OK, COT_EPARSE or COT_ENOMEM. */
+COT_API COT_NODISCARD int cot_stream_id(cot_buf *out, const char *chunk,
+					size_t len, cot_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Results: per-thread workspace holding the profiles of one record      */
@@ -366,6 +409,10 @@ COT_API COT_NODISCARD int cot_result_select(cot_result *res,
 
 /* Number of traces found by the last analysis. */
 COT_API size_t cot_result_traces(const cot_result *res);
+/* Number of assistant turns of the last record analysed that held tool
+ * calls and nothing else (no reasoning, not even redacted, and no text):
+ * no trace is made of them (README "Tool calls"). */
+COT_API size_t cot_result_tool_only(const cot_result *res);
 /* The reasoning / answer text of trace i (decoded UTF-8, may hold NUL
  * bytes, not NUL-terminated), borrowed until the next analysis. NULL with
  * *len = 0 when i is out of range. */
@@ -784,10 +831,13 @@ COT_API COT_NODISCARD int cot_summary_render(cot_buf *out, cot_summary *s,
 					     const char *fields, int width,
 					     cot_error *err);
 
-/* The counts of the total. by_errors: traces (and records without one)
- * whose by key failed. */
+/* The counts of the total. no_trace: records without a trace, except
+ * tool_only: records without a trace whose assistant turns held tool
+ * calls only (cot_result_tool_only). by_errors: traces (and records
+ * without one) whose by key failed. */
 typedef struct cot_summary_counts {
 	uint64_t records, traces, no_trace, malformed, by_errors;
+	uint64_t tool_only;
 } cot_summary_counts;
 COT_API void cot_summary_counts_of(const cot_summary *s,
 				   cot_summary_counts *out);

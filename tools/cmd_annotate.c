@@ -21,8 +21,15 @@ static const char usage[] =
 "                       families.*.count); only the analysis they need\n"
 "                       runs, so a short list is faster (default: every\n"
 "                       field)\n"
-"  --stats              print counts of records, traces, no_trace and\n"
-"                       malformed lines to stderr at the end\n"
+"  --stats              print counts of records, traces, no_trace,\n"
+"                       tool_only and malformed lines to stderr at the end\n"
+"  --stream             each line is a chunk of a streamed response\n"
+"                       (chat.completion.chunk, Anthropic or Responses\n"
+"                       events, Gemini stream responses, Bedrock events):\n"
+"                       chunks are joined by their stream's id, and the\n"
+"                       profiles of the response go on the stream's last\n"
+"                       chunk; other lines are written back unchanged\n"
+"                       (one worker; a record is a stream)\n"
 INPUT_OPTIONS_HELP
 "  -h, --help           show this help\n"
 "\n"
@@ -57,7 +64,10 @@ static void annotate_unit(run *r, const where *w, const cot_unit *u,
 			continue;
 		traces = cot_result_traces(r->res);
 		r->n.traces += traces;
-		r->n.no_trace += traces == 0;
+		if (traces == 0 && cot_result_tool_only(r->res))
+			r->n.tool_only++;
+		else
+			r->n.no_trace += traces == 0;
 		if (s.close == SIZE_MAX)	/* not an object: unchanged */
 			continue;
 		a->json.size = 0;
@@ -102,6 +112,7 @@ int cmd_annotate(int argc, char **argv)
 		{ "key", required_argument, NULL, 'k' },
 		{ "fields", required_argument, NULL, 'f' },
 		{ "stats", no_argument, NULL, 's' },
+		{ "stream", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		INPUT_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 }
@@ -109,7 +120,8 @@ int cmd_annotate(int argc, char **argv)
 	annotate a = { 0 };
 	job j = { annotate_unit, &a, annotate_fork, annotate_join, NULL };
 	const char *key = "cot", *fields = NULL;
-	bool stats = false;
+	bool stats = false, streams = false;
+	stream_lines *sl = NULL;
 	run r;
 	int c;
 
@@ -125,6 +137,9 @@ int cmd_annotate(int argc, char **argv)
 		case 's':
 			stats = true;
 			break;
+		case 'S':
+			streams = true;
+			break;
 		case 'f':
 			fields = optarg;
 			break;
@@ -139,13 +154,21 @@ int cmd_annotate(int argc, char **argv)
 		run_select(&r, v, n);
 		free(v);
 	}
+	if (streams) {	/* a stream's chunks are read in order */
+		sl = stream_lines_new(a.key, a.keylen);
+		j = (job){ stream_lines_unit, sl, NULL, NULL, NULL };
+	}
 	run_files(&r, argv + optind, argc - optind, &j);
+	if (sl)
+		stream_lines_finish(&r, sl);
 	out_flush();
 	if (stats)
 		fprintf(stderr, "records %llu, traces %llu, no_trace %llu, "
-			"malformed %llu\n", (unsigned long long)r.n.records,
+			"tool_only %llu, malformed %llu\n",
+			(unsigned long long)r.n.records,
 			(unsigned long long)r.n.traces,
 			(unsigned long long)r.n.no_trace,
+			(unsigned long long)r.n.tool_only,
 			(unsigned long long)r.n.malformed);
 	run_finish(&r);
 	cot_buf_dispose(&a.json);

@@ -239,6 +239,14 @@ static void merge_input(const char *path, size_t max_groups,
 		if (cot_unit_kind_of(u) == COT_UNIT_BLANK ||
 		    cot_unit_kind_of(u) == COT_UNIT_SKIPPED)
 			continue;
+		if (cot_unit_kind_of(u) == COT_UNIT_MALFORMED &&
+		    cot_unit_error(u)->code == COT_EIO) {
+			/* what damage left of a line: the stream's error,
+			 * which follows, says so */
+			if (*status < EXIT_USAGE)
+				*status = EXIT_USAGE;
+			continue;
+		}
 		rc = cot_summary_read_partial(&p, text, n, max_groups, &err);
 		if (rc == COT_ENOMEM || rc == COT_ELIMIT)
 			stats_fail(&err);

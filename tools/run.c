@@ -313,12 +313,14 @@ void run_event(run *r, const job *j, void *ctx, const event *ev)
 	r->n.units++;
 	if (cot_unit_kind_of(ev->unit) == COT_UNIT_MALFORMED) {
 		const cot_error *e = cot_unit_error(ev->unit);
+		bool cut = e->code == COT_EIO;	/* the input's error follows */
 
 		r->n.malformed++;
-		status_at_least(r, EXIT_MALFORMED);
-		if (!r->quiet)
-			diag("%s:%llu: malformed JSON: %s", ev->where.name,
-			     (unsigned long long)e->line, e->message);
+		status_at_least(r, cut ? EXIT_USAGE : EXIT_MALFORMED);
+		if (!r->quiet || cut)
+			diag("%s:%llu: %s%s", ev->where.name,
+			     (unsigned long long)e->line,
+			     cut ? "" : "malformed JSON: ", e->message);
 	}
 	j->fn(r, &ev->where, ev->unit, ctx);
 }

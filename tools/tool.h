@@ -180,7 +180,7 @@ _Noreturn void usage_error(const char *cmd, const char *fmt, ...)
 "  -q, --quiet          do not report malformed lines one by one\n"
 
 typedef struct counts {
-	uint64_t records, traces, no_trace, malformed, units;
+	uint64_t records, traces, no_trace, tool_only, malformed, units;
 } counts;
 
 /* Where a unit comes from: its input's name, whether that input began
@@ -292,6 +292,14 @@ size_t *run_fields(run *r, const char *option, const char *list,
 /* What one event does (run.c; workers.c calls it on their threads). */
 void run_event(run *r, const job *j, void *ctx, const event *ev);
 const char *keep_name(run *r, const char *name);
+
+/* stream_lines.c: annotate --stream, lines that are the chunks of
+ * streamed responses; one thread. key: ,"KEY": (borrowed). */
+typedef struct stream_lines stream_lines;
+stream_lines *stream_lines_new(const char *key, size_t keylen);
+void stream_lines_unit(run *r, const where *w, const cot_unit *u, void *p);
+/* End the streams still open (cut), write everything, free sl. */
+void stream_lines_finish(run *r, stream_lines *sl);
 
 /* workers.c: the -j pipeline: one reader (the caller), N analysers, a
  * writer that puts their output out in input order. */

@@ -235,6 +235,7 @@ void workers_finish(workers *w)
 		r->n.records += k->r.n.records;
 		r->n.traces += k->r.n.traces;
 		r->n.no_trace += k->r.n.no_trace;
+		r->n.tool_only += k->r.n.tool_only;
 		r->n.malformed += k->r.n.malformed;
 		r->n.units += k->r.n.units;
 		status_at_least(r, k->r.status);

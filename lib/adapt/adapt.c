@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "adapt/adapt.h"
+#include "adapt/stream.h"
 
 /* Each record shape (README "From a record to traces") is a row: a cheap "is it me?" test on the record
  * object and an extractor that appends traces. Detection takes the first
@@ -198,6 +199,26 @@ void cot__trace_from_text(cot__trace *t, const char *format, const char *s,
 	t->answer.n = sp.answer.len;
 }
 
+/* Was the answer opened by its dialect's answer marker and never
+ * closed? Only for dialects whose answer close is text the model
+ * writes (<|end_of_solution|>, </answer>), not a stop token that
+ * servers strip (gpt-oss <|return|>). */
+bool cot__answer_unclosed(const cot__trace *t)
+{
+	const cot__dialect *d;
+	size_t on;
+
+	if (!t->full.p || t->dialect < 0)
+		return false;
+	d = &cot__dialects[t->dialect];
+	if (!d->answer_open || !strcmp(d->answer_close, "<|return|>"))
+		return false;
+	on = strlen(d->answer_open);
+	return t->answer.p >= t->full.p + on &&
+	       !memcmp(t->answer.p - on, d->answer_open, on) &&
+	       t->answer.p + t->answer.n == t->full.p + t->full.n;
+}
+
 /* A trace from a text with tags; with no marker the text is the answer
  * of a message, or the reasoning of a bare text field, unless
  * --untagged says otherwise. */
@@ -325,18 +346,39 @@ static void pop_meta(ctx *c, int to)
 
 /* ---- content blocks ------------------------------------------------ */
 
+/* What one assistant turn holds, as its pieces are read. */
+typedef struct turn {
+	joiner r, ans;
+	uint32_t redacted;	/* redacted or encrypted reasoning blocks */
+	uint32_t tools;		/* tool calls */
+} turn;
+
+/* Is a block of this type a tool call (Anthropic tool_use, its server
+ * and MCP forms; Responses function_call, web_search_call, ...)? */
+static bool is_tool_type(const ctx *c, uint32_t type)
+{
+	const cot__jtok *k = &c->d->tok[type];
+	size_t n = k->end - k->off;
+
+	if (kind(c, type) != COT_J_STR)
+		return false;
+	return str_is(c, type, "tool_use") ||
+	       str_is(c, type, "server_tool_use") ||
+	       str_is(c, type, "mcp_tool_use") ||
+	       (n > 7 && memcmp(c->d->src + k->end - 6, "_call\"", 6) == 0);
+}
+
 /* One reader for the block lists of Anthropic, Cohere, Mistral, Bedrock
  * Converse, Gemini parts and Responses message content: thinking blocks
  * go to the reasoning, text blocks to the answer, redacted or encrypted
- * blocks are counted. */
-static void read_blocks(ctx *c, uint32_t arr, joiner *r, joiner *ans,
-			uint32_t *redacted)
+ * blocks and tool calls are counted. */
+static void read_blocks(ctx *c, uint32_t arr, turn *tn)
 {
 	FOR_EACH(c, arr, e) {
 		uint32_t type, v;
 
 		if (kind(c, e) == COT_J_STR) {
-			join(c, ans, str(c, e), "");
+			join(c, &tn->ans, str(c, e), "");
 			continue;
 		}
 		if (!is_obj(c, e))
@@ -353,31 +395,75 @@ static void read_blocks(ctx *c, uint32_t arr, joiner *r, joiner *ans,
 				FOR_EACH(c, v, ch)
 					join(c, &chunk, str(c, get(c, ch,
 						KEY("text"))), "");
-				join(c, r, joined(&chunk), "\n\n");
+				join(c, &tn->r, joined(&chunk), "\n\n");
 			} else {
-				join(c, r, str(c, v), "\n\n");
+				join(c, &tn->r, str(c, v), "\n\n");
 			}
 		} else if (str_is(c, type, "redacted_thinking")) {
-			(*redacted)++;
+			tn->redacted++;
+		} else if (str_is(c, type, "reasoning")) {	/* Inspect */
+			if (kind(c, get(c, e, KEY("redacted"))) == COT_J_TRUE)
+				tn->redacted++;
+			else
+				join(c, &tn->r, str(c, get(c, e,
+						KEY("reasoning"))), "\n\n");
 		} else if (str_is(c, type, "text") ||
 			   str_is(c, type, "output_text")) {
-			join(c, ans, str(c, get(c, e, KEY("text"))), "");
+			join(c, &tn->ans, str(c, get(c, e, KEY("text"))), "");
+		} else if (is_tool_type(c, type) ||
+			   get(c, e, KEY("toolUse")) != COT_J_NONE ||
+			   get(c, e, KEY("functionCall")) != COT_J_NONE) {
+			tn->tools++;	/* Bedrock toolUse, Gemini functionCall */
 		} else if ((v = get(c, e, KEY("reasoningContent"))) !=
 			   COT_J_NONE) {	/* Bedrock */
 			uint32_t rt = get(c, v, KEY("reasoningText"));
 
 			if (rt != COT_J_NONE)
-				join(c, r, str(c, get(c, rt, KEY("text"))),
+				join(c, &tn->r, str(c, get(c, rt,
+							  KEY("text"))),
 				     "\n\n");
 			else
-				(*redacted)++;
+				tn->redacted++;
 		} else if (type == COT_J_NONE &&
 			   kind(c, get(c, e, KEY("thought"))) == COT_J_TRUE) {
-			join(c, r, str(c, get(c, e, KEY("text"))), "\n\n");
+			join(c, &tn->r, str(c, get(c, e, KEY("text"))),
+			     "\n\n");
 		} else if (type == COT_J_NONE) {	/* Gemini, Bedrock */
-			join(c, ans, str(c, get(c, e, KEY("text"))), "");
+			join(c, &tn->ans, str(c, get(c, e, KEY("text"))), "");
 		}
 	}
+}
+
+/* Only white space (or nothing)? */
+static bool blank(cot__text s)
+{
+	for (size_t i = 0; i < s.n; i++)
+		if (s.p[i] != ' ' && s.p[i] != '\n' && s.p[i] != '\r' &&
+		    s.p[i] != '\t')
+			return false;
+	return true;
+}
+
+/* The trace of a turn: from its structured reasoning, else its text
+ * split by tags. A turn that holds tool calls and nothing else (no
+ * reasoning, not even redacted, and no text) is no trace: it is
+ * counted in tool_only (README "Tool calls"). */
+static cot__trace *turn_trace(ctx *c, const char *format, const turn *tn)
+{
+	cot__trace *t;
+
+	if (tn->tools && !tn->r.pieces && !tn->redacted &&
+	    blank(joined(&tn->ans))) {
+		c->out->tool_only++;
+		return NULL;
+	}
+	if (tn->r.pieces)
+		t = structured_trace(c, format, &tn->r, &tn->ans);
+	else
+		t = tagged_trace(c, format, joined(&tn->ans), true);
+	if (t)
+		t->redacted = tn->redacted;
+	return t;
 }
 
 /* The structured reasoning fields of a message, in order of preference:
@@ -406,20 +492,19 @@ static uint32_t first_key(const ctx *c, uint32_t o, const char *const *k)
  * messages hold traces. */
 static void read_message(ctx *c, uint32_t msg, const char *format, long pos)
 {
-	joiner r = { 0 }, ans = { 0 };
+	turn tn = { 0 };
 	uint32_t role = get(c, msg, KEY("role")), content, details;
-	uint32_t redacted = 0;
 	cot__trace *t;
 	int saved = c->nmeta;
 
 	if (role != COT_J_NONE && !str_is(c, role, "assistant") &&
 	    !str_is(c, role, "model"))
 		return;
-	for (const char *const *k = reasoning_keys; *k && !r.pieces; k++) {
+	for (const char *const *k = reasoning_keys; *k && !tn.r.pieces; k++) {
 		uint32_t v = get(c, msg, *k, strlen(*k));
 
 		if (nonempty(c, v))
-			join(c, &r, str(c, v), "\n\n");
+			join(c, &tn.r, str(c, v), "\n\n");
 	}
 	/* OpenRouter keeps the same reasoning in "reasoning" and in
 	 * reasoning_details: read the details only when the string is
@@ -427,37 +512,35 @@ static void read_message(ctx *c, uint32_t msg, const char *format, long pos)
 	 * model sends a summary and the encrypted reasoning). */
 	details = get(c, msg, KEY("reasoning_details"));
 	if (is_arr(c, details)) {
-		bool read = !r.pieces;
+		bool read = !tn.r.pieces;
 
 		FOR_EACH(c, details, e) {
 			uint32_t type = get(c, e, KEY("type"));
 
 			if (str_is(c, type, "reasoning.encrypted"))
-				redacted++;
+				tn.redacted++;
 			else if (!read)
 				continue;
 			else if (str_is(c, type, "reasoning.text"))
-				join(c, &r, str(c, get(c, e, KEY("text"))),
+				join(c, &tn.r, str(c, get(c, e, KEY("text"))),
 				     "\n\n");
 			else if (str_is(c, type, "reasoning.summary"))
-				join(c, &r, str(c, get(c, e,
+				join(c, &tn.r, str(c, get(c, e,
 						KEY("summary"))), "\n\n");
 		}
 	}
+	/* OpenAI, Mistral, Cohere, Inspect: calls beside the content */
+	if (is_arr(c, get(c, msg, KEY("tool_calls"))))
+		tn.tools += c->d->tok[get(c, msg, KEY("tool_calls"))].count;
 	content = first_key(c, msg, answer_keys);
 	if (is_arr(c, content))
-		read_blocks(c, content, &r, &ans, &redacted);
+		read_blocks(c, content, &tn);
 	else
-		join(c, &ans, str(c, content), "");
+		join(c, &tn.ans, str(c, content), "");
 	push_meta(c, msg);
-	if (r.pieces)
-		t = structured_trace(c, format, &r, &ans);
-	else
-		t = tagged_trace(c, format, joined(&ans), true);
-	if (t) {
-		t->redacted = redacted;
+	t = turn_trace(c, format, &tn);
+	if (t)
 		fill_meta(c, t, pos);
-	}
 	pop_meta(c, saved);
 }
 
@@ -505,56 +588,51 @@ static bool is_responses(ctx *c, uint32_t o)
 
 	if (!is_arr(c, out))
 		return false;
-	FOR_EACH(c, out, e)
-		if (str_is(c, get(c, e, KEY("type")), "reasoning") ||
-		    str_is(c, get(c, e, KEY("type")), "message"))
+	FOR_EACH(c, out, e) {
+		uint32_t type = get(c, e, KEY("type"));
+
+		if (str_is(c, type, "reasoning") ||
+		    str_is(c, type, "message") || is_tool_type(c, type))
 			return true;
+	}
 	return false;
 }
 
 static void responses(ctx *c, uint32_t o)
 {
-	joiner r = { 0 }, ans = { 0 };
-	uint32_t redacted = 0;
+	turn tn = { 0 };
 	cot__trace *t;
+	uint32_t inc;
 
 	FOR_EACH(c, get(c, o, KEY("output")), e) {
 		uint32_t type = get(c, e, KEY("type"));
 
 		if (str_is(c, type, "reasoning")) {
 			uint32_t sum = get(c, e, KEY("summary"));
-			uint32_t before = r.pieces;
+			uint32_t before = tn.r.pieces;
 
 			FOR_EACH(c, sum, s)
-				join(c, &r, str(c, get(c, s, KEY("text"))),
+				join(c, &tn.r, str(c, get(c, s, KEY("text"))),
 				     "\n\n");
 			if (is_arr(c, get(c, e, KEY("content"))))
-				read_blocks(c, get(c, e, KEY("content")), &r,
-					    &ans, &redacted);
-			if (r.pieces == before &&
+				read_blocks(c, get(c, e, KEY("content")), &tn);
+			if (tn.r.pieces == before &&
 			    get(c, e, KEY("encrypted_content")) != COT_J_NONE)
-				redacted++;
+				tn.redacted++;
 		} else if (str_is(c, type, "message")) {
-			read_blocks(c, get(c, e, KEY("content")), &r, &ans,
-				    &redacted);
+			read_blocks(c, get(c, e, KEY("content")), &tn);
+		} else if (is_tool_type(c, type)) {
+			tn.tools++;
 		}
 	}
 	/* with no readable reasoning the message text is split by tags,
 	 * as for any message */
-	if (r.pieces)
-		t = structured_trace(c, "openai-responses", &r, &ans);
-	else
-		t = tagged_trace(c, "openai-responses", joined(&ans), true);
+	t = turn_trace(c, "openai-responses", &tn);
 	if (!t)
 		return;
-	t->redacted = redacted;
-	{
-		uint32_t inc = get(c, get(c, o, KEY("incomplete_details")),
-				   KEY("reason"));
-
-		t->finish_reason = scalar_text(c, nonempty(c, inc) ? inc :
-					       get(c, o, KEY("status")));
-	}
+	inc = get(c, get(c, o, KEY("incomplete_details")), KEY("reason"));
+	t->finish_reason = scalar_text(c, nonempty(c, inc) ? inc :
+				       get(c, o, KEY("status")));
 	fill_meta(c, t, 0);
 }
 
@@ -584,8 +662,7 @@ static bool is_gemini(ctx *c, uint32_t o)
 static void gemini(ctx *c, uint32_t o)
 {
 	FOR_EACH(c, get(c, o, KEY("candidates")), cand) {
-		joiner r = { 0 }, ans = { 0 };
-		uint32_t redacted = 0;
+		turn tn = { 0 };
 		uint32_t content = get(c, cand, KEY("content"));
 		uint32_t parts = get(c, content, KEY("parts"));
 		uint32_t role = get(c, content, KEY("role"));
@@ -595,16 +672,11 @@ static void gemini(ctx *c, uint32_t o)
 		if (role != COT_J_NONE && !str_is(c, role, "model") &&
 		    !str_is(c, role, "assistant"))
 			continue;
-		read_blocks(c, parts, &r, &ans, &redacted);
+		read_blocks(c, parts, &tn);
 		push_meta(c, cand);
-		if (r.pieces)
-			t = structured_trace(c, "gemini", &r, &ans);
-		else
-			t = tagged_trace(c, "gemini", joined(&ans), true);
-		if (t) {
-			t->redacted = redacted;
+		t = turn_trace(c, "gemini", &tn);
+		if (t)
 			fill_meta(c, t, 0);
-		}
 		pop_meta(c, saved);
 	}
 }
@@ -654,6 +726,54 @@ static void message(ctx *c, uint32_t o)
 		read_message(c, m, "message", 0);
 	else
 		read_message(c, o, "message", 0);
+}
+
+/* Inspect AI eval logs: a sample (a line of an export, or an element of
+ * a log's "samples") holds the model's output as a chat completion
+ * whose messages have content blocks; its "target" is the reference. A
+ * whole log is read sample by sample. */
+static bool is_inspect_sample(ctx *c, uint32_t o)
+{
+	uint32_t out = get(c, o, KEY("output"));
+	uint32_t first = cot__json_at(c->d, get(c, out, KEY("choices")), 0);
+
+	return is_obj(c, get(c, first, KEY("message"))) &&
+	       get(c, o, KEY("target")) != COT_J_NONE;
+}
+
+static void inspect_sample(ctx *c, uint32_t o)
+{
+	uint32_t out = get(c, o, KEY("output"));
+	int saved = c->nmeta;
+
+	push_meta(c, o);
+	push_meta(c, out);
+	FOR_EACH(c, get(c, out, KEY("choices")), ch) {
+		int outer = c->nmeta;
+
+		push_meta(c, ch);
+		read_message(c, get(c, ch, KEY("message")), "inspect", 0);
+		pop_meta(c, outer);
+	}
+	pop_meta(c, saved);
+}
+
+static bool is_inspect_log(ctx *c, uint32_t o)
+{
+	return is_arr(c, get(c, o, KEY("samples"))) &&
+	       is_obj(c, get(c, o, KEY("eval")));
+}
+
+static void inspect_log(ctx *c, uint32_t o)
+{
+	uint32_t eval = get(c, o, KEY("eval"));
+	int saved = c->nmeta;
+
+	push_meta(c, eval);	/* the model under evaluation */
+	FOR_EACH(c, get(c, o, KEY("samples")), smp)
+		if (is_obj(c, smp) && is_inspect_sample(c, smp))
+			inspect_sample(c, smp);
+	pop_meta(c, saved);
 }
 
 static bool is_openr1(ctx *c, uint32_t o)
@@ -855,6 +975,8 @@ static void columns(ctx *c, uint32_t o)
 }
 
 static const shape shapes[] = {
+	{ "inspect", is_inspect_sample, inspect_sample },
+	{ "inspect", is_inspect_log, inspect_log },
 	{ "openai-chat", is_chat_completion, chat_completion },
 	{ "openai-responses", is_responses, responses },
 	{ "anthropic", is_blocks_message, anthropic },
@@ -880,14 +1002,14 @@ static bool try_shapes(ctx *c, uint32_t o)
 }
 
 /* Envelopes around a response, tried in this order before the record
- * itself. A recorder may keep a JSON body as text (the pydantic-ai
- * cassettes hold some Bedrock responses that way): such a string is
- * parsed when it holds a JSON object. A stream kept as text (SSE,
- * binary event streams) holds no record and stays no trace. */
+ * itself. A recorder may keep a body as text: a JSON body (the
+ * pydantic-ai cassettes hold some Bedrock responses that way), or a
+ * streamed response, its Server-Sent Events or Amazon event stream,
+ * which is read as the response it stands for (stream.c). */
 typedef struct wrapper {
 	const char *key;
 	const char *sub;	/* NULL: the value of key itself */
-	bool json_text;		/* a string holding a JSON object */
+	bool text;		/* a string holding a body */
 } wrapper;
 
 static const wrapper wrappers[] = {
@@ -920,25 +1042,19 @@ static bool looks_like_object(const ctx *c, uint32_t t)
 
 static bool adapt_object(ctx *c, uint32_t o);
 
-/* Find the traces of the JSON object held in string token t. Its
- * tokens live only for this call; the texts the traces keep are in the
- * decoded string (the arena) or the record, so they outlive it. Only
- * one level: the inner record is not searched for more JSON text. */
-static bool adapt_json_text(ctx *c, uint32_t t)
+/* Find the traces of the JSON object text j[0..n). Its tokens live only
+ * for this call; the texts the traces keep are in j (which the caller
+ * keeps in the arena) or the arena, so they outlive it. Only one level:
+ * the inner record is not searched for more bodies. */
+static bool adapt_json(ctx *c, const char *j, size_t n)
 {
 	cot__jdoc sub;
-	cot__text s;
 	ctx in;
 	bool found = false;
 	int rc;
 
-	if (c->nested || kind(c, t) != COT_J_STR || !looks_like_object(c, t))
-		return false;
-	s = str(c, t);
-	if (!s.p)
-		return false;
 	cot__jdoc_init(&sub);
-	rc = cot__json_parse(&sub, s.p, s.n, NULL);
+	rc = cot__json_parse(&sub, j, n, NULL);
 	if (rc == COT_ENOMEM) {
 		c->rc = COT_ENOMEM;
 	} else if (rc == COT_OK && sub.tok[0].kind == COT_J_OBJ) {
@@ -954,6 +1070,33 @@ static bool adapt_json_text(ctx *c, uint32_t t)
 	return found;
 }
 
+/* A body kept as string token t: a JSON object, or a stream. */
+static bool adapt_body(ctx *c, uint32_t t)
+{
+	const cot__jtok *k = &c->d->tok[t];
+	bool object;
+	cot__text s;
+	const char *j;
+	size_t n;
+
+	if (c->nested || kind(c, t) != COT_J_STR)
+		return false;
+	object = looks_like_object(c, t);
+	if (!object && !cot__stream_maybe(c->d->src + k->off + 1,
+					  k->end - k->off - 2))
+		return false;
+	s = str(c, t);
+	if (!s.p)
+		return false;
+	if (object)
+		return adapt_json(c, s.p, s.n);
+	if (cot__stream_response(s.p, s.n, c->a, &j, &n)) {
+		c->rc = COT_ENOMEM;
+		return false;
+	}
+	return j && adapt_json(c, j, n);
+}
+
 static bool adapt_object(ctx *c, uint32_t o)
 {
 	int saved = c->nmeta;
@@ -967,8 +1110,8 @@ static bool adapt_object(ctx *c, uint32_t o)
 
 		if (w->sub)
 			v = get(c, v, w->sub, strlen(w->sub));
-		if (w->json_text) {
-			found = adapt_json_text(c, v);
+		if (w->text) {
+			found = adapt_body(c, v);
 		} else if (is_obj(c, v)) {
 			int outer = c->nmeta;
 
@@ -1112,6 +1255,7 @@ int cot__adapt(const cot__adapt_cfg *cfg, const cot__jdoc *d, uint32_t root,
 
 	out->v = NULL;
 	out->n = out->cap = 0;
+	out->tool_only = 0;
 	if (cfg->field) {
 		by_field(&c, root);
 	} else if (is_arr(&c, root)) {

@@ -40,6 +40,7 @@ typedef struct cot__trace {
 typedef struct cot__traces {
 	cot__trace *v;
 	size_t n, cap;
+	uint32_t tool_only;	/* assistant turns of tool calls only */
 } cot__traces;
 
 /* The options that change how records are read (compiled once). */
@@ -55,6 +56,13 @@ typedef struct cot__adapt_cfg {
  * records). Returns COT_OK (out->n may be 0) or COT_ENOMEM. */
 int cot__adapt(const cot__adapt_cfg *cfg, const cot__jdoc *d, uint32_t root,
 	       cot__arena *a, cot__traces *out);
+
+/* Was the trace's answer opened by its dialect's answer marker and
+ * never closed (the text was cut in its answer)? Only for dialects whose
+ * answer close is text the model writes (<|end_of_solution|>,
+ * </answer>), not a stop token that servers strip (gpt-oss
+ * <|return|>). */
+bool cot__answer_unclosed(const cot__trace *t);
 
 /* Split one raw text by tags into a trace (also used for plain text
  * input). untagged_is_answer: where the text has no marker, is it the

@@ -131,6 +131,7 @@ static void clear(cot_result *res)
 	cot__arena_reset(&res->arena);
 	res->traces.v = NULL;
 	res->traces.n = res->traces.cap = 0;
+	res->traces.tool_only = 0;
 	res->nprof = 0;
 }
 
@@ -325,6 +326,11 @@ int cot_analyze_text(cot_result *res, const char *text, size_t len,
 size_t cot_result_traces(const cot_result *res)
 {
 	return res->nprof;
+}
+
+size_t cot_result_tool_only(const cot_result *res)
+{
+	return res->traces.tool_only;
 }
 
 const char *cot_result_reasoning(const cot_result *res, size_t i,

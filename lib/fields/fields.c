@@ -67,9 +67,10 @@ GET(label, if (p->tr->label < 0) v->type = COT_TYPE_NULL;
  * the core pass (core.c). */
 const cot__field cot__core_fields[] = {
 	COT__ROW("format", STRING, "", get_format, 0,
-	    "the record shape (adapter) the trace was found by: openai-chat, "
-	    "openai-responses, anthropic, gemini, bedrock, message, openr1, "
-	    "skythought, chat, sharegpt, columns, text, string, field"),
+	    "the record shape (adapter) the trace was found by: inspect, "
+	    "openai-chat, openai-responses, anthropic, gemini, bedrock, "
+	    "message, openr1, skythought, chat, sharegpt, columns, text, "
+	    "string, field"),
 	COT__ROW("index", INT, "", get_index, 0,
 	    "trace index within the record, from 0"),
 	COT__ROW("tagged", BOOL, "", get_tagged, 0,

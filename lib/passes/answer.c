@@ -7,6 +7,7 @@
 #include "base/bits.h"
 #include "base/simd.h"
 #include "passes/normalize.h"
+#include "passes/health.h"
 #include "passes/language.h"
 
 
@@ -14,7 +15,7 @@
 
 const char *const cot__rule_names[COT__NRULES] = {
 	"boxed", "answer_tag", "final_answer_is", "bold_answer",
-	"answer_colon", "answer_is",
+	"answer_colon", "answer_is", "last_display", "last_statement",
 };
 
 typedef struct box {
@@ -157,7 +158,7 @@ static size_t line_end(scanner *sc, size_t x, int commas)
  * letters after its first token ("12 and", "27 miles"). Each scan stops
  * at the next anchor's "answer" at the latest, so all of them together
  * stay linear. */
-static size_t in_prose(const char *t, size_t x, size_t end)
+size_t cot__answer_prose_end(const char *t, size_t x, size_t end)
 {
 	size_t i = x;
 
@@ -186,7 +187,7 @@ static size_t in_prose(const char *t, size_t x, size_t end)
 
 /* "the answer is" states an answer only when a number, math or a
  * one-letter name follows: not "the answer is correct". */
-static bool looks_like_answer(const char *s, size_t n)
+bool cot__answer_like(const char *s, size_t n)
 {
 	unsigned char c = (unsigned char)s[0];
 
@@ -224,7 +225,7 @@ static void anchored(scanner *sc, int rule, size_t at, size_t x)
 	}
 	if (end == NONE && (rule == COT__RULE_FINAL_IS ||
 			    rule == COT__RULE_ANSWER_IS))
-		end = in_prose(t, x, line_end(sc, x, 1));
+		end = cot__answer_prose_end(t, x, line_end(sc, x, 1));
 	else if (end == NONE)
 		end = line_end(sc, x, 0);
 	stop = end;
@@ -233,7 +234,7 @@ static void anchored(scanner *sc, int rule, size_t at, size_t x)
 		stop--;
 	if (stop == x)
 		return;
-	if (rule == COT__RULE_ANSWER_IS && !looks_like_answer(t + x, stop - x))
+	if (rule == COT__RULE_ANSWER_IS && !cot__answer_like(t + x, stop - x))
 		return;
 	push(sc, rule, at, x, stop - x, end);
 }
@@ -749,6 +750,27 @@ static bool narrowed(const cot__trace *t)
 	       memcmp(a - 8, "<answer>", 8) == 0;
 }
 
+/* May the closing rules read the answer (or the reasoning) of t: was
+ * it written to its end, and is it where the answer stands? Not when
+ * generation stopped at the length limit, nor an answer its dialect
+ * opened and never closed; the reasoning only of a trace with no answer
+ * text (a bare text, the output of a model that did not think aloud
+ * apart), and not of one tagged and not closed. */
+static bool finished(const cot__trace *t, bool reasoning)
+{
+	const char *a = t->answer.p;
+	size_t n = t->answer.n;
+
+	if (cot__finish_class(t->finish_reason.p, t->finish_reason.n) ==
+	    COT__FINISH_LENGTH)
+		return false;
+	if (!reasoning)
+		return !cot__answer_unclosed(t);
+	while (n && is_ws((unsigned char)a[n - 1]))
+		n--;
+	return n == 0 && (t->closed || !t->tagged);
+}
+
 static int answer_run(cot__pass_ctx *c, cot__profile *p, cot_error *err)
 {
 	const cot__trace *t = p->tr;
@@ -823,14 +845,37 @@ static int answer_run(cot__pass_ctx *c, cot__profile *p, cot_error *err)
 	cot__sbuf_dispose(&g.prev);
 	if (rc)
 		goto nomem;
-	if (!f && (f = pick_copy(&g.pk, c->arena, &nomem))) {
-		finding k = { c, R->p, f, NULL };
+	if (!f) {
+		/* the reasoning's explicit statements; else the closing
+		 * rules, on the answer text first */
+		cot__stmt close;
+		bool in_reasoning = true;
 
+		f = pick_copy(&g.pk, c->arena, &nomem);
+		if (!f && !nomem) {
+			if (!finished(t, false) ||
+			    !cot__answer_closing(A->p, A->n, &close))
+				in_reasoning = true;
+			else
+				in_reasoning = false;
+			if (in_reasoning && (!finished(t, true) ||
+			    !cot__answer_closing(R->p, R->n, &close)))
+				goto done;
+			if (!(f = cot__arena_alloc(c->arena, sizeof *f)))
+				goto nomem;
+			*f = close;
+		}
+		if (!f)
+			goto nomem;
 		x->final = f;
-		x->from = 1;
-		x->text = R->p;
+		x->from = in_reasoning;
+		x->text = in_reasoning ? R->p : A->p;
 		if (cot__stmt_norm(f, x->text, c->arena))
 			goto nomem;
+	}
+	if (x->final && !x->first_final && !g.final_norm) {
+		finding k = { c, R->p, x->final, NULL };
+
 		/* the listed candidates when they are all; else read the
 		 * reasoning again */
 		rc = COT_OK;
@@ -844,8 +889,7 @@ static int answer_run(cot__pass_ctx *c, cot__profile *p, cot_error *err)
 			goto nomem;
 		x->first_final = k.found;
 	}
-	if (nomem)
-		goto nomem;
+done:
 	return COT_OK;
 nomem:
 	return cot__error_set(err, COT_ENOMEM, 0, 0, "out of memory");
@@ -945,10 +989,14 @@ static const cot__field answer_fields[] = {
 	    "the final answer: in the answer text, else in the reasoning, "
 	    "the first rule that finds one: \\boxed (last-starting, as answer_extracted), "
 	    "<answer> tags, 'final answer is', '**Answer:**', 'Answer:', "
-	    "'answer is' (rightmost); as written; null when none"),
+	    "'answer is' (rightmost); when none of them finds one in either "
+	    "text, the closing rules on a text written to its end: display "
+	    "math ending it, then its last sentence's '= X.' or 'is X.' "
+	    "(README \"Final answer\"); as written; null when none"),
 	COT__ROW("final_answer_rule", STRING, "", get_rule, 0,
 	    "the rule that found final_answer: boxed, answer_tag, "
-	    "final_answer_is, bold_answer, answer_colon, answer_is"),
+	    "final_answer_is, bold_answer, answer_colon, answer_is, "
+	    "last_display, last_statement"),
 	COT__ROW("final_answer_from", STRING, "", get_from, 0,
 	    "where final_answer was found: answer or reasoning"),
 	COT__ROW("answer_normalized", STRING, "", get_normalized, 0,

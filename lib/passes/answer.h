@@ -14,6 +14,8 @@ typedef enum cot__rule {
 	COT__RULE_BOLD,		/* "**Answer:**" */
 	COT__RULE_COLON,	/* "Answer:" */
 	COT__RULE_ANSWER_IS,	/* "answer is" (candidates only) */
+	COT__RULE_LAST_DISPLAY,	/* display math that ends the text */
+	COT__RULE_LAST_STATEMENT,	/* "= X." or "is X." ending it */
 	COT__NRULES
 } cot__rule;
 
@@ -56,6 +58,18 @@ extern size_t cot__answer_window;	/* for tests: see answer.c */
 /* The same statements in a list, in a. Returns COT_OK or COT_ENOMEM. */
 int cot__answer_scan(const char *t, size_t n, bool answer, cot__arena *a,
 		     cot__stmts *out);
+
+/* Does s[0..n) (n >= 1) begin as a stated answer does: a number, math,
+ * a bracket or a one-letter name ("the answer is correct" states
+ * nothing)? */
+bool cot__answer_like(const char *s, size_t n);
+/* Where an answer written in prose from t[x] ends within [x, end): at
+ * the closing '$' of inline math it starts with, else before the first
+ * word of two or more ASCII letters after its first token. */
+size_t cot__answer_prose_end(const char *t, size_t x, size_t end);
+/* The closing rules, last_display then last_statement (closing.c): the
+ * answer t[0..n) states by how it ends, in *out. */
+bool cot__answer_closing(const char *t, size_t n, cot__stmt *out);
 
 /* The statement that gives a text's final answer, from its statements
  * seen in order (start from a zeroed picker): the first rule in

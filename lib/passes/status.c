@@ -141,26 +141,6 @@ static const struct {
 	{ "answered", S_COMPLETE },
 };
 
-/* Was the answer opened by its dialect's answer marker and never
- * closed? Only for dialects whose answer close is text the model
- * writes (<|end_of_solution|>, </answer>), not a stop token that
- * servers strip (gpt-oss <|return|>). */
-static bool answer_unclosed(const cot__trace *t)
-{
-	const cot__dialect *d;
-	size_t on;
-
-	if (!t->full.p || t->dialect < 0)
-		return false;
-	d = &cot__dialects[t->dialect];
-	if (!d->answer_open || !strcmp(d->answer_close, "<|return|>"))
-		return false;
-	on = strlen(d->answer_open);
-	return t->answer.p >= t->full.p + on &&
-	       !memcmp(t->answer.p - on, d->answer_open, on) &&
-	       t->answer.p + t->answer.n == t->full.p + t->full.n;
-}
-
 static int rule_of(const cot__profile *p)
 {
 	const cot__trace *t = p->tr;
@@ -179,7 +159,7 @@ static int rule_of(const cot__profile *p)
 			return R_MID_SENTENCE;
 		return t->tagged ? R_NO_CLOSE : R_UNTAGGED;
 	}
-	if (answer_unclosed(t))
+	if (cot__answer_unclosed(t))
 		return cot__mid_sentence(t->answer.p, t->answer.n) ?
 		       R_ANSWER_CUT : R_ANSWER_UNCLOSED;
 	return blank(&t->answer) ? R_NO_ANSWER : R_ANSWERED;

@@ -134,7 +134,7 @@ int cot_reader_had_bom(const cot_reader *r)
 	return cot__input_had_bom(r->in);
 }
 
-static const char *const eol_text[] = { "", "\n", "\r\n" };
+static const char *const eol_text[] = { "", "\n", "\r\n", "" };
 
 static bool is_ws(char c)
 {
@@ -228,6 +228,13 @@ static int lines_unit(cot_reader *r, const cot__line *ln, cot_error *err)
 	u->line = u->last_line = ln->lineno;
 	u->nrec = 0;
 	u->doc_off = 0;
+	if (ln->eol == COT_EOL_CUT) {	/* whatever it holds */
+		u->kind = COT_UNIT_MALFORMED;
+		cot__error_set(&u->error, COT_EIO, ln->lineno, 0,
+			       "line cut short where the input is damaged "
+			       "(%zu bytes of it decoded)", ln->len);
+		return COT_OK;
+	}
 	if (is_blank(ln->ptr, ln->len)) {
 		u->kind = COT_UNIT_BLANK;
 		return COT_OK;

@@ -86,6 +86,7 @@ struct cot__input {
 	uint64_t zoff;		/* compressed offset of the damage */
 
 	uint64_t lineno;
+	uint64_t cut_line;	/* the line delivered as COT_EOL_CUT, or 0 */
 	uint64_t raw_total;	/* raw bytes taken from the source */
 	uint64_t out_total;	/* bytes put into buf (decompressed) */
 	uint64_t total;		/* st_size of a regular file, else 0 */
@@ -606,8 +607,8 @@ static int skip_bom(cot__input *in, cot_error *err)
 
 static int failure(cot__input *in, cot_error *err)
 {
-	bool partial = in->pos < in->end;
-	uint64_t l = in->lineno + 1;
+	bool partial = in->cut_line != 0;
+	uint64_t l = in->cut_line;
 	char where[64];
 
 	if (partial)
@@ -699,11 +700,15 @@ int cot__input_next(cot__input *in, cot__line *line, cot_error *err)
 		if (rc)
 			goto fatal;
 	}
-	/* The source has ended: a last line without LF is a line unless
-	 * damage cut it (trailing garbage comes after a whole member). */
-	if (in->pos < in->end &&
-	    (in->fail == FAIL_NONE || in->fail == FAIL_GARBAGE)) {
-		deliver(in, line, in->end, COT_EOL_NONE);
+	/* The source has ended: a last line without LF is a line, or
+	 * what damage left of one (trailing garbage comes after a whole
+	 * member, so it cuts no line). */
+	if (in->pos < in->end) {
+		bool cut = in->fail != FAIL_NONE && in->fail != FAIL_GARBAGE;
+
+		deliver(in, line, in->end, cut ? COT_EOL_CUT : COT_EOL_NONE);
+		if (cut)
+			in->cut_line = line->lineno;
 		in->pos = in->scan = in->end;
 		return COT_OK;
 	}

@@ -25,6 +25,9 @@ enum cot__eol {
 	COT_EOL_NONE = 0,	/* last line of the input, no LF */
 	COT_EOL_LF,		/* "\n" */
 	COT_EOL_CRLF,		/* "\r\n" (the CR is not part of the line) */
+	COT_EOL_CUT,		/* the last line, cut short by damage (a
+				 * truncated or corrupt gzip stream, a read
+				 * error): every byte of it that was decoded */
 };
 
 typedef struct cot__line {
@@ -58,8 +61,10 @@ void cot__input_set_chunk(cot__input *in, size_t n);
  * gzip, unsupported compression) with err->message naming the file and
  * how far it got, e.g. "x.jsonl.gz: gzip stream truncated after 1048576
  * decompressed bytes (line 57 incomplete)". Every complete line decoded
- * before the damage has been delivered before the error is returned; a
- * partial last line cut by damage is not delivered (the message says so).
+ * before the damage has been delivered before the error is returned, and
+ * then the decoded bytes of a line the damage cut short (COT_EOL_CUT), so
+ * that the lines delivered are every byte decoded; the message names that
+ * line as incomplete.
  * After an error or COT_DONE, further calls return COT_DONE.
  * COT_ENOMEM when a line cannot be buffered. */
 int cot__input_next(cot__input *in, cot__line *line, cot_error *err);

@@ -6,7 +6,7 @@
 
 #include "stats/summary.h"
 
-#define PARTIAL_FORMAT 1
+#define PARTIAL_FORMAT 2
 #define SKETCH_NAME "loglinear-6"
 
 /* ---- writing ------------------------------------------------------- */
@@ -76,9 +76,10 @@ static json_t *group_to_json(const cot_summary *s, const group *g)
 			vals = NULL;
 		}
 	}
-	j = json_pack("{sIsIsIsIsIso}", "records", (json_int_t)g->records,
+	j = json_pack("{sIsIsIsIsIsIso}", "records", (json_int_t)g->records,
 		      "traces", (json_int_t)g->traces,
 		      "no_trace", (json_int_t)g->no_trace,
+		      "tool_only", (json_int_t)g->tool_only,
 		      "malformed", (json_int_t)g->malformed,
 		      "by_errors", (json_int_t)g->by_errors,
 		      "values", vals);
@@ -276,16 +277,17 @@ static int group_from_json(const cot_summary *s, group *g, const json_t *j,
 			   bool total, const char **where)
 {
 	json_t *vals, *key = NULL;
-	json_int_t c[5];
+	json_int_t c[6];
+	uint64_t empty;
 
 	*where = total ? "total" : "group";
-	if (json_unpack((json_t *)j, total ? "{sIsIsIsIsIso!}" :
-			"{sIsIsIsIsIsoso!}",
+	if (json_unpack((json_t *)j, total ? "{sIsIsIsIsIsIso!}" :
+			"{sIsIsIsIsIsIsoso!}",
 			"records", &c[0], "traces", &c[1], "no_trace", &c[2],
-			"malformed", &c[3], "by_errors", &c[4], "values",
-			&vals, "key", &key))
+			"tool_only", &c[5], "malformed", &c[3], "by_errors",
+			&c[4], "values", &vals, "key", &key))
 		return COT_EPARSE;
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < 6; i++)
 		if (c[i] < 0)
 			return COT_EPARSE;
 	g->records = (uint64_t)c[0];
@@ -293,11 +295,16 @@ static int group_from_json(const cot_summary *s, group *g, const json_t *j,
 	g->no_trace = (uint64_t)c[2];
 	g->malformed = (uint64_t)c[3];
 	g->by_errors = (uint64_t)c[4];
-	/* each record has traces or is a record with none; each of those
-	 * has its key at most once (a group never counts by_errors) */
-	if (g->no_trace > g->records ||
-	    g->records > g->traces + g->no_trace ||
-	    g->by_errors > (total ? g->traces + g->no_trace : 0))
+	g->tool_only = (uint64_t)c[5];
+	/* each record has traces or is a record with none (no_trace or
+	 * tool_only); each of those has its key at most once (a group
+	 * never counts by_errors). Each count is below 2^63, so empty
+	 * does not wrap, and the sums are compared as differences. */
+	empty = g->no_trace + g->tool_only;
+	if (empty > g->records ||
+	    (g->records > g->traces && g->records - g->traces > empty) ||
+	    (g->by_errors && !total) ||
+	    (g->by_errors > g->traces && g->by_errors - g->traces > empty))
 		return COT_EPARSE;
 	if (!json_is_array(vals) || json_array_size(vals) != s->nf)
 		return COT_EPARSE;
@@ -343,7 +350,7 @@ static cot_type type_of(const char *name)
 static int groups_from_json(cot_summary *s, const json_t *groups,
 			    const char **where, cot_error *err)
 {
-	uint64_t sums[3] = { 0 };
+	uint64_t sums[4] = { 0 };
 	json_t *v;
 	size_t i;
 	int rc;
@@ -375,7 +382,8 @@ static int groups_from_json(cot_summary *s, const json_t *groups,
 		if (g->records > s->total.records ||
 		    (sums[0] += g->traces) > s->total.traces ||
 		    (sums[1] += g->no_trace) > s->total.no_trace ||
-		    (sums[2] += g->malformed) > s->total.malformed)
+		    (sums[2] += g->malformed) > s->total.malformed ||
+		    (sums[3] += g->tool_only) > s->total.tool_only)
 			return COT_EPARSE;
 	}
 	/* with by, each trace and record without one has a group, or
@@ -383,7 +391,8 @@ static int groups_from_json(cot_summary *s, const json_t *groups,
 	 * with by file */
 	*where = "group counts";
 	if (s->by && (s->total.by_errors != (s->total.traces - sums[0]) +
-		      (s->total.no_trace - sums[1]) ||
+		      (s->total.no_trace - sums[1]) +
+		      (s->total.tool_only - sums[3]) ||
 		      sums[2] != (cot__summary_by_file(s) ?
 				  s->total.malformed : 0)))
 		return COT_EPARSE;

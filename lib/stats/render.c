@@ -209,9 +209,11 @@ static void json_fields(sb *b, const cot_summary *s, const group *g,
 static void json_counts(sb *b, const group *g)
 {
 	sb_printf(b, "\"records\":%llu,\"traces\":%llu,\"no_trace\":%llu,"
-		  "\"malformed\":%llu", (unsigned long long)g->records,
+		  "\"tool_only\":%llu,\"malformed\":%llu",
+		  (unsigned long long)g->records,
 		  (unsigned long long)g->traces,
 		  (unsigned long long)g->no_trace,
+		  (unsigned long long)g->tool_only,
 		  (unsigned long long)g->malformed);
 }
 
@@ -292,6 +294,7 @@ static void tsv_group(sb *b, const cot_summary *s, const group *g,
 	tsv_u(b, gname, "", "records", g->records);
 	tsv_u(b, gname, "", "traces", g->traces);
 	tsv_u(b, gname, "", "no_trace", g->no_trace);
+	tsv_u(b, gname, "", "tool_only", g->tool_only);
 	tsv_u(b, gname, "", "malformed", g->malformed);
 	for (size_t i = 0; i < s->nf; i++) {
 		const fdef *f = &s->f[i];

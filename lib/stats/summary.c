@@ -322,6 +322,7 @@ void cot_summary_counts_of(const cot_summary *s, cot_summary_counts *out)
 	out->records = s->total.records;
 	out->traces = s->total.traces;
 	out->no_trace = s->total.no_trace;
+	out->tool_only = s->total.tool_only;
 	out->malformed = s->total.malformed;
 	out->by_errors = s->total.by_errors;
 }
@@ -821,10 +822,11 @@ int cot_summary_add(cot_summary *s, cot_result *res, const char *file,
 	s->total.records++;
 	if (n == 0) {
 		group *g = group_of(s, res, COT_NO_TRACE, file, err, &rc);
+		bool tools = cot_result_tool_only(res) > 0;
 
-		s->total.no_trace++;
+		*(tools ? &s->total.tool_only : &s->total.no_trace) += 1;
 		if (g)
-			g->no_trace++;
+			*(tools ? &g->tool_only : &g->no_trace) += 1;
 	}
 	for (size_t i = 0; i < n && !s->failed; i++) {
 		group *g = group_of(s, res, i, file, err, &rc);
@@ -938,6 +940,7 @@ static int group_merge(const cot_summary *s, group *d, const group *a)
 	d->records += a->records;
 	d->traces += a->traces;
 	d->no_trace += a->no_trace;
+	d->tool_only += a->tool_only;
 	d->malformed += a->malformed;
 	d->by_errors += a->by_errors;
 	for (size_t i = 0; i < s->nnum; i++)
@@ -987,9 +990,9 @@ static int same_shape(const cot_summary *a, const cot_summary *b,
 static bool totals_fit(const group *a, const group *b)
 {
 	const uint64_t x[] = { a->records, a->traces, a->no_trace,
-			       a->malformed, a->by_errors };
+			       a->tool_only, a->malformed, a->by_errors };
 	const uint64_t y[] = { b->records, b->traces, b->no_trace,
-			       b->malformed, b->by_errors };
+			       b->tool_only, b->malformed, b->by_errors };
 
 	for (size_t i = 0; i < sizeof x / sizeof *x; i++)
 		if (x[i] > (uint64_t)INT64_MAX - y[i])
@@ -1153,7 +1156,8 @@ static int group_equal(bool *eq, const cot_summary *s, const group *a,
 		       const group *b)
 {
 	*eq = a->records == b->records && a->traces == b->traces &&
-	      a->no_trace == b->no_trace && a->malformed == b->malformed &&
+	      a->no_trace == b->no_trace && a->tool_only == b->tool_only &&
+	      a->malformed == b->malformed &&
 	      a->by_errors == b->by_errors;
 	for (size_t i = 0; i < s->nf && *eq; i++) {
 		const fdef *f = &s->f[i];

@@ -68,6 +68,7 @@ typedef struct group {
 	size_t keylen;
 	char *disp;		/* for people: a string key unquoted */
 	uint64_t records, traces, no_trace, malformed, by_errors;
+	uint64_t tool_only;	/* records whose turns were tool calls only */
 	uint64_t last_rec;	/* the record last counted here */
 	numacc *num;
 	boolacc *bl;

@@ -569,20 +569,22 @@ static const group *col_group(const view *v, size_t c)
 static void counts_grid(sb *b, const view *v)
 {
 	static const char *const names[] = {
-		"records", "traces", "no trace", "malformed",
+		"records", "traces", "no trace", "tool calls only",
+		"malformed",
 	};
 	grid gr = { v->ng + 1, 0, NULL, false };
 
-	for (int r = 0; r < 4; r++) {
+	for (int r = 0; r < 5; r++) {
 		grid_row(&gr);
 		grid_set(&gr, 0, names[r]);
 		for (size_t c = 0; c < gr.ncols; c++) {
 			const group *g = col_group(v, c);
-			uint64_t n = r == 0 ? g->records : r == 1 ? g->traces :
-				     r == 2 ? g->no_trace : g->malformed;
+			const uint64_t n[] = { g->records, g->traces,
+					       g->no_trace, g->tool_only,
+					       g->malformed };
 			char t[32];
 
-			human_u(t, sizeof t, n);
+			human_u(t, sizeof t, n[r]);
 			grid_set(&gr, c + 1, t);
 		}
 	}
@@ -777,6 +779,10 @@ void cot__render_table(sb *b, const cot_summary *s, const bool *show,
 		human_u(rec, sizeof rec, s->total.no_trace);
 		human_u(tr, sizeof tr, s->total.malformed);
 		sb_printf(b, " (%s with no trace, %s malformed)", rec, tr);
+	}
+	if (s->total.tool_only) {
+		human_u(rec, sizeof rec, s->total.tool_only);
+		sb_printf(b, ", %s of tool calls only", rec);
 	}
 	sb_puts(b, "\n");
 	if (s->by) {

@@ -109,6 +109,59 @@ def final_answer_rules_and_priority():
 
 
 @case
+def closing_rules_only_where_nothing_explicit_and_the_text_ended():
+    """last_display and last_statement (README "Final answer", rules 7
+    and 8) give an answer only when no explicit rule found one in either
+    text, the answer text first, and only in a text that was written to
+    its end."""
+    math = "\\[ d = \\sqrt{117} = 3\\sqrt{13} \\]"
+    cases = [
+        # (record, final_answer, rule, from, correct)
+        ({"response": "<think>r</think>So " + math,
+          "answer": "3\\sqrt{13}"},
+         "3\\sqrt{13}", "last_display", "answer", True),
+        ({"response": "So the mean is 7.\n\nI think that's it.",
+          "answer": "7"}, "7", "last_statement", "reasoning", True),
+        ({"response": "<think>so m + n = 194.</think>\n",
+          "answer": "194"}, "194", "last_statement", "reasoning", True),
+        # the answer text first; the reasoning only when there is no
+        # answer text
+        ({"response": "<think>x is 3.</think>Then y = 4."}, "4",
+         "last_statement", "answer", None),
+        ({"response": "<think>Check: 144 / 12 = 12.</think>**144**"},
+         None, None, None, None),
+        # an explicit statement anywhere wins
+        ({"response": "<think>the answer is 5</think>Then y = 4."}, "5",
+         "answer_is", "reasoning", None),
+        # cut by the length limit, in an unclosed answer or reasoning
+        ({"response": "<think>r</think>So y = 4.",
+          "finish_reason": "length"}, None, None, None, None),
+        ({"response": "<|begin_of_thought|>r<|end_of_thought|>"
+                      "<|begin_of_solution|>So y = 4."},
+         None, None, None, None),
+        ({"response": "<think>So y = 4."}, None, None, None, None),
+        # no sentence end
+        ({"response": "<think>r</think>So y = 4"}, None, None, None, None),
+    ]
+    recs = [c[0] for c in cases]
+    for (rec, want, rule, frm, ok), p in zip(cases, profiles(recs)):
+        got = (p["final_answer"], p["final_answer_rule"],
+               p["final_answer_from"], p["correct"])
+        assert got == (want, rule, frm, ok), (rec, got)
+
+
+@case
+def percent_answers_grade_as_numbers():
+    r"""44\% against 44, 44 against 44\%, 44\% against 44%: the percent
+    sign is removed in normalisation (README "Normalisation")."""
+    for text, ref in (("\\boxed{44\\%}", "44"), ("\\boxed{44}", "44\\%"),
+                      ("\\boxed{44\\%}", "44%")):
+        p = one("<think>r</think>" + text, ref)
+        assert p["correct"] is True, (text, ref, p["answer_normalized"],
+                                      p["ref_normalized"])
+
+
+@case
 def candidates_point_into_the_reasoning():
     reasoning = ("First try: the answer is 5.\n\nWait, check again. "
                  "So the answer is 5.\n\nNo, recompute: "
@@ -461,13 +514,16 @@ KNOWN = {
      "still2_sys_zero.json", 476, "[-2, 7]"),
 }
 # trace-topology: math_equiv on a bad extraction ("2", "3", "0.21") or
-# without \dfrac and ^\circ handling
+# without \dfrac and ^\circ handling; record 8 states 3\sqrt{13} in
+# display math at the end of its answer (the closing rules), no box
 for _f, _recs in (("math500_deepseek_r1.jsonl",
                    [(0, "(3, \u03c0/2)"), (2, "14/3"), (4, "Evelyn"),
-                    (7, "90"), (11, "\\dfrac{3}{56}")]),
+                    (7, "90"), (8, "3\\sqrt{13}"),
+                    (11, "\\dfrac{3}{56}")]),
                   ("math500_deepseek_r1_parsed.jsonl",
                    [(0, "(3, \u03c0/2)"), (2, "14/3"), (4, "Evelyn"),
-                    (7, "90"), (11, "\\dfrac{3}{56}")]),
+                    (7, "90"), (8, "3\\sqrt{13}"),
+                    (11, "\\dfrac{3}{56}")]),
                   ("pilot_math500_llama8b.jsonl", [(2, "\\dfrac{14}{3}")]),
                   ("pilot_math500_qwen7b.jsonl",
                    [(0, "(3, \\dfrac{\\pi}{2})"), (2, "\\dfrac{14}{3}"),

@@ -145,7 +145,7 @@ def unknown_field_type_after_a_string_field_is_refused():
     """A field type that is none of int, real, bool, string after a
     string (or int) field: the total, never made, was freed."""
     for first in ("string", "int", "real", "bool"):
-        text = ('{"cotlog_stats_partial":1,"version":"0.2.0","sketch":'
+        text = ('{"cotlog_stats_partial":2,"version":"0.2.0","sketch":'
                 '"loglinear-6","by":null,"analysis":"","fields":[["a","'
                 + first + '",""],["b","list",""]],"total":{},"groups":[]}'
                 '\n')
@@ -160,10 +160,10 @@ def unknown_field_type_after_a_string_field_is_refused():
 def merged_counts_that_would_wrap_are_refused():
     """Partials whose counts add up past 2^63 - 1 (what a partial can
     hold) do not merge: exit 2, as for partials that do not fit."""
-    p = {"cotlog_stats_partial": 1, "version": "0", "sketch":
+    p = {"cotlog_stats_partial": 2, "version": "0", "sketch":
          "loglinear-6", "by": None, "analysis": "", "fields": [],
          "total": {"records": 0, "traces": 0, "no_trace": 0,
-                   "malformed": INT64_MAX, "by_errors": 0, "values": []},
+                   "tool_only": 0, "malformed": INT64_MAX, "by_errors": 0, "values": []},
          "groups": []}
     path = tmpfile("big.partial", line(p) + line(p))
     rc, out, err = run(["stats", "--merge", "--json", path])

@@ -15,6 +15,7 @@ import gzip
 import json
 import math
 import os
+import re
 import shutil
 import subprocess
 
@@ -198,6 +199,48 @@ def json_matches_independent_computation():
     assert st["malformed"] == 0 and st["by"] is None
     assert abs(st["quantile_relative_error"] - ALPHA) < 1e-15
     check_fields(st["fields"], profs)
+
+
+@case
+def tool_only_records_are_counted_apart():
+    """A record whose only turns were tool calls is no trace, counted as
+    tool_only, not no_trace: in the table, JSON, TSV, per group, through
+    a partial and a merge, with -j 2, and by annotate --stats."""
+    tool = {"type": "message", "role": "assistant", "model": "m",
+            "content": [{"type": "tool_use", "id": "t", "name": "ls",
+                         "input": {}}]}
+    calls = {"model": "m", "choices": [{"message": {
+        "role": "assistant", "content": None,
+        "tool_calls": [{"id": "c"}]}}]}
+    trace = {"model": "m", "response": "<think>a b</think>c"}
+    empty = {"model": "m", "other": 1}
+    recs = [tool, trace, calls, empty, trace, tool]
+    path = tmpfile("tools.jsonl", "".join(json.dumps(r) + "\n"
+                                           for r in recs))
+    want = {"records": 6, "traces": 2, "no_trace": 1, "tool_only": 3}
+    for args in ([], ["-j", "2"]):
+        rc, out, err = run(["stats", "--json", "--by", "rec.model"] +
+                           args + [path])
+        assert rc == 0, err
+        st = json.loads(out)
+        assert {k: st[k] for k in want} == want, st
+        g = st["groups"][0]
+        assert {k: g[k] for k in want} == want, g
+    rc, out, _ = run(["stats", "--tsv", path])
+    assert b"(all)\t\ttool_only\t3\n" in out, out
+    rc, out, _ = run(["stats", "--by", "rec.model", path])
+    assert b"3 of tool calls only" in out and b"tool calls only" in \
+        out.split(b"counts")[-1], out
+    rc, part, err = run(["stats", "--partial", "--by", "rec.model", path])
+    assert rc == 0, err
+    p2 = tmpfile("tools.partial", part + part)
+    rc, out, err = run(["stats", "--merge", "--json", p2])
+    assert rc == 0, err
+    st = json.loads(out)
+    assert st["tool_only"] == 6 and st["no_trace"] == 2, st
+    assert st["groups"][0]["tool_only"] == 6
+    rc, _, err = run(["annotate", "--stats", path])
+    assert b"no_trace 1, tool_only 3," in err, err
 
 
 @case
@@ -481,7 +524,10 @@ def tsv_values_are_the_json_text():
         assert rc == 0, err
         order, rows = [], {}
         for line in tsv.decode().splitlines()[1:]:
-            g, f, stat, v = line.split("\t")
+            # cells escape tabs, line breaks and backslashes (README)
+            g, f, stat, v = [re.sub(r"\\(.)", lambda m: {
+                "t": "\t", "n": "\n"}.get(m.group(1), m.group(1)), c)
+                for c in line.split("\t")]
             if g not in rows:
                 order.append(g)
                 rows[g] = {}

@@ -16,7 +16,8 @@ Shapes (folder/file: what it imitates):
                              reasoning_content, Mistral thinking chunks,
                              Anthropic, Gemini thought parts, Bedrock
                              reasoningContent, Cohere thinking, Responses;
-                             SSE streams kept as response_text (no record)
+                             an SSE stream of an empty message kept as
+                             response_text
   bare/*.jsonl               response bodies alone: chat with reasoning
                              (Groq, OpenRouter), <think> in content, a
                              length stop; Gemini; Responses (summaries,
@@ -39,10 +40,27 @@ Shapes (folder/file: what it imitates):
                              cut before </think>
   columns/s1k.jsonl          s1K-style columns (thinking_trajectories)
   anchors/chunks.jsonl       reasoning with sentence chunks and offsets
+  streams/sse.jsonl          streamed responses kept as response_text:
+                             chat (reasoning_content, reasoning, details,
+                             several choices, Mistral blocks, a legacy
+                             text stream), Anthropic (with redacted
+                             thinking), Responses, Gemini, Bedrock's
+                             binary event stream raw and in base64; each
+                             also cut short before its end
+  streams/bodies.jsonl       the same responses sent whole (null for a
+                             cut stream), line for line
+  streams/chunks-*.jsonl     one provider's stream as JSON Lines, the
+                             chunks of two responses (cotlog --stream)
+  inspect/log.json           an Inspect AI eval log: samples whose output
+                             messages hold reasoning blocks (one redacted),
+                             text, or tool calls only; target, scores
+  inspect/samples.jsonl      the same samples, one per line
 """
+import base64
 import json
 import os
 import random
+import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 rng = random.Random(20261206)
@@ -395,6 +413,333 @@ def main():
                      "answer": problem(i)[3], "prompt": problem(i)[0],
                      "reasoning": text, "chunks": chunks})
     write_jsonl("anchors/chunks.jsonl", rows)
+
+    write_streams()
+    write_inspect()
+
+
+# ---- streamed responses ----------------------------------------------------
+
+def deltas(text, size=24):
+    """text in the pieces a server streams it in."""
+    return [text[k:k + size] for k in range(0, len(text), size)] or [""]
+
+
+def sse(events):
+    """Server-Sent Events text of (event name or None, data object or
+    the string [DONE])."""
+    out = []
+    for name, data in events:
+        if name:
+            out.append(f"event: {name}\n")
+        out.append("data: " + (data if isinstance(data, str) else
+                               json.dumps(data, ensure_ascii=False)) +
+                   "\n\n")
+    return "".join(out)
+
+
+def chat_events(body):
+    base = {"id": body["id"], "object": "chat.completion.chunk",
+            "created": body["created"], "model": body["model"]}
+    ev = []
+    for ch in body["choices"]:
+        i, msg = ch["index"], ch["message"]
+        ev.append(dict(base, choices=[{"index": i, "delta": {
+            "role": "assistant", "content": ""}, "finish_reason": None}]))
+        for key in ("reasoning_content", "reasoning"):
+            for d in deltas(msg.get(key) or ""):
+                if d:
+                    ev.append(dict(base, choices=[{"index": i, "delta": {
+                        key: d}, "finish_reason": None}]))
+        for det in msg.get("reasoning_details") or []:
+            for d in deltas(det.get("text", "")):
+                ev.append(dict(base, choices=[{"index": i, "delta": {
+                    "reasoning_details": [dict(det, text=d)]},
+                    "finish_reason": None}]))
+        content = msg.get("content")
+        if isinstance(content, list):
+            for block in content:
+                text = (block["thinking"][0]["text"]
+                        if block["type"] == "thinking" else block["text"])
+                for d in deltas(text):
+                    part = ({"type": "thinking", "thinking": [
+                        {"type": "text", "text": d}]}
+                        if block["type"] == "thinking" else
+                        {"type": "text", "text": d})
+                    ev.append(dict(base, choices=[{"index": i, "delta": {
+                        "content": [part]}, "finish_reason": None}]))
+        else:
+            for d in deltas(content or ""):
+                ev.append(dict(base, choices=[{"index": i, "delta": {
+                    "content": d}, "finish_reason": None}]))
+        ev.append(dict(base, choices=[{"index": i, "delta": {},
+                                       "finish_reason": ch["finish_reason"]}]))
+    return [(None, e) for e in ev] + [(None, "[DONE]")]
+
+
+def legacy_events(text, finish):
+    ev = [(None, {"id": "cmpl-fx", "object": "text_completion",
+                  "model": "fixture-vllm-1", "choices": [
+                      {"index": 0, "text": d, "finish_reason": None}]})
+          for d in deltas(text)]
+    ev.append((None, {"id": "cmpl-fx", "object": "text_completion",
+                      "model": "fixture-vllm-1", "choices": [
+                          {"index": 0, "text": "",
+                           "finish_reason": finish}]}))
+    return ev + [(None, "[DONE]")]
+
+
+def anthropic_events(body):
+    start = dict(body, content=[], stop_reason=None)
+    ev = [("message_start", {"type": "message_start", "message": start}),
+          ("ping", {"type": "ping"})]
+    for i, b in enumerate(body["content"]):
+        if b["type"] == "thinking":
+            ev.append(("content_block_start", {
+                "type": "content_block_start", "index": i, "content_block":
+                {"type": "thinking", "thinking": "", "signature": ""}}))
+            for d in deltas(b["thinking"]):
+                ev.append(("content_block_delta", {
+                    "type": "content_block_delta", "index": i,
+                    "delta": {"type": "thinking_delta", "thinking": d}}))
+            ev.append(("content_block_delta", {
+                "type": "content_block_delta", "index": i, "delta": {
+                    "type": "signature_delta", "signature": "c2ln"}}))
+        elif b["type"] == "text":
+            ev.append(("content_block_start", {
+                "type": "content_block_start", "index": i,
+                "content_block": {"type": "text", "text": ""}}))
+            for d in deltas(b["text"]):
+                ev.append(("content_block_delta", {
+                    "type": "content_block_delta", "index": i,
+                    "delta": {"type": "text_delta", "text": d}}))
+        else:
+            ev.append(("content_block_start", {
+                "type": "content_block_start", "index": i,
+                "content_block": b}))
+        ev.append(("content_block_stop",
+                   {"type": "content_block_stop", "index": i}))
+    ev.append(("message_delta", {"type": "message_delta", "delta": {
+        "stop_reason": body["stop_reason"], "stop_sequence": None},
+        "usage": {"output_tokens": 400}}))
+    ev.append(("message_stop", {"type": "message_stop"}))
+    return ev
+
+
+def responses_events(body):
+    created = dict(body, status="in_progress", output=[])
+    ev = [("response.created", {"type": "response.created",
+                                "sequence_number": 0, "response": created})]
+    for oi, item in enumerate(body["output"]):
+        ev.append(("response.output_item.added", {
+            "type": "response.output_item.added", "output_index": oi,
+            "item": dict(item, summary=[]) if item["type"] == "reasoning"
+            else dict(item, content=[])}))
+        if item["type"] == "reasoning":
+            for si, part in enumerate(item["summary"]):
+                for d in deltas(part["text"]):
+                    ev.append(("response.reasoning_summary_text.delta", {
+                        "type": "response.reasoning_summary_text.delta",
+                        "item_id": item["id"], "output_index": oi,
+                        "summary_index": si, "delta": d}))
+        else:
+            for ci, part in enumerate(item["content"]):
+                for d in deltas(part["text"]):
+                    ev.append(("response.output_text.delta", {
+                        "type": "response.output_text.delta",
+                        "item_id": item["id"], "output_index": oi,
+                        "content_index": ci, "delta": d}))
+        ev.append(("response.output_item.done", {
+            "type": "response.output_item.done", "output_index": oi,
+            "item": item}))
+    ev.append(("response.completed", {"type": "response.completed",
+                                      "response": body}))
+    return ev
+
+
+def gemini_events(body):
+    ev, cand = [], body["candidates"][0]
+    for part in cand["content"]["parts"]:
+        for d in deltas(part["text"]):
+            ev.append({"candidates": [{"content": {
+                "parts": [dict(part, text=d)], "role": "model"},
+                "index": 0}], "modelVersion": body["modelVersion"],
+                "responseId": body["responseId"]})
+    ev[-1]["candidates"][0]["finishReason"] = cand["finishReason"]
+    return [(None, e) for e in ev]
+
+
+def bedrock_events(body):
+    ev = [("messageStart", {"role": "assistant"})]
+    for i, b in enumerate(body["output"]["message"]["content"]):
+        if "reasoningContent" in b:
+            for d in deltas(b["reasoningContent"]["reasoningText"]["text"]):
+                ev.append(("contentBlockDelta", {
+                    "contentBlockIndex": i,
+                    "delta": {"reasoningContent": {"text": d}}}))
+        else:
+            for d in deltas(b["text"]):
+                ev.append(("contentBlockDelta", {
+                    "contentBlockIndex": i, "delta": {"text": d}}))
+        ev.append(("contentBlockStop", {"contentBlockIndex": i}))
+    ev.append(("messageStop", {"stopReason": body["stopReason"]}))
+    ev.append(("metadata", {"usage": body["usage"],
+                            "metrics": {"latencyMs": 900}}))
+    return ev
+
+
+def eventstream(events):
+    """Amazon's binary event stream (application/vnd.amazon.eventstream):
+    each message a prelude (total and header lengths, CRC32), headers
+    (name length, name, type 7 = string, value length, value), the JSON
+    payload and a CRC32 of all before it."""
+    out = b""
+    for name, payload in events:
+        headers = b""
+        for k, v in ((":event-type", name),
+                     (":content-type", "application/json"),
+                     (":message-type", "event")):
+            headers += (bytes([len(k)]) + k.encode() + b"\x07" +
+                        len(v).to_bytes(2, "big") + v.encode())
+        body = json.dumps(payload).encode()
+        total = 12 + len(headers) + len(body) + 4
+        prelude = total.to_bytes(4, "big") + len(headers).to_bytes(4, "big")
+        msg = prelude + zlib.crc32(prelude).to_bytes(4, "big") + headers + body
+        out += msg + zlib.crc32(msg).to_bytes(4, "big")
+    return out
+
+
+def write_streams():
+    """Streams of responses made here, each kept whole and cut short (the
+    last third of its events lost, and no end), and each response as it
+    comes without streaming (null for a cut stream: the test rebuilds
+    it from the events)."""
+    saved = rng.getstate()
+    rng.seed(20261207)
+    chat2 = chat_body(130, "reasoning_content")
+    chat2["choices"].append({"index": 1, "message": {
+        "role": "assistant", "reasoning_content": reasoning(131),
+        "content": answer(131)}, "finish_reason": "length"})
+    details = chat_body(132, "reasoning")
+    msg = details["choices"][0]["message"]
+    msg["reasoning_details"] = [{"type": "reasoning.text",
+                                 "text": msg.pop("reasoning"), "index": 0,
+                                 "format": "anthropic-claude-v1"}]
+    cases = [
+        ("chat", chat_body(133, "reasoning_content"), chat_events),
+        ("chat-reasoning", chat_body(134, "reasoning"), chat_events),
+        ("chat-tags", chat_body(135, "tags"), chat_events),
+        ("chat-choices", chat2, chat_events),
+        ("chat-details", details, chat_events),
+        ("mistral", chat_body(136, "mistral"), chat_events),
+        ("anthropic", anthropic_body(137), anthropic_events),
+        ("anthropic-redacted", anthropic_body(138, redacted=True),
+         anthropic_events),
+        ("responses", responses_body(139), responses_events),
+        ("gemini", gemini_body(140), gemini_events),
+        ("bedrock", bedrock_body(141), bedrock_events),
+        ("bedrock-base64", bedrock_body(142), bedrock_events),
+    ]
+    legacy = "<think>\n" + reasoning(143) + "\n</think>\n\n" + answer(143)
+    texts, bodies = [], []
+    for name, body, events in cases:
+        ev = events(body)
+        for cut in (False, True):
+            e = ev[:len(ev) * 2 // 3] if cut else ev
+            if name.startswith("bedrock"):
+                raw = eventstream(e)
+                text = (base64.b64encode(raw).decode() if "base64" in name
+                        else raw.decode("utf-8", "replace"))
+                ctype = "application/vnd.amazon.eventstream"
+            else:
+                text, ctype = sse(e), "text/event-stream"
+            label = name + ("-cut" if cut else "")
+            texts.append({"name": label, "content_type": ctype,
+                          "response_body": None, "response_text": text})
+            bodies.append({"name": label,
+                           "response_body": None if cut else body})
+    for cut in (False, True):
+        e = legacy_events(legacy, "stop")
+        e = e[:len(e) * 2 // 3] if cut else e
+        label = "legacy" + ("-cut" if cut else "")
+        texts.append({"name": label, "content_type": "text/event-stream",
+                      "response_body": None, "response_text": sse(e)})
+        bodies.append({"name": label, "response_body": None if cut else {
+            "id": "cmpl-fx", "object": "text_completion",
+            "model": "fixture-vllm-1", "choices": [
+                {"index": 0, "text": legacy, "finish_reason": "stop"}]}})
+    write_jsonl("streams/sse.jsonl", texts)
+    write_jsonl("streams/bodies.jsonl", bodies)
+
+    # JSON Lines of chunks: two responses of each provider one after the
+    # other, and (chat) two interleaved, the second cut short
+    for name, make, events in (
+            ("chat", lambda i: chat_body(i, "reasoning_content"),
+             chat_events),
+            ("anthropic", anthropic_body, anthropic_events),
+            ("responses", responses_body, responses_events),
+            ("gemini", gemini_body, gemini_events),
+            ("bedrock", bedrock_body, bedrock_events)):
+        lines = []
+        for i in (144, 145):
+            for ev, data in events(make(i)):
+                if data == "[DONE]":
+                    continue
+                lines.append({ev: data} if name == "bedrock" else data)
+        write_jsonl(f"streams/chunks-{name}.jsonl", lines)
+    a = [d for _, d in chat_events(chat_body(146, "reasoning_content"))
+         if d != "[DONE]"]
+    b = [d for _, d in chat_events(chat_body(147, "reasoning_content"))
+         if d != "[DONE]"][:-3]
+    mixed = []
+    while a or b:
+        if a:
+            mixed.append(a.pop(0))
+        if b:
+            mixed.append(b.pop(0))
+    write_jsonl("streams/chunks-interleaved.jsonl", mixed)
+    rng.setstate(saved)
+
+
+def write_inspect():
+    saved = rng.getstate()
+    rng.seed(20261208)
+    samples = []
+    for i in range(150, 155):
+        q, _, _, ans = problem(i)
+        content = [{"type": "reasoning", "reasoning": reasoning(i),
+                    "signature": "c2ln", "redacted": False},
+                   {"type": "text", "text": answer(i, right=i != 152)}]
+        calls = None
+        if i == 153:
+            content[0] = {"type": "reasoning", "reasoning": "ZW5jcnlwdGVk",
+                          "redacted": True}
+        if i == 154:    # a turn of tool calls only
+            content, calls = [], [{"id": "call_1", "function": "bash",
+                                   "arguments": {"cmd": "ls"},
+                                   "type": "function"}]
+        msg = {"role": "assistant", "content": content,
+               "source": "generate", "tool_calls": calls,
+               "model": "fixture-inspect-1"}
+        samples.append({
+            "id": i, "epoch": 1, "input": q, "target": ans,
+            "messages": [{"role": "user", "content": q}, msg],
+            "output": {"model": "fixture-inspect-1", "choices": [
+                {"message": msg,
+                 "stop_reason": "tool_calls" if calls else "stop"}],
+                "usage": {"input_tokens": 60, "output_tokens": 500}},
+            "scores": {"match": {"value": "I" if i == 152 else "C",
+                                 "answer": ans}},
+            "metadata": {}})
+    write_json("inspect/log.json", {
+        "version": 2, "status": "success",
+        "eval": {"task": "fixture_math", "model": "fixture/inspect-1",
+                 "created": "2026-12-07T00:00:00+00:00"},
+        "plan": {"name": "plan", "steps": []},
+        "results": {"total_samples": 5, "completed_samples": 5},
+        "stats": {}, "samples": samples})
+    write_jsonl("inspect/samples.jsonl", samples)
+    rng.setstate(saved)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Write the seed inputs of the fuzz targets that read records,
-expressions, patterns, paths and partials:
+expressions, patterns, paths, partials and streams:
 
     python3 tests/fuzz/seeds.py COTLOG OUT [CORPUS [TARGET]]
 
@@ -90,6 +90,19 @@ def seeds(target, cotlog, corpus):
     elif target == 'pattern':
         for i, p in enumerate(PATTERNS):
             yield 'p%d' % i, p + b'\0' + TEXT
+    elif target == 'stream':
+        # the streams of the fixtures, and the chunks of --stream files
+        import json
+        path = os.path.join(ROOT, 'tests/data/streams/sse.jsonl')
+        for line in open(path, encoding='utf-8'):
+            r = json.loads(line)
+            text = r['response_text'].encode('utf-8', 'surrogatepass')
+            if len(text) < 20000:
+                yield r['name'], text
+        for f in sorted(glob.glob(os.path.join(
+                ROOT, 'tests/data/streams/chunks-*.jsonl'))):
+            name = os.path.basename(f)[7:-6]
+            yield 'chunk-' + name, open(f, 'rb').readline().strip()
     elif target == 'partial':
         # named from the repository's top, as --by file writes them
         files = [os.path.relpath(f, ROOT) for f in record_files(corpus)]
@@ -110,7 +123,7 @@ def main():
     cotlog, out = sys.argv[1], sys.argv[2]
     corpus = sys.argv[3] if len(sys.argv) > 3 else None
     targets = sys.argv[4:] or ['record', 'expr', 'pattern', 'path',
-                               'partial']
+                               'partial', 'stream']
     for t in targets:
         d = os.path.join(out, t)
         os.makedirs(d, exist_ok=True)

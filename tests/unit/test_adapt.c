@@ -392,10 +392,11 @@ static void test_analyze_json_chat_content_null(void **state)
 	want_text(r, 0, "Okay, 17*23 is", "");
 	want_structured(r, 0, "openai-chat", 1);
 	want_str(r, 0, "finish_reason", "length");
-	/* no reasoning and no text: still a trace, both empty */
+	/* no reasoning and no text: still a trace, both empty; but tool
+	 * calls alone are none (test_analyze_json_tool_only_turns) */
 	r = run(state,
-		"{'choices':[{'finish_reason':'tool_calls','message':{'role':"
-		"'assistant','content':null,'tool_calls':[{'id':'t'}]}}]}");
+		"{'choices':[{'finish_reason':'stop','message':{'role':"
+		"'assistant','content':null}}]}");
 	want_traces(r, 1);
 	want_text(r, 0, "", "");
 	want_untagged(r, 0, "openai-chat");
@@ -534,22 +535,35 @@ static void test_analyze_json_recorded_json_text_body(void **state)
 	want_str(r, 0, "finish_reason", "end_turn");
 }
 
-static void test_analyze_json_recorded_stream_text_no_trace(void **state)
+static void test_analyze_json_recorded_stream_text(void **state)
 {
-	/* a server-sent event stream kept as text is no record */
+	/* a server-sent event stream kept as text is read as the response
+	 * it stands for (tests/cli/test_streams.py tests every provider) */
 	cot_result *r = run(state,
 		"{'uri':'https://api/chat/completions','content_type':"
 		"'text/event-stream','response_body':null,'response_text':"
-		"'data: {\\'choices\\':[{\\'delta\\':{\\'content\\':"
-		"\\'x\\'}}]}\\n\\ndata: [DONE]\\n\\n'}");
+		"'data: {\\'model\\':\\'m\\',\\'choices\\':[{"
+		"\\'delta\\':{\\'reasoning_content\\':\\'a\\'}}]}"
+		"\\n\\ndata: {\\'choices\\':[{\\'delta\\':{"
+		"\\'reasoning_content\\':\\'b\\',\\'content\\':"
+		"\\'x\\'},\\'finish_reason\\':\\'stop\\'}]}\\n\\n"
+		"data: [DONE]\\n\\ndata: {\\'choices\\':[{\\'delta"
+		"\\':{\\'content\\':\\'after the end\\'}}]}\\n\\n'}");
 
-	want_traces(r, 0);
-	/* JSON text that is not an object, or not JSON */
+	want_traces(r, 1);
+	want_text(r, 0, "ab", "x");
+	want_structured(r, 0, "openai-chat", 1);
+	want_str(r, 0, "finish_reason", "stop");
+	want_str(r, 0, "model", "m");
+	/* JSON text that is not an object, or not JSON; a stream of
+	 * nothing cotlog reads */
 	r = run(state, "{'response_text':'[1,2]'}");
 	want_traces(r, 0);
 	r = run(state, "{'response_text':'{broken'}");
 	want_traces(r, 0);
 	r = run(state, "{'response_body':'{}'}");
+	want_traces(r, 0);
+	r = run(state, "{'response_text':'data: {}\\n\\nevent: x\\n'}");
 	want_traces(r, 0);
 }
 
@@ -619,6 +633,195 @@ static void test_analyze_json_claude_code_event(void **state)
 		"{'type':'user','message':{'role':'user','content':[{'type':"
 		"'tool_result','tool_use_id':'t','content':'42'}]}}");
 	want_traces(r, 0);
+}
+
+/* The public stream API: chunks fed one by one, the response they make
+ * up analysed as any record; every allocation failure reported. */
+static void test_stream_api(void **state)
+{
+	static const char *const chunks[] = {
+		"{\"id\":\"c1\",\"model\":\"m\",\"choices\":[{\"index\":0,"
+		"\"delta\":{\"reasoning_content\":\"Wait, 2+2\"}}]}",
+		"{\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{"
+		"\"reasoning_content\":\" is 4.\",\"content\":\"\\\\boxed{4}\"}}]}",
+		"{\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{},"
+		"\"finish_reason\":\"stop\"}]}",
+	};
+	fx *f = *state;
+	cot_stream *s;
+	cot_buf out = { 0 }, id = { 0 };
+	cot_error err;
+	size_t len;
+	const char *t;
+
+	assert_int_equal(cot_stream_new(&s, &err), COT_OK);
+	for (size_t i = 0; i < 3; i++) {
+		assert_int_equal(cot_stream_ended(s), 0);
+		assert_int_equal(cot_stream_feed(s, chunks[i],
+						 strlen(chunks[i]), &err),
+				 COT_OK);
+	}
+	assert_int_equal(cot_stream_ended(s), 1);
+	assert_int_equal(cot_stream_feed(s, "{x", 2, &err), COT_EPARSE);
+	assert_int_equal(cot_stream_response(&out, s, &err), COT_OK);
+	assert_int_equal(cot_analyze_json(f->res, out.ptr, out.size, &err),
+			 COT_OK);
+	want_traces(f->res, 1);
+	t = cot_result_reasoning(f->res, 0, &len);
+	assert_int_equal(len, 15);
+	assert_memory_equal(t, "Wait, 2+2 is 4.", 15);
+	want_str(f->res, 0, "finish_reason", "stop");
+	want_str(f->res, 0, "model", "m");
+	assert_int_equal(cot_stream_id(&id, chunks[0], strlen(chunks[0]),
+				       &err), COT_OK);
+	assert_int_equal(id.size, 4);
+	assert_memory_equal(id.ptr, "\"c1\"", 4);
+	id.size = 0;
+	assert_int_equal(cot_stream_id(&id, "{\"type\":\"ping\"}", 15,
+				       &err), COT_OK);
+	assert_int_equal(id.size, 0);
+	cot_stream_free(s);
+	/* out of memory at every allocation: reported, never a crash */
+	for (long n = 0; n < 40; n++) {
+		int rc = COT_OK;
+
+		cot__alloc_fail_after(n);
+		if (cot_stream_new(&s, &err) == COT_OK) {
+			for (size_t i = 0; i < 3 && rc == COT_OK; i++)
+				rc = cot_stream_feed(s, chunks[i],
+						     strlen(chunks[i]), &err);
+			out.size = 0;
+			if (rc == COT_OK)
+				rc = cot_stream_response(&out, s, &err);
+			cot_stream_free(s);
+		} else {
+			rc = COT_ENOMEM;
+		}
+		cot__alloc_fail_after(-1);
+		assert_true(rc == COT_OK || rc == COT_ENOMEM);
+	}
+	cot_buf_dispose(&out);
+	cot_buf_dispose(&id);
+}
+
+/* Inspect AI: a sample's output.choices[i].message with reasoning and
+ * text blocks; target is the reference; a whole log sample by sample. */
+static void test_analyze_json_inspect(void **state)
+{
+	cot_result *r = run(state,
+		"{'id':1,'epoch':1,'input':'2+2?','target':'4','messages':[],"
+		"'output':{'model':'openai/o4-mini','choices':[{'message':{"
+		"'role':'assistant','content':[{'type':'reasoning','reasoning':"
+		"'Two and two.','signature':'s','redacted':false},{'type':"
+		"'reasoning','reasoning':'Four.'},{'type':'text','text':"
+		"'\\\\boxed{4}'}],'source':'generate'},'stop_reason':"
+		"'stop'}]},'scores':{'match':{'value':'C'}}}");
+
+	want_traces(r, 1);
+	want_text(r, 0, "Two and two.\n\nFour.", "\\boxed{4}");
+	want_structured(r, 0, "inspect", 2);
+	want_str(r, 0, "model", "openai/o4-mini");
+	want_str(r, 0, "finish_reason", "stop");
+	want_str(r, 0, "ref", "4");
+	/* redacted reasoning is counted, not read */
+	r = run(state,
+		"{'target':'4','output':{'choices':[{'message':{'role':"
+		"'assistant','content':[{'type':'reasoning','reasoning':"
+		"'ZW5j','redacted':true},{'type':'text','text':'4'}]}}]}}");
+	want_text(r, 0, "", "4");
+	want_int(r, 0, "redacted", 1);
+	/* a whole log: the samples in order, the eval's model */
+	r = run(state,
+		"{'version':2,'eval':{'model':'m/x'},'samples':[{'target':'1',"
+		"'output':{'choices':[{'message':{'role':'assistant','content':"
+		"[{'type':'reasoning','reasoning':'a'},{'type':'text','text':"
+		"'1'}]}}]}},{'target':'2','output':{'choices':[{'message':{"
+		"'role':'assistant','content':[],'tool_calls':[{'id':'c'}]}}]}},"
+		"{'target':'3','output':{'choices':[{'message':{'role':"
+		"'assistant','content':'<think>b</think>3'}}]}}]}");
+	want_traces(r, 2);
+	want_text(r, 0, "a", "1");
+	want_text(r, 1, "b", "3");
+	want_str(r, 1, "ref", "3");
+	want_str(r, 1, "model", "m/x");
+	assert_int_equal(cot_result_tool_only(r), 1);
+}
+
+/* An assistant turn of tool calls and nothing else is no trace, in every
+ * shape, and is counted (README "Tool calls"). */
+static void test_analyze_json_tool_only_turns(void **state)
+{
+	static const char *const only[] = {
+		/* Anthropic tool_use, with an empty text block */
+		"{'type':'message','role':'assistant','content':[{'type':"
+		"'text','text':'\\n'},{'type':'tool_use','id':'t','name':"
+		"'ls','input':{}}],'stop_reason':'tool_use'}",
+		/* Claude Code stream-json */
+		"{'type':'assistant','message':{'role':'assistant','content':"
+		"[{'type':'tool_use','id':'t','name':'Read','input':{}}]}}",
+		/* OpenAI chat: tool_calls, content null */
+		"{'choices':[{'message':{'role':'assistant','content':null,"
+		"'tool_calls':[{'id':'c','type':'function','function':{"
+		"'name':'f','arguments':'{}'}}]},'finish_reason':"
+		"'tool_calls'}]}",
+		/* the same as the last turn of a conversation */
+		"{'messages':[{'role':'user','content':'q'},{'role':"
+		"'assistant','content':'','tool_calls':[{'id':'c'}]}]}",
+		/* Responses: function_call items only */
+		"{'object':'response','status':'completed','output':[{'type':"
+		"'function_call','call_id':'c','name':'f','arguments':'{}'}]}",
+		"{'object':'response','output':[{'type':'web_search_call',"
+		"'id':'w','status':'completed'}]}",
+		/* Gemini functionCall parts */
+		"{'candidates':[{'content':{'role':'model','parts':[{"
+		"'functionCall':{'name':'f','args':{}}}]},'finishReason':"
+		"'STOP'}]}",
+		/* Bedrock toolUse */
+		"{'output':{'message':{'role':'assistant','content':[{"
+		"'toolUse':{'toolUseId':'t','name':'f','input':{}}}]}},"
+		"'stopReason':'tool_use'}",
+	};
+	/* a call with reasoning or text beside it is a turn with a trace */
+	static const char *const not_only[] = {
+		"{'type':'message','role':'assistant','content':[{'type':"
+		"'thinking','thinking':'Which file?'},{'type':'tool_use','id':"
+		"'t','name':'ls','input':{}}]}",
+		"{'type':'message','role':'assistant','content':[{'type':"
+		"'redacted_thinking','data':'x'},{'type':'tool_use','id':'t',"
+		"'name':'ls','input':{}}]}",
+		"{'choices':[{'message':{'role':'assistant','content':'I will "
+		"look.','tool_calls':[{'id':'c'}]}}]}",
+		"{'choices':[{'message':{'role':'assistant','content':null,"
+		"'reasoning_content':'Need the tool.','tool_calls':[{'id':"
+		"'c'}]}}]}",
+		"{'object':'response','output':[{'type':'reasoning','summary':"
+		"[{'type':'summary_text','text':'Call it.'}]},{'type':"
+		"'function_call','name':'f'}]}",
+	};
+
+	for (size_t i = 0; i < sizeof only / sizeof *only; i++) {
+		cot_result *r = run(state, only[i]);
+
+		if (cot_result_traces(r) != 0 || cot_result_tool_only(r) != 1) {
+			print_error("%s: %zu traces, %zu tool_only\n", only[i],
+				    cot_result_traces(r),
+				    cot_result_tool_only(r));
+			fail();
+		}
+	}
+	for (size_t i = 0; i < sizeof not_only / sizeof *not_only; i++) {
+		cot_result *r = run(state, not_only[i]);
+
+		if (cot_result_traces(r) != 1 || cot_result_tool_only(r) != 0) {
+			print_error("%s: %zu traces, %zu tool_only\n",
+				    not_only[i], cot_result_traces(r),
+				    cot_result_tool_only(r));
+			fail();
+		}
+	}
+	/* the next record starts from nought */
+	want_traces(run(state, "{'response':'<think>a</think>b'}"), 1);
+	assert_int_equal(cot_result_tool_only(run(state, "{'x':1}")), 0);
 }
 
 static void test_analyze_json_flat_thinking_and_content(void **state)
@@ -1905,39 +2108,41 @@ static const corpus_file corpus_files[] = {
 	{ "anthropic-api-claude37-s1k/messages_api_responses.jsonl",
 	  2, 2, 0, { "anthropic" }, { 2 }, 2, 2, 0, -1, -1,
 	  ref_anthropic, "anthropic" },
-	/* 2 SSE streams (response_text) hold no record */
-	{ PY "anthropic.jsonl", 22, 20, 2, { "anthropic" }, { 20 },
-	  18, 18, 0, -1, -1, NULL, NULL },
+	/* 2 SSE streams (response_text), one only redacted reasoning */
+	{ PY "anthropic.jsonl", 22, 22, 0, { "anthropic" }, { 22 },
+	  19, 19, 0, -1, -1, NULL, NULL },
 	{ PY "azure-openai.jsonl", 3, 3, 0, { "openai-responses" }, { 3 },
 	  0, 0, 0, -1, -1, NULL, NULL },
-	/* 2 binary event streams; 5 JSON bodies kept as text are read */
-	{ PY "bedrock.jsonl", 22, 20, 2, { "bedrock" }, { 20 },
-	  18, 18, 0, -1, -1, ref_bedrock, "bedrock" },
+	/* 2 binary event streams (one redacted only); 5 JSON bodies
+	 * kept as text */
+	{ PY "bedrock.jsonl", 22, 22, 0, { "bedrock" }, { 22 },
+	  19, 19, 0, -1, -1, ref_bedrock, "bedrock" },
 	{ PY "cerebras.jsonl", 5, 5, 0, { "openai-chat" }, { 5 },
 	  5, 5, 0, -1, -1, NULL, NULL },
 	{ PY "cohere.jsonl", 1, 1, 0, { "message" }, { 1 },
 	  1, 1, 0, -1, -1, ref_cohere, "message" },
-	{ PY "deepseek.jsonl", 8, 7, 1,
-	  { "openai-chat", "openai-responses" }, { 4, 3 },
-	  7, 7, 0, -1, -1, ref_reasoning_content, "openai-chat" },
-	{ PY "google-gemini.jsonl", 5, 4, 1, { "gemini" }, { 4 },
-	  4, 4, 0, -1, -1, ref_gemini, "gemini" },
-	/* 2 of the 12 Groq traces are <think> inside content */
-	{ PY "groq.jsonl", 13, 12, 1, { "openai-chat" }, { 12 },
-	  12, 12, 0, -1, -1, NULL, NULL },
-	{ PY "huggingface.jsonl", 3, 2, 1, { "openai-chat" }, { 2 },
-	  2, 2, 0, -1, -1, NULL, NULL },
-	{ PY "mistral.jsonl", 3, 2, 1, { "openai-chat" }, { 2 },
-	  2, 2, 0, -1, -1, ref_mistral, "openai-chat" },
-	/* a queued background response, a tool call only, 2 streams */
-	{ PY "openai.jsonl", 34, 30, 4, { "openai-responses" }, { 30 },
-	  15, 15, 0, -1, -1, ref_responses, "openai-responses" },
-	{ PY "openrouter.jsonl", 9, 7, 2, { "openai-chat" }, { 7 },
-	  5, 5, 0, -1, -1, NULL, NULL },
-	{ PY "snowflake-cortex.jsonl", 2, 1, 1, { "openai-chat" }, { 1 },
-	  1, 1, 0, -1, -1, NULL, NULL },
-	{ PY "zai.jsonl", 9, 8, 1, { "openai-chat" }, { 8 },
+	{ PY "deepseek.jsonl", 8, 8, 0,
+	  { "openai-chat", "openai-responses" }, { 5, 3 },
 	  8, 8, 0, -1, -1, ref_reasoning_content, "openai-chat" },
+	{ PY "google-gemini.jsonl", 5, 5, 0, { "gemini" }, { 5 },
+	  5, 5, 0, -1, -1, ref_gemini, "gemini" },
+	/* 2 of the 12 Groq traces are <think> inside content */
+	{ PY "groq.jsonl", 13, 13, 0, { "openai-chat" }, { 13 },
+	  13, 13, 0, -1, -1, NULL, NULL },
+	{ PY "huggingface.jsonl", 3, 3, 0, { "openai-chat" }, { 3 },
+	  3, 3, 0, -1, -1, NULL, NULL },
+	{ PY "mistral.jsonl", 3, 3, 0, { "openai-chat" }, { 3 },
+	  3, 3, 0, -1, -1, ref_mistral, "openai-chat" },
+	/* a queued background response, a tool call only; 2 streams */
+	{ PY "openai.jsonl", 34, 32, 2, { "openai-responses" }, { 32 },
+	  17, 17, 0, -1, -1, ref_responses, "openai-responses" },
+	/* 2 SSE streams, one with encrypted reasoning only */
+	{ PY "openrouter.jsonl", 9, 9, 0, { "openai-chat" }, { 9 },
+	  6, 6, 0, -1, -1, NULL, NULL },
+	{ PY "snowflake-cortex.jsonl", 2, 2, 0, { "openai-chat" }, { 2 },
+	  2, 2, 0, -1, -1, NULL, NULL },
+	{ PY "zai.jsonl", 9, 9, 0, { "openai-chat" }, { 9 },
+	  9, 9, 0, -1, -1, ref_reasoning_content, "openai-chat" },
 	{ PY "bare/anthropic__response_bodies.jsonl", 20, 20, 0,
 	  { "anthropic" }, { 20 }, 18, 18, 0, -1, -1,
 	  ref_anthropic, "anthropic" },
@@ -2019,12 +2224,14 @@ static const corpus_file fixture_files[] = {
 	  2, 2, 0, -1, -1, ref_anthropic, "anthropic" },
 	{ "anthropic/messages.jsonl", 3, 3, 0, { "anthropic" }, { 3 },
 	  3, 3, 0, -1, -1, ref_anthropic, "anthropic" },
-	/* an SSE stream (response_text) holds no record */
-	{ "cassettes/anthropic.jsonl", 2, 1, 1, { "anthropic" }, { 1 },
-	  1, 1, 0, -1, -1, NULL, NULL },
+	/* an SSE stream of an empty message (response_text): a message
+	 * with no content, as the same response sent whole */
+	{ "cassettes/anthropic.jsonl", 2, 2, 0, { "anthropic", "message" },
+	  { 1, 1 }, 1, 1, 0, -1, -1, NULL, NULL },
 	{ "cassettes/bedrock.jsonl", 2, 2, 0, { "bedrock" }, { 2 },
 	  2, 2, 0, -1, -1, ref_bedrock, "bedrock" },
-	{ "cassettes/chat.jsonl", 3, 2, 1, { "openai-chat" }, { 2 },
+	{ "cassettes/chat.jsonl", 3, 3, 0, { "openai-chat", "message" },
+	  { 2, 1 },
 	  2, 2, 0, -1, -1, ref_reasoning_content, "openai-chat" },
 	{ "cassettes/cohere.jsonl", 1, 1, 0, { "message" }, { 1 },
 	  1, 1, 0, -1, -1, ref_cohere, "message" },
@@ -2442,11 +2649,14 @@ int main(void)
 		cmocka_unit_test(test_analyze_json_recorded_response_body),
 		cmocka_unit_test(test_analyze_json_recorded_json_text_body),
 		cmocka_unit_test(
-			test_analyze_json_recorded_stream_text_no_trace),
+			test_analyze_json_recorded_stream_text),
 		cmocka_unit_test(test_analyze_json_bare_message),
 		cmocka_unit_test(test_analyze_json_ollama_wrapped_message),
 		cmocka_unit_test(test_analyze_json_cohere_message_blocks),
 		cmocka_unit_test(test_analyze_json_claude_code_event),
+		cmocka_unit_test(test_analyze_json_tool_only_turns),
+		cmocka_unit_test(test_analyze_json_inspect),
+		cmocka_unit_test(test_stream_api),
 		cmocka_unit_test(
 			test_analyze_json_flat_thinking_and_content),
 		cmocka_unit_test(

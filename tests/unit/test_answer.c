@@ -107,6 +107,64 @@ static void test_answer_scan_rules(void **state)
 	check("<answer>\\boxed{3}</answer>", true, "boxed:3");
 }
 
+/* The closing rules, each on its own: what each takes, and the endings
+ * that state nothing. want NULL: no statement. */
+static void test_answer_closing_rules(void **state)
+{
+	static const struct {
+		const char *text, *want, *rule;
+	} cases[] = {
+		/* last_display */
+		{ "So:\n\\[\n\\sqrt{117} = \\sqrt{9 \\times 13} = 3\\sqrt{13}"
+		  "\n\\]\n", "3\\sqrt{13}", "last_display" },
+		{ "Hence $$x^2 + 1 = 5,$$.", "5", "last_display" },
+		{ "The sum:\n\\[ \\frac{a}{b} \\]", "\\frac{a}{b}",
+		  "last_display" },
+		{ "\\[ f(x) = \\{ x \\mid x = 1 \\} \\]",
+		  "\\{ x \\mid x = 1 \\}", "last_display" },
+		{ "\\[ a = b \\] and then more words.", NULL, NULL },
+		{ "no opener \\]", NULL, NULL },
+		{ "\\[ x = \\]", NULL, NULL },
+		/* last_statement */
+		{ "So, the mean of her quiz scores currently is 7.", "7",
+		  "last_statement" },
+		{ "So, m = 25 and n = 169, and m + n = 194.\n\nI think "
+		  "that's the answer.", "194", "last_statement" },
+		{ "Thus the distance equals 12 units.", "12",
+		  "last_statement" },
+		{ "First x is 2. Then y was -3.5!", "-3.5", "last_statement" },
+		{ "We get 4 + 5 = 9.\n\nDone.\n\nReally.", NULL, NULL },
+		{ "The probability is 1 minus the chance it never does.", NULL,
+		  NULL },
+		{ "And since tan 45 is 1, the angle is indeed 45 degrees.",
+		  NULL, NULL },
+		{ "Then x = 4, and we stop", NULL, NULL },
+		{ "The value is correct.", NULL, NULL },
+		{ "x >= 3.", NULL, NULL },
+		{ "", NULL, NULL },
+		{ ".", NULL, NULL },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		const char *t = cases[i].text;
+		cot__stmt s;
+		bool got = cot__answer_closing(t, strlen(t), &s);
+
+		if (got != (cases[i].want != NULL) ||
+		    (got && (s.len != strlen(cases[i].want) ||
+			     memcmp(t + s.off, cases[i].want, s.len) != 0 ||
+			     strcmp(cot__rule_names[s.rule], cases[i].rule) ||
+			     s.at > s.off || s.off + s.len > s.end ||
+			     s.end > strlen(t)))) {
+			print_error("%s: got %s '%.*s'\n", t,
+				    got ? cot__rule_names[s.rule] : "none",
+				    got ? (int)s.len : 0, got ? t + s.off : "");
+			fail();
+		}
+	}
+}
+
 static void test_answer_pick_priority(void **state)
 {
 	static const struct {
@@ -417,6 +475,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_answer_scan_rules),
+		cmocka_unit_test(test_answer_closing_rules),
 		cmocka_unit_test(test_answer_pick_priority),
 		cmocka_unit_test(test_answer_scan_boxes_match_naive),
 		cmocka_unit_test(test_answer_scan_window_free),

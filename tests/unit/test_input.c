@@ -30,7 +30,7 @@
 struct drained {
 	tbuf text;		/* .p: the bytes, .n: how many */
 	size_t lines;
-	size_t lf, crlf, none;
+	size_t lf, crlf, none, cut;
 	int rc;			/* the status that ended it */
 	cot_error err;
 };
@@ -67,10 +67,17 @@ static void drain(cot__input *in, struct drained *d)
 			d->crlf++;
 			tbuf_add(&d->text, "\r\n", 2);
 			break;
+		case COT_EOL_CUT:
+			d->cut++;
+			break;
 		default:
 			assert_int_equal(line.eol, COT_EOL_NONE);
 			d->none++;
 		}
+		/* only the last line lacks its end */
+		assert_int_equal(d->none + d->cut,
+				 line.eol == COT_EOL_NONE ||
+				 line.eol == COT_EOL_CUT);
 	}
 	d->rc = rc;
 	/* after the end or an error, it stays ended */
@@ -610,7 +617,9 @@ static void test_input_next_gzip_cut_header_is_truncated(void **state)
 	all = cat(all, &an, "\x1f", 1);
 	for (chunk = 0; chunk < 4; chunk++) {
 		drain_mem(all, an, chunk, &d);
-		assert_string_equal(d.text.p, "x\n");
+		/* "y", the line the cut header ended, is delivered as cut */
+		assert_string_equal(d.text.p, "x\ny");
+		assert_int_equal(d.cut, 1);
 		assert_int_equal(d.rc, COT_EIO);
 		assert_string_equal(d.err.message, "mem: gzip stream "
 				    "truncated after 3 decompressed bytes "
@@ -627,8 +636,9 @@ static void test_input_next_gzip_cut_header_is_truncated(void **state)
 	free(z);
 }
 
-/* Cut a stream at every byte: the lines before the cut come out, then
- * one error, never a crash, never a partial line. */
+/* Cut a stream at every byte: every byte decoded comes out, the lines
+ * before the cut whole and the one it cut as COT_EOL_CUT, then one error;
+ * never a crash. */
 static void test_input_next_gzip_truncated_at_every_offset(void **state)
 {
 	static const char s[] = "first line\nsecond\n\nfourth {\"k\": 1}\n"
@@ -653,15 +663,15 @@ static void test_input_next_gzip_truncated_at_every_offset(void **state)
 			assert_int_equal(sscanf(d.err.message, "mem: gzip "
 						"stream truncated after %zu",
 						&got), 1);
-			/* a prefix of whole lines */
-			assert_true(d.text.n <= got && got <= strlen(s));
+			/* every byte decoded: a prefix of the text */
+			assert_true(d.text.n == got && got <= strlen(s));
 			assert_memory_equal(d.text.p, s, d.text.n);
-			assert_true(d.text.n == 0 ||
-				    d.text.p[d.text.n - 1] == '\n');
 			assert_int_equal(d.none, 0);
-			/* a partial line is named, not delivered */
+			/* a cut line is delivered as such, and named */
+			assert_int_equal(d.cut, d.text.n &&
+					 d.text.p[d.text.n - 1] != '\n');
 			assert_int_equal(strstr(d.err.message, " incomplete)")
-					 != NULL, got > d.text.n);
+					 != NULL, d.cut);
 			if (chunk == 0) {
 				assert_true(d.text.n >= prev);
 				prev = d.text.n;
@@ -690,7 +700,8 @@ static void test_input_next_gzip_truncated_message_names_line(void **state)
 	/* level 0 stores the bytes: cutting the trailer and the last two
 	 * stored bytes leaves "ab\ncd\nef" decoded */
 	drain_mem(z, zn - 8 - 2, 0, &d);
-	assert_string_equal(d.text.p, "ab\ncd\n");
+	assert_string_equal(d.text.p, "ab\ncd\nef");
+	assert_int_equal(d.cut, 1);
 	assert_int_equal(d.rc, COT_EIO);
 	assert_string_equal(d.err.message, "mem: gzip stream truncated after "
 			    "8 decompressed bytes (line 3 incomplete)");
@@ -725,7 +736,8 @@ static void test_input_next_gzip_crc_error_after_lines(void **state)
 }
 
 /* Damage inside a member after some output: the lines before it come
- * out, the partial line is dropped, and the message says where. */
+ * out, then what was decoded of the line it cut, and the message says
+ * where. */
 static void test_input_next_gzip_data_error_mid_member(void **state)
 {
 	static const char s[] = "alpha\nbeta\ngam";
@@ -752,7 +764,7 @@ static void test_input_next_gzip_data_error_mid_member(void **state)
 		char want[200];
 
 		drain_mem(z, zn, chunk, &d);
-		assert_string_equal(d.text.p, "alpha\nbeta\n");
+		assert_string_equal(d.text.p, "alpha\nbeta\ngam");
 		assert_int_equal(d.rc, COT_EIO);
 		snprintf(want, sizeof want, "mem: corrupt gzip data at "
 			 "compressed offset %zu: invalid block type (after "

@@ -154,7 +154,7 @@ typedef struct corpus_run {
 	cot_summary *parts[5];
 	naive_field *nf;
 	size_t nfields;
-	uint64_t records, traces, no_trace;
+	uint64_t records, traces, no_trace, tool_only;
 	uint64_t seed;
 	const char *by_text;
 	/* groups of --by format: traces per format */
@@ -287,7 +287,11 @@ static void add_file(const char *path, void *ctx)
 				cr->null_records++;
 			cr->records++;
 			cr->traces += n;
-			cr->no_trace += n == 0;
+			/* a record of tool calls only is no no_trace */
+			if (n == 0 && cot_result_tool_only(cr->res))
+				cr->tool_only++;
+			else
+				cr->no_trace += n == 0;
 			for (size_t t = 0; t < n; t++) {
 				naive_add(cr, t);
 				if (cr->by)
@@ -318,6 +322,9 @@ static void check_against_naive(corpus_run *cr, json_t *out)
 	assert_int_equal(json_integer_value(json_object_get(out,
 							    "no_trace")),
 			 cr->no_trace);
+	assert_int_equal(json_integer_value(json_object_get(out,
+							    "tool_only")),
+			 cr->tool_only);
 	for (size_t i = 0; i < cr->nfields; i++) {
 		naive_field *f = &cr->nf[i];
 		json_t *j = json_object_get(fields, f->name);
@@ -537,8 +544,11 @@ static void summary_by_format(const char *dir)
 	assert_true(json_is_null(json_object_get(g, "key")));
 	assert_int_equal(json_integer_value(json_object_get(g, "records")),
 			 cr.null_records);
-	assert_int_equal(json_integer_value(json_object_get(g, "no_trace")),
+	assert_int_equal(json_integer_value(json_object_get(g, "no_trace")) +
+			 json_integer_value(json_object_get(g, "tool_only")),
 			 cr.null_records);
+	assert_int_equal(json_integer_value(json_object_get(g, "tool_only")),
+			 cr.tool_only);
 	assert_int_equal(json_integer_value(json_object_get(g, "traces")), 0);
 	json_array_foreach(groups, i, g) {
 		const char *key = json_string_value(json_object_get(g, "key"));
@@ -832,7 +842,7 @@ static void test_summary_refuses_what_does_not_fit(void **st)
 	assert_true(equal(p, s));
 	cot_summary_free(p);
 	{	/* another format version */
-		char *v = strstr(line, "\"cotlog_stats_partial\":1");
+		char *v = strstr(line, "\"cotlog_stats_partial\":2");
 
 		assert_non_null(v);
 		v[strlen("\"cotlog_stats_partial\":")] = '7';
