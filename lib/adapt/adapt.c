@@ -357,11 +357,13 @@ typedef struct turn {
  * and MCP forms; Responses function_call, web_search_call, ...)? */
 static bool is_tool_type(const ctx *c, uint32_t type)
 {
-	const cot__jtok *k = &c->d->tok[type];
-	size_t n = k->end - k->off;
+	const cot__jtok *k;
+	size_t n;
 
 	if (kind(c, type) != COT_J_STR)
 		return false;
+	k = &c->d->tok[type];
+	n = k->end - k->off;
 	return str_is(c, type, "tool_use") ||
 	       str_is(c, type, "server_tool_use") ||
 	       str_is(c, type, "mcp_tool_use") ||
