@@ -297,6 +297,35 @@ static void chat(cot__stream *s, const cot__jdoc *d)
 	}
 }
 
+/* The Anthropic blocks and deltas that carry text: their type, the
+ * member that holds the text, the block kind. */
+static const struct {
+	const char *type, *member;
+	int kind;
+} anthropic_texts[] = {
+	{ "thinking", "thinking", B_THINK },
+	{ "text", "text", B_TEXT },
+	{ "thinking_delta", "thinking", B_THINK },
+	{ "text_delta", "text", B_TEXT },
+};
+
+/* Text of object obj, of type token t, onto block idx; false when t
+ * is no text type. */
+static bool anthropic_text(cot__stream *s, output *o, const cot__jdoc *d,
+			   uint32_t t, uint32_t obj, long idx)
+{
+	for (size_t i = 0; i < sizeof anthropic_texts /
+	     sizeof *anthropic_texts; i++)
+		if (is_str(d, t, anthropic_texts[i].type)) {
+			add_block(s, block_at(s, o, anthropic_texts[i].kind,
+					      idx), d,
+				  get(d, obj, anthropic_texts[i].member,
+				      strlen(anthropic_texts[i].member)));
+			return true;
+		}
+	return false;
+}
+
 /* Anthropic Messages events. */
 static void anthropic(cot__stream *s, const cot__jdoc *d)
 {
@@ -313,29 +342,21 @@ static void anthropic(cot__stream *s, const cot__jdoc *d)
 		uint32_t cb = get(d, 0, KEY("content_block"));
 		uint32_t t = get(d, cb, KEY("type"));
 
-		if (is_str(d, t, "thinking"))
-			add_block(s, block_at(s, o, B_THINK, idx), d,
-				  get(d, cb, KEY("thinking")));
-		else if (is_str(d, t, "text"))
-			add_block(s, block_at(s, o, B_TEXT, idx), d,
-				  get(d, cb, KEY("text")));
-		else if (is_str(d, t, "redacted_thinking"))
-			block_at(s, o, B_REDACTED, idx);
-		else if (is_str(d, t, "tool_use") ||
-			 is_str(d, t, "server_tool_use"))
-			block_at(s, o, B_TOOL, idx);
-		else if (kind(d, t) == COT_J_STR)
-			add_block(s, block_at(s, o, B_OTHER, idx), d, t);
+		if (!anthropic_text(s, o, d, t, cb, idx)) {
+			if (is_str(d, t, "redacted_thinking"))
+				block_at(s, o, B_REDACTED, idx);
+			else if (is_str(d, t, "tool_use") ||
+				 is_str(d, t, "server_tool_use"))
+				block_at(s, o, B_TOOL, idx);
+			else if (kind(d, t) == COT_J_STR)
+				add_block(s, block_at(s, o, B_OTHER, idx), d,
+					  t);
+		}
 	} else if (is_str(d, type, "content_block_delta")) {
 		uint32_t delta = get(d, 0, KEY("delta"));
-		uint32_t t = get(d, delta, KEY("type"));
 
-		if (is_str(d, t, "thinking_delta"))
-			add_block(s, block_at(s, o, B_THINK, idx), d,
-				  get(d, delta, KEY("thinking")));
-		else if (is_str(d, t, "text_delta"))
-			add_block(s, block_at(s, o, B_TEXT, idx), d,
-				  get(d, delta, KEY("text")));
+		anthropic_text(s, o, d, get(d, delta, KEY("type")), delta,
+			       idx);
 	} else if (is_str(d, type, "message_delta")) {
 		if (set(s, &s->finish, d, get(d, get(d, 0, KEY("delta")),
 					       KEY("stop_reason"))))
