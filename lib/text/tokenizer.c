@@ -1,0 +1,1187 @@
+/* tokenizer.c - byte-level BPE as Hugging Face `tokenizers` encodes
+ * (add_special_tokens false): added tokens, normalizer, Split
+ * pre-tokenizers, ByteLevel, BPE merges. Every step follows the Rust
+ * crate's (added_vocabulary.rs, normalizer.rs, split.rs, byte_level.rs,
+ * bpe/model.rs, bpe/word.rs); the ids must be its ids, so what we do not
+ * know to be the same is refused at load. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <errno.h>
+#include <pcre2.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include <jansson.h>
+
+#include "base/utf8.h"
+#include "text/tokenizer.h"
+
+enum { SPLITS_MAX = 8, ID_MAX = 1 << 24 };
+#define NONE UINT32_MAX
+
+/* An added token: its text (normalized if the token is) and id. */
+typedef struct added {
+	char *s;
+	size_t len;
+	uint32_t id;
+} added;
+
+/* The added tokens matched on one text (the raw text, or the normalized
+ * pieces), by first byte, longest first within one byte: the first that
+ * matches at a position is aho-corasick's LeftmostLongest match. */
+typedef struct addset {
+	added *tok;
+	size_t n;
+	uint32_t first[257];	/* tok[first[b]..first[b+1]) start with b */
+} addset;
+
+typedef struct mslot {
+	uint64_t key;		/* (left id << 32 | right id) + 1; 0: empty */
+	uint32_t rank;
+	uint32_t id;		/* the id of the merged token */
+} mslot;
+
+struct cot__tokenizer {
+	addset raw;		/* normalized false: on the input */
+	addset norm;		/* normalized true: on normalized pieces */
+	bool nfc;
+	bool ignore_merges;	/* a pre-token in the vocab is one token */
+	pcre2_code *split[SPLITS_MAX];
+	size_t nsplit;
+	/* vocab: the bytes of token id at bytes[off[id]..off[id + 1]) */
+	char *bytes;
+	uint32_t *off;		/* nid + 1 offsets */
+	uint8_t *has;		/* 0: id is no byte-level vocab token */
+	uint32_t nid;
+	uint32_t *vslot;	/* ids by hash of their bytes; NONE: empty */
+	size_t vmask;
+	mslot *mslot;
+	size_t mmask;
+	uint32_t byte_id[256];	/* NONE: the vocab lacks that byte */
+	pcre2_general_context *gctx;
+};
+
+typedef struct sym {
+	uint32_t id;
+	int32_t prev, next;
+	uint32_t len;		/* 0: merged into its left neighbour */
+} sym;
+
+typedef struct hent {
+	uint32_t rank, pos, id;
+} hent;
+
+struct cot__tok_scratch {
+	pcre2_match_data *md;
+	pcre2_match_context *mctx;
+	pcre2_jit_stack *jstack;
+	char *clean;		/* the input with U+FFFD for bad bytes */
+	size_t clean_cap;
+	int32_t *u32;		/* NFC works on code points */
+	size_t u32_cap;
+	sym *sym;
+	size_t sym_cap;
+	hent *heap;
+	size_t heap_cap;
+	/* where the ids go during one cot__tokenize */
+	uint32_t **ids;
+	size_t *nids, *cap;
+};
+
+static void *gmalloc(PCRE2_SIZE n, void *data)
+{
+	(void)data;
+	return cot__malloc(n);
+}
+
+static void gfree(void *p, void *data)
+{
+	(void)data;
+	cot__free(p);
+}
+
+/* Grow the array *p of *cap elements of size bytes to hold need. */
+static int reserve(void *p, size_t *cap, size_t need, size_t size)
+{
+	void **pp = p;
+	size_t c = *cap ? *cap : 64;
+	void *q;
+
+	if (need <= *cap)
+		return COT_OK;
+	while (c < need)
+		c *= 2;
+	if (c > SIZE_MAX / size)
+		return COT_ENOMEM;
+	q = cot__realloc(*pp, c * size);
+	if (!q)
+		return COT_ENOMEM;
+	*pp = q;
+	*cap = c;
+	return COT_OK;
+}
+
+static uint64_t hash_bytes(const char *s, size_t n)
+{
+	uint64_t h = 0x9e3779b97f4a7c15u ^ n, w;
+
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdu;
+		h ^= h >> 32;
+	}
+	w = 0;
+	memcpy(&w, s, n);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53u;
+	return h ^ h >> 29;
+}
+
+static uint64_t hash_key(uint64_t k)
+{
+	k *= 0x9e3779b97f4a7c15u;
+	return k ^ k >> 31;
+}
+
+/* ---- the vocabulary ---------------------------------------------- */
+
+/* The id of the vocab token whose bytes are s[0..n), NONE if none. */
+static uint32_t vocab_find(const cot__tokenizer *t, const char *s, size_t n)
+{
+	size_t i = hash_bytes(s, n) & t->vmask;
+	uint32_t id;
+
+	while ((id = t->vslot[i]) != NONE) {
+		if (t->off[id + 1] - t->off[id] == n &&
+		    memcmp(t->bytes + t->off[id], s, n) == 0)
+			return id;
+		i = (i + 1) & t->vmask;
+	}
+	return NONE;
+}
+
+static const mslot *merge_find(const cot__tokenizer *t, uint32_t a,
+			       uint32_t b)
+{
+	uint64_t key = ((uint64_t)a << 32 | b) + 1;
+	size_t i = hash_key(key) & t->mmask;
+
+	for (; t->mslot[i].key; i = (i + 1) & t->mmask)
+		if (t->mslot[i].key == key)
+			return &t->mslot[i];
+	return NULL;
+}
+
+/* GPT-2's bytes_to_unicode, inverted: the byte a code point of a
+ * byte-level token stands for, -1 when it stands for none. Printable
+ * Latin-1 stands for itself; the other 68 bytes, in order, for
+ * U+0100 on. */
+static int byte_of(uint32_t cp)
+{
+	static int16_t inv[324];
+	static bool done;	/* the same values whoever fills it first */
+
+	if (!done) {
+		int n = 0;
+
+		for (int i = 0; i < 324; i++)
+			inv[i] = -1;
+		for (int b = 0; b < 256; b++) {
+			bool self = (b >= '!' && b <= '~') ||
+				    (b >= 0xa1 && b <= 0xac) || b >= 0xae;
+
+			inv[self ? b : 256 + n++] = (int16_t)b;
+		}
+		done = true;
+	}
+	return cp < 324 ? inv[cp] : -1;
+}
+
+/* The bytes a byte-level token stands for, into buf (room for n bytes:
+ * never more than the token's own): their number, or SIZE_MAX when
+ * the token is not byte-level (the added tokens some vocabs hold). */
+static size_t unbyte(const char *s, size_t n, char *buf)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t l = cot__utf8_decode((const unsigned char *)s + i,
+					    n - i, &cp);
+		int b = l ? byte_of(cp) : -1;
+
+		if (b < 0)
+			return SIZE_MAX;
+		buf[k++] = (char)b;
+		i += l;
+	}
+	return k;
+}
+
+static int load_vocab(cot__tokenizer *t, json_t *vocab, cot_error *err)
+{
+	const char *key;
+	json_t *v;
+	size_t total = 0, len, nslot;
+	uint32_t maxid = 0;
+	char *tmp;
+
+	if (!json_is_object(vocab) || json_object_size(vocab) == 0)
+		return cot__error_set(err, COT_EPARSE, 0, 0,
+				      "model.vocab: not a non-empty object");
+	json_object_foreach(vocab, key, v) {
+		json_int_t id = json_integer_value(v);
+
+		if (!json_is_integer(v) || id < 0 || id >= ID_MAX)
+			return cot__error_set(err, COT_EPARSE, 0, 0,
+					      "model.vocab[\"%s\"]: not an id "
+					      "below %d", key, ID_MAX);
+		if ((uint32_t)id > maxid)
+			maxid = (uint32_t)id;
+		total += strlen(key);
+	}
+	t->nid = maxid + 1;
+	t->bytes = cot__malloc(total + 1);
+	t->off = cot__calloc((size_t)t->nid + 1, sizeof *t->off);
+	t->has = cot__calloc(t->nid, sizeof *t->has);
+	for (nslot = 1024; nslot < 2 * json_object_size(vocab);)
+		nslot *= 2;
+	t->vslot = cot__malloc(nslot * sizeof *t->vslot);
+	tmp = cot__malloc(total + 1);
+	if (!t->bytes || !t->off || !t->has || !t->vslot || !tmp) {
+		cot__free(tmp);
+		return cot__error_set(err, COT_ENOMEM, 0, 0, "out of memory");
+	}
+	t->vmask = nslot - 1;
+	memset(t->vslot, 0xff, nslot * sizeof *t->vslot);
+	/* The ids need not come in order: lay the bytes out by id. */
+	{
+		uint32_t *len_of = cot__calloc(t->nid, sizeof *len_of);
+		size_t at = 0;
+
+		if (!len_of) {
+			cot__free(tmp);
+			return cot__error_set(err, COT_ENOMEM, 0, 0,
+					      "out of memory");
+		}
+		json_object_foreach(vocab, key, v) {
+			uint32_t id = (uint32_t)json_integer_value(v);
+			size_t k = strlen(key);
+
+			len = unbyte(key, k, tmp);
+			if (len == SIZE_MAX || t->has[id])
+				continue;
+			len_of[id] = (uint32_t)len;
+			t->has[id] = 1;
+		}
+		for (uint32_t id = 0; id < t->nid; id++) {
+			t->off[id] = (uint32_t)at;
+			at += len_of[id];
+		}
+		t->off[t->nid] = (uint32_t)at;
+		cot__free(len_of);
+	}
+	/* The same walk again: the first byte-level key of each id is the
+	 * one the first walk measured (has 1 -> 2); a later key with that
+	 * id, which the crate would not write, is left out. */
+	json_object_foreach(vocab, key, v) {
+		uint32_t id = (uint32_t)json_integer_value(v);
+		size_t i;
+
+		if (t->has[id] != 1)
+			continue;
+		len = unbyte(key, strlen(key), tmp);
+		if (len == SIZE_MAX)
+			continue;
+		t->has[id] = 2;
+		memcpy(t->bytes + t->off[id], tmp, len);
+		i = hash_bytes(tmp, len) & t->vmask;
+		while (t->vslot[i] != NONE)
+			i = (i + 1) & t->vmask;
+		t->vslot[i] = id;
+	}
+	cot__free(tmp);
+	for (int b = 0; b < 256; b++) {
+		char c = (char)b;
+
+		t->byte_id[b] = vocab_find(t, &c, 1);
+	}
+	return COT_OK;
+}
+
+/* One side of a merge as bytes in buf, its id in *id; false when the
+ * side is not a byte-level token (such a merge can never apply). */
+static bool merge_side(cot__tokenizer *t, const char *s, size_t n,
+		       char *buf, size_t *blen, uint32_t *id)
+{
+	*blen = unbyte(s, n, buf);
+	if (*blen == SIZE_MAX)
+		return false;
+	*id = vocab_find(t, buf, *blen);
+	return true;
+}
+
+static int load_merges(cot__tokenizer *t, json_t *merges, cot_error *err)
+{
+	size_t n = json_array_size(merges), nslot, i;
+	json_t *m;
+	char *buf = NULL;
+	size_t bufcap = 0;
+	int rc = COT_OK;
+
+	if (!json_is_array(merges))
+		return cot__error_set(err, COT_EPARSE, 0, 0,
+				      "model.merges: not an array");
+	for (nslot = 1024; nslot < 2 * n;)
+		nslot *= 2;
+	t->mslot = cot__calloc(nslot, sizeof *t->mslot);
+	if (!t->mslot)
+		return cot__error_set(err, COT_ENOMEM, 0, 0, "out of memory");
+	t->mmask = nslot - 1;
+	json_array_foreach(merges, i, m) {
+		const char *a, *b;
+		size_t al, bl, la, lb;
+		uint32_t ida, idb, idn;
+		uint64_t key;
+		size_t s;
+
+		if (json_is_string(m)) {
+			/* "a b": a byte-level token holds no space */
+			a = json_string_value(m);
+			b = strchr(a, ' ');
+			if (!b || strchr(b + 1, ' '))
+				goto bad;
+			al = (size_t)(b - a);
+			b++;
+			bl = strlen(b);
+		} else if (json_is_array(m) && json_array_size(m) == 2 &&
+			   json_is_string(json_array_get(m, 0)) &&
+			   json_is_string(json_array_get(m, 1))) {
+			a = json_string_value(json_array_get(m, 0));
+			b = json_string_value(json_array_get(m, 1));
+			al = strlen(a);
+			bl = strlen(b);
+		} else {
+			goto bad;
+		}
+		if (reserve(&buf, &bufcap, al + bl, 1)) {
+			rc = cot__error_set(err, COT_ENOMEM, 0, 0,
+					    "out of memory");
+			break;
+		}
+		if (!merge_side(t, a, al, buf, &la, &ida) ||
+		    !merge_side(t, b, bl, buf + la, &lb, &idb))
+			continue;
+		idn = vocab_find(t, buf, la + lb);
+		if (ida == NONE || idb == NONE || idn == NONE) {
+			rc = cot__error_set(err, COT_EPARSE, 0, 0,
+					    "model.merges[%zu]: a token "
+					    "not in the vocab", i);
+			break;
+		}
+		/* A pair merged twice keeps the later rank, as the
+		 * crate's HashMap insert does. */
+		key = ((uint64_t)ida << 32 | idb) + 1;
+		for (s = hash_key(key) & t->mmask;
+		     t->mslot[s].key && t->mslot[s].key != key;
+		     s = (s + 1) & t->mmask)
+			;
+		t->mslot[s].key = key;
+		t->mslot[s].rank = (uint32_t)i;
+		t->mslot[s].id = idn;
+		continue;
+bad:
+		rc = cot__error_set(err, COT_EPARSE, 0, 0,
+				    "model.merges[%zu]: not \"a b\" nor "
+				    "[\"a\", \"b\"]", i);
+		break;
+	}
+	cot__free(buf);
+	return rc;
+}
+
+/* ---- the normalizer ------------------------------------------------ */
+
+/* NFC of s[0..n) into the scratch: its length with the text at
+ * (char *)s->u32, or -1 when out of memory. */
+static long long nfc(cot__tok_scratch *sc, const char *s, size_t n)
+{
+	utf8proc_ssize_t k;
+	const utf8proc_option_t opt = UTF8PROC_STABLE | UTF8PROC_COMPOSE;
+
+	for (;;) {
+		/* room for one more code point: reencode writes a NUL */
+		k = utf8proc_decompose((const utf8proc_uint8_t *)s,
+				       (utf8proc_ssize_t)n, sc->u32,
+				       sc->u32_cap ?
+				       (utf8proc_ssize_t)sc->u32_cap - 1 : 0,
+				       opt);
+		if (k < 0)
+			return -1;	/* only NOMEM: the text is UTF-8 */
+		if (sc->u32_cap && (size_t)k < sc->u32_cap)
+			break;
+		if (reserve(&sc->u32, &sc->u32_cap, (size_t)k + 1,
+			    sizeof *sc->u32))
+			return -1;
+	}
+	k = utf8proc_reencode(sc->u32, k, opt);
+	return k < 0 ? -1 : k;
+}
+
+/* A normalizer we can do: null, NFC, or a Sequence of such. */
+static int load_normalizer(cot__tokenizer *t, json_t *n, cot_error *err)
+{
+	const char *type;
+	size_t i;
+	json_t *e;
+
+	if (!n || json_is_null(n))
+		return COT_OK;
+	type = json_string_value(json_object_get(n, "type"));
+	if (type && strcmp(type, "NFC") == 0) {
+		t->nfc = true;
+		return COT_OK;
+	}
+	if (type && strcmp(type, "Sequence") == 0 &&
+	    json_is_array(json_object_get(n, "normalizers"))) {
+		json_array_foreach(json_object_get(n, "normalizers"), i, e) {
+			int rc = load_normalizer(t, e, err);
+
+			if (rc)
+				return rc;
+		}
+		return COT_OK;
+	}
+	return cot__error_set(err, COT_EPARSE, 0, 0,
+			      "normalizer %s: not supported (only none, NFC "
+			      "or a Sequence of them)", type ? type : "?");
+}
+
+/* ---- the pre-tokenizers -------------------------------------------- */
+
+/* Oniguruma's \s is White_Space; PCRE2's with UCP adds U+180E. */
+#define WS "\\x{9}-\\x{d}\\x{20}\\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}" \
+	   "\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}"
+
+/* The Oniguruma regex re as a PCRE2 one into b: \s and \S spelt out;
+ * escapes other than those both read alike refused. */
+static int translate(cot__sbuf *b, const char *re, cot_error *err)
+{
+	bool in_class = false;
+	int rc = COT_OK;
+
+	for (const char *p = re; *p && !rc; p++) {
+		if (*p == '\\') {
+			char c = p[1];
+
+			if (c == 's' || c == 'S') {
+				if (in_class && c == 'S')
+					return cot__error_set(err, COT_EPARSE,
+						0, 0, "regex \\S inside a "
+						"class: not supported");
+				rc = cot__sbuf_addf(b, "%s%s%s",
+						    in_class ? "" :
+						    c == 's' ? "[" : "[^",
+						    WS, in_class ? "" : "]");
+			} else if (c && (strchr("pPrnt", c) ||
+				   ((unsigned char)c < 0x80 &&
+				    strchr("\\-[]{}()|.*+?^$/'\"!#%&,:;<=>@_`~",
+					   c)))) {
+				rc = cot__sbuf_add(b, p, 2);
+			} else {
+				return cot__error_set(err, COT_EPARSE, 0, 0,
+					"regex escape \\%c: not supported", c);
+			}
+			p++;
+			continue;
+		}
+		if (*p == '[') {
+			if (in_class)
+				return cot__error_set(err, COT_EPARSE, 0, 0,
+					"regex with a nested class: not "
+					"supported");
+			in_class = true;
+			rc = cot__sbuf_addc(b, '[');
+			/* a ] first in a class would be read two ways */
+			if (p[1] == '^' && !rc) {
+				p++;
+				rc = cot__sbuf_addc(b, '^');
+			}
+			if (p[1] == ']')
+				return cot__error_set(err, COT_EPARSE, 0, 0,
+					"regex class starting with ]: not "
+					"supported");
+			continue;
+		}
+		if (*p == ']')
+			in_class = false;
+		/* Ruby syntax reads ^ and $ at every line, PCRE2 not */
+		if (!in_class && (*p == '^' || *p == '$'))
+			return cot__error_set(err, COT_EPARSE, 0, 0,
+				"regex anchor %c: not supported", *p);
+		rc = cot__sbuf_addc(b, *p);
+	}
+	if (rc)
+		return cot__error_set(err, rc, 0, 0, "out of memory");
+	return COT_OK;
+}
+
+static int add_split(cot__tokenizer *t, const char *re, cot_error *err)
+{
+	cot__sbuf b = {0};
+	pcre2_compile_context *cc;
+	pcre2_code *code;
+	PCRE2_SIZE off;
+	int ec, rc;
+
+	if (t->nsplit == SPLITS_MAX)
+		return cot__error_set(err, COT_EPARSE, 0, 0,
+				      "more than %d Split pre-tokenizers",
+				      SPLITS_MAX);
+	rc = translate(&b, re, err);
+	if (rc) {
+		cot__sbuf_dispose(&b);
+		return rc;
+	}
+	cc = pcre2_compile_context_create(t->gctx);
+	code = cc ? pcre2_compile((PCRE2_SPTR)b.ptr, b.size,
+				  PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK,
+				  &ec, &off, cc) : NULL;
+	pcre2_compile_context_free(cc);
+	cot__sbuf_dispose(&b);
+	if (!cc)
+		return cot__error_set(err, COT_ENOMEM, 0, 0, "out of memory");
+	if (!code) {
+		char msg[120];
+
+		pcre2_get_error_message(ec, (PCRE2_UCHAR *)msg, sizeof msg);
+		return cot__error_set(err, COT_EPARSE, 0, 0,
+				      "Split regex /%s/: %s", re, msg);
+	}
+	/* JIT is a speed-up only: without it the interpreter matches */
+	pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+	t->split[t->nsplit++] = code;
+	return COT_OK;
+}
+
+static bool is_false(json_t *o, const char *k)
+{
+	json_t *v = json_object_get(o, k);
+
+	return !v || json_is_false(v);
+}
+
+/* The GPT-2 regex of a ByteLevel with use_regex (byte_level.rs). */
+static const char gpt2_re[] =
+	"'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|"
+	"\\s+(?!\\S)|\\s+";
+
+static int load_pre(cot__tokenizer *t, json_t *pre, cot_error *err)
+{
+	json_t *seq, *e, *pat;
+	size_t i, n;
+	int rc;
+
+	if (!pre || json_is_null(pre))
+		goto bad;
+	seq = json_object_get(pre, "pretokenizers");
+	if (!json_is_array(seq) ||
+	    !json_is_string(json_object_get(pre, "type")) ||
+	    strcmp(json_string_value(json_object_get(pre, "type")),
+		   "Sequence") != 0) {
+		/* a lone pre-tokenizer: a Sequence of one */
+		seq = NULL;
+		n = 1;
+	} else {
+		n = json_array_size(seq);
+	}
+	for (i = 0; i < n; i++) {
+		const char *type, *beh;
+
+		e = seq ? json_array_get(seq, i) : pre;
+		type = json_string_value(json_object_get(e, "type"));
+		if (!type)
+			goto bad;
+		if (strcmp(type, "ByteLevel") == 0) {
+			json_t *ur = json_object_get(e, "use_regex");
+
+			/* ByteLevel last: what it hands the model are
+			 * the bytes of the pieces before it */
+			if (i + 1 != n || !is_false(e, "add_prefix_space"))
+				goto bad;
+			if (ur && !json_is_false(ur)) {
+				if (t->nsplit)
+					goto bad;
+				return add_split(t, gpt2_re, err);
+			}
+			return COT_OK;
+		}
+		if (strcmp(type, "Split") != 0)
+			goto bad;
+		beh = json_string_value(json_object_get(e, "behavior"));
+		pat = json_object_get(json_object_get(e, "pattern"), "Regex");
+		if (!beh || strcmp(beh, "Isolated") != 0 ||
+		    !is_false(e, "invert") || !json_is_string(pat))
+			goto bad;
+		rc = add_split(t, json_string_value(pat), err);
+		if (rc)
+			return rc;
+	}
+bad:
+	return cot__error_set(err, COT_EPARSE, 0, 0,
+			      "pre_tokenizer: not supported (only Split "
+			      "with a Regex, Isolated, not inverted, then "
+			      "ByteLevel without add_prefix_space)");
+}
+
+/* ---- added tokens -------------------------------------------------- */
+
+static int cmp_added(const void *a, const void *b)
+{
+	const added *x = a, *y = b;
+	unsigned char fx = (unsigned char)x->s[0], fy = (unsigned char)y->s[0];
+
+	if (fx != fy)
+		return fx < fy ? -1 : 1;
+	return x->len > y->len ? -1 : x->len < y->len;
+}
+
+static void addset_index(addset *a)
+{
+	size_t k = 0;
+
+	qsort(a->tok, a->n, sizeof *a->tok, cmp_added);
+	for (int b = 0; b <= 256; b++) {
+		while (k < a->n && (unsigned char)a->tok[k].s[0] < b)
+			k++;
+		a->first[b] = (uint32_t)k;
+	}
+}
+
+static int load_added(cot__tokenizer *t, json_t *list, cot_error *err)
+{
+	size_t i, n = json_array_size(list);
+	json_t *e;
+
+	if (list && !json_is_array(list) && !json_is_null(list))
+		return cot__error_set(err, COT_EPARSE, 0, 0,
+				      "added_tokens: not an array");
+	t->raw.tok = cot__calloc(n + 1, sizeof(added));
+	t->norm.tok = cot__calloc(n + 1, sizeof(added));
+	if (!t->raw.tok || !t->norm.tok)
+		return cot__error_set(err, COT_ENOMEM, 0, 0, "out of memory");
+	json_array_foreach(list, i, e) {
+		const char *s = json_string_value(json_object_get(e,
+								  "content"));
+		json_int_t id = json_integer_value(json_object_get(e, "id"));
+		bool normalized = json_is_true(json_object_get(e,
+							       "normalized"));
+		size_t len = json_string_length(json_object_get(e, "content"));
+		addset *set = normalized ? &t->norm : &t->raw;
+		added *a;
+		uint32_t vid;
+
+		if (!s || id < 0 || id >= ID_MAX)
+			return cot__error_set(err, COT_EPARSE, 0, 0,
+					      "added_tokens[%zu]: no content "
+					      "or id", i);
+		if (!is_false(e, "lstrip") || !is_false(e, "rstrip") ||
+		    !is_false(e, "single_word"))
+			return cot__error_set(err, COT_EPARSE, 0, 0,
+					      "added_tokens[%zu] \"%s\": "
+					      "lstrip, rstrip, single_word: "
+					      "not supported", i, s);
+		if (len == 0)
+			continue;
+		a = &set->tok[set->n];
+		a->s = cot__strndup(s, len);
+		if (!a->s)
+			return cot__error_set(err, COT_ENOMEM, 0, 0,
+					      "out of memory");
+		a->len = len;
+		set->n++;
+		/* The crate gives a content the model has its model id. */
+		vid = NONE;
+		{
+			char *buf = cot__malloc(len);
+			size_t bl;
+
+			if (!buf)
+				return cot__error_set(err, COT_ENOMEM, 0, 0,
+						      "out of memory");
+			bl = unbyte(s, len, buf);
+			if (bl != SIZE_MAX)
+				vid = vocab_find(t, buf, bl);
+			cot__free(buf);
+		}
+		a->id = vid != NONE ? vid : (uint32_t)id;
+	}
+	return COT_OK;
+}
+
+/* The normalized tokens are matched on normalized text: normalize them
+ * as the crate does. */
+static int normalize_added(cot__tokenizer *t, cot_error *err)
+{
+	cot__tok_scratch sc = {0};
+	int rc = COT_OK;
+
+	for (size_t i = 0; t->nfc && i < t->norm.n && !rc; i++) {
+		added *a = &t->norm.tok[i];
+		long long k = nfc(&sc, a->s, a->len);
+		char *s = k < 0 ? NULL : cot__strndup((char *)sc.u32,
+						      (size_t)k);
+
+		if (!s) {
+			rc = cot__error_set(err, COT_ENOMEM, 0, 0,
+					    "out of memory");
+			break;
+		}
+		cot__free(a->s);
+		a->s = s;
+		a->len = (size_t)k;
+	}
+	cot__free(sc.u32);
+	return rc;
+}
+
+/* ---- loading ------------------------------------------------------- */
+
+static int load_model(cot__tokenizer *t, json_t *m, cot_error *err)
+{
+	const char *type = json_string_value(json_object_get(m, "type"));
+	json_t *pre = json_object_get(m, "continuing_subword_prefix");
+	json_t *suf = json_object_get(m, "end_of_word_suffix");
+	int rc;
+
+	if (!type || strcmp(type, "BPE") != 0)
+		return cot__error_set(err, COT_EPARSE, 0, 0,
+				      "model %s: not supported (only BPE)",
+				      type ? type : "?");
+	if (!is_false(m, "byte_fallback") ||
+	    !json_is_null(json_object_get(m, "dropout")) ||
+	    (pre && !json_is_null(pre) &&
+	     json_string_length(pre) != 0) ||
+	    (suf && !json_is_null(suf) && json_string_length(suf) != 0))
+		return cot__error_set(err, COT_EPARSE, 0, 0,
+				      "model: byte_fallback, dropout, "
+				      "continuing_subword_prefix or "
+				      "end_of_word_suffix: not supported");
+	t->ignore_merges = json_is_true(json_object_get(m, "ignore_merges"));
+	rc = load_vocab(t, json_object_get(m, "vocab"), err);
+	if (!rc)
+		rc = load_merges(t, json_object_get(m, "merges"), err);
+	return rc;
+}
+
+int cot__tokenizer_load(cot__tokenizer **out, const char *path,
+			cot_error *err)
+{
+	cot__tokenizer *t;
+	json_error_t jerr;
+	json_t *root;
+	int rc;
+
+	*out = NULL;
+	root = json_load_file(path, 0, &jerr);
+	if (!root) {
+		enum json_error_code c = json_error_code(&jerr);
+
+		if (c == json_error_cannot_open_file)
+			return cot__error_set(err, COT_EIO, 0, 0, "%s: %s",
+					      path, strerror(errno));
+		if (c == json_error_out_of_memory)
+			return cot__error_set(err, COT_ENOMEM, 0, 0,
+					      "out of memory");
+		return cot__error_set(err, COT_EPARSE, (uint64_t)jerr.line,
+				      (uint64_t)jerr.column, "%s: %s", path,
+				      jerr.text);
+	}
+	t = cot__calloc(1, sizeof *t);
+	if (!t) {
+		json_decref(root);
+		return cot__error_set(err, COT_ENOMEM, 0, 0, "out of memory");
+	}
+	t->gctx = pcre2_general_context_create(gmalloc, gfree, NULL);
+	if (!t->gctx)
+		rc = cot__error_set(err, COT_ENOMEM, 0, 0, "out of memory");
+	else if (!json_is_null(json_object_get(root, "truncation")) ||
+		 !json_is_null(json_object_get(root, "padding")))
+		rc = cot__error_set(err, COT_EPARSE, 0, 0,
+				    "truncation, padding: not supported");
+	else
+		rc = load_model(t, json_object_get(root, "model"), err);
+	if (!rc)
+		rc = load_normalizer(t, json_object_get(root, "normalizer"),
+				     err);
+	if (!rc)
+		rc = load_pre(t, json_object_get(root, "pre_tokenizer"), err);
+	if (!rc)
+		rc = load_added(t, json_object_get(root, "added_tokens"), err);
+	if (!rc)
+		rc = normalize_added(t, err);
+	json_decref(root);
+	if (rc) {
+		cot__tokenizer_free(t);
+		return rc;
+	}
+	addset_index(&t->raw);
+	addset_index(&t->norm);
+	*out = t;
+	return COT_OK;
+}
+
+void cot__tokenizer_free(cot__tokenizer *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->raw.n; i++)
+		cot__free(t->raw.tok[i].s);
+	for (size_t i = 0; i < t->norm.n; i++)
+		cot__free(t->norm.tok[i].s);
+	cot__free(t->raw.tok);
+	cot__free(t->norm.tok);
+	for (size_t i = 0; i < t->nsplit; i++)
+		pcre2_code_free(t->split[i]);
+	pcre2_general_context_free(t->gctx);
+	cot__free(t->bytes);
+	cot__free(t->off);
+	cot__free(t->has);
+	cot__free(t->vslot);
+	cot__free(t->mslot);
+	cot__free(t);
+}
+
+/* ---- per thread ---------------------------------------------------- */
+
+int cot__tok_scratch_new(cot__tok_scratch **out, const cot__tokenizer *t)
+{
+	cot__tok_scratch *s = cot__calloc(1, sizeof *s);
+
+	*out = NULL;
+	if (!s)
+		return COT_ENOMEM;
+	/* no capture groups we read: one pair for the match itself */
+	s->md = pcre2_match_data_create(1, t->gctx);
+	s->mctx = pcre2_match_context_create(t->gctx);
+	/* `\s+(?!\S)` and the like backtrack over long runs of one
+	 * class; the default 32 KiB of JIT stack is not always enough */
+	s->jstack = pcre2_jit_stack_create(32 * 1024, 8 * 1024 * 1024,
+					   t->gctx);
+	if (!s->md || !s->mctx || !s->jstack) {
+		cot__tok_scratch_free(s);
+		return COT_ENOMEM;
+	}
+	pcre2_jit_stack_assign(s->mctx, NULL, s->jstack);
+	*out = s;
+	return COT_OK;
+}
+
+void cot__tok_scratch_free(cot__tok_scratch *s)
+{
+	if (!s)
+		return;
+	pcre2_match_data_free(s->md);
+	pcre2_match_context_free(s->mctx);
+	pcre2_jit_stack_free(s->jstack);
+	cot__free(s->clean);
+	cot__free(s->u32);
+	cot__free(s->sym);
+	cot__free(s->heap);
+	cot__free(s);
+}
+
+/* ---- encoding ------------------------------------------------------ */
+
+static int emit(cot__tok_scratch *s, uint32_t id)
+{
+	if (s->ids) {
+		if (*s->nids == *s->cap &&
+		    reserve(s->ids, s->cap, *s->nids + 1, sizeof **s->ids))
+			return COT_ENOMEM;
+		(*s->ids)[*s->nids] = id;
+	}
+	(*s->nids)++;
+	return COT_OK;
+}
+
+static bool hent_less(const hent *a, const hent *b)
+{
+	return a->rank != b->rank ? a->rank < b->rank : a->pos < b->pos;
+}
+
+static int heap_push(cot__tok_scratch *s, size_t *n, hent e)
+{
+	size_t i;
+
+	if (reserve(&s->heap, &s->heap_cap, *n + 1, sizeof *s->heap))
+		return COT_ENOMEM;
+	for (i = (*n)++; i > 0; i = (i - 1) / 2) {
+		hent *p = &s->heap[(i - 1) / 2];
+
+		if (!hent_less(&e, p))
+			break;
+		s->heap[i] = *p;
+	}
+	s->heap[i] = e;
+	return COT_OK;
+}
+
+static hent heap_pop(cot__tok_scratch *s, size_t *n)
+{
+	hent top = s->heap[0], last = s->heap[--*n];
+	size_t i = 0;
+
+	for (;;) {
+		size_t c = 2 * i + 1;
+
+		if (c >= *n)
+			break;
+		if (c + 1 < *n && hent_less(&s->heap[c + 1], &s->heap[c]))
+			c++;
+		if (!hent_less(&s->heap[c], &last))
+			break;
+		s->heap[i] = s->heap[c];
+		i = c;
+	}
+	if (*n)
+		s->heap[i] = last;
+	return top;
+}
+
+/* Push the merge of the symbols at pos and its next, if there is one. */
+static int push_pair(const cot__tokenizer *t, cot__tok_scratch *s,
+		     size_t *nh, int32_t pos)
+{
+	const sym *y = s->sym;
+	const mslot *m;
+
+	if (pos < 0 || y[pos].next < 0)
+		return COT_OK;
+	m = merge_find(t, y[pos].id, y[y[pos].next].id);
+	if (!m)
+		return COT_OK;
+	return heap_push(s, nh, (hent){m->rank, (uint32_t)pos, m->id});
+}
+
+/* One pre-token: the model's ids (bpe/model.rs, word.rs merge_all). */
+static int bpe(const cot__tokenizer *t, cot__tok_scratch *s, const char *p,
+	       size_t n)
+{
+	size_t ns = 0, nh = 0;
+	sym *y;
+	int rc;
+
+	if (t->ignore_merges) {
+		uint32_t id = vocab_find(t, p, n);
+
+		if (id != NONE)
+			return emit(s, id);
+	}
+	if (reserve(&s->sym, &s->sym_cap, n, sizeof *s->sym))
+		return COT_ENOMEM;
+	y = s->sym;
+	/* a byte the vocab lacks is dropped, as the crate does with no
+	 * unk token */
+	for (size_t i = 0; i < n; i++) {
+		uint32_t id = t->byte_id[(unsigned char)p[i]];
+
+		if (id == NONE)
+			continue;
+		y[ns] = (sym){id, (int32_t)ns - 1, (int32_t)ns + 1, 1};
+		ns++;
+	}
+	if (ns == 0)
+		return COT_OK;
+	y[ns - 1].next = -1;
+	for (size_t i = 0; i + 1 < ns; i++)
+		if ((rc = push_pair(t, s, &nh, (int32_t)i)))
+			return rc;
+	while (nh) {
+		hent top = heap_pop(s, &nh);
+		sym *cur = &y[top.pos];
+		const mslot *m;
+		int32_t nx;
+
+		if (cur->len == 0 || cur->next < 0)
+			continue;
+		nx = cur->next;
+		m = merge_find(t, cur->id, y[nx].id);
+		if (!m || m->id != top.id)
+			continue;	/* stale */
+		cur->id = top.id;
+		cur->len += y[nx].len;
+		cur->next = y[nx].next;
+		y[nx].len = 0;
+		if (cur->next >= 0)
+			y[cur->next].prev = (int32_t)top.pos;
+		if ((rc = push_pair(t, s, &nh, cur->prev)) ||
+		    (rc = push_pair(t, s, &nh, (int32_t)top.pos)))
+			return rc;
+	}
+	for (int32_t i = 0; i >= 0; i = y[i].next)
+		if ((rc = emit(s, y[i].id)))
+			return rc;
+	return COT_OK;
+}
+
+/* Split p[0..n) by the regex of level and the levels after it, each
+ * match and each gap between matches a piece (Isolated), empty pieces
+ * dropped; the pieces of the last level go to the model. */
+static int split(const cot__tokenizer *t, cot__tok_scratch *s,
+		 size_t level, const char *p, size_t n)
+{
+	size_t at = 0, from = 0;
+	int rc;
+
+	if (n == 0)
+		return COT_OK;
+	if (level == t->nsplit)
+		return bpe(t, s, p, n);
+	while (from < n) {
+		PCRE2_SIZE *ov, mb, me;
+		int m = pcre2_match(t->split[level], (PCRE2_SPTR)p, n, from,
+				    PCRE2_NO_UTF_CHECK, s->md, s->mctx);
+
+		if (m == PCRE2_ERROR_NOMATCH)
+			break;
+		if (m < 0)
+			return m == PCRE2_ERROR_NOMEMORY ? COT_ENOMEM :
+							   COT_ELIMIT;
+		/* the levels below reuse the match data: copy the match */
+		ov = pcre2_get_ovector_pointer(s->md);
+		mb = ov[0];
+		me = ov[1];
+		if (me == mb) {
+			/* an empty match cuts nothing; step one char */
+			from = mb + 1;
+			while (from < n && (p[from] & 0xc0) == 0x80)
+				from++;
+			continue;
+		}
+		if ((rc = split(t, s, level + 1, p + at, mb - at)) ||
+		    (rc = split(t, s, level + 1, p + mb, me - mb)))
+			return rc;
+		at = from = me;
+	}
+	return split(t, s, level + 1, p + at, n - at);
+}
+
+/* The longest added token of a at p[0..n), NULL if none starts there. */
+static const added *added_at(const addset *a, const char *p, size_t n)
+{
+	unsigned char b = (unsigned char)p[0];
+
+	for (uint32_t k = a->first[b]; k < a->first[b + 1]; k++)
+		if (a->tok[k].len <= n && memcmp(a->tok[k].s, p,
+						 a->tok[k].len) == 0)
+			return &a->tok[k];
+	return NULL;
+}
+
+/* A piece between added tokens matched on normalized text. */
+static int normalized(const cot__tokenizer *t, cot__tok_scratch *s,
+		      const char *p, size_t n)
+{
+	size_t at = 0;
+	int rc;
+
+	for (size_t i = 0; i < n && t->norm.n; i++) {
+		const added *a = added_at(&t->norm, p + i, n - i);
+
+		if (!a)
+			continue;
+		if ((rc = split(t, s, 0, p + at, i - at)) ||
+		    (rc = emit(s, a->id)))
+			return rc;
+		at = i + a->len;
+		i = at - 1;
+	}
+	return split(t, s, 0, p + at, n - at);
+}
+
+/* A piece between added tokens matched on the input. */
+static int piece(const cot__tokenizer *t, cot__tok_scratch *s,
+		 const char *p, size_t n)
+{
+	bool plain = true;
+	long long k;
+
+	if (n == 0)
+		return COT_OK;
+	/* below U+0300 (lead bytes below 0xcc) no character composes or
+	 * decomposes: NFC leaves such text as it is */
+	for (size_t i = 0; t->nfc && i < n && plain; i++)
+		plain = (unsigned char)p[i] < 0xcc;
+	if (plain)
+		return normalized(t, s, p, n);
+	k = nfc(s, p, n);
+	if (k < 0)
+		return COT_ENOMEM;
+	return normalized(t, s, (const char *)s->u32, (size_t)k);
+}
+
+/* text[0..n) as valid UTF-8: text itself, or its copy in s->clean with
+ * U+FFFD for each maximal ill-formed subpart. */
+static int clean(cot__tok_scratch *s, const char **text, size_t *n)
+{
+	const unsigned char *p = (const unsigned char *)*text;
+	size_t i = 0, k = 0;
+	uint32_t cp;
+
+	while (i < *n) {
+		size_t l = p[i] < 0x80 ? 1 : cot__utf8_next(p + i, *n - i,
+							     &cp);
+
+		if (p[i] >= 0x80 && cp == COT__UTF8_BAD)
+			break;
+		i += l;
+	}
+	if (i == *n)
+		return COT_OK;
+	/* at most 3 bytes of U+FFFD for each bad byte */
+	if (reserve(&s->clean, &s->clean_cap, 3 * *n, 1))
+		return COT_ENOMEM;
+	memcpy(s->clean, p, i);
+	k = i;
+	while (i < *n) {
+		size_t l = cot__utf8_next(p + i, *n - i, &cp);
+
+		if (cp == COT__UTF8_BAD) {
+			memcpy(s->clean + k, "\xef\xbf\xbd", 3);
+			k += 3;
+		} else {
+			memcpy(s->clean + k, p + i, l);
+			k += l;
+		}
+		i += l;
+	}
+	*text = s->clean;
+	*n = k;
+	return COT_OK;
+}
+
+int cot__tokenize(const cot__tokenizer *t, cot__tok_scratch *s,
+		  const char *text, size_t n, uint32_t **ids, size_t *nids,
+		  size_t *cap)
+{
+	size_t at = 0;
+	int rc;
+
+	s->ids = ids;
+	s->nids = nids;
+	s->cap = cap;
+	if ((rc = clean(s, &text, &n)))
+		return rc;
+	for (size_t i = 0; i < n && t->raw.n; i++) {
+		const added *a = added_at(&t->raw, text + i, n - i);
+
+		if (!a)
+			continue;
+		if ((rc = piece(t, s, text + at, i - at)) ||
+		    (rc = emit(s, a->id)))
+			return rc;
+		at = i + a->len;
+		i = at - 1;
+	}
+	return piece(t, s, text + at, n - at);
+}
