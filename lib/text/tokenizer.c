@@ -58,6 +58,7 @@ struct cot__tokenizer {
 	mslot *mslot;
 	size_t mmask;
 	uint32_t byte_id[256];	/* NONE: the vocab lacks that byte */
+	int16_t unbyte[324];	/* byte_table */
 	pcre2_general_context *gctx;
 };
 
@@ -79,6 +80,7 @@ struct cot__tok_scratch {
 	size_t clean_cap;
 	int32_t *u32;		/* NFC works on code points */
 	size_t u32_cap;
+	cot__sbuf norm;		/* the NFC of a piece */
 	sym *sym;
 	size_t sym_cap;
 	hent *heap;
@@ -171,35 +173,30 @@ static const mslot *merge_find(const cot__tokenizer *t, uint32_t a,
 	return NULL;
 }
 
-/* GPT-2's bytes_to_unicode, inverted: the byte a code point of a
- * byte-level token stands for, -1 when it stands for none. Printable
- * Latin-1 stands for itself; the other 68 bytes, in order, for
- * U+0100 on. */
-static int byte_of(uint32_t cp)
+/* GPT-2's bytes_to_unicode, inverted, into inv: the byte a code point
+ * (below 324) of a byte-level token stands for, -1 for none. Printable
+ * Latin-1 stands for itself; the other 68 bytes, in order, for U+0100
+ * on. Filled per tokenizer, not in a static, so that loads in threads
+ * at once do not race. */
+static void byte_table(int16_t inv[324])
 {
-	static int16_t inv[324];
-	static bool done;	/* the same values whoever fills it first */
+	int n = 0;
 
-	if (!done) {
-		int n = 0;
+	for (int i = 0; i < 324; i++)
+		inv[i] = -1;
+	for (int b = 0; b < 256; b++) {
+		bool self = (b >= '!' && b <= '~') ||
+			    (b >= 0xa1 && b <= 0xac) || b >= 0xae;
 
-		for (int i = 0; i < 324; i++)
-			inv[i] = -1;
-		for (int b = 0; b < 256; b++) {
-			bool self = (b >= '!' && b <= '~') ||
-				    (b >= 0xa1 && b <= 0xac) || b >= 0xae;
-
-			inv[self ? b : 256 + n++] = (int16_t)b;
-		}
-		done = true;
+		inv[self ? b : 256 + n++] = (int16_t)b;
 	}
-	return cp < 324 ? inv[cp] : -1;
 }
 
 /* The bytes a byte-level token stands for, into buf (room for n bytes:
  * never more than the token's own): their number, or SIZE_MAX when
  * the token is not byte-level (the added tokens some vocabs hold). */
-static size_t unbyte(const char *s, size_t n, char *buf)
+static size_t unbyte(const cot__tokenizer *t, const char *s, size_t n,
+		     char *buf)
 {
 	size_t k = 0;
 
@@ -207,7 +204,7 @@ static size_t unbyte(const char *s, size_t n, char *buf)
 		uint32_t cp;
 		size_t l = cot__utf8_decode((const unsigned char *)s + i,
 					    n - i, &cp);
-		int b = l ? byte_of(cp) : -1;
+		int b = l && cp < 324 ? t->unbyte[cp] : -1;
 
 		if (b < 0)
 			return SIZE_MAX;
@@ -267,7 +264,7 @@ static int load_vocab(cot__tokenizer *t, json_t *vocab, cot_error *err)
 			uint32_t id = (uint32_t)json_integer_value(v);
 			size_t k = strlen(key);
 
-			len = unbyte(key, k, tmp);
+			len = unbyte(t, key, k, tmp);
 			if (len == SIZE_MAX || t->has[id])
 				continue;
 			len_of[id] = (uint32_t)len;
@@ -289,7 +286,7 @@ static int load_vocab(cot__tokenizer *t, json_t *vocab, cot_error *err)
 
 		if (t->has[id] != 1)
 			continue;
-		len = unbyte(key, strlen(key), tmp);
+		len = unbyte(t, key, strlen(key), tmp);
 		if (len == SIZE_MAX)
 			continue;
 		t->has[id] = 2;
@@ -313,7 +310,7 @@ static int load_vocab(cot__tokenizer *t, json_t *vocab, cot_error *err)
 static bool merge_side(cot__tokenizer *t, const char *s, size_t n,
 		       char *buf, size_t *blen, uint32_t *id)
 {
-	*blen = unbyte(s, n, buf);
+	*blen = unbyte(t, s, n, buf);
 	if (*blen == SIZE_MAX)
 		return false;
 	*id = vocab_find(t, buf, *blen);
@@ -403,7 +400,7 @@ bad:
 
 /* NFC of s[0..n) into the scratch: its length with the text at
  * (char *)s->u32, or -1 when out of memory. */
-static long long nfc(cot__tok_scratch *sc, const char *s, size_t n)
+static long long nfc_run(cot__tok_scratch *sc, const char *s, size_t n)
 {
 	utf8proc_ssize_t k;
 	const utf8proc_option_t opt = UTF8PROC_STABLE | UTF8PROC_COMPOSE;
@@ -425,6 +422,35 @@ static long long nfc(cot__tok_scratch *sc, const char *s, size_t n)
 	}
 	k = utf8proc_reencode(sc->u32, k, opt);
 	return k < 0 ? -1 : k;
+}
+
+/* NFC of the valid UTF-8 s[0..n) as the crate does it, into sc->norm
+ * (emptied first). Its tables are Unicode 9.0: a later character is a
+ * starter that neither decomposes nor composes, so the runs between
+ * such characters are normalized (utf8proc) apart and they are kept.
+ * COT_OK or COT_ENOMEM. */
+static int nfc(cot__tok_scratch *sc, const char *s, size_t n)
+{
+	size_t at = 0, i = 0;
+
+	sc->norm.size = 0;
+	while (at < n) {
+		uint32_t cp = 0;
+		size_t l = i < n ? cot__utf8_next((const unsigned char *)s + i,
+						  n - i, &cp) : 0;
+		long long k;
+
+		if (i < n && cot__unicode9(cp)) {
+			i += l;
+			continue;
+		}
+		k = nfc_run(sc, s + at, i - at);
+		if (k < 0 || cot__sbuf_add(&sc->norm, sc->u32, (size_t)k) ||
+		    cot__sbuf_add(&sc->norm, s + i, l))
+			return COT_ENOMEM;
+		at = i += l;
+	}
+	return COT_OK;
 }
 
 /* A normalizer we can do: null, NFC, or a Sequence of such. */
@@ -708,7 +734,7 @@ static int load_added(cot__tokenizer *t, json_t *list, cot_error *err)
 			if (!buf)
 				return cot__error_set(err, COT_ENOMEM, 0, 0,
 						      "out of memory");
-			bl = unbyte(s, len, buf);
+			bl = unbyte(t, s, len, buf);
 			if (bl != SIZE_MAX)
 				vid = vocab_find(t, buf, bl);
 			cot__free(buf);
@@ -727,9 +753,8 @@ static int normalize_added(cot__tokenizer *t, cot_error *err)
 
 	for (size_t i = 0; t->nfc && i < t->norm.n && !rc; i++) {
 		added *a = &t->norm.tok[i];
-		long long k = nfc(&sc, a->s, a->len);
-		char *s = k < 0 ? NULL : cot__strndup((char *)sc.u32,
-						      (size_t)k);
+		char *s = nfc(&sc, a->s, a->len) ? NULL :
+			  cot__strndup(sc.norm.ptr, sc.norm.size);
 
 		if (!s) {
 			rc = cot__error_set(err, COT_ENOMEM, 0, 0,
@@ -738,9 +763,10 @@ static int normalize_added(cot__tokenizer *t, cot_error *err)
 		}
 		cot__free(a->s);
 		a->s = s;
-		a->len = (size_t)k;
+		a->len = sc.norm.size;
 	}
 	cot__free(sc.u32);
+	cot__sbuf_dispose(&sc.norm);
 	return rc;
 }
 
@@ -801,6 +827,7 @@ int cot__tokenizer_load(cot__tokenizer **out, const char *path,
 		json_decref(root);
 		return cot__error_set(err, COT_ENOMEM, 0, 0, "out of memory");
 	}
+	byte_table(t->unbyte);
 	t->gctx = pcre2_general_context_create(gmalloc, gfree, NULL);
 	if (!t->gctx)
 		rc = cot__error_set(err, COT_ENOMEM, 0, 0, "out of memory");
@@ -885,6 +912,7 @@ void cot__tok_scratch_free(cot__tok_scratch *s)
 	pcre2_jit_stack_free(s->jstack);
 	cot__free(s->clean);
 	cot__free(s->u32);
+	cot__sbuf_dispose(&s->norm);
 	cot__free(s->sym);
 	cot__free(s->heap);
 	cot__free(s);
@@ -1104,7 +1132,6 @@ static int piece(const cot__tokenizer *t, cot__tok_scratch *s,
 		 const char *p, size_t n)
 {
 	bool plain = true;
-	long long k;
 
 	if (n == 0)
 		return COT_OK;
@@ -1114,10 +1141,9 @@ static int piece(const cot__tokenizer *t, cot__tok_scratch *s,
 		plain = (unsigned char)p[i] < 0xcc;
 	if (plain)
 		return normalized(t, s, p, n);
-	k = nfc(s, p, n);
-	if (k < 0)
+	if (nfc(s, p, n))
 		return COT_ENOMEM;
-	return normalized(t, s, (const char *)s->u32, (size_t)k);
+	return normalized(t, s, s->norm.ptr, s->norm.size);
 }
 
 /* text[0..n) as valid UTF-8: text itself, or its copy in s->clean with

@@ -35,4 +35,8 @@ int cot__tokenize(const cot__tokenizer *t, cot__tok_scratch *s,
 		  const char *text, size_t n, uint32_t **ids, size_t *nids,
 		  size_t *cap);
 
+/* Whether cp was assigned in Unicode 9.0, the version of the crate's
+ * NFC tables (unicode9.c, generated). */
+bool cot__unicode9(uint32_t cp);
+
 #endif
