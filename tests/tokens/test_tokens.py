@@ -289,6 +289,44 @@ def on_generated(name):
     return fn
 
 
+def refuses_what_it_cannot_do():
+    """A tokenizer.json asking for a step we do not do exactly is
+    refused at load, and the message names the step."""
+    skip = need_reference()
+    if skip:
+        return skip
+    base = json.load(open(setup.tokenizer_path(state["modules"],
+                                               "qwen3")))
+    edits = {
+        "normalizer NFKC": lambda d: d.update(normalizer={"type": "NFKC"}),
+        "byte_fallback": lambda d: d["model"].update(byte_fallback=True),
+        "dropout": lambda d: d["model"].update(dropout=0.1),
+        "model WordPiece": lambda d: d["model"].update(type="WordPiece"),
+        "lstrip": lambda d: d["added_tokens"][0].update(lstrip=True),
+        "pre_tokenizer": lambda d: d.update(
+            pre_tokenizer={"type": "Metaspace"}),
+        "escape \\h": lambda d: d["pre_tokenizer"]["pretokenizers"][0]
+        ["pattern"].update(Regex="\\h+"),
+        "truncation": lambda d: d.update(truncation={"max_length": 8}),
+    }
+    for what, edit in edits.items():
+        d = json.loads(json.dumps(base))
+        edit(d)
+        path = os.path.join(TMP, "refused.json")
+        with open(path, "w") as f:
+            json.dump(d, f)
+        p = subprocess.run([TOK_IDS, path], input=b'{"text": "a"}\n',
+                           capture_output=True, timeout=300)
+        err = p.stderr.decode()
+        word = what.split()[-1]
+        if p.returncode != 1 or word not in err:
+            raise AssertionError("%s: exit %d, %r" % (what, p.returncode,
+                                                      err))
+        print("# %s: %s" % (what, err.strip()))
+
+
+cases.append(refuses_what_it_cannot_do)
+
 for _name in setup.TOKENIZERS:
     cases.append(on_corpus(_name))
     cases.append(on_generated(_name))
