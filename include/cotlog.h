@@ -22,8 +22,11 @@
  * - Field indexes are `size_t` everywhere (cot_field_find).
  * - The structs a caller allocates (cot_error, cot_value, cot_step,
  *   cot_hit, cot_record_span, cot_analyzer_options, cot_text_options)
- *   keep their size and layout for as long as the library's soname
- *   (libcotlog.so.1) stays the same; the library hands out no arrays of
+ *   keep their layout for as long as the library's soname
+ *   (libcotlog.so.1) stays the same. Those with a version member grow
+ *   only at their end, under a new version number, and the library
+ *   still reads a struct of any older version as the shorter struct it
+ *   was; the others keep their size. The library hands out no arrays of
  *   structs, so nothing depends on their size elsewhere.
  * - The library never prints, never exits and never aborts on bad input.
  * - Thread-safety: a cot_analyzer is immutable after cot_analyzer_new and
@@ -140,7 +143,11 @@ typedef enum cot_untagged {
 	COT_UNTAGGED_ANSWER,	/* untagged text is always answer */
 } cot_untagged;
 
-#define COT_ANALYZER_OPTIONS_VERSION 1
+/* Version 2 added `tokenizer`; a struct of version 1 (without it) is
+ * still read, as the shorter struct it was. */
+#define COT_ANALYZER_OPTIONS_VERSION 2
+
+typedef struct cot_tokenizer cot_tokenizer;
 
 typedef struct cot_analyzer_options {
 	unsigned int version;	/* COT_ANALYZER_OPTIONS_VERSION */
@@ -168,13 +175,18 @@ typedef struct cot_analyzer_options {
 	 * analysis fail with COT_ELIMIT naming the pattern, so that a
 	 * pattern with nested quantifiers cannot take quadratic time. */
 	unsigned match_limit;
+	/* Tokens (README "Tokens"): the tokenizer that gives think.tokens,
+	 * answer.tokens, preamble.tokens and the token twins of the
+	 * measures in words; NULL = those fields are null. Borrowed: it
+	 * must outlive the analyzer (one tokenizer may serve many). */
+	const cot_tokenizer *tokenizer;
 } cot_analyzer_options;
 
 #define COT_MATCH_LIMIT_DEFAULT 100u
 
 #define COT_ANALYZER_OPTIONS_INIT \
 	{ COT_ANALYZER_OPTIONS_VERSION, NULL, NULL, NULL, \
-	  COT_UNTAGGED_AUTO, NULL, NULL, 0, NULL, 0, 0 }
+	  COT_UNTAGGED_AUTO, NULL, NULL, 0, NULL, 0, 0, NULL }
 
 /* Build an analyzer. opts may be NULL (defaults).
  * Returns COT_OK, COT_EINVAL (unknown options version, or a path that does
@@ -183,6 +195,48 @@ COT_API COT_NODISCARD int cot_analyzer_new(cot_analyzer **out,
 					   const cot_analyzer_options *opts,
 					   cot_error *err);
 COT_API void cot_analyzer_free(cot_analyzer *az);
+
+/* ------------------------------------------------------------------ */
+/* Tokens: a model's own tokenizer, loaded from its tokenizer.json      */
+
+/* Load a Hugging Face tokenizer.json: name is the file, a folder that
+ * holds one, or a model id ("Qwen/Qwen3-8B") whose tokenizer.json is in
+ * the local Hugging Face cache ($HF_HUB_CACHE, else $HF_HOME/hub, else
+ * $XDG_CACHE_HOME/huggingface/hub, else ~/.cache/huggingface/hub; the
+ * snapshot refs/main names, else the only one); nothing is downloaded.
+ * The ids are those of Hugging Face `tokenizers` encoding without
+ * special tokens. What the file asks for and the library does not do
+ * exactly (a model other than byte-level BPE, byte fallback, dropout,
+ * a normalizer other than NFC, a pre-tokenizer other than Split and
+ * ByteLevel, ...) is refused, never approximated. A tokenizer is
+ * immutable: any number of threads may share it, each with its own
+ * cot_encoder. Returns COT_OK; COT_EIO (no such file, or a model id
+ * not in the cache: the message says where it looked); COT_EPARSE (not
+ * JSON, or what is refused: the message names it); COT_ENOMEM. */
+COT_API COT_NODISCARD int cot_tokenizer_load(cot_tokenizer **out,
+					     const char *name,
+					     cot_error *err);
+COT_API void cot_tokenizer_free(cot_tokenizer *tok);
+/* The path of the file loaded (for a model id, the one found). */
+COT_API const char *cot_tokenizer_path(const cot_tokenizer *tok);
+
+/* One thread's encoder: the tokenizer's working memory (match data,
+ * work arrays, a cache of pre-token results), which grows with the
+ * longest text encoded and is bounded by it. */
+typedef struct cot_encoder cot_encoder;
+COT_API COT_NODISCARD int cot_encoder_new(cot_encoder **out,
+					  const cot_tokenizer *tok,
+					  cot_error *err);
+COT_API void cot_encoder_free(cot_encoder *enc);
+/* The token ids of text[0..len) (any bytes: what is not UTF-8 reads as
+ * U+FFFD, one per maximal ill-formed subpart, as the Rust crate sees a
+ * string decoded that way), their number in *count. With ids NULL only
+ * counts; else *ids is borrowed until the next cot_encode or
+ * cot_encoder_free. Returns COT_OK, COT_ENOMEM, or COT_ELIMIT (the
+ * pre-tokenizer's regex hit a PCRE2 limit). */
+COT_API COT_NODISCARD int cot_encode(cot_encoder *enc, const char *text,
+				     size_t len, const uint32_t **ids,
+				     size_t *count, cot_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Reader: files, stdin, memory -> units holding records                */

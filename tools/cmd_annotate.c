@@ -5,7 +5,7 @@
 
 #include "tool.h"
 
-static const char usage[] =
+static const char *const usage[] = {
 "Usage: cotlog annotate [OPTIONS] [FILE...]\n"
 "\n"
 "Write the input back byte for byte, with one key added before the final\n"
@@ -29,13 +29,14 @@ static const char usage[] =
 "                       chunks are joined by their stream's id, and the\n"
 "                       profiles of the response go on the stream's last\n"
 "                       chunk; other lines are written back unchanged\n"
-"                       (one worker; a record is a stream)\n"
-INPUT_OPTIONS_HELP
+"                       (one worker; a record is a stream)\n",
+INPUT_OPTIONS_HELP,
 "  -h, --help           show this help\n"
 "\n"
 "Exit status: 0 all well-formed; 2 usage error, unreadable input or write\n"
 "error; 4 some records were malformed (reported, written back unchanged).\n"
-"Profile fields: see 'cotlog fields'.\n";
+"Profile fields: see 'cotlog fields'.\n",
+NULL };
 
 typedef struct annotate {
 	char *key;		/* ,"KEY": with the key JSON-escaped */
@@ -162,6 +163,8 @@ int cmd_annotate(int argc, char **argv)
 	if (sl)
 		stream_lines_finish(&r, sl);
 	out_flush();
+	if (stats)
+		run_report_tokenizer(&r);
 	if (stats)
 		fprintf(stderr, "records %llu, traces %llu, no_trace %llu, "
 			"tool_only %llu, malformed %llu\n",

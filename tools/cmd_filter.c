@@ -5,7 +5,7 @@
 
 #include "tool.h"
 
-static const char usage[] =
+static const char *const usage[] = {
 "Usage: cotlog filter --where EXPR [OPTIONS] [FILE...]\n"
 "\n"
 "Write the records for which EXPR holds, byte for byte as they came in:\n"
@@ -38,8 +38,8 @@ static const char usage[] =
 "                       written to as it is; - is standard output\n"
 "  --partial-ok         replace FILE even when the run is incomplete\n"
 "                       (see below)\n"
-"  --unbuffered         flush the output after each record\n"
-INPUT_OPTIONS_HELP
+"  --unbuffered         flush the output after each record\n",
+INPUT_OPTIONS_HELP,
 "  -h, --help           show this help\n"
 "\n"
 "An incomplete run (an input not read to its end, a write error, a\n"
@@ -50,7 +50,8 @@ INPUT_OPTIONS_HELP
 "Exit status: 0 ok; 1 with -e when nothing was kept; 2 usage error,\n"
 "unreadable input or write error; 3 invalid expression (column and caret\n"
 "shown), or a value of the wrong type met at run time (reported with the\n"
-"record); 4 malformed records (reported, sent to --rejects).\n";
+"record); 4 malformed records (reported, sent to --rejects).\n",
+NULL };
 
 enum mode { MODE_ANY, MODE_ALL, MODE_PER_TRACE };
 

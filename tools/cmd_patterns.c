@@ -4,7 +4,7 @@
 
 #include "tool.h"
 
-static const char usage[] =
+static const char *const usage[] = {
 "Usage: cotlog patterns [--json] [--families] [PATTERN OPTIONS]\n"
 "\n"
 "List the patterns in force: the built-in lexicons (unless\n"
@@ -37,7 +37,8 @@ static const char usage[] =
 "  -h, --help           show this help\n"
 "\n"
 "Exit status: 0 ok; 2 usage error or unreadable pattern file; 3 invalid\n"
-"pattern (the message names FILE:LINE:COLUMN, or the --pattern column).\n";
+"pattern (the message names FILE:LINE:COLUMN, or the --pattern column).\n",
+NULL };
 
 static void json_patterns(const cot_analyzer *az)
 {

@@ -8,7 +8,7 @@
 
 #include "tool.h"
 
-static const char usage[] =
+static const char *const usage[] = {
 "Usage: cotlog show [--record N] [--trace I] [--where EXPR] [--all]\n"
 "                   [--by paragraph|sentence|thought] [--full]\n"
 "                   [--color auto|always|never] [INPUT OPTIONS] [FILE...]\n"
@@ -34,8 +34,8 @@ static const char usage[] =
 "  --full               do not fold long steps\n"
 "  --color WHEN         auto (the default: colour when standard output\n"
 "                       is a terminal), always (for 'less -R'), never;\n"
-"                       NO_COLOR set to anything but \"\" means never\n"
-INPUT_OPTIONS_HELP
+"                       NO_COLOR set to anything but \"\" means never\n",
+INPUT_OPTIONS_HELP,
 "  -h, --help           show this help\n"
 "\n"
 "A step is folded when it has more than 12 lines or 1,500 bytes: its\n"
@@ -48,7 +48,8 @@ INPUT_OPTIONS_HELP
 "\n"
 "Exit status: 0 shown; 1 no such record or trace, or none matched\n"
 "--where; 2 usage error, unreadable input or write error; 3 invalid\n"
-"expression or pattern; 4 some records were malformed (reported).\n";
+"expression or pattern; 4 some records were malformed (reported).\n",
+NULL };
 
 enum { FOLD_LINES = 12, FOLD_BYTES = 1500, HEAD_LINES = 6,
        HEAD_BYTES = 600, TAIL_LINES = 2, TAIL_BYTES = 300 };

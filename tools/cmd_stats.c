@@ -7,7 +7,7 @@
 
 #include "tool.h"
 
-static const char usage[] =
+static const char *const usage[] = {
 "Usage: cotlog stats [OPTIONS] [FILE...]\n"
 "       cotlog stats --merge [OPTIONS] [PARTIAL...]\n"
 "\n"
@@ -45,8 +45,8 @@ static const char usage[] =
 "                       of records (with --partial: write their merge as\n"
 "                       a partial)\n"
 "  --max-groups N       refuse more than N groups of --by, or in the\n"
-"                       partials of --merge (default 1000)\n"
-INPUT_OPTIONS_HELP
+"                       partials of --merge (default 1000)\n",
+INPUT_OPTIONS_HELP,
 "  -h, --help           show this help\n"
 "\n"
 "Exit status: 0 ok; 2 usage error, unreadable input, write error, too\n"
@@ -54,7 +54,8 @@ INPUT_OPTIONS_HELP
 "that do not fit together; 3 invalid --by\n"
 "expression, or a value of the wrong type met at run time (the trace\n"
 "is counted in the total only); 4 malformed records or partials\n"
-"(reported, counted, left out).\n";
+"(reported, counted, left out).\n",
+NULL };
 
 /* Out of memory, or a limit: the summary cannot be trusted any more. */
 static _Noreturn void stats_fail(const cot_error *e)
@@ -177,6 +178,8 @@ static char *analysis_text(const run *r)
 		fprintf(f, " --target-script %s", r->opts.target_script);
 	if (r->opts.ngram)
 		fprintf(f, " --ngram %u", r->opts.ngram);
+	if (r->tokenizer_name)
+		fprintf(f, " --tokenizer %s", r->tokenizer_name);
 	if (fclose(f)) {
 		diag("out of memory");
 		exit(EXIT_USAGE);

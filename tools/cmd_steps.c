@@ -5,7 +5,7 @@
 
 #include "tool.h"
 
-static const char usage[] =
+static const char *const usage[] = {
 "Usage: cotlog steps [--by paragraph|sentence|thought] [--text]\n"
 "                    [INPUT OPTIONS] [FILE...]\n"
 "\n"
@@ -30,12 +30,13 @@ static const char usage[] =
 "                       sentence, or thought (runs of paragraphs, a new\n"
 "                       one at each paragraph opening with a switch\n"
 "                       marker: Wait, Alternatively, Hmm, ...)\n"
-"  --text               add \"text\": the unit's text\n"
-INPUT_OPTIONS_HELP
+"  --text               add \"text\": the unit's text\n",
+INPUT_OPTIONS_HELP,
 "  -h, --help           show this help\n"
 "\n"
 "Exit status: 0 all well-formed; 2 usage error, unreadable input or write\n"
-"error; 3 invalid pattern; 4 some records were malformed (reported).\n";
+"error; 3 invalid pattern; 4 some records were malformed (reported).\n",
+NULL };
 
 typedef struct steps_ctx {
 	cot_by by;

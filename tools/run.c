@@ -15,7 +15,7 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-void run_init(run *r, const char *cmd, const char *usage)
+void run_init(run *r, const char *cmd, const char *const *usage)
 {
 	cot_analyzer_options o = COT_ANALYZER_OPTIONS_INIT;
 
@@ -57,7 +57,8 @@ bool run_option(run *r, int opt, const char *arg)
 {
 	switch (opt) {
 	case 'h':
-		out_puts(r->usage);
+		for (const char *const *u = r->usage; *u; u++)
+			out_puts(*u);
 		out_flush();
 		exit(EXIT_OK);
 	case '?':
@@ -131,6 +132,9 @@ bool run_option(run *r, int opt, const char *arg)
 		r->opts.match_limit = (unsigned)n;
 		return true;
 	}
+	case 0x10b:
+		r->tokenizer_name = arg;
+		return true;
 	case 'q':
 		r->quiet = true;
 		return true;
@@ -138,11 +142,38 @@ bool run_option(run *r, int opt, const char *arg)
 	return false;
 }
 
+/* Load --tokenizer into the options; a file that cannot be read or is
+ * refused ends the run before any input is read. */
+static void load_tokenizer(run *r)
+{
+	cot_error err;
+	double t0 = now();
+
+	if (!r->tokenizer_name)
+		return;
+	if (cot_tokenizer_load(&r->tokenizer, r->tokenizer_name, &err)) {
+		diag("--tokenizer: %s", err.message);
+		exit(EXIT_USAGE);
+	}
+	r->tokenizer_seconds = now() - t0;
+	r->opts.tokenizer = r->tokenizer;
+}
+
+void run_report_tokenizer(const run *r)
+{
+	if (r->tokenizer)
+		fprintf(stderr, "tokenizer %s, loaded in %.3f s\n",
+			cot_tokenizer_path(r->tokenizer),
+			r->tokenizer_seconds);
+}
+
 void run_start(run *r)
 {
 	cot_error err;
-	int rc = cot_analyzer_new(&r->az, &r->opts, &err);
+	int rc;
 
+	load_tokenizer(r);
+	rc = cot_analyzer_new(&r->az, &r->opts, &err);
 	r->progress_on = isatty(STDERR_FILENO) && !r->quiet;
 	r->progress_start = r->progress_last = now();
 
@@ -224,8 +255,10 @@ void run_finish(run *r)
 	r->nnames = 0;
 	cot_result_free(r->res);
 	cot_analyzer_free(r->az);
+	cot_tokenizer_free(r->tokenizer);
 	r->res = NULL;
 	r->az = NULL;
+	r->tokenizer = NULL;
 }
 
 bool run_analyze(run *r, const where *w, const cot_unit *u, size_t i)

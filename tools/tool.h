@@ -150,6 +150,7 @@ _Noreturn void usage_error(const char *cmd, const char *fmt, ...)
 	{ "target-script", required_argument, NULL, 0x108 }, \
 	{ "ngram", required_argument, NULL, 0x109 }, \
 	{ "match-limit", required_argument, NULL, 0x10a }, \
+	{ "tokenizer", required_argument, NULL, 0x10b }, \
 	{ "jobs", required_argument, NULL, 'j' }, \
 	{ "quiet", no_argument, NULL, 'q' }
 
@@ -174,6 +175,11 @@ _Noreturn void usage_error(const char *cmd, const char *fmt, ...)
 "  --match-limit N      pattern matching may take N pcre2 steps per byte\n" \
 "                       of a trace's reasoning, plus 10 million (default\n" \
 "                       100); past it the trace is an error (exit 2)\n" \
+"  --tokenizer FILE|MODEL\n" \
+"                       count tokens with this tokenizer.json (a file, a\n" \
+"                       folder holding one, or a model id in the local\n" \
+"                       Hugging Face cache): think.tokens, answer.tokens,\n" \
+"                       preamble.tokens and the *_tokens fields\n" \
 "  --strict             stop at the first malformed record (exit 4)\n" \
 "  -j, --jobs N         analyze with N worker threads (default: the number\n" \
 "                       of cores); the output is the same as with -j 1\n" \
@@ -196,6 +202,9 @@ typedef struct run {
 	const char **patterns;	/* --pattern values, NULL-terminated */
 	size_t npatterns;
 	cot_analyzer *az;
+	const char *tokenizer_name;	/* --tokenizer */
+	cot_tokenizer *tokenizer;
+	double tokenizer_seconds;	/* its load time */
 	cot_result *res;	/* this thread's */
 	size_t *need;           /* cot_result_need for every result, or NULL */
 	size_t nneed;
@@ -213,7 +222,7 @@ typedef struct run {
 	bool progress_on, progress_shown;
 	double progress_start, progress_last;
 	const char *cmd;
-	const char *usage;	/* the --help text */
+	const char *const *usage;	/* the --help text, in pieces */
 } run;
 
 typedef void (*unit_fn)(run *r, const where *w, const cot_unit *u,
@@ -248,8 +257,9 @@ struct event {
 
 typedef void (*deliver_fn)(void *ctx, const event *ev);
 
-/* usage is the command's --help text. */
-void run_init(run *r, const char *cmd, const char *usage);
+/* usage is the command's --help text: pieces, NULL-terminated, for one
+ * literal would pass the 4095 characters C11 compilers must take. */
+void run_init(run *r, const char *cmd, const char *const *usage);
 /* Handle an option from getopt_long common to the reading commands:
  * the input options (true when it was one), -h (prints usage, exits 0)
  * and an unknown option or missing argument (usage error, exit 2). */
@@ -259,9 +269,11 @@ bool run_option(run *r, int opt, const char *arg);
  * anything else. */
 bool option_number(const char *arg, uint64_t min, uint64_t max,
 		   uint64_t *out);
-/* Build the analyzer (exit 2 with a message on a bad option, 3 on a
- * bad pattern). */
+/* Load --tokenizer and build the analyzer (exit 2 with a message on a
+ * bad option or tokenizer, 3 on a bad pattern). */
 void run_start(run *r);
+/* --stats: the tokenizer's file and load time on stderr, if any. */
+void run_report_tokenizer(const run *r);
 /* Read every file in order ("-" or none: stdin). */
 void run_files(run *r, char **files, int nfiles, const job *j);
 void run_finish(run *r);

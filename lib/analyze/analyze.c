@@ -36,7 +36,7 @@ int cot_analyzer_new(cot_analyzer **out, const cot_analyzer_options *opts,
 	*out = NULL;
 	if (!opts)
 		opts = &defaults;
-	if (opts->version != COT_ANALYZER_OPTIONS_VERSION)
+	if (opts->version < 1 || opts->version > COT_ANALYZER_OPTIONS_VERSION)
 		return cot__error_set(err, COT_EINVAL, 0, 0,
 				      "unknown analyzer options version %u",
 				      opts->version);
@@ -84,6 +84,15 @@ void cot_analyzer_free(cot_analyzer *az)
 	cot__free(az);
 }
 
+/* Run the passes asked, the makers of what they and the rows asked
+ * need, and the makers of what those read. */
+static void schedule(cot_result *res, uint32_t asked, unsigned needs)
+{
+	res->passes = cot__passes_schedule(asked |
+					   cot__passes_making(needs));
+	res->want = cot__passes_reads(res->passes) | needs;
+}
+
 int cot_result_new(cot_result **out, const cot_analyzer *az, cot_error *err)
 {
 	cot_result *res;
@@ -95,8 +104,7 @@ int cot_result_new(cot_result **out, const cot_analyzer *az, cot_error *err)
 	if (!res)
 		return cot__error_set(err, COT_ENOMEM, 0, 0, "out of memory");
 	res->az = az;
-	res->passes = cot__passes_schedule(UINT32_MAX);
-	res->want = cot__passes_reads(res->passes);
+	schedule(res, UINT32_MAX, az->needs);
 	cot__arena_init(&res->arena);
 	cot__jdoc_init(&res->doc);
 	for (const cot__pass *const *ps = cot__passes; *ps; ps++)
@@ -445,17 +453,20 @@ int cot_result_need(cot_result *res, const size_t *fields, size_t n,
 		    cot_error *err)
 {
 	uint32_t asked = 0;
+	unsigned needs = 0;
 
 	if (!fields) {
 		asked = UINT32_MAX;
+		needs = res->az->needs;
 	} else {
 		if (check_fields(res->az, fields, n, err))
 			return COT_EINVAL;
-		for (size_t i = 0; i < n; i++)
+		for (size_t i = 0; i < n; i++) {
 			asked |= (uint32_t)1 << res->az->field_pass[fields[i]];
+			needs |= res->az->fields[fields[i]]->needs;
+		}
 	}
-	res->passes = cot__passes_schedule(asked);
-	res->want = cot__passes_reads(res->passes);
+	schedule(res, asked, needs);
 	return COT_OK;
 }
 

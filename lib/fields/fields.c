@@ -47,6 +47,9 @@ GET(prefilled, set_bool(v, p->tr->prefilled))
 GET(think_blocks, set_int(v, p->tr->think_blocks))
 GET(redacted, set_int(v, p->tr->redacted))
 GET(preamble_bytes, set_int(v, p->tr->preamble))
+GET(preamble_tokens, if (p->has_tokens) set_int(v, p->preamble_tokens))
+GET(think_tokens, if (p->has_tokens) set_int(v, p->think_tokens))
+GET(answer_tokens, if (p->has_tokens) set_int(v, p->answer_tokens))
 GET(think_bytes, set_int(v, p->think.bytes))
 GET(think_chars, set_int(v, p->think.chars))
 GET(think_words, set_int(v, p->think.words))
@@ -98,6 +101,10 @@ const cot__field cot__core_fields[] = {
 	COT__ROW("preamble.bytes", INT, "bytes", get_preamble_bytes, 0,
 	    "bytes before the first open marker (a logged prompt or chat "
 	    "template); neither reasoning nor answer"),
+	COT__ROW_TOKENS("preamble.tokens", INT, "tokens", get_preamble_tokens,
+	    0, "tokens of the preamble by the tokenizer (--tokenizer: "
+	    "Hugging Face tokenizers' encode without special tokens, the "
+	    "text as a text of its own); null without a tokenizer"),
 	COT__ROW("think.bytes", INT, "bytes", get_think_bytes, 0,
 	    "UTF-8 bytes of the reasoning text"),
 	COT__ROW("think.chars", INT, "chars", get_think_chars, 0,
@@ -106,12 +113,17 @@ const cot__field cot__core_fields[] = {
 	    "maximal runs of non-White_Space characters in the reasoning "
 	    "(White_Space: U+0009-000D, U+0020, U+0085, U+00A0, U+1680, "
 	    "U+2000-200A, U+2028, U+2029, U+202F, U+205F, U+3000)"),
+	COT__ROW_TOKENS("think.tokens", INT, "tokens", get_think_tokens, 0,
+	    "tokens of the reasoning text (without its markers) by the "
+	    "tokenizer; null without one"),
 	COT__ROW("answer.bytes", INT, "bytes", get_answer_bytes, 0,
 	    "UTF-8 bytes of the answer text"),
 	COT__ROW("answer.chars", INT, "chars", get_answer_chars, 0,
 	    "Unicode code points of the answer text"),
 	COT__ROW("answer.words", INT, "words", get_answer_words, 0,
 	    "maximal runs of non-White_Space characters in the answer"),
+	COT__ROW_TOKENS("answer.tokens", INT, "tokens", get_answer_tokens, 0,
+	    "tokens of the answer text by the tokenizer; null without one"),
 	COT__ROW("steps", INT, "paragraphs", get_steps, 0,
 	    "paragraphs of the reasoning: maximal runs of LF-separated "
 	    "lines that hold a non-White_Space character; 0 when empty"),
@@ -257,6 +269,8 @@ int cot__fields_build(cot_analyzer *az)
 		az->fields[n + i] = &az->dyn[i];
 	az->nstatic = n;
 	az->nfields = n + az->ndyn;
+	for (size_t i = 0; i < az->nfields; i++)
+		az->needs |= az->fields[i]->needs;
 	az->field_pass = cot__malloc(az->nfields + 1);
 	if (!az->field_pass)
 		return COT_ENOMEM;

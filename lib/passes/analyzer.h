@@ -17,6 +17,8 @@ typedef struct cot__scratch {
 	/* ---- answers and language ---- */
 	cot__arena norm;	/* a candidate's normalising, reset after
 				 * each (answer.c) */
+	/* ---- tokens ---- */
+	struct cot__tok_scratch *tok;	/* the encoder's state (tokens.c) */
 } cot__scratch;
 
 struct cot_analyzer {
@@ -42,6 +44,9 @@ struct cot_analyzer {
 	unsigned ngram;		/* n of repeat.ngram (repeat.c) */
 	/* ---- answers and language ---- */
 	int lang_target;	/* lang.target_share's class, -1: none */
+	/* ---- tokens ---- */
+	const struct cot__tokenizer *tokenizer;	/* borrowed; NULL: none */
+	unsigned needs;		/* every row's needs (cot__field.needs) */
 };
 
 #endif

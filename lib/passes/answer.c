@@ -787,6 +787,7 @@ static int answer_run(cot__pass_ctx *c, cot__profile *p, cot_error *err)
 	memset(x, 0, sizeof *x);
 	x->correct = -1;
 	x->first_at = x->after = x->efficiency = NAN;
+	x->first_at_tok = x->after_tok = x->efficiency_tok = NAN;
 	p->ans = x;
 	/* the answer text first, every rule in priority order; then the
 	 * reasoning (an unterminated trace, a bare untagged text) */

@@ -107,6 +107,8 @@ struct cot__answers {
 	/* grading (grade.c) */
 	int correct;		/* -1 null, 0, 1 */
 	double first_at, after, efficiency;	/* NaN: null */
+	/* the same in tokens (grade.c), when the token counts are made */
+	double first_at_tok, after_tok, efficiency_tok;
 };
 
 /* Normalise statement s of text t (once; kept in s->norm). */

@@ -36,6 +36,49 @@ static uint64_t answer_words(const char *a, size_t n)
 	return c.words;
 }
 
+/* The token twins: positions are the tokens of the text before them,
+ * encoded as a text of its own, as len(tok.encode(text[:x])) counts
+ * them in Python; a count past the whole is taken as the whole. */
+static int tokens_before(cot__pass_ctx *c, const char *s, size_t x,
+			 uint64_t whole, uint64_t *out, cot_error *err)
+{
+	int rc = cot__tokens_count(c, s, x, out, err);
+
+	if (*out > whole)
+		*out = whole;
+	return rc;
+}
+
+static int grade_tokens(cot__pass_ctx *c, const cot__profile *p,
+			struct cot__answers *x, cot_error *err)
+{
+	const cot__text *r = &p->tr->reasoning;
+	uint64_t W = p->think_tokens, T = W + p->answer_tokens, at, upto;
+	const cot__stmt *f = x->final, *s;
+	int rc;
+
+	if (f && W && (s = x->first_final)) {
+		if ((rc = tokens_before(c, r->p, s->at, W, &at, err)) ||
+		    (rc = tokens_before(c, r->p, s->end, W, &upto, err)))
+			return rc;
+		x->first_at_tok = (double)at / (double)W;
+		x->after_tok = (double)(W - upto) / (double)W;
+	}
+	if (x->correct == 1 && T) {
+		if ((s = x->first_ref))
+			rc = tokens_before(c, r->p, s->end, W, &upto, err);
+		else if (x->from)
+			rc = tokens_before(c, r->p, f->end, W, &upto, err);
+		else if (!(rc = tokens_before(c, p->tr->answer.p, f->end,
+					      p->answer_tokens, &upto, err)))
+			upto += W;
+		if (rc)
+			return rc;
+		x->efficiency_tok = (double)upto / (double)T;
+	}
+	return COT_OK;
+}
+
 static int grade_run(cot__pass_ctx *c, cot__profile *p, cot_error *err)
 {
 	struct cot__answers *x = p->ans;
@@ -70,6 +113,8 @@ static int grade_run(cot__pass_ctx *c, cot__profile *p, cot_error *err)
 		if (T)
 			x->efficiency = (double)upto / (double)T;
 	}
+	if (c->want & COT__PROD_TOKENS && p->has_tokens)
+		return grade_tokens(c, p, x, err);
 	return COT_OK;
 }
 
@@ -104,7 +149,10 @@ static void get_real(const cot__profile *p, const cot__field *f,
 		return;
 	}
 	r = f->arg == 0 ? p->ans->first_at :
-	    f->arg == 1 ? p->ans->after : p->ans->efficiency;
+	    f->arg == 1 ? p->ans->after :
+	    f->arg == 2 ? p->ans->efficiency :
+	    f->arg == 3 ? p->ans->first_at_tok :
+	    f->arg == 4 ? p->ans->after_tok : p->ans->efficiency_tok;
 	if (isnan(r))
 		v->type = COT_TYPE_NULL;
 	else
@@ -133,6 +181,21 @@ static const cot__field grade_fields[] = {
 	    "up to the end of the first statement of the reference answer "
 	    "(in the reasoning, else the final answer) / (think.words + "
 	    "answer.words); null unless correct is true"),
+	COT__ROW_TOKENS("answer_first_at_tokens", REAL, "ratio", get_real, 3,
+	    "answer_first_at in tokens: tokens of the reasoning before that "
+	    "first statement (the text before it encoded on its own) / "
+	    "think.tokens; null without a tokenizer or as answer_first_at"),
+	COT__ROW_TOKENS("after_answer_tokens", REAL, "ratio", get_real, 4,
+	    "after_answer in tokens: (think.tokens - tokens of the reasoning "
+	    "up to the end of that statement) / think.tokens; null as "
+	    "answer_first_at_tokens"),
+	COT__ROW_TOKENS("efficiency_tokens", REAL, "ratio", get_real, 5,
+	    "outcome efficiency in tokens, as Chen et al. 2024 count it: "
+	    "tokens up to the end of the first statement of the reference "
+	    "answer (in the reasoning, else the final answer, whose answer "
+	    "tokens count after think.tokens) / (think.tokens + "
+	    "answer.tokens); null without a tokenizer or unless correct is "
+	    "true"),
 	COT__FIELDS_END
 };
 

@@ -335,11 +335,23 @@ static int loop_run(cot__pass_ctx *c, cot__profile *p, cot_error *err)
 	p->loops = v;
 	p->nloops = n;
 	p->loop_pick = pick;
+	p->loop_period_tokens = -1;
+	if (n && c->want & COT__PROD_TOKENS && p->has_tokens) {
+		uint64_t k;
+		int rc = cot__tokens_count(c, p->tr->reasoning.p +
+					   v[pick].start, v[pick].period, &k,
+					   err);
+
+		if (rc)
+			return rc;
+		p->loop_period_tokens = (int64_t)k;
+	}
 	return COT_OK;
 }
 
 enum { L_FOUND, L_COUNT, L_TAIL, L_START, L_START_STEP, L_START_REL,
-       L_END, L_PERIOD, L_PERIOD_WORDS, L_PERIOD_STEPS, L_REPEATS };
+       L_END, L_PERIOD, L_PERIOD_WORDS, L_PERIOD_TOKENS, L_PERIOD_STEPS,
+       L_REPEATS };
 
 static void get_loop(const cot__profile *p, const cot__field *f,
 		     cot_value *v)
@@ -364,6 +376,12 @@ static void get_loop(const cot__profile *p, const cot__field *f,
 	case L_END: cot__set_int(v, (int64_t)l->end); break;
 	case L_PERIOD: cot__set_int(v, (int64_t)l->period); break;
 	case L_PERIOD_WORDS: cot__set_int(v, (int64_t)l->period_words);
+		break;
+	case L_PERIOD_TOKENS:
+		if (p->loop_period_tokens < 0)
+			v->type = COT_TYPE_NULL;
+		else
+			cot__set_int(v, p->loop_period_tokens);
 		break;
 	case L_PERIOD_STEPS: cot__set_int(v, (int64_t)l->period_steps);
 		break;
@@ -421,6 +439,10 @@ static const cot__field loop_fields[] = {
 	    "period later"),
 	COT__ROW("loop.period_words", INT, "words", get_loop, L_PERIOD_WORDS,
 	    "words (Python split) in one period of the loop"),
+	COT__ROW_TOKENS("loop.period_tokens", INT, "tokens", get_loop,
+	    L_PERIOD_TOKENS,
+	    "tokens of one period (its bytes, from loop.start, encoded as "
+	    "a text of their own); null without a tokenizer or a loop"),
 	COT__ROW("loop.period_steps", INT, "paragraphs",
 	    get_loop, L_PERIOD_STEPS,
 	    "paragraphs starting within one period (0: the loop repeats "

@@ -17,6 +17,9 @@ enum {
 	COT__PROD_LOOPS = 1u << 4,	/* loops, loop_pick (loop) */
 	COT__PROD_LANG = 1u << 5,	/* lang: language mixing (language) */
 	COT__PROD_ANSWERS = 1u << 6,	/* ans: answer statements (answer) */
+	COT__PROD_TOKENS = 1u << 7,	/* token counts (tokens); the
+					 * readers then add the token twins
+					 * of their measures */
 };
 
 /* What a pass sees while it runs over one trace. */
@@ -63,6 +66,15 @@ extern const cot__pass *const cot__passes[];
 uint32_t cot__passes_schedule(uint32_t asked);
 /* The products the passes of set read. */
 unsigned cot__passes_reads(uint32_t set);
+/* The passes that make one of prods. */
+uint32_t cot__passes_making(unsigned prods);
+
+/* The tokens of s[0..n) by the analyzer's tokenizer, encoded as a text
+ * of its own, into *out (tokens.c). Only when the token counts are
+ * made (p->has_tokens). Returns COT_OK, or COT_ENOMEM / COT_ELIMIT
+ * with err set. */
+int cot__tokens_count(cot__pass_ctx *c, const char *s, size_t n,
+		      uint64_t *out, cot_error *err);
 
 /* Add an analyzer-dependent field (during init). name, unit and doc are
  * copied. Returns COT_OK or COT_ENOMEM. */

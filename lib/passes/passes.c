@@ -4,6 +4,7 @@
 #include "passes/pass.h"
 
 extern const cot__pass cot__core_pass;
+extern const cot__pass cot__tokens_pass;
 /* ---- steps and patterns ---- */
 extern const cot__pass cot__steps_pass;
 extern const cot__pass cot__matches_pass;
@@ -20,6 +21,7 @@ extern const cot__pass cot__grade_pass;
 
 const cot__pass *const cot__passes[] = {
 	&cot__core_pass,
+	&cot__tokens_pass,
 	/* ---- steps and patterns ---- */
 	&cot__steps_pass,
 	&cot__matches_pass,
@@ -58,6 +60,16 @@ uint32_t cot__passes_schedule(uint32_t asked)
 			if (cot__passes[k]->makes & cot__passes[i]->reads)
 				set |= (uint32_t)1 << k;
 	}
+	return set;
+}
+
+uint32_t cot__passes_making(unsigned prods)
+{
+	uint32_t set = 0;
+
+	for (size_t i = 0; cot__passes[i]; i++)
+		if (cot__passes[i]->makes & prods)
+			set |= (uint32_t)1 << i;
 	return set;
 }
 

@@ -19,6 +19,10 @@ typedef struct cot__profile {
 	cot__counts answer;
 	bool has_boxed;
 	cot__text boxed;	/* answer_extracted */
+	/* tokens.c: token counts (COT__PROD_TOKENS), when the analyzer
+	 * has a tokenizer and a field asked for needs them */
+	bool has_tokens;
+	uint64_t think_tokens, answer_tokens, preamble_tokens;
 	/* ---- steps and patterns ---- */
 	struct cot__steps *st;		/* units and labels (steps.c) */
 	/* paragraphs (`steps`) as cot__paragraphs cuts them, untrimmed, and
@@ -38,6 +42,7 @@ typedef struct cot__profile {
 	 * loops[loop_pick] */
 	const struct cot__loop *loops;
 	uint32_t nloops, loop_pick;
+	int64_t loop_period_tokens;	/* of loops[loop_pick]; -1: null */
 	/* status.c: indexes into its name tables */
 	uint8_t status, status_rule, finish;
 	bool mid_sentence;
@@ -67,6 +72,9 @@ struct cot__field {
 	cot__getter get;		/* scalar rows */
 	cot__json_writer json;		/* COT_TYPE_JSON rows */
 	int arg, arg2;
+	/* The products (COT__PROD_*) the row reads besides those its
+	 * pass reads: asking for it makes their makers run too. */
+	unsigned needs;
 	/* A run of rows that mostly holds one set of values (a pattern
 	 * that did not match: 0, 0.0, null..., []): its first row has
 	 * at_rest and the run's length, each row its value's JSON text
@@ -82,6 +90,12 @@ struct cot__field {
 #define COT__ROW(name, type, unit, getter, arg_, doc) \
 	{ .info = { name, COT_TYPE_##type, unit, doc }, .get = getter, \
 	  .arg = arg_ }
+
+/* A row that reads the token counts (COT__PROD_TOKENS), null without a
+ * tokenizer. */
+#define COT__ROW_TOKENS(name, type, unit, getter, arg_, doc) \
+	{ .info = { name, COT_TYPE_##type, unit, doc }, .get = getter, \
+	  .arg = arg_, .needs = COT__PROD_TOKENS }
 
 /* The row that ends a pass's table of fields. */
 #define COT__FIELDS_END { .info = { NULL, COT_TYPE_NULL, NULL, NULL } }

@@ -81,7 +81,8 @@ static int structure_run(cot__pass_ctx *c, cot__profile *p, cot_error *err)
 	return COT_OK;
 }
 
-enum { S_PARAS, S_SENTS, S_THOUGHTS, S_SWITCHES, S_SWITCH_1K, S_MEAN,
+enum { S_PARAS, S_SENTS, S_THOUGHTS, S_SWITCHES, S_SWITCH_1K,
+       S_SWITCH_1K_TOKENS, S_MEAN,
        S_MEDIAN, S_MAX, S_STD, S_LONG_INDEX, S_LONG_START, S_LONG_END,
        S_LONG_WORDS, S_CODE, S_LISTS, S_ITEMS, S_DISPLAY, S_INLINE,
        S_INLINE_CODE, S_FIRST_BACK, S_FIRST_VERIFY, S_FIRST_AHA };
@@ -102,6 +103,11 @@ static void get(const cot__profile *p, const cot__field *f, cot_value *v)
 		if (p->think.words)
 			cot__set_real(v, sw * 1000.0 /
 					 (double)p->think.words);
+		return;
+	case S_SWITCH_1K_TOKENS:
+		if (p->has_tokens && p->think_tokens)
+			cot__set_real(v, sw * 1000.0 /
+					 (double)p->think_tokens);
 		return;
 	case S_CODE: cot__set_int(v, st->mk.code_blocks); return;
 	case S_LISTS: cot__set_int(v, st->mk.lists); return;
@@ -159,6 +165,11 @@ static const cot__field structure_fields[] = {
 	    "thought_switches * 1000 / think.words, the underthinking "
 	    "measure of Wang et al. 2025 counted in words; null when the "
 	    "reasoning has no words"),
+	COT__ROW_TOKENS("structure." "switches_per_1k_tokens", REAL,
+	    "per 1k tokens", get, S_SWITCH_1K_TOKENS,
+	    "thought_switches * 1000 / think.tokens, as Wang et al. 2025 "
+	    "count it; null without a tokenizer or when the reasoning has "
+	    "no tokens"),
 	COT__ROW("structure.step_words.mean", REAL, "words", get, S_MEAN,
 	    "mean words per paragraph; null when there are no paragraphs"),
 	COT__ROW("structure.step_words.median", REAL, "words", get, S_MEDIAN,
