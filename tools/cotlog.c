@@ -22,6 +22,9 @@ static const command commands[] = {
 	  "keep or drop records by a --where expression over their traces" },
 	{ "stats", cmd_stats,
 	  "summarize the fields over a whole input (mergeable)" },
+	/* ---- tokens ---- */
+	{ "tokens", cmd_tokens,
+	  "count (or list) the tokens of texts or traces by a tokenizer.json" },
 };
 
 static void help(void)

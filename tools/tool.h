@@ -336,8 +336,9 @@ void out_uint(uint64_t v);
 /* The --by argument of show and steps; exits 2 on anything else. */
 cot_by by_option(const char *cmd, const char *arg);
 /* ---- the pipeline ---- */
-int cmd_stats(int argc, char **argv);
 int cmd_filter(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
+/* ---- tokens ---- */
+int cmd_tokens(int argc, char **argv);
 
 #endif
