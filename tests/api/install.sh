@@ -54,11 +54,11 @@ uses_installed() {
 # program needs nothing but cotlog.pc
 t="cotlog.pc names the libraries libcotlog links; its headers include none"
 needed=$(readelf -d "$(pc --variable=libdir)/libcotlog.so" |
-	sed -n 's/.*NEEDED.*\[lib\(pcre2-8\|z\|jansson\)\.so.*/\1/p' | sort)
+	sed -n 's/.*NEEDED.*\[lib\(pcre2-8\|z\|jansson\|utf8proc\)\.so.*/\1/p' | sort)
 named=$(pc --print-requires-private | sed 's/^lib//; s/ .*//; s/^zlib$/z/' |
 	sort)
 if [ -n "$needed" ] && [ "$needed" = "$named" ] &&
-   ! grep -rqE '#include *<(jansson|pcre2|zlib)' "$(pc --variable=includedir)"; then
+   ! grep -rqE '#include *<(jansson|pcre2|zlib|utf8proc)' "$(pc --variable=includedir)"; then
 	ok "$t"
 else
 	not_ok "$t"
