@@ -267,7 +267,7 @@ def fields_chooses_what_is_summarized():
     assert rc == 0
     names = list(json.loads(out)["fields"])
     assert names == ["closed", "think.bytes", "think.chars",
-                     "think.words"], names
+                     "think.words", "think.tokens"], names
     rc, out, _ = run(["stats", "--fields", "format", SAMPLE])
     assert rc == 0 and b"shares" in out and b"openai-chat" in out
     # shell patterns, as fnmatch reads them ('*' crosses dots)
