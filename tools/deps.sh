@@ -4,7 +4,7 @@
 set -eu
 
 pkgs="gcc pkg-config meson ninja-build libpcre2-dev libjansson-dev zlib1g-dev
-libutf8proc-dev libcmocka-dev python3 jq parallel time clang"
+libutf8proc-dev libcmocka-dev python3 jq parallel time clang nodejs npm"
 
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
