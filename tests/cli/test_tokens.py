@@ -605,14 +605,18 @@ COMMIT_B = "b" * 40
 
 def hub(root, model, snapshots, ref_main=None):
     """A fake cache folder root holding model (OWNER/NAME) with a
-    tokenizer.json (tiny.json's bytes) in each snapshot."""
+    tokenizer.json (tiny.json's bytes) in each snapshot: as
+    huggingface_hub writes it, a relative link into blobs/."""
     repo = os.path.join(root, "models--" + model.replace("/", "--"))
-    data = open(TINY, "rb").read()
+    os.makedirs(os.path.join(repo, "blobs"), exist_ok=True)
+    with open(os.path.join(repo, "blobs", "0123abcd"), "wb") as f:
+        f.write(open(TINY, "rb").read())
     for s in snapshots:
         d = os.path.join(repo, "snapshots", s)
         os.makedirs(d, exist_ok=True)
-        with open(os.path.join(d, "tokenizer.json"), "wb") as f:
-            f.write(data)
+        link = os.path.join(d, "tokenizer.json")
+        if not os.path.lexists(link):
+            os.symlink(os.path.join("..", "..", "blobs", "0123abcd"), link)
     if ref_main:
         os.makedirs(os.path.join(repo, "refs"), exist_ok=True)
         with open(os.path.join(repo, "refs", "main"), "w") as f:
@@ -689,6 +693,13 @@ def model_id_snapshots_and_refs():
     hub(cache, "o/two", [COMMIT_A, COMMIT_B])
     rc, path, err = load_stats("o/two", e, cwd=TMP)
     assert rc == 2 and b"several snapshots" in err, (rc, err)
+    # a snapshot whose link dangles does not count
+    repo = hub(cache, "o/dangling", [COMMIT_A])
+    os.makedirs(os.path.join(repo, "snapshots", COMMIT_B))
+    os.symlink(os.path.join("..", "..", "blobs", "gone"), os.path.join(
+        repo, "snapshots", COMMIT_B, "tokenizer.json"))
+    rc, path, err = load_stats("o/dangling", e, cwd=TMP)
+    assert rc == 0 and COMMIT_A in path, (rc, err)
     # a missing model: exit 2, the message names the cache folder
     rc, _, err = load_stats("o/missing", e, cwd=TMP)
     assert rc == 2, rc
