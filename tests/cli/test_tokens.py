@@ -297,6 +297,19 @@ def tiny_ref_matches_the_rust_crate():
             assert c == ref(tok).encode(t), (tok, t, c)
 
 
+@case
+def merges_as_pairs_same_ids():
+    """The newer form of merges, ["a", "b"] pairs, reads as "a b"."""
+    d = json.load(open(TINY, encoding="utf-8"))
+    d["model"]["merges"] = [m.split(" ") for m in d["model"]["merges"]]
+    pairs = tmpfile("pairs.json", json.dumps(d, ensure_ascii=False))
+    texts = tmpfile("pairs.txt", b"\n".join(
+        as_bytes(t) for t in generated(300, 5, lines=True)) + b"\n")
+    a, _ = ok(["tokens", "--tokenizer", TINY, "--lines", "--ids", texts])
+    b, _ = ok(["tokens", "--tokenizer", pairs, "--lines", "--ids", texts])
+    assert a == b and len(a) > 3000
+
+
 # ---- records: the fields in tokens ----------------------------------------
 
 def my_records():
