@@ -203,7 +203,8 @@ COT_API void cot_analyzer_free(cot_analyzer *az);
  * holds one, or a model id ("Qwen/Qwen3-8B") whose tokenizer.json is in
  * the local Hugging Face cache ($HF_HUB_CACHE, else $HF_HOME/hub, else
  * $XDG_CACHE_HOME/huggingface/hub, else ~/.cache/huggingface/hub; the
- * snapshot refs/main names, else the only one); nothing is downloaded.
+ * snapshot refs/main names, or without refs/main the only one that has
+ * the file); nothing is downloaded.
  * The ids are those of Hugging Face `tokenizers` encoding without
  * special tokens. What the file asks for and the library does not do
  * exactly (a model other than byte-level BPE, byte fallback, dropout,

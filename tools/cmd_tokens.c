@@ -24,6 +24,7 @@ static const char *const usage[] = {
 "                       the tokenizer.json: a file, a folder holding one,\n"
 "                       or a model id (OWNER/NAME) in the local Hugging\n"
 "                       Face cache ($HF_HUB_CACHE, $HF_HOME/hub,\n"
+"                       $XDG_CACHE_HOME/huggingface/hub,\n"
 "                       ~/.cache/huggingface/hub); required\n"
 "  --ids                the token ids instead of their number: arrays in\n"
 "                       the trace objects; with --text and --lines the ids\n"
@@ -204,7 +205,7 @@ static void read_texts(run *r, tokens_ctx *t, const char *name, bool lines)
 		}
 	}
 	if (ferror(f)) {
-		diag("%s: read error", name);
+		diag("%s: %s", name, strerror(errno));
 		status_at_least(r, EXIT_USAGE);
 	}
 	free(buf);

@@ -134,13 +134,23 @@ int cot__hub_find(cot__sbuf *out, const char *id, const char *file,
 			  cot__sbuf_addf(&repo, "%s", id)))
 		goto done;
 	out->size = 0;
+	/* the commit main names, as huggingface_hub reads the cache: an
+	 * older snapshot is not taken instead */
 	if (main_ref(repo.ptr, commit, sizeof commit)) {
 		if ((rc = cot__sbuf_addf(out, "%s/snapshots/%s/%s", repo.ptr,
 					 commit, file)))
 			goto done;
-		found = is_file(out->ptr);
+		if (is_file(out->ptr))
+			goto done;
+		rc = cot__error_set(err, COT_EIO, 0, 0,
+				    "the snapshot of %s that refs/main names "
+				    "(%.150s/snapshots/%s) has no %s; download "
+				    "it with `hf download %s %s`, or give the "
+				    "file's path", id, repo.ptr, commit, file,
+				    id, file);
+		goto done;
 	}
-	if (!found && (rc = only_snapshot(out, repo.ptr, file, &found)))
+	if ((rc = only_snapshot(out, repo.ptr, file, &found)))
 		goto done;
 	if (found == 1)
 		goto done;
