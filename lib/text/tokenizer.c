@@ -6,6 +6,7 @@
  * know to be the same is refused at load. */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <errno.h>
+#include <stdio.h>
 #include <pcre2.h>
 #include <stdlib.h>
 #include <string.h>
@@ -576,6 +577,8 @@ static int add_split(cot__tokenizer *t, const char *re, cot_error *err)
 	cot__sbuf_dispose(&b);
 	if (!cc)
 		return cot__error_set(err, COT_ENOMEM, 0, 0, "out of memory");
+	if (!code && ec == PCRE2_ERROR_HEAP_FAILED)
+		return cot__error_set(err, COT_ENOMEM, 0, 0, "out of memory");
 	if (!code) {
 		char msg[120];
 
@@ -604,6 +607,7 @@ static const char gpt2_re[] =
 static int load_pre(cot__tokenizer *t, json_t *pre, cot_error *err)
 {
 	json_t *seq, *e, *pat;
+	const char *what = NULL;	/* for the message */
 	size_t i, n;
 	int rc;
 
@@ -627,6 +631,7 @@ static int load_pre(cot__tokenizer *t, json_t *pre, cot_error *err)
 		type = json_string_value(json_object_get(e, "type"));
 		if (!type)
 			goto bad;
+		what = type;
 		if (strcmp(type, "ByteLevel") == 0) {
 			json_t *ur = json_object_get(e, "use_regex");
 
@@ -654,9 +659,10 @@ static int load_pre(cot__tokenizer *t, json_t *pre, cot_error *err)
 	}
 bad:
 	return cot__error_set(err, COT_EPARSE, 0, 0,
-			      "pre_tokenizer: not supported (only Split "
+			      "pre_tokenizer %s: not supported (only Split "
 			      "with a Regex, Isolated, not inverted, then "
-			      "ByteLevel without add_prefix_space)");
+			      "ByteLevel without add_prefix_space)",
+			      what ? what : "(none)");
 }
 
 /* ---- added tokens -------------------------------------------------- */
@@ -783,15 +789,19 @@ static int load_model(cot__tokenizer *t, json_t *m, cot_error *err)
 		return cot__error_set(err, COT_EPARSE, 0, 0,
 				      "model %s: not supported (only BPE)",
 				      type ? type : "?");
-	if (!is_false(m, "byte_fallback") ||
-	    !json_is_null(json_object_get(m, "dropout")) ||
-	    (pre && !json_is_null(pre) &&
-	     json_string_length(pre) != 0) ||
+	if (!is_false(m, "byte_fallback"))
+		return cot__error_set(err, COT_EPARSE, 0, 0, "model "
+				      "byte_fallback: not supported");
+	if (!json_is_null(json_object_get(m, "dropout")))
+		return cot__error_set(err, COT_EPARSE, 0, 0, "model dropout: "
+				      "not supported");
+	if ((pre && !json_is_null(pre) && json_string_length(pre) != 0) ||
 	    (suf && !json_is_null(suf) && json_string_length(suf) != 0))
-		return cot__error_set(err, COT_EPARSE, 0, 0,
-				      "model: byte_fallback, dropout, "
-				      "continuing_subword_prefix or "
-				      "end_of_word_suffix: not supported");
+		return cot__error_set(err, COT_EPARSE, 0, 0, "model %s: not "
+				      "supported", pre && !json_is_null(pre) &&
+				      json_string_length(pre) ?
+				      "continuing_subword_prefix" :
+				      "end_of_word_suffix");
 	t->ignore_merges = json_is_true(json_object_get(m, "ignore_merges"));
 	rc = load_vocab(t, json_object_get(m, "vocab"), err);
 	if (!rc)
@@ -849,6 +859,14 @@ int cot__tokenizer_load(cot__tokenizer **out, const char *path,
 	json_decref(root);
 	if (rc) {
 		cot__tokenizer_free(t);
+		/* which file was refused */
+		if (rc == COT_EPARSE && err) {
+			char msg[COT_ERROR_MESSAGE_MAX];
+
+			snprintf(msg, sizeof msg, "%.100s: %.210s", path,
+				 err->message);
+			memcpy(err->message, msg, sizeof msg);
+		}
 		return rc;
 	}
 	addset_index(&t->raw);
