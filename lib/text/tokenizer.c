@@ -918,6 +918,14 @@ void cot__tok_scratch_free(cot__tok_scratch *s)
 	cot__free(s);
 }
 
+void cot__tok_cache_stats(const cot__tok_scratch *s, uint64_t *lookups,
+			  uint64_t *hits)
+{
+	(void)s;
+	*lookups = 0;
+	*hits = 0;
+}
+
 /* ---- encoding ------------------------------------------------------ */
 
 static int emit(cot__tok_scratch *s, uint32_t id)
