@@ -66,7 +66,25 @@ typedef struct sym {
 	uint32_t id;
 	int32_t prev, next;
 	uint32_t len;		/* 0: merged into its left neighbour */
+	uint32_t rank, to;	/* merge_short: the pair with the next */
 } sym;
+
+/* Pieces of up to SHORT_PIECE bytes merge without the heap. */
+enum { SHORT_PIECE = 48 };
+
+/* The pre-token cache of a scratch: CACHE_SLOTS entries of 64 bytes
+ * (512 KiB), direct-mapped by the hash of the pre-token's bytes, a new
+ * entry overwriting the slot's old one. Pre-tokens of more than
+ * CACHE_KEY bytes, or of more than CACHE_IDS ids, are not kept. */
+enum { CACHE_SLOTS = 8192, CACHE_KEY = 26, CACHE_IDS = 8 };
+
+typedef struct centry {
+	uint32_t tag;		/* high half of the hash */
+	uint8_t klen;		/* 0: empty (an empty piece never comes) */
+	uint8_t nid;
+	char key[CACHE_KEY];
+	uint32_t id[CACHE_IDS];
+} centry;
 
 typedef struct hent {
 	uint32_t rank, pos, id;
@@ -85,6 +103,10 @@ struct cot__tok_scratch {
 	size_t sym_cap;
 	hent *heap;
 	size_t heap_cap;
+	uint32_t *pid;		/* the ids of one pre-token */
+	size_t pid_cap;
+	centry *cache;
+	uint64_t lookups, hits;
 	/* where the ids go during one cot__tokenize */
 	uint32_t **ids;
 	size_t *nids, *cap;
@@ -894,7 +916,8 @@ int cot__tok_scratch_new(cot__tok_scratch **out, const cot__tokenizer *t)
 	 * class; the default 32 KiB of JIT stack is not always enough */
 	s->jstack = pcre2_jit_stack_create(32 * 1024, 8 * 1024 * 1024,
 					   t->gctx);
-	if (!s->md || !s->mctx || !s->jstack) {
+	s->cache = cot__calloc(CACHE_SLOTS, sizeof *s->cache);
+	if (!s->md || !s->mctx || !s->jstack || !s->cache) {
 		cot__tok_scratch_free(s);
 		return COT_ENOMEM;
 	}
@@ -915,28 +938,29 @@ void cot__tok_scratch_free(cot__tok_scratch *s)
 	cot__sbuf_dispose(&s->norm);
 	cot__free(s->sym);
 	cot__free(s->heap);
+	cot__free(s->pid);
+	cot__free(s->cache);
 	cot__free(s);
 }
 
 void cot__tok_cache_stats(const cot__tok_scratch *s, uint64_t *lookups,
 			  uint64_t *hits)
 {
-	(void)s;
-	*lookups = 0;
-	*hits = 0;
+	*lookups = s->lookups;
+	*hits = s->hits;
 }
 
 /* ---- encoding ------------------------------------------------------ */
 
-static int emit(cot__tok_scratch *s, uint32_t id)
+static int emit(cot__tok_scratch *s, const uint32_t *id, size_t k)
 {
 	if (s->ids) {
-		if (*s->nids == *s->cap &&
-		    reserve(s->ids, s->cap, *s->nids + 1, sizeof **s->ids))
+		if (*s->cap - *s->nids < k &&
+		    reserve(s->ids, s->cap, *s->nids + k, sizeof **s->ids))
 			return COT_ENOMEM;
-		(*s->ids)[*s->nids] = id;
+		memcpy(*s->ids + *s->nids, id, k * sizeof *id);
 	}
-	(*s->nids)++;
+	*s->nids += k;
 	return COT_OK;
 }
 
@@ -999,22 +1023,107 @@ static int push_pair(const cot__tokenizer *t, cot__tok_scratch *s,
 	return heap_push(s, nh, (hent){m->rank, (uint32_t)pos, m->id});
 }
 
-/* One pre-token: the model's ids (bpe/model.rs, word.rs merge_all). */
-static int bpe(const cot__tokenizer *t, cot__tok_scratch *s, const char *p,
-	       size_t n)
+/* Merge the symbol at pos with its next into id. */
+static void merge_sym(sym *y, int32_t pos, uint32_t id)
 {
-	size_t ns = 0, nh = 0;
-	sym *y;
+	int32_t nx = y[pos].next;
+
+	y[pos].id = id;
+	y[pos].len += y[nx].len;
+	y[pos].next = y[nx].next;
+	y[nx].len = 0;
+	if (y[pos].next >= 0)
+		y[y[pos].next].prev = pos;
+}
+
+/* The crate's merge loop (word.rs merge_all): a heap of the pairs by
+ * rank then position; an entry whose pair has changed since it was
+ * pushed is stale and skipped. */
+static int merge_heap(const cot__tokenizer *t, cot__tok_scratch *s)
+{
+	sym *y = s->sym;
+	size_t nh = 0;
 	int rc;
 
+	for (int32_t i = 0; i >= 0; i = y[i].next)
+		if ((rc = push_pair(t, s, &nh, i)))
+			return rc;
+	while (nh) {
+		hent top = heap_pop(s, &nh);
+		sym *cur = &y[top.pos];
+		const mslot *m;
+
+		if (cur->len == 0 || cur->next < 0)
+			continue;
+		m = merge_find(t, cur->id, y[cur->next].id);
+		if (!m || m->id != top.id)
+			continue;	/* stale */
+		merge_sym(y, (int32_t)top.pos, top.id);
+		if ((rc = push_pair(t, s, &nh, cur->prev)) ||
+		    (rc = push_pair(t, s, &nh, (int32_t)top.pos)))
+			return rc;
+	}
+	return COT_OK;
+}
+
+/* The rank and merged id of the pair at pos into y[pos]; NONE if none. */
+static void pair_rank(const cot__tokenizer *t, sym *y, int32_t pos)
+{
+	const mslot *m = y[pos].next < 0 ? NULL :
+			 merge_find(t, y[pos].id, y[y[pos].next].id);
+
+	y[pos].rank = m ? m->rank : NONE;
+	y[pos].to = m ? m->id : NONE;
+}
+
+/* The same merges for a short piece without the heap: the pair of the
+ * lowest rank, leftmost among equals, is the one the heap would pop
+ * (its stale entries are exactly the pairs no longer there), and a
+ * scan of a few symbols costs less than the heap's upkeep. */
+static void merge_short(const cot__tokenizer *t, cot__tok_scratch *s)
+{
+	sym *y = s->sym;
+
+	for (int32_t i = 0; i >= 0; i = y[i].next)
+		pair_rank(t, y, i);
+	for (;;) {
+		int32_t best = -1;
+		uint32_t rank = NONE;
+
+		for (int32_t i = 0; i >= 0; i = y[i].next)
+			if (y[i].rank < rank) {
+				rank = y[i].rank;
+				best = i;
+			}
+		if (best < 0)
+			return;
+		merge_sym(y, best, y[best].to);
+		pair_rank(t, y, best);
+		if (y[best].prev >= 0)
+			pair_rank(t, y, y[best].prev);
+	}
+}
+
+/* One pre-token's ids by the model (bpe/model.rs, word.rs merge_all)
+ * into s->pid: their number, or -1 when out of memory. */
+static long bpe(const cot__tokenizer *t, cot__tok_scratch *s, const char *p,
+		size_t n)
+{
+	size_t ns = 0, k = 0;
+	sym *y;
+
+	if (reserve(&s->pid, &s->pid_cap, n + 1, sizeof *s->pid))
+		return -1;
 	if (t->ignore_merges) {
 		uint32_t id = vocab_find(t, p, n);
 
-		if (id != NONE)
-			return emit(s, id);
+		if (id != NONE) {
+			s->pid[0] = id;
+			return 1;
+		}
 	}
 	if (reserve(&s->sym, &s->sym_cap, n, sizeof *s->sym))
-		return COT_ENOMEM;
+		return -1;
 	y = s->sym;
 	/* a byte the vocab lacks is dropped, as the crate does with no
 	 * unk token */
@@ -1023,41 +1132,60 @@ static int bpe(const cot__tokenizer *t, cot__tok_scratch *s, const char *p,
 
 		if (id == NONE)
 			continue;
-		y[ns] = (sym){id, (int32_t)ns - 1, (int32_t)ns + 1, 1};
+		y[ns] = (sym){id, (int32_t)ns - 1, (int32_t)ns + 1, 1, 0, 0};
 		ns++;
 	}
 	if (ns == 0)
-		return COT_OK;
+		return 0;
 	y[ns - 1].next = -1;
-	for (size_t i = 0; i + 1 < ns; i++)
-		if ((rc = push_pair(t, s, &nh, (int32_t)i)))
-			return rc;
-	while (nh) {
-		hent top = heap_pop(s, &nh);
-		sym *cur = &y[top.pos];
-		const mslot *m;
-		int32_t nx;
-
-		if (cur->len == 0 || cur->next < 0)
-			continue;
-		nx = cur->next;
-		m = merge_find(t, cur->id, y[nx].id);
-		if (!m || m->id != top.id)
-			continue;	/* stale */
-		cur->id = top.id;
-		cur->len += y[nx].len;
-		cur->next = y[nx].next;
-		y[nx].len = 0;
-		if (cur->next >= 0)
-			y[cur->next].prev = (int32_t)top.pos;
-		if ((rc = push_pair(t, s, &nh, cur->prev)) ||
-		    (rc = push_pair(t, s, &nh, (int32_t)top.pos)))
-			return rc;
-	}
+	if (ns <= SHORT_PIECE)
+		merge_short(t, s);
+	else if (merge_heap(t, s))
+		return -1;
 	for (int32_t i = 0; i >= 0; i = y[i].next)
-		if ((rc = emit(s, y[i].id)))
-			return rc;
-	return COT_OK;
+		s->pid[k++] = y[i].id;
+	return (long)k;
+}
+
+/* The cache slot of the pre-token p[0..n) whose hash is h. */
+static centry *cache_slot(cot__tok_scratch *s, uint64_t h)
+{
+	return &s->cache[h & (CACHE_SLOTS - 1)];
+}
+
+/* One pre-token's ids: from the cache when it is there, else from the
+ * model, then kept in the cache when short enough. The cache holds
+ * what bpe gave for the same bytes, so it cannot change a result. */
+static int model(const cot__tokenizer *t, cot__tok_scratch *s,
+		 const char *p, size_t n)
+{
+	centry *e = NULL;
+	uint32_t tag = 0;
+	long k;
+
+	if (n <= CACHE_KEY && s->cache) {
+		uint64_t h = hash_bytes(p, n);
+
+		e = cache_slot(s, h);
+		tag = (uint32_t)(h >> 32);
+		s->lookups++;
+		if (e->klen == n && e->tag == tag &&
+		    memcmp(e->key, p, n) == 0) {
+			s->hits++;
+			return emit(s, e->id, e->nid);
+		}
+	}
+	k = bpe(t, s, p, n);
+	if (k < 0)
+		return COT_ENOMEM;
+	if (e && k <= CACHE_IDS) {
+		e->klen = (uint8_t)n;
+		e->tag = tag;
+		e->nid = (uint8_t)k;
+		memcpy(e->key, p, n);
+		memcpy(e->id, s->pid, (size_t)k * sizeof *s->pid);
+	}
+	return emit(s, s->pid, (size_t)k);
 }
 
 /* Split p[0..n) by the regex of level and the levels after it, each
@@ -1072,7 +1200,7 @@ static int split(const cot__tokenizer *t, cot__tok_scratch *s,
 	if (n == 0)
 		return COT_OK;
 	if (level == t->nsplit)
-		return bpe(t, s, p, n);
+		return model(t, s, p, n);
 	while (from < n) {
 		PCRE2_SIZE *ov, mb, me;
 		int m = pcre2_match(t->split[level], (PCRE2_SPTR)p, n, from,
@@ -1127,7 +1255,7 @@ static int normalized(const cot__tokenizer *t, cot__tok_scratch *s,
 		if (!a)
 			continue;
 		if ((rc = split(t, s, 0, p + at, i - at)) ||
-		    (rc = emit(s, a->id)))
+		    (rc = emit(s, &a->id, 1)))
 			return rc;
 		at = i + a->len;
 		i = at - 1;
@@ -1212,7 +1340,7 @@ int cot__tokenize(const cot__tokenizer *t, cot__tok_scratch *s,
 		if (!a)
 			continue;
 		if ((rc = piece(t, s, text + at, i - at)) ||
-		    (rc = emit(s, a->id)))
+		    (rc = emit(s, &a->id, 1)))
 			return rc;
 		at = i + a->len;
 		i = at - 1;
