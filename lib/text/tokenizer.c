@@ -4,9 +4,7 @@
  * crate's (added_vocabulary.rs, normalizer.rs, split.rs, byte_level.rs,
  * bpe/model.rs, bpe/word.rs); the ids must be its ids, so what we do not
  * know to be the same is refused at load. */
-#define PCRE2_CODE_UNIT_WIDTH 8
 #include <errno.h>
-#include <pcre2.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -14,9 +12,10 @@
 #include <jansson.h>
 
 #include "base/utf8.h"
+#include "text/pretok.h"
 #include "text/tokenizer.h"
 
-enum { SPLITS_MAX = 8, ID_MAX = 1 << 24 };
+enum { ID_MAX = 1 << 24 };
 #define NONE UINT32_MAX
 
 /* An added token: its text (normalized if the token is) and id. */
@@ -46,8 +45,7 @@ struct cot__tokenizer {
 	addset norm;		/* normalized true: on normalized pieces */
 	bool nfc;
 	bool ignore_merges;	/* a pre-token in the vocab is one token */
-	pcre2_code *split[SPLITS_MAX];
-	size_t nsplit;
+	cot__pretok pre;
 	/* vocab: the bytes of token id at bytes[off[id]..off[id + 1]) */
 	char *bytes;
 	uint32_t *off;		/* nid + 1 offsets */
@@ -59,7 +57,6 @@ struct cot__tokenizer {
 	size_t mmask;
 	uint32_t byte_id[256];	/* NONE: the vocab lacks that byte */
 	int16_t unbyte[324];	/* byte_table */
-	pcre2_general_context *gctx;
 };
 
 typedef struct sym {
@@ -91,9 +88,7 @@ typedef struct hent {
 } hent;
 
 struct cot__tok_scratch {
-	pcre2_match_data *md;
-	pcre2_match_context *mctx;
-	pcre2_jit_stack *jstack;
+	cot__pretok_state pre;
 	char *clean;		/* the input with U+FFFD for bad bytes */
 	size_t clean_cap;
 	int32_t *u32;		/* NFC works on code points */
@@ -111,18 +106,6 @@ struct cot__tok_scratch {
 	uint32_t **ids;
 	size_t *nids, *cap;
 };
-
-static void *gmalloc(PCRE2_SIZE n, void *data)
-{
-	(void)data;
-	return cot__malloc(n);
-}
-
-static void gfree(void *p, void *data)
-{
-	(void)data;
-	cot__free(p);
-}
 
 /* Grow the array *p of *cap elements of size bytes to hold need. */
 static int reserve(void *p, size_t *cap, size_t need, size_t size)
@@ -506,111 +489,6 @@ static int load_normalizer(cot__tokenizer *t, json_t *n, cot_error *err)
 
 /* ---- the pre-tokenizers -------------------------------------------- */
 
-/* Oniguruma's \s is White_Space; PCRE2's with UCP adds U+180E. */
-#define WS "\\x{9}-\\x{d}\\x{20}\\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}" \
-	   "\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}"
-
-/* The Oniguruma regex re as a PCRE2 one into b: \s and \S spelt out;
- * escapes other than those both read alike refused. */
-static int translate(cot__sbuf *b, const char *re, cot_error *err)
-{
-	bool in_class = false;
-	int rc = COT_OK;
-
-	for (const char *p = re; *p && !rc; p++) {
-		if (*p == '\\') {
-			char c = p[1];
-
-			if (c == 's' || c == 'S') {
-				if (in_class && c == 'S')
-					return cot__error_set(err, COT_EPARSE,
-						0, 0, "regex \\S inside a "
-						"class: not supported");
-				rc = cot__sbuf_addf(b, "%s%s%s",
-						    in_class ? "" :
-						    c == 's' ? "[" : "[^",
-						    WS, in_class ? "" : "]");
-			} else if (c && (strchr("pPrnt", c) ||
-				   ((unsigned char)c < 0x80 &&
-				    strchr("\\-[]{}()|.*+?^$/'\"!#%&,:;<=>@_`~",
-					   c)))) {
-				rc = cot__sbuf_add(b, p, 2);
-			} else {
-				return cot__error_set(err, COT_EPARSE, 0, 0,
-					"regex escape \\%c: not supported", c);
-			}
-			p++;
-			continue;
-		}
-		if (*p == '[') {
-			if (in_class)
-				return cot__error_set(err, COT_EPARSE, 0, 0,
-					"regex with a nested class: not "
-					"supported");
-			in_class = true;
-			rc = cot__sbuf_addc(b, '[');
-			/* a ] first in a class would be read two ways */
-			if (p[1] == '^' && !rc) {
-				p++;
-				rc = cot__sbuf_addc(b, '^');
-			}
-			if (p[1] == ']')
-				return cot__error_set(err, COT_EPARSE, 0, 0,
-					"regex class starting with ]: not "
-					"supported");
-			continue;
-		}
-		if (*p == ']')
-			in_class = false;
-		/* Ruby syntax reads ^ and $ at every line, PCRE2 not */
-		if (!in_class && (*p == '^' || *p == '$'))
-			return cot__error_set(err, COT_EPARSE, 0, 0,
-				"regex anchor %c: not supported", *p);
-		rc = cot__sbuf_addc(b, *p);
-	}
-	if (rc)
-		return cot__error_set(err, rc, 0, 0, "out of memory");
-	return COT_OK;
-}
-
-static int add_split(cot__tokenizer *t, const char *re, cot_error *err)
-{
-	cot__sbuf b = {0};
-	pcre2_compile_context *cc;
-	pcre2_code *code;
-	PCRE2_SIZE off;
-	int ec, rc;
-
-	if (t->nsplit == SPLITS_MAX)
-		return cot__error_set(err, COT_EPARSE, 0, 0,
-				      "more than %d Split pre-tokenizers",
-				      SPLITS_MAX);
-	rc = translate(&b, re, err);
-	if (rc) {
-		cot__sbuf_dispose(&b);
-		return rc;
-	}
-	cc = pcre2_compile_context_create(t->gctx);
-	code = cc ? pcre2_compile((PCRE2_SPTR)b.ptr, b.size,
-				  PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK,
-				  &ec, &off, cc) : NULL;
-	pcre2_compile_context_free(cc);
-	cot__sbuf_dispose(&b);
-	if (!cc)
-		return cot__error_set(err, COT_ENOMEM, 0, 0, "out of memory");
-	if (!code) {
-		char msg[120];
-
-		pcre2_get_error_message(ec, (PCRE2_UCHAR *)msg, sizeof msg);
-		return cot__error_set(err, COT_EPARSE, 0, 0,
-				      "Split regex /%s/: %s", re, msg);
-	}
-	/* JIT is a speed-up only: without it the interpreter matches */
-	pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
-	t->split[t->nsplit++] = code;
-	return COT_OK;
-}
-
 static bool is_false(json_t *o, const char *k)
 {
 	json_t *v = json_object_get(o, k);
@@ -657,9 +535,9 @@ static int load_pre(cot__tokenizer *t, json_t *pre, cot_error *err)
 			if (i + 1 != n || !is_false(e, "add_prefix_space"))
 				goto bad;
 			if (ur && !json_is_false(ur)) {
-				if (t->nsplit)
+				if (t->pre.n)
 					goto bad;
-				return add_split(t, gpt2_re, err);
+				return cot__pretok_add(&t->pre, gpt2_re, err);
 			}
 			return COT_OK;
 		}
@@ -670,7 +548,7 @@ static int load_pre(cot__tokenizer *t, json_t *pre, cot_error *err)
 		if (!beh || strcmp(beh, "Isolated") != 0 ||
 		    !is_false(e, "invert") || !json_is_string(pat))
 			goto bad;
-		rc = add_split(t, json_string_value(pat), err);
+		rc = cot__pretok_add(&t->pre, json_string_value(pat), err);
 		if (rc)
 			return rc;
 	}
@@ -850,10 +728,7 @@ int cot__tokenizer_load(cot__tokenizer **out, const char *path,
 		return cot__error_set(err, COT_ENOMEM, 0, 0, "out of memory");
 	}
 	byte_table(t->unbyte);
-	t->gctx = pcre2_general_context_create(gmalloc, gfree, NULL);
-	if (!t->gctx)
-		rc = cot__error_set(err, COT_ENOMEM, 0, 0, "out of memory");
-	else if (!json_is_null(json_object_get(root, "truncation")) ||
+	if (!json_is_null(json_object_get(root, "truncation")) ||
 		 !json_is_null(json_object_get(root, "padding")))
 		rc = cot__error_set(err, COT_EPARSE, 0, 0,
 				    "truncation, padding: not supported");
@@ -889,9 +764,7 @@ void cot__tokenizer_free(cot__tokenizer *t)
 		cot__free(t->norm.tok[i].s);
 	cot__free(t->raw.tok);
 	cot__free(t->norm.tok);
-	for (size_t i = 0; i < t->nsplit; i++)
-		pcre2_code_free(t->split[i]);
-	pcre2_general_context_free(t->gctx);
+	cot__pretok_dispose(&t->pre);
 	cot__free(t->bytes);
 	cot__free(t->off);
 	cot__free(t->has);
@@ -909,19 +782,11 @@ int cot__tok_scratch_new(cot__tok_scratch **out, const cot__tokenizer *t)
 	*out = NULL;
 	if (!s)
 		return COT_ENOMEM;
-	/* no capture groups we read: one pair for the match itself */
-	s->md = pcre2_match_data_create(1, t->gctx);
-	s->mctx = pcre2_match_context_create(t->gctx);
-	/* `\s+(?!\S)` and the like backtrack over long runs of one
-	 * class; the default 32 KiB of JIT stack is not always enough */
-	s->jstack = pcre2_jit_stack_create(32 * 1024, 8 * 1024 * 1024,
-					   t->gctx);
 	s->cache = cot__calloc(CACHE_SLOTS, sizeof *s->cache);
-	if (!s->md || !s->mctx || !s->jstack || !s->cache) {
+	if (!s->cache || cot__pretok_state_init(&s->pre, &t->pre)) {
 		cot__tok_scratch_free(s);
 		return COT_ENOMEM;
 	}
-	pcre2_jit_stack_assign(s->mctx, NULL, s->jstack);
 	*out = s;
 	return COT_OK;
 }
@@ -930,9 +795,7 @@ void cot__tok_scratch_free(cot__tok_scratch *s)
 {
 	if (!s)
 		return;
-	pcre2_match_data_free(s->md);
-	pcre2_match_context_free(s->mctx);
-	pcre2_jit_stack_free(s->jstack);
+	cot__pretok_state_dispose(&s->pre);
 	cot__free(s->clean);
 	cot__free(s->u32);
 	cot__sbuf_dispose(&s->norm);
@@ -1188,46 +1051,26 @@ static int model(const cot__tokenizer *t, cot__tok_scratch *s,
 	return emit(s, s->pid, (size_t)k);
 }
 
-/* Split p[0..n) by the regex of level and the levels after it, each
- * match and each gap between matches a piece (Isolated), empty pieces
- * dropped; the pieces of the last level go to the model. */
-static int split(const cot__tokenizer *t, cot__tok_scratch *s,
-		 size_t level, const char *p, size_t n)
+typedef struct model_ctx {
+	const cot__tokenizer *t;
+	cot__tok_scratch *s;
+} model_ctx;
+
+static int model_piece(void *ctx, const char *p, size_t n)
 {
-	size_t at = 0, from = 0;
-	int rc;
+	model_ctx *m = ctx;
 
-	if (n == 0)
-		return COT_OK;
-	if (level == t->nsplit)
-		return model(t, s, p, n);
-	while (from < n) {
-		PCRE2_SIZE *ov, mb, me;
-		int m = pcre2_match(t->split[level], (PCRE2_SPTR)p, n, from,
-				    PCRE2_NO_UTF_CHECK, s->md, s->mctx);
+	return model(m->t, m->s, p, n);
+}
 
-		if (m == PCRE2_ERROR_NOMATCH)
-			break;
-		if (m < 0)
-			return m == PCRE2_ERROR_NOMEMORY ? COT_ENOMEM :
-							   COT_ELIMIT;
-		/* the levels below reuse the match data: copy the match */
-		ov = pcre2_get_ovector_pointer(s->md);
-		mb = ov[0];
-		me = ov[1];
-		if (me == mb) {
-			/* an empty match cuts nothing; step one char */
-			from = mb + 1;
-			while (from < n && (p[from] & 0xc0) == 0x80)
-				from++;
-			continue;
-		}
-		if ((rc = split(t, s, level + 1, p + at, mb - at)) ||
-		    (rc = split(t, s, level + 1, p + mb, me - mb)))
-			return rc;
-		at = from = me;
-	}
-	return split(t, s, level + 1, p + at, n - at);
+/* A piece between added tokens, split by the pre-tokenizers, each of
+ * their pieces to the model. */
+static int pretok(const cot__tokenizer *t, cot__tok_scratch *s,
+		  const char *p, size_t n)
+{
+	model_ctx m = {t, s};
+
+	return cot__pretok_split(&t->pre, &s->pre, p, n, model_piece, &m);
 }
 
 /* The longest added token of a at p[0..n), NULL if none starts there. */
@@ -1254,13 +1097,13 @@ static int normalized(const cot__tokenizer *t, cot__tok_scratch *s,
 
 		if (!a)
 			continue;
-		if ((rc = split(t, s, 0, p + at, i - at)) ||
+		if ((rc = pretok(t, s, p + at, i - at)) ||
 		    (rc = emit(s, &a->id, 1)))
 			return rc;
 		at = i + a->len;
 		i = at - 1;
 	}
-	return split(t, s, 0, p + at, n - at);
+	return pretok(t, s, p + at, n - at);
 }
 
 /* A piece between added tokens matched on the input. */
