@@ -806,6 +806,11 @@ void cot__tok_scratch_free(cot__tok_scratch *s)
 	cot__free(s);
 }
 
+void cot__tok_scratch_pcre2(cot__tok_scratch *s, bool on)
+{
+	s->pre.pcre2_only = on;
+}
+
 void cot__tok_cache_stats(const cot__tok_scratch *s, uint64_t *lookups,
 			  uint64_t *hits)
 {
