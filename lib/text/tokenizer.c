@@ -32,6 +32,7 @@ typedef struct addset {
 	added *tok;
 	size_t n;
 	uint32_t first[257];	/* tok[first[b]..first[b+1]) start with b */
+	int one;		/* the first byte of all, -1 if they differ */
 } addset;
 
 typedef struct mslot {
@@ -164,6 +165,20 @@ static uint32_t vocab_find(const cot__tokenizer *t, const char *s, size_t n)
 		i = (i + 1) & t->vmask;
 	}
 	return NONE;
+}
+
+/* Start loading the slot of the pair (a, b): the table is megabytes,
+ * so its probes miss the cache, and those of a piece's pairs can wait
+ * for memory at once rather than one after the other. */
+static void merge_prefetch(const cot__tokenizer *t, uint32_t a, uint32_t b)
+{
+#if defined(__GNUC__)
+	uint64_t key = ((uint64_t)a << 32 | b) + 1;
+
+	__builtin_prefetch(&t->mslot[hash_key(key) & t->mmask]);
+#else
+	(void)t, (void)a, (void)b;
+#endif
 }
 
 static const mslot *merge_find(const cot__tokenizer *t, uint32_t a,
@@ -458,6 +473,46 @@ static int nfc(cot__tok_scratch *sc, const char *s, size_t n)
 	return COT_OK;
 }
 
+/* Whether nfc() leaves the character cp (U+0300 or above) as it is
+ * wherever it stands: it has no canonical decomposition, no combining
+ * class, and cannot be the second of a composition (utf8proc's tables,
+ * the ones nfc() runs; Hangul jamo compose by rule, so they are out),
+ * or it is one Unicode 9.0 lacks, which nfc() keeps. Most text past
+ * U+0300 (quotes, dashes, CJK, symbols) is such. */
+static bool nfc_inert_cp(uint32_t cp)
+{
+	const utf8proc_property_t *pr;
+
+	pr = utf8proc_get_property((utf8proc_int32_t)cp);
+	if (pr->combining_class == 0 &&
+	    (pr->comb_index == UINT16_MAX || !(pr->comb_index & 0x8000)) &&
+	    (pr->decomp_seqindex == UINT16_MAX ||
+	     pr->decomp_type != 0) && (cp < 0x1100 || cp > 0x11ff))
+		return true;
+	return !cot__unicode9(cp);
+}
+
+/* Whether nfc() leaves p[0..n) as it is (then it need not run): every
+ * character below U+0300 (no lead byte from 0xcc), where nothing
+ * composes or decomposes, or inert. */
+static bool nfc_inert(const char *p, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)p;
+
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+
+		if (u[i] < 0xcc) {
+			i++;
+			continue;
+		}
+		i += cot__utf8_next(u + i, n - i, &cp);
+		if (!nfc_inert_cp(cp))
+			return false;
+	}
+	return true;
+}
+
 /* A normalizer we can do: null, NFC, or a Sequence of such. */
 static int load_normalizer(cot__tokenizer *t, json_t *n, cot_error *err)
 {
@@ -575,6 +630,10 @@ static void addset_index(addset *a)
 {
 	size_t k = 0;
 
+	a->one = a->n ? (unsigned char)a->tok[0].s[0] : -1;
+	for (size_t i = 1; i < a->n; i++)
+		if ((unsigned char)a->tok[i].s[0] != a->one)
+			a->one = -1;
 	qsort(a->tok, a->n, sizeof *a->tok, cmp_added);
 	for (int b = 0; b <= 256; b++) {
 		while (k < a->n && (unsigned char)a->tok[k].s[0] < b)
@@ -952,6 +1011,8 @@ static void merge_short(const cot__tokenizer *t, cot__tok_scratch *s)
 {
 	sym *y = s->sym;
 
+	for (int32_t i = 0; y[i].next >= 0; i = y[i].next)
+		merge_prefetch(t, y[i].id, y[y[i].next].id);
 	for (int32_t i = 0; i >= 0; i = y[i].next)
 		pair_rank(t, y, i);
 	for (;;) {
@@ -1015,6 +1076,29 @@ static long bpe(const cot__tokenizer *t, cot__tok_scratch *s, const char *p,
 	return (long)k;
 }
 
+/* Whether a[0..n) and b[0..n) are the same bytes, for the short keys of
+ * the cache: two overlapping words, not a call to memcmp. */
+static inline bool same_key(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y, u, v;
+
+	if (n < 8) {
+		for (size_t i = 0; i < n; i++)
+			if (a[i] != b[i])
+				return false;
+		return true;
+	}
+	for (size_t i = 0; i + 8 < n; i += 8) {
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		if (x != y)
+			return false;
+	}
+	memcpy(&u, a + n - 8, 8);
+	memcpy(&v, b + n - 8, 8);
+	return u == v;
+}
+
 /* The cache slot of the pre-token p[0..n) whose hash is h. */
 static centry *cache_slot(cot__tok_scratch *s, uint64_t h)
 {
@@ -1037,8 +1121,7 @@ static int model(const cot__tokenizer *t, cot__tok_scratch *s,
 		e = cache_slot(s, h);
 		tag = (uint32_t)(h >> 32);
 		s->lookups++;
-		if (e->klen == n && e->tag == tag &&
-		    memcmp(e->key, p, n) == 0) {
+		if (e->klen == n && e->tag == tag && same_key(e->key, p, n)) {
 			s->hits++;
 			return emit(s, e->id, e->nid);
 		}
@@ -1090,23 +1173,46 @@ static const added *added_at(const addset *a, const char *p, size_t n)
 	return NULL;
 }
 
+/* The leftmost added token of a in p[i..n), the longest there, with
+ * *at its offset; NULL if none. Every token of the four tokenizers
+ * starts with '<': then memchr finds where to look. */
+static const added *added_next(const addset *a, const char *p, size_t n,
+			       size_t i, size_t *at)
+{
+	for (; i < n; i++) {
+		const added *k;
+
+		if (a->one >= 0) {
+			const char *q = memchr(p + i, a->one, n - i);
+
+			if (!q)
+				return NULL;
+			i = (size_t)(q - p);
+		} else if (a->first[(unsigned char)p[i]] ==
+			   a->first[(unsigned char)p[i] + 1]) {
+			continue;
+		}
+		if ((k = added_at(a, p + i, n - i))) {
+			*at = i;
+			return k;
+		}
+	}
+	return NULL;
+}
+
 /* A piece between added tokens matched on normalized text. */
 static int normalized(const cot__tokenizer *t, cot__tok_scratch *s,
 		      const char *p, size_t n)
 {
-	size_t at = 0;
+	const added *a;
+	size_t at = 0, i;
 	int rc;
 
-	for (size_t i = 0; i < n && t->norm.n; i++) {
-		const added *a = added_at(&t->norm, p + i, n - i);
-
-		if (!a)
-			continue;
+	while ((a = added_next(&t->norm, p, n, at, &i))) {
 		if ((rc = pretok(t, s, p + at, i - at)) ||
 		    (rc = emit(s, &a->id, 1)))
 			return rc;
 		at = i + a->len;
-		i = at - 1;
 	}
 	return pretok(t, s, p + at, n - at);
 }
@@ -1115,15 +1221,9 @@ static int normalized(const cot__tokenizer *t, cot__tok_scratch *s,
 static int piece(const cot__tokenizer *t, cot__tok_scratch *s,
 		 const char *p, size_t n)
 {
-	bool plain = true;
-
 	if (n == 0)
 		return COT_OK;
-	/* below U+0300 (lead bytes below 0xcc) no character composes or
-	 * decomposes: NFC leaves such text as it is */
-	for (size_t i = 0; t->nfc && i < n && plain; i++)
-		plain = (unsigned char)p[i] < 0xcc;
-	if (plain)
+	if (!t->nfc || nfc_inert(p, n))
 		return normalized(t, s, p, n);
 	if (nfc(s, p, n))
 		return COT_ENOMEM;
@@ -1174,7 +1274,8 @@ int cot__tokenize(const cot__tokenizer *t, cot__tok_scratch *s,
 		  const char *text, size_t n, uint32_t **ids, size_t *nids,
 		  size_t *cap)
 {
-	size_t at = 0;
+	const added *a;
+	size_t at = 0, i;
 	int rc;
 
 	s->ids = ids;
@@ -1182,16 +1283,11 @@ int cot__tokenize(const cot__tokenizer *t, cot__tok_scratch *s,
 	s->cap = cap;
 	if ((rc = clean(s, &text, &n)))
 		return rc;
-	for (size_t i = 0; i < n && t->raw.n; i++) {
-		const added *a = added_at(&t->raw, text + i, n - i);
-
-		if (!a)
-			continue;
+	while ((a = added_next(&t->raw, text, n, at, &i))) {
 		if ((rc = piece(t, s, text + at, i - at)) ||
 		    (rc = emit(s, &a->id, 1)))
 			return rc;
 		at = i + a->len;
-		i = at - 1;
 	}
 	return piece(t, s, text + at, n - at);
 }
