@@ -101,14 +101,27 @@ static size_t ncat[CATEGORIES];
 
 static void categories(void)
 {
-	for (uint32_t cp = 0; cp < 0x110000; cp++) {
-		int c = utf8proc_category((utf8proc_int32_t)cp);
+	/* two passes: count, then fill (no realloc per code point, which
+	 * ASan makes quadratic) */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t c = 0; c < CATEGORIES; c++) {
+			if (pass) {
+				bycat[c] = malloc((ncat[c] + 1) *
+						  sizeof(uint32_t));
+				assert_non_null(bycat[c]);
+			}
+			ncat[c] = 0;
+		}
+		for (uint32_t cp = 0; cp < 0x110000; cp++) {
+			int c = utf8proc_category((utf8proc_int32_t)cp);
 
-		if ((cp >= 0xd800 && cp < 0xe000) || c < 0 || c >= CATEGORIES)
-			continue;
-		bycat[c] = realloc(bycat[c], (ncat[c] + 1) * sizeof(uint32_t));
-		assert_non_null(bycat[c]);
-		bycat[c][ncat[c]++] = cp;
+			if ((cp >= 0xd800 && cp < 0xe000) || c < 0 ||
+			    c >= CATEGORIES)
+				continue;
+			if (pass)
+				bycat[c][ncat[c]] = cp;
+			ncat[c]++;
+		}
 	}
 }
 
