@@ -129,18 +129,40 @@ static int reserve(void *p, size_t *cap, size_t need, size_t size)
 	return COT_OK;
 }
 
+/* The last word of s[0..n), n at most 8, read without going past it:
+ * overlapping loads, not a copy byte by byte into a word (whose read
+ * back stalls on the stores; most pre-tokens are that short). */
+static inline uint64_t tail_word(const char *s, size_t n)
+{
+	uint32_t a, b;
+	uint64_t w;
+
+	if (n == 8) {
+		memcpy(&w, s, 8);
+		return w;
+	}
+	if (n >= 4) {
+		memcpy(&a, s, 4);
+		memcpy(&b, s + n - 4, 4);
+		return (uint64_t)b << 32 | a;
+	}
+	if (n == 0)
+		return 0;
+	return (uint64_t)(unsigned char)s[0] |
+	       (uint64_t)(unsigned char)s[n / 2] << 8 |
+	       (uint64_t)(unsigned char)s[n - 1] << 16;
+}
+
 static uint64_t hash_bytes(const char *s, size_t n)
 {
 	uint64_t h = 0x9e3779b97f4a7c15u ^ n, w;
 
-	for (; n >= 8; s += 8, n -= 8) {
+	for (; n > 8; s += 8, n -= 8) {
 		memcpy(&w, s, 8);
 		h = (h ^ w) * 0xff51afd7ed558ccdu;
 		h ^= h >> 32;
 	}
-	w = 0;
-	memcpy(&w, s, n);
-	h = (h ^ w) * 0xc4ceb9fe1a85ec53u;
+	h = (h ^ tail_word(s, n)) * 0xc4ceb9fe1a85ec53u;
 	return h ^ h >> 29;
 }
 
@@ -1105,19 +1127,18 @@ static centry *cache_slot(cot__tok_scratch *s, uint64_t h)
 	return &s->cache[h & (CACHE_SLOTS - 1)];
 }
 
-/* One pre-token's ids: from the cache when it is there, else from the
+/* One pre-token's ids (h the hash of its bytes, when it is no longer
+ * than CACHE_KEY): from the cache when it is there, else from the
  * model, then kept in the cache when short enough. The cache holds
  * what bpe gave for the same bytes, so it cannot change a result. */
 static int model(const cot__tokenizer *t, cot__tok_scratch *s,
-		 const char *p, size_t n)
+		 const char *p, size_t n, uint64_t h)
 {
 	centry *e = NULL;
 	uint32_t tag = 0;
 	long k;
 
-	if (n <= CACHE_KEY && s->cache) {
-		uint64_t h = hash_bytes(p, n);
-
+	if (n <= CACHE_KEY) {
 		e = cache_slot(s, h);
 		tag = (uint32_t)(h >> 32);
 		s->lookups++;
@@ -1148,7 +1169,7 @@ static int model_piece(void *ctx, const char *p, size_t n)
 {
 	model_ctx *m = ctx;
 
-	return model(m->t, m->s, p, n);
+	return model(m->t, m->s, p, n, n <= CACHE_KEY ? hash_bytes(p, n) : 0);
 }
 
 /* A piece between added tokens, split by the pre-tokenizers, each of
