@@ -71,9 +71,10 @@ typedef struct sym {
 enum { SHORT_PIECE = 48 };
 
 /* The pre-token cache of a scratch: CACHE_SLOTS entries of 64 bytes
- * (512 KiB), direct-mapped by the hash of the pre-token's bytes, a new
- * entry overwriting the slot's old one. Pre-tokens of more than
- * CACHE_KEY bytes, or of more than CACHE_IDS ids, are not kept. */
+ * (512 KiB), in sets of two by the hash of the pre-token's bytes; a new
+ * entry goes first in its set, the first moving to second and the
+ * second dropped. Pre-tokens of more than CACHE_KEY bytes, or of more
+ * than CACHE_IDS ids, are not kept. */
 enum { CACHE_SLOTS = 8192, CACHE_KEY = 26, CACHE_IDS = 8 };
 
 typedef struct centry {
@@ -1121,10 +1122,10 @@ static inline bool same_key(const char *a, const char *b, size_t n)
 	return u == v;
 }
 
-/* The cache slot of the pre-token p[0..n) whose hash is h. */
+/* The set (two entries) of the pre-token whose hash is h. */
 static centry *cache_slot(cot__tok_scratch *s, uint64_t h)
 {
-	return &s->cache[h & (CACHE_SLOTS - 1)];
+	return &s->cache[(h & (CACHE_SLOTS / 2 - 1)) * 2];
 }
 
 /* One pre-token's ids (h the hash of its bytes, when it is no longer
@@ -1142,15 +1143,18 @@ static int model(const cot__tokenizer *t, cot__tok_scratch *s,
 		e = cache_slot(s, h);
 		tag = (uint32_t)(h >> 32);
 		s->lookups++;
-		if (e->klen == n && e->tag == tag && same_key(e->key, p, n)) {
-			s->hits++;
-			return emit(s, e->id, e->nid);
-		}
+		for (int w = 0; w < 2; w++)
+			if (e[w].klen == n && e[w].tag == tag &&
+			    same_key(e[w].key, p, n)) {
+				s->hits++;
+				return emit(s, e[w].id, e[w].nid);
+			}
 	}
 	k = bpe(t, s, p, n);
 	if (k < 0)
 		return COT_ENOMEM;
 	if (e && k <= CACHE_IDS) {
+		e[1] = e[0];
 		e->klen = (uint8_t)n;
 		e->tag = tag;
 		e->nid = (uint8_t)k;
