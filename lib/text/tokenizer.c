@@ -4,10 +4,8 @@
  * crate's (added_vocabulary.rs, normalizer.rs, split.rs, byte_level.rs,
  * bpe/model.rs, bpe/word.rs); the ids must be its ids, so what we do not
  * know to be the same is refused at load. */
-#define PCRE2_CODE_UNIT_WIDTH 8
 #include <errno.h>
 #include <stdio.h>
-#include <pcre2.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -15,9 +13,10 @@
 #include <jansson.h>
 
 #include "base/utf8.h"
+#include "text/pretok.h"
 #include "text/tokenizer.h"
 
-enum { SPLITS_MAX = 8, ID_MAX = 1 << 24 };
+enum { ID_MAX = 1 << 24 };
 #define NONE UINT32_MAX
 
 /* An added token: its text (normalized if the token is) and id. */
@@ -34,6 +33,7 @@ typedef struct addset {
 	added *tok;
 	size_t n;
 	uint32_t first[257];	/* tok[first[b]..first[b+1]) start with b */
+	int one;		/* the first byte of all, -1 if they differ */
 } addset;
 
 typedef struct mslot {
@@ -47,8 +47,7 @@ struct cot__tokenizer {
 	addset norm;		/* normalized true: on normalized pieces */
 	bool nfc;
 	bool ignore_merges;	/* a pre-token in the vocab is one token */
-	pcre2_code *split[SPLITS_MAX];
-	size_t nsplit;
+	cot__pretok pre;
 	/* vocab: the bytes of token id at bytes[off[id]..off[id + 1]) */
 	char *bytes;
 	uint32_t *off;		/* nid + 1 offsets */
@@ -60,23 +59,39 @@ struct cot__tokenizer {
 	size_t mmask;
 	uint32_t byte_id[256];	/* NONE: the vocab lacks that byte */
 	int16_t unbyte[324];	/* byte_table */
-	pcre2_general_context *gctx;
 };
 
 typedef struct sym {
 	uint32_t id;
 	int32_t prev, next;
 	uint32_t len;		/* 0: merged into its left neighbour */
+	uint32_t rank, to;	/* merge_short: the pair with the next */
 } sym;
+
+/* Pieces of up to SHORT_PIECE bytes merge without the heap. */
+enum { SHORT_PIECE = 48 };
+
+/* The pre-token cache of a scratch: CACHE_SLOTS entries of 64 bytes
+ * (512 KiB), in sets of two by the hash of the pre-token's bytes; a new
+ * entry goes first in its set, the first moving to second and the
+ * second dropped. Pre-tokens of more than CACHE_KEY bytes, or of more
+ * than CACHE_IDS ids, are not kept. */
+enum { CACHE_SLOTS = 8192, CACHE_KEY = 26, CACHE_IDS = 8 };
+
+typedef struct centry {
+	uint32_t tag;		/* high half of the hash */
+	uint8_t klen;		/* 0: empty (an empty piece never comes) */
+	uint8_t nid;
+	char key[CACHE_KEY];
+	uint32_t id[CACHE_IDS];
+} centry;
 
 typedef struct hent {
 	uint32_t rank, pos, id;
 } hent;
 
 struct cot__tok_scratch {
-	pcre2_match_data *md;
-	pcre2_match_context *mctx;
-	pcre2_jit_stack *jstack;
+	cot__pretok_state pre;
 	char *clean;		/* the input with U+FFFD for bad bytes */
 	size_t clean_cap;
 	int32_t *u32;		/* NFC works on code points */
@@ -86,22 +101,14 @@ struct cot__tok_scratch {
 	size_t sym_cap;
 	hent *heap;
 	size_t heap_cap;
+	uint32_t *pid;		/* the ids of one pre-token */
+	size_t pid_cap;
+	centry *cache;
+	uint64_t lookups, hits;
 	/* where the ids go during one cot__tokenize */
 	uint32_t **ids;
 	size_t *nids, *cap;
 };
-
-static void *gmalloc(PCRE2_SIZE n, void *data)
-{
-	(void)data;
-	return cot__malloc(n);
-}
-
-static void gfree(void *p, void *data)
-{
-	(void)data;
-	cot__free(p);
-}
 
 /* Grow the array *p of *cap elements of size bytes to hold need. */
 static int reserve(void *p, size_t *cap, size_t need, size_t size)
@@ -124,18 +131,40 @@ static int reserve(void *p, size_t *cap, size_t need, size_t size)
 	return COT_OK;
 }
 
+/* The last word of s[0..n), n at most 8, read without going past it:
+ * overlapping loads, not a copy byte by byte into a word (whose read
+ * back stalls on the stores; most pre-tokens are that short). */
+static inline uint64_t tail_word(const char *s, size_t n)
+{
+	uint32_t a, b;
+	uint64_t w;
+
+	if (n == 8) {
+		memcpy(&w, s, 8);
+		return w;
+	}
+	if (n >= 4) {
+		memcpy(&a, s, 4);
+		memcpy(&b, s + n - 4, 4);
+		return (uint64_t)b << 32 | a;
+	}
+	if (n == 0)
+		return 0;
+	return (uint64_t)(unsigned char)s[0] |
+	       (uint64_t)(unsigned char)s[n / 2] << 8 |
+	       (uint64_t)(unsigned char)s[n - 1] << 16;
+}
+
 static uint64_t hash_bytes(const char *s, size_t n)
 {
 	uint64_t h = 0x9e3779b97f4a7c15u ^ n, w;
 
-	for (; n >= 8; s += 8, n -= 8) {
+	for (; n > 8; s += 8, n -= 8) {
 		memcpy(&w, s, 8);
 		h = (h ^ w) * 0xff51afd7ed558ccdu;
 		h ^= h >> 32;
 	}
-	w = 0;
-	memcpy(&w, s, n);
-	h = (h ^ w) * 0xc4ceb9fe1a85ec53u;
+	h = (h ^ tail_word(s, n)) * 0xc4ceb9fe1a85ec53u;
 	return h ^ h >> 29;
 }
 
@@ -160,6 +189,20 @@ static uint32_t vocab_find(const cot__tokenizer *t, const char *s, size_t n)
 		i = (i + 1) & t->vmask;
 	}
 	return NONE;
+}
+
+/* Start loading the slot of the pair (a, b): the table is megabytes,
+ * so its probes miss the cache, and those of a piece's pairs can wait
+ * for memory at once rather than one after the other. */
+static void merge_prefetch(const cot__tokenizer *t, uint32_t a, uint32_t b)
+{
+#if defined(__GNUC__)
+	uint64_t key = ((uint64_t)a << 32 | b) + 1;
+
+	__builtin_prefetch(&t->mslot[hash_key(key) & t->mmask]);
+#else
+	(void)t, (void)a, (void)b;
+#endif
 }
 
 static const mslot *merge_find(const cot__tokenizer *t, uint32_t a,
@@ -454,6 +497,46 @@ static int nfc(cot__tok_scratch *sc, const char *s, size_t n)
 	return COT_OK;
 }
 
+/* Whether nfc() leaves the character cp (U+0300 or above) as it is
+ * wherever it stands: it has no canonical decomposition, no combining
+ * class, and cannot be the second of a composition (utf8proc's tables,
+ * the ones nfc() runs; Hangul jamo compose by rule, so they are out),
+ * or it is one Unicode 9.0 lacks, which nfc() keeps. Most text past
+ * U+0300 (quotes, dashes, CJK, symbols) is such. */
+static bool nfc_inert_cp(uint32_t cp)
+{
+	const utf8proc_property_t *pr;
+
+	pr = utf8proc_get_property((utf8proc_int32_t)cp);
+	if (pr->combining_class == 0 &&
+	    (pr->comb_index == UINT16_MAX || !(pr->comb_index & 0x8000)) &&
+	    (pr->decomp_seqindex == UINT16_MAX ||
+	     pr->decomp_type != 0) && (cp < 0x1100 || cp > 0x11ff))
+		return true;
+	return !cot__unicode9(cp);
+}
+
+/* Whether nfc() leaves p[0..n) as it is (then it need not run): every
+ * character below U+0300 (no lead byte from 0xcc), where nothing
+ * composes or decomposes, or inert. */
+static bool nfc_inert(const char *p, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)p;
+
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+
+		if (u[i] < 0xcc) {
+			i++;
+			continue;
+		}
+		i += cot__utf8_next(u + i, n - i, &cp);
+		if (!nfc_inert_cp(cp))
+			return false;
+	}
+	return true;
+}
+
 /* A normalizer we can do: null, NFC, or a Sequence of such. */
 static int load_normalizer(cot__tokenizer *t, json_t *n, cot_error *err)
 {
@@ -484,113 +567,6 @@ static int load_normalizer(cot__tokenizer *t, json_t *n, cot_error *err)
 }
 
 /* ---- the pre-tokenizers -------------------------------------------- */
-
-/* Oniguruma's \s is White_Space; PCRE2's with UCP adds U+180E. */
-#define WS "\\x{9}-\\x{d}\\x{20}\\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}" \
-	   "\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}"
-
-/* The Oniguruma regex re as a PCRE2 one into b: \s and \S spelt out;
- * escapes other than those both read alike refused. */
-static int translate(cot__sbuf *b, const char *re, cot_error *err)
-{
-	bool in_class = false;
-	int rc = COT_OK;
-
-	for (const char *p = re; *p && !rc; p++) {
-		if (*p == '\\') {
-			char c = p[1];
-
-			if (c == 's' || c == 'S') {
-				if (in_class && c == 'S')
-					return cot__error_set(err, COT_EPARSE,
-						0, 0, "regex \\S inside a "
-						"class: not supported");
-				rc = cot__sbuf_addf(b, "%s%s%s",
-						    in_class ? "" :
-						    c == 's' ? "[" : "[^",
-						    WS, in_class ? "" : "]");
-			} else if (c && (strchr("pPrnt", c) ||
-				   ((unsigned char)c < 0x80 &&
-				    strchr("\\-[]{}()|.*+?^$/'\"!#%&,:;<=>@_`~",
-					   c)))) {
-				rc = cot__sbuf_add(b, p, 2);
-			} else {
-				return cot__error_set(err, COT_EPARSE, 0, 0,
-					"regex escape \\%c: not supported", c);
-			}
-			p++;
-			continue;
-		}
-		if (*p == '[') {
-			if (in_class)
-				return cot__error_set(err, COT_EPARSE, 0, 0,
-					"regex with a nested class: not "
-					"supported");
-			in_class = true;
-			rc = cot__sbuf_addc(b, '[');
-			/* a ] first in a class would be read two ways */
-			if (p[1] == '^' && !rc) {
-				p++;
-				rc = cot__sbuf_addc(b, '^');
-			}
-			if (p[1] == ']')
-				return cot__error_set(err, COT_EPARSE, 0, 0,
-					"regex class starting with ]: not "
-					"supported");
-			continue;
-		}
-		if (*p == ']')
-			in_class = false;
-		/* Ruby syntax reads ^ and $ at every line, PCRE2 not */
-		if (!in_class && (*p == '^' || *p == '$'))
-			return cot__error_set(err, COT_EPARSE, 0, 0,
-				"regex anchor %c: not supported", *p);
-		rc = cot__sbuf_addc(b, *p);
-	}
-	if (rc)
-		return cot__error_set(err, rc, 0, 0, "out of memory");
-	return COT_OK;
-}
-
-static int add_split(cot__tokenizer *t, const char *re, cot_error *err)
-{
-	cot__sbuf b = {0};
-	pcre2_compile_context *cc;
-	pcre2_code *code;
-	PCRE2_SIZE off;
-	int ec, rc;
-
-	if (t->nsplit == SPLITS_MAX)
-		return cot__error_set(err, COT_EPARSE, 0, 0,
-				      "more than %d Split pre-tokenizers",
-				      SPLITS_MAX);
-	rc = translate(&b, re, err);
-	if (rc) {
-		cot__sbuf_dispose(&b);
-		return rc;
-	}
-	cc = pcre2_compile_context_create(t->gctx);
-	code = cc ? pcre2_compile((PCRE2_SPTR)b.ptr, b.size,
-				  PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK,
-				  &ec, &off, cc) : NULL;
-	pcre2_compile_context_free(cc);
-	cot__sbuf_dispose(&b);
-	if (!cc)
-		return cot__error_set(err, COT_ENOMEM, 0, 0, "out of memory");
-	if (!code && ec == PCRE2_ERROR_HEAP_FAILED)
-		return cot__error_set(err, COT_ENOMEM, 0, 0, "out of memory");
-	if (!code) {
-		char msg[120];
-
-		pcre2_get_error_message(ec, (PCRE2_UCHAR *)msg, sizeof msg);
-		return cot__error_set(err, COT_EPARSE, 0, 0,
-				      "Split regex /%s/: %s", re, msg);
-	}
-	/* JIT is a speed-up only: without it the interpreter matches */
-	pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
-	t->split[t->nsplit++] = code;
-	return COT_OK;
-}
 
 static bool is_false(json_t *o, const char *k)
 {
@@ -640,9 +616,9 @@ static int load_pre(cot__tokenizer *t, json_t *pre, cot_error *err)
 			if (i + 1 != n || !is_false(e, "add_prefix_space"))
 				goto bad;
 			if (ur && !json_is_false(ur)) {
-				if (t->nsplit)
+				if (t->pre.n)
 					goto bad;
-				return add_split(t, gpt2_re, err);
+				return cot__pretok_add(&t->pre, gpt2_re, err);
 			}
 			return COT_OK;
 		}
@@ -653,7 +629,7 @@ static int load_pre(cot__tokenizer *t, json_t *pre, cot_error *err)
 		if (!beh || strcmp(beh, "Isolated") != 0 ||
 		    !is_false(e, "invert") || !json_is_string(pat))
 			goto bad;
-		rc = add_split(t, json_string_value(pat), err);
+		rc = cot__pretok_add(&t->pre, json_string_value(pat), err);
 		if (rc)
 			return rc;
 	}
@@ -681,6 +657,10 @@ static void addset_index(addset *a)
 {
 	size_t k = 0;
 
+	a->one = a->n ? (unsigned char)a->tok[0].s[0] : -1;
+	for (size_t i = 1; i < a->n; i++)
+		if ((unsigned char)a->tok[i].s[0] != a->one)
+			a->one = -1;
 	qsort(a->tok, a->n, sizeof *a->tok, cmp_added);
 	for (int b = 0; b <= 256; b++) {
 		while (k < a->n && (unsigned char)a->tok[k].s[0] < b)
@@ -838,10 +818,7 @@ int cot__tokenizer_load(cot__tokenizer **out, const char *path,
 		return cot__error_set(err, COT_ENOMEM, 0, 0, "out of memory");
 	}
 	byte_table(t->unbyte);
-	t->gctx = pcre2_general_context_create(gmalloc, gfree, NULL);
-	if (!t->gctx)
-		rc = cot__error_set(err, COT_ENOMEM, 0, 0, "out of memory");
-	else if (!json_is_null(json_object_get(root, "truncation")) ||
+	if (!json_is_null(json_object_get(root, "truncation")) ||
 		 !json_is_null(json_object_get(root, "padding")))
 		rc = cot__error_set(err, COT_EPARSE, 0, 0,
 				    "truncation, padding: not supported");
@@ -885,9 +862,7 @@ void cot__tokenizer_free(cot__tokenizer *t)
 		cot__free(t->norm.tok[i].s);
 	cot__free(t->raw.tok);
 	cot__free(t->norm.tok);
-	for (size_t i = 0; i < t->nsplit; i++)
-		pcre2_code_free(t->split[i]);
-	pcre2_general_context_free(t->gctx);
+	cot__pretok_dispose(&t->pre);
 	cot__free(t->bytes);
 	cot__free(t->off);
 	cot__free(t->has);
@@ -905,18 +880,11 @@ int cot__tok_scratch_new(cot__tok_scratch **out, const cot__tokenizer *t)
 	*out = NULL;
 	if (!s)
 		return COT_ENOMEM;
-	/* no capture groups we read: one pair for the match itself */
-	s->md = pcre2_match_data_create(1, t->gctx);
-	s->mctx = pcre2_match_context_create(t->gctx);
-	/* `\s+(?!\S)` and the like backtrack over long runs of one
-	 * class; the default 32 KiB of JIT stack is not always enough */
-	s->jstack = pcre2_jit_stack_create(32 * 1024, 8 * 1024 * 1024,
-					   t->gctx);
-	if (!s->md || !s->mctx || !s->jstack) {
+	s->cache = cot__calloc(CACHE_SLOTS, sizeof *s->cache);
+	if (!s->cache || cot__pretok_state_init(&s->pre, &t->pre)) {
 		cot__tok_scratch_free(s);
 		return COT_ENOMEM;
 	}
-	pcre2_jit_stack_assign(s->mctx, NULL, s->jstack);
 	*out = s;
 	return COT_OK;
 }
@@ -925,28 +893,40 @@ void cot__tok_scratch_free(cot__tok_scratch *s)
 {
 	if (!s)
 		return;
-	pcre2_match_data_free(s->md);
-	pcre2_match_context_free(s->mctx);
-	pcre2_jit_stack_free(s->jstack);
+	cot__pretok_state_dispose(&s->pre);
 	cot__free(s->clean);
 	cot__free(s->u32);
 	cot__sbuf_dispose(&s->norm);
 	cot__free(s->sym);
 	cot__free(s->heap);
+	cot__free(s->pid);
+	cot__free(s->cache);
 	cot__free(s);
+}
+
+void cot__tok_scratch_pcre2(cot__tok_scratch *s, bool on)
+{
+	s->pre.pcre2_only = on;
+}
+
+void cot__tok_cache_stats(const cot__tok_scratch *s, uint64_t *lookups,
+			  uint64_t *hits)
+{
+	*lookups = s->lookups;
+	*hits = s->hits;
 }
 
 /* ---- encoding ------------------------------------------------------ */
 
-static int emit(cot__tok_scratch *s, uint32_t id)
+static int emit(cot__tok_scratch *s, const uint32_t *id, size_t k)
 {
 	if (s->ids) {
-		if (*s->nids == *s->cap &&
-		    reserve(s->ids, s->cap, *s->nids + 1, sizeof **s->ids))
+		if (*s->cap - *s->nids < k &&
+		    reserve(s->ids, s->cap, *s->nids + k, sizeof **s->ids))
 			return COT_ENOMEM;
-		(*s->ids)[*s->nids] = id;
+		memcpy(*s->ids + *s->nids, id, k * sizeof *id);
 	}
-	(*s->nids)++;
+	*s->nids += k;
 	return COT_OK;
 }
 
@@ -1009,22 +989,109 @@ static int push_pair(const cot__tokenizer *t, cot__tok_scratch *s,
 	return heap_push(s, nh, (hent){m->rank, (uint32_t)pos, m->id});
 }
 
-/* One pre-token: the model's ids (bpe/model.rs, word.rs merge_all). */
-static int bpe(const cot__tokenizer *t, cot__tok_scratch *s, const char *p,
-	       size_t n)
+/* Merge the symbol at pos with its next into id. */
+static void merge_sym(sym *y, int32_t pos, uint32_t id)
 {
-	size_t ns = 0, nh = 0;
-	sym *y;
+	int32_t nx = y[pos].next;
+
+	y[pos].id = id;
+	y[pos].len += y[nx].len;
+	y[pos].next = y[nx].next;
+	y[nx].len = 0;
+	if (y[pos].next >= 0)
+		y[y[pos].next].prev = pos;
+}
+
+/* The crate's merge loop (word.rs merge_all): a heap of the pairs by
+ * rank then position; an entry whose pair has changed since it was
+ * pushed is stale and skipped. */
+static int merge_heap(const cot__tokenizer *t, cot__tok_scratch *s)
+{
+	sym *y = s->sym;
+	size_t nh = 0;
 	int rc;
 
+	for (int32_t i = 0; i >= 0; i = y[i].next)
+		if ((rc = push_pair(t, s, &nh, i)))
+			return rc;
+	while (nh) {
+		hent top = heap_pop(s, &nh);
+		sym *cur = &y[top.pos];
+		const mslot *m;
+
+		if (cur->len == 0 || cur->next < 0)
+			continue;
+		m = merge_find(t, cur->id, y[cur->next].id);
+		if (!m || m->id != top.id)
+			continue;	/* stale */
+		merge_sym(y, (int32_t)top.pos, top.id);
+		if ((rc = push_pair(t, s, &nh, cur->prev)) ||
+		    (rc = push_pair(t, s, &nh, (int32_t)top.pos)))
+			return rc;
+	}
+	return COT_OK;
+}
+
+/* The rank and merged id of the pair at pos into y[pos]; NONE if none. */
+static void pair_rank(const cot__tokenizer *t, sym *y, int32_t pos)
+{
+	const mslot *m = y[pos].next < 0 ? NULL :
+			 merge_find(t, y[pos].id, y[y[pos].next].id);
+
+	y[pos].rank = m ? m->rank : NONE;
+	y[pos].to = m ? m->id : NONE;
+}
+
+/* The same merges for a short piece without the heap: the pair of the
+ * lowest rank, leftmost among equals, is the one the heap would pop
+ * (its stale entries are exactly the pairs no longer there), and a
+ * scan of a few symbols costs less than the heap's upkeep. */
+static void merge_short(const cot__tokenizer *t, cot__tok_scratch *s)
+{
+	sym *y = s->sym;
+
+	for (int32_t i = 0; y[i].next >= 0; i = y[i].next)
+		merge_prefetch(t, y[i].id, y[y[i].next].id);
+	for (int32_t i = 0; i >= 0; i = y[i].next)
+		pair_rank(t, y, i);
+	for (;;) {
+		int32_t best = -1;
+		uint32_t rank = NONE;
+
+		for (int32_t i = 0; i >= 0; i = y[i].next)
+			if (y[i].rank < rank) {
+				rank = y[i].rank;
+				best = i;
+			}
+		if (best < 0)
+			return;
+		merge_sym(y, best, y[best].to);
+		pair_rank(t, y, best);
+		if (y[best].prev >= 0)
+			pair_rank(t, y, y[best].prev);
+	}
+}
+
+/* One pre-token's ids by the model (bpe/model.rs, word.rs merge_all)
+ * into s->pid: their number, or -1 when out of memory. */
+static long bpe(const cot__tokenizer *t, cot__tok_scratch *s, const char *p,
+		size_t n)
+{
+	size_t ns = 0, k = 0;
+	sym *y;
+
+	if (reserve(&s->pid, &s->pid_cap, n + 1, sizeof *s->pid))
+		return -1;
 	if (t->ignore_merges) {
 		uint32_t id = vocab_find(t, p, n);
 
-		if (id != NONE)
-			return emit(s, id);
+		if (id != NONE) {
+			s->pid[0] = id;
+			return 1;
+		}
 	}
 	if (reserve(&s->sym, &s->sym_cap, n, sizeof *s->sym))
-		return COT_ENOMEM;
+		return -1;
 	y = s->sym;
 	/* a byte the vocab lacks is dropped, as the crate does with no
 	 * unk token */
@@ -1033,83 +1100,106 @@ static int bpe(const cot__tokenizer *t, cot__tok_scratch *s, const char *p,
 
 		if (id == NONE)
 			continue;
-		y[ns] = (sym){id, (int32_t)ns - 1, (int32_t)ns + 1, 1};
+		y[ns] = (sym){id, (int32_t)ns - 1, (int32_t)ns + 1, 1, 0, 0};
 		ns++;
 	}
 	if (ns == 0)
-		return COT_OK;
+		return 0;
 	y[ns - 1].next = -1;
-	for (size_t i = 0; i + 1 < ns; i++)
-		if ((rc = push_pair(t, s, &nh, (int32_t)i)))
-			return rc;
-	while (nh) {
-		hent top = heap_pop(s, &nh);
-		sym *cur = &y[top.pos];
-		const mslot *m;
-		int32_t nx;
-
-		if (cur->len == 0 || cur->next < 0)
-			continue;
-		nx = cur->next;
-		m = merge_find(t, cur->id, y[nx].id);
-		if (!m || m->id != top.id)
-			continue;	/* stale */
-		cur->id = top.id;
-		cur->len += y[nx].len;
-		cur->next = y[nx].next;
-		y[nx].len = 0;
-		if (cur->next >= 0)
-			y[cur->next].prev = (int32_t)top.pos;
-		if ((rc = push_pair(t, s, &nh, cur->prev)) ||
-		    (rc = push_pair(t, s, &nh, (int32_t)top.pos)))
-			return rc;
-	}
+	if (ns <= SHORT_PIECE)
+		merge_short(t, s);
+	else if (merge_heap(t, s))
+		return -1;
 	for (int32_t i = 0; i >= 0; i = y[i].next)
-		if ((rc = emit(s, y[i].id)))
-			return rc;
-	return COT_OK;
+		s->pid[k++] = y[i].id;
+	return (long)k;
 }
 
-/* Split p[0..n) by the regex of level and the levels after it, each
- * match and each gap between matches a piece (Isolated), empty pieces
- * dropped; the pieces of the last level go to the model. */
-static int split(const cot__tokenizer *t, cot__tok_scratch *s,
-		 size_t level, const char *p, size_t n)
+/* Whether a[0..n) and b[0..n) are the same bytes, for the short keys of
+ * the cache: two overlapping words, not a call to memcmp. */
+static inline bool same_key(const char *a, const char *b, size_t n)
 {
-	size_t at = 0, from = 0;
-	int rc;
+	uint64_t x, y, u, v;
 
-	if (n == 0)
-		return COT_OK;
-	if (level == t->nsplit)
-		return bpe(t, s, p, n);
-	while (from < n) {
-		PCRE2_SIZE *ov, mb, me;
-		int m = pcre2_match(t->split[level], (PCRE2_SPTR)p, n, from,
-				    PCRE2_NO_UTF_CHECK, s->md, s->mctx);
-
-		if (m == PCRE2_ERROR_NOMATCH)
-			break;
-		if (m < 0)
-			return m == PCRE2_ERROR_NOMEMORY ? COT_ENOMEM :
-							   COT_ELIMIT;
-		/* the levels below reuse the match data: copy the match */
-		ov = pcre2_get_ovector_pointer(s->md);
-		mb = ov[0];
-		me = ov[1];
-		if (me == mb) {
-			/* an empty match cuts nothing; step one char */
-			from = mb + 1;
-			while (from < n && (p[from] & 0xc0) == 0x80)
-				from++;
-			continue;
-		}
-		if ((rc = split(t, s, level + 1, p + at, mb - at)) ||
-		    (rc = split(t, s, level + 1, p + mb, me - mb)))
-			return rc;
-		at = from = me;
+	if (n < 8) {
+		for (size_t i = 0; i < n; i++)
+			if (a[i] != b[i])
+				return false;
+		return true;
 	}
-	return split(t, s, level + 1, p + at, n - at);
+	for (size_t i = 0; i + 8 < n; i += 8) {
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		if (x != y)
+			return false;
+	}
+	memcpy(&u, a + n - 8, 8);
+	memcpy(&v, b + n - 8, 8);
+	return u == v;
+}
+
+/* The set (two entries) of the pre-token whose hash is h. */
+static centry *cache_slot(cot__tok_scratch *s, uint64_t h)
+{
+	return &s->cache[(h & (CACHE_SLOTS / 2 - 1)) * 2];
+}
+
+/* One pre-token's ids (h the hash of its bytes, when it is no longer
+ * than CACHE_KEY): from the cache when it is there, else from the
+ * model, then kept in the cache when short enough. The cache holds
+ * what bpe gave for the same bytes, so it cannot change a result. */
+static int model(const cot__tokenizer *t, cot__tok_scratch *s,
+		 const char *p, size_t n, uint64_t h)
+{
+	centry *e = NULL;
+	uint32_t tag = 0;
+	long k;
+
+	if (n <= CACHE_KEY) {
+		e = cache_slot(s, h);
+		tag = (uint32_t)(h >> 32);
+		s->lookups++;
+		for (int w = 0; w < 2; w++)
+			if (e[w].klen == n && e[w].tag == tag &&
+			    same_key(e[w].key, p, n)) {
+				s->hits++;
+				return emit(s, e[w].id, e[w].nid);
+			}
+	}
+	k = bpe(t, s, p, n);
+	if (k < 0)
+		return COT_ENOMEM;
+	if (e && k <= CACHE_IDS) {
+		e[1] = e[0];
+		e->klen = (uint8_t)n;
+		e->tag = tag;
+		e->nid = (uint8_t)k;
+		memcpy(e->key, p, n);
+		memcpy(e->id, s->pid, (size_t)k * sizeof *s->pid);
+	}
+	return emit(s, s->pid, (size_t)k);
+}
+
+typedef struct model_ctx {
+	const cot__tokenizer *t;
+	cot__tok_scratch *s;
+} model_ctx;
+
+static int model_piece(void *ctx, const char *p, size_t n)
+{
+	model_ctx *m = ctx;
+
+	return model(m->t, m->s, p, n, n <= CACHE_KEY ? hash_bytes(p, n) : 0);
+}
+
+/* A piece between added tokens, split by the pre-tokenizers, each of
+ * their pieces to the model. */
+static int pretok(const cot__tokenizer *t, cot__tok_scratch *s,
+		  const char *p, size_t n)
+{
+	model_ctx m = {t, s};
+
+	return cot__pretok_split(&t->pre, &s->pre, p, n, model_piece, &m);
 }
 
 /* The longest added token of a at p[0..n), NULL if none starts there. */
@@ -1124,40 +1214,57 @@ static const added *added_at(const addset *a, const char *p, size_t n)
 	return NULL;
 }
 
+/* The leftmost added token of a in p[i..n), the longest there, with
+ * *at its offset; NULL if none. Every token of the four tokenizers
+ * starts with '<': then memchr finds where to look. */
+static const added *added_next(const addset *a, const char *p, size_t n,
+			       size_t i, size_t *at)
+{
+	for (; i < n; i++) {
+		const added *k;
+
+		if (a->one >= 0) {
+			const char *q = memchr(p + i, a->one, n - i);
+
+			if (!q)
+				return NULL;
+			i = (size_t)(q - p);
+		} else if (a->first[(unsigned char)p[i]] ==
+			   a->first[(unsigned char)p[i] + 1]) {
+			continue;
+		}
+		if ((k = added_at(a, p + i, n - i))) {
+			*at = i;
+			return k;
+		}
+	}
+	return NULL;
+}
+
 /* A piece between added tokens matched on normalized text. */
 static int normalized(const cot__tokenizer *t, cot__tok_scratch *s,
 		      const char *p, size_t n)
 {
-	size_t at = 0;
+	const added *a;
+	size_t at = 0, i;
 	int rc;
 
-	for (size_t i = 0; i < n && t->norm.n; i++) {
-		const added *a = added_at(&t->norm, p + i, n - i);
-
-		if (!a)
-			continue;
-		if ((rc = split(t, s, 0, p + at, i - at)) ||
-		    (rc = emit(s, a->id)))
+	while ((a = added_next(&t->norm, p, n, at, &i))) {
+		if ((rc = pretok(t, s, p + at, i - at)) ||
+		    (rc = emit(s, &a->id, 1)))
 			return rc;
 		at = i + a->len;
-		i = at - 1;
 	}
-	return split(t, s, 0, p + at, n - at);
+	return pretok(t, s, p + at, n - at);
 }
 
 /* A piece between added tokens matched on the input. */
 static int piece(const cot__tokenizer *t, cot__tok_scratch *s,
 		 const char *p, size_t n)
 {
-	bool plain = true;
-
 	if (n == 0)
 		return COT_OK;
-	/* below U+0300 (lead bytes below 0xcc) no character composes or
-	 * decomposes: NFC leaves such text as it is */
-	for (size_t i = 0; t->nfc && i < n && plain; i++)
-		plain = (unsigned char)p[i] < 0xcc;
-	if (plain)
+	if (!t->nfc || nfc_inert(p, n))
 		return normalized(t, s, p, n);
 	if (nfc(s, p, n))
 		return COT_ENOMEM;
@@ -1208,7 +1315,8 @@ int cot__tokenize(const cot__tokenizer *t, cot__tok_scratch *s,
 		  const char *text, size_t n, uint32_t **ids, size_t *nids,
 		  size_t *cap)
 {
-	size_t at = 0;
+	const added *a;
+	size_t at = 0, i;
 	int rc;
 
 	s->ids = ids;
@@ -1216,16 +1324,11 @@ int cot__tokenize(const cot__tokenizer *t, cot__tok_scratch *s,
 	s->cap = cap;
 	if ((rc = clean(s, &text, &n)))
 		return rc;
-	for (size_t i = 0; i < n && t->raw.n; i++) {
-		const added *a = added_at(&t->raw, text + i, n - i);
-
-		if (!a)
-			continue;
+	while ((a = added_next(&t->raw, text, n, at, &i))) {
 		if ((rc = piece(t, s, text + at, i - at)) ||
-		    (rc = emit(s, a->id)))
+		    (rc = emit(s, &a->id, 1)))
 			return rc;
 		at = i + a->len;
-		i = at - 1;
 	}
 	return piece(t, s, text + at, n - at);
 }

@@ -35,6 +35,13 @@ int cot__tokenize(const cot__tokenizer *t, cot__tok_scratch *s,
 		  const char *text, size_t n, uint32_t **ids, size_t *nids,
 		  size_t *cap);
 
+/* Tests: split with PCRE2 at every level, not the scanners. */
+void cot__tok_scratch_pcre2(cot__tok_scratch *s, bool on);
+
+/* How many pre-tokens s has looked up in its cache, and found. */
+void cot__tok_cache_stats(const cot__tok_scratch *s, uint64_t *lookups,
+			  uint64_t *hits);
+
 /* Whether cp was assigned in Unicode 9.0, the version of the crate's
  * NFC tables (unicode9.c, generated). */
 bool cot__unicode9(uint32_t cp);

@@ -31,6 +31,7 @@ mkdir -p "$work/$target" "$work/seeds"
 # text with every built-in pattern at every position).
 case $target in
 pattern) max_len=8192 ;;
+pretok) max_len=16384 ;;
 json | input) max_len=65536 ;;
 *) max_len=200000 ;;
 esac

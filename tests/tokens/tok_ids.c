@@ -10,7 +10,9 @@
  * carry ill-formed UTF-8, which the tokenizer must read as the crate
  * does). Each output line is the JSON array of the ids. With --count
  * only the totals are printed: texts, bytes, tokens, and the seconds
- * spent in cot__tokenize (one thread). */
+ * spent in cot__tokenize (one thread). With COTLOG_TOK_PCRE2=1 in the
+ * environment every Split level takes the PCRE2 path, not the
+ * hand-written scanners. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +66,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tok_ids: out of memory\n");
 		return 1;
 	}
+	if (getenv("COTLOG_TOK_PCRE2"))
+		cot__tok_scratch_pcre2(s, strcmp(getenv("COTLOG_TOK_PCRE2"),
+						 "0") != 0);
 	while ((got = getline(&line, &linecap, stdin)) > 0) {
 		json_error_t jerr;
 		json_t *o = json_loadb(line, (size_t)got, JSON_ALLOW_NUL,
