@@ -271,17 +271,19 @@ def fixtures_are_not_vacuous():
 
 @case
 def tiny_ref_matches_the_rust_crate():
-    """When COTLOG_TOKENS_CACHE holds the npm install of
-    tests/tokens/package.json (tests/tokens/setup.py makes it): the Rust
+    """When the tokens suite's cache (tests/tokens/setup.py,
+    default_cache) holds the npm install of tests/tokens/package.json,
+    which that suite makes: the Rust
     crate itself (tests/tokens/reference.js) gives tiny_ref's ids on our
     two tokenizers, so that the reference the cases above trust is the
     crate's behaviour, added tokens, NFC and ignore_merges included."""
-    cache = os.environ.get("COTLOG_TOKENS_CACHE", "")
+    sys.path.insert(0, os.path.join(SRC, "tests", "tokens"))
+    import setup
+    cache = setup.default_cache()
     modules = os.path.join(cache, "node_modules")
     node = shutil.which("node")
-    if not cache or not node or not os.path.isdir(
-            os.path.join(modules, "@anush008", "tokenizers")):
-        return "skip no COTLOG_TOKENS_CACHE with the npm install, or no node"
+    if not node or not setup.installed(modules):
+        return "skip no npm install of the reference in %s, or no node" % cache
     texts = [t.decode("utf-8", "replace") if isinstance(t, bytes) else t
              for t in generated(2000, 11, lines=False)]
     feed = "".join(json.dumps({"text": t}) + "\n" for t in texts)

@@ -7,7 +7,7 @@ into a cache folder; then check the tokenizer files against the sha256
 pins below. The files are not ours to put in the repository (their
 licences are the models'), hence the download.
 
-Usage: setup.py [CACHE]   (default: $COTLOG_TOKENS_CACHE)
+Usage: setup.py [CACHE]   (default: default_cache() below)
 Prints the node_modules folder; exits 1 with the reason on stderr.
 """
 import hashlib
@@ -30,6 +30,17 @@ TOKENIZERS = {
     "gptoss":
         "0614fe83cadab421296e664e1f48f4261fa8fef6e03e63bb75c20f38e37d07d3",
 }
+
+
+def default_cache():
+    """$COTLOG_TOKENS_CACHE, else cotlog/tokens in the user's cache
+    folder ($XDG_CACHE_HOME, else ~/.cache): one install serves every
+    build and clone."""
+    if os.environ.get("COTLOG_TOKENS_CACHE"):
+        return os.environ["COTLOG_TOKENS_CACHE"]
+    base = os.environ.get("XDG_CACHE_HOME") or \
+        os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "cotlog", "tokens")
 
 
 class SetupError(Exception):
@@ -94,10 +105,7 @@ def setup(cache):
 
 
 def main():
-    cache = sys.argv[1] if len(sys.argv) > 1 else \
-        os.environ.get("COTLOG_TOKENS_CACHE")
-    if not cache:
-        sys.exit("usage: setup.py CACHE (or COTLOG_TOKENS_CACHE)")
+    cache = sys.argv[1] if len(sys.argv) > 1 else default_cache()
     try:
         print(setup(cache))
     except (SetupError, OSError, subprocess.TimeoutExpired) as e:
