@@ -924,7 +924,9 @@ static int emit(cot__tok_scratch *s, const uint32_t *id, size_t k)
 		if (*s->cap - *s->nids < k &&
 		    reserve(s->ids, s->cap, *s->nids + k, sizeof **s->ids))
 			return COT_ENOMEM;
-		memcpy(*s->ids + *s->nids, id, k * sizeof *id);
+		/* most pre-tokens are one token: no call to memcpy */
+		for (size_t i = 0; i < k; i++)
+			(*s->ids)[*s->nids + i] = id[i];
 	}
 	*s->nids += k;
 	return COT_OK;

@@ -21,7 +21,12 @@ int cot__tokenizer_load(cot__tokenizer **out, const char *path,
 			cot_error *err);
 void cot__tokenizer_free(cot__tokenizer *t);
 
-/* What one thread needs to tokenize: match data, work arrays. */
+/* What one thread needs to tokenize: match data, work arrays, and a
+ * cache of the ids of recent pre-tokens (pieces after the split, before
+ * BPE) of fixed size: 8192 entries of 64 bytes, 512 KiB, two per set by
+ * hash, the oldest of a set overwritten; pre-tokens of more than 26
+ * bytes or 8 ids bypass it. It holds what BPE gave for the same bytes,
+ * so it changes no result. */
 typedef struct cot__tok_scratch cot__tok_scratch;
 int cot__tok_scratch_new(cot__tok_scratch **out, const cot__tokenizer *t);
 void cot__tok_scratch_free(cot__tok_scratch *s);
