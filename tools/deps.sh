@@ -4,7 +4,7 @@
 set -eu
 
 pkgs="gcc pkg-config meson ninja-build libpcre2-dev libjansson-dev zlib1g-dev
-libutf8proc-dev libcmocka-dev python3 jq parallel time clang nodejs npm"
+libutf8proc-dev libcmocka-dev python3 jq parallel time clang"
 
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
@@ -32,3 +32,14 @@ install $pkgs
 v=$(clang -dumpversion | cut -d. -f1)
 [ -f "$(clang -print-file-name=libclang_rt.fuzzer-$(uname -m).a)" ] ||
 	install "libclang-rt-$v-dev"
+# node and npm, with which the tokenizer test installs the Rust crate's
+# binding to compare with: any install of them will do (a node from
+# elsewhere has its own npm, which Debian's would conflict with), and
+# without them that test skips, saying so
+for tool in node npm; do
+	command -v $tool >/dev/null 2>&1 && continue
+	pkg=$tool
+	[ $tool = node ] && pkg=nodejs
+	install $pkg || echo "deps.sh: $pkg not installed: the tokenizer" \
+		"comparison with the Rust crate will skip" >&2
+done
