@@ -789,29 +789,29 @@ static int load_model(cot__tokenizer *t, json_t *m, cot_error *err)
 	return rc;
 }
 
-int cot__tokenizer_load(cot__tokenizer **out, const char *path,
-			cot_error *err)
+/* jansson could not read name: why, as a status. */
+static int json_failed(const json_error_t *jerr, const char *name,
+		       cot_error *err)
+{
+	enum json_error_code c = json_error_code(jerr);
+
+	if (c == json_error_cannot_open_file)
+		return cot__error_set(err, COT_EIO, 0, 0, "%s: %s", name,
+				      strerror(errno));
+	if (c == json_error_out_of_memory)
+		return cot__error_set(err, COT_ENOMEM, 0, 0, "out of memory");
+	return cot__error_set(err, COT_EPARSE, (uint64_t)jerr->line,
+			      (uint64_t)jerr->column, "%s: %s", name,
+			      jerr->text);
+}
+
+/* The tokenizer root describes (a reference it takes over). */
+static int from_json(cot__tokenizer **out, json_t *root, const char *path,
+		     cot_error *err)
 {
 	cot__tokenizer *t;
-	json_error_t jerr;
-	json_t *root;
 	int rc;
 
-	*out = NULL;
-	root = json_load_file(path, 0, &jerr);
-	if (!root) {
-		enum json_error_code c = json_error_code(&jerr);
-
-		if (c == json_error_cannot_open_file)
-			return cot__error_set(err, COT_EIO, 0, 0, "%s: %s",
-					      path, strerror(errno));
-		if (c == json_error_out_of_memory)
-			return cot__error_set(err, COT_ENOMEM, 0, 0,
-					      "out of memory");
-		return cot__error_set(err, COT_EPARSE, (uint64_t)jerr.line,
-				      (uint64_t)jerr.column, "%s: %s", path,
-				      jerr.text);
-	}
 	t = cot__calloc(1, sizeof *t);
 	if (!t) {
 		json_decref(root);
@@ -850,6 +850,30 @@ int cot__tokenizer_load(cot__tokenizer **out, const char *path,
 	addset_index(&t->norm);
 	*out = t;
 	return COT_OK;
+}
+
+int cot__tokenizer_load(cot__tokenizer **out, const char *path,
+			cot_error *err)
+{
+	json_error_t jerr;
+	json_t *root;
+
+	*out = NULL;
+	root = json_load_file(path, 0, &jerr);
+	return root ? from_json(out, root, path, err) :
+		      json_failed(&jerr, path, err);
+}
+
+int cot__tokenizer_load_buffer(cot__tokenizer **out, const char *buf,
+			       size_t n, const char *name, cot_error *err)
+{
+	json_error_t jerr;
+	json_t *root;
+
+	*out = NULL;
+	root = json_loadb(buf, n, 0, &jerr);
+	return root ? from_json(out, root, name, err) :
+		      json_failed(&jerr, name, err);
 }
 
 void cot__tokenizer_free(cot__tokenizer *t)

@@ -19,6 +19,9 @@ typedef struct cot__tokenizer cot__tokenizer;
  * what we refuse (the message says what); COT_ENOMEM. */
 int cot__tokenizer_load(cot__tokenizer **out, const char *path,
 			cot_error *err);
+/* The same from the JSON text buf[0..n), called name in messages. */
+int cot__tokenizer_load_buffer(cot__tokenizer **out, const char *buf,
+			       size_t n, const char *name, cot_error *err);
 void cot__tokenizer_free(cot__tokenizer *t);
 
 /* What one thread needs to tokenize: match data, work arrays, and a
