@@ -159,3 +159,18 @@ def profile(reasoning, answer):
         "answer.chars": len(answer), "answer.words": words(answer),
         "steps": steps(reasoning), "answer_extracted": b,
     }
+
+
+def record_texts(rec, shape):
+    """(reasoning, answer) of a corpus or fixture record of a shape the
+    CLI tests use ("ollama", "topology", "sky"), read directly."""
+    if shape == "ollama":
+        if rec["thinking"]:
+            return rec["thinking"], rec["content"]
+        sp = split(rec["content"])
+        return ("", rec["content"]) if sp is None else \
+            (sp["reasoning"], sp["answer"])
+    text = {"topology": lambda r: r["full_response"],
+            "sky": lambda r: r["code"][0]}[shape](rec)
+    sp = split(text)
+    return (text, "") if sp is None else (sp["reasoning"], sp["answer"])

@@ -390,21 +390,6 @@ def corpus_annotates_every_file(root, fixtures):
         strip_annotations(inp, out)
 
 
-def independent(rec, shape):
-    """(reasoning, answer) of a corpus (or fixture) record, read
-    directly."""
-    if shape == "ollama":
-        if rec["thinking"]:
-            return rec["thinking"], rec["content"]
-        sp = reference.split(rec["content"])
-        return ("", rec["content"]) if sp is None else \
-            (sp["reasoning"], sp["answer"])
-    text = {"topology": lambda r: r["full_response"],
-            "sky": lambda r: r["code"][0]}[shape](rec)
-    sp = reference.split(text)
-    return (text, "") if sp is None else (sp["reasoning"], sp["answer"])
-
-
 @corpus_case
 def corpus_core_fields_match_reference(root, fixtures):
     checked = 0
@@ -413,7 +398,7 @@ def corpus_core_fields_match_reference(root, fixtures):
         for line in out.decode().splitlines():
             rec = json.loads(line)
             prof = rec["cot"][0]
-            r, a = independent(rec, shape)
+            r, a = reference.record_texts(rec, shape)
             want = reference.profile(r, a)
             for k, v in want.items():
                 a1, _, b1 = k.partition(".")

@@ -324,21 +324,6 @@ def my_records():
     return out
 
 
-def independent(rec, shape):
-    """(reasoning, answer) of a fixture record, read directly (as
-    test_cli.py does)."""
-    if shape == "ollama":
-        if rec["thinking"]:
-            return rec["thinking"], rec["content"]
-        sp = reference.split(rec["content"])
-        return ("", rec["content"]) if sp is None else \
-            (sp["reasoning"], sp["answer"])
-    text = {"topology": lambda r: r["full_response"],
-            "sky": lambda r: r["code"][0]}[shape](rec)
-    sp = reference.split(text)
-    return (text, "") if sp is None else (sp["reasoning"], sp["answer"])
-
-
 def profiles(path, args=()):
     out, _ = ok(["annotate"] + list(args) + [path])
     return [json.loads(line).get("cot") for line in out.splitlines()]
@@ -351,7 +336,7 @@ def think_and_answer_tokens_match_reference():
         for path, shape in shaped_files(DATA):
             recs = [json.loads(x) for x in open(path, encoding="utf-8")]
             for rec, cot in zip(recs, profiles(path, ["--tokenizer", tok])):
-                r, a = independent(rec, shape)
+                r, a = reference.record_texts(rec, shape)
                 p = cot[0]
                 assert p["think"]["tokens"] == count(tok, r), (path, r)
                 assert p["answer"]["tokens"] == count(tok, a), (path, a)
