@@ -23,6 +23,7 @@ static const char *const usage[] = {
 "                       field)\n"
 "  --stats              print counts of records, traces, no_trace,\n"
 "                       tool_only and malformed lines to stderr at the end\n"
+"                       (and the --tokenizer file and its load time)\n"
 "  --stream             each line is a chunk of a streamed response\n"
 "                       (chat.completion.chunk, Anthropic or Responses\n"
 "                       events, Gemini stream responses, Bedrock events):\n"
