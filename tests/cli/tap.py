@@ -1,6 +1,7 @@
 """tap.py - what the end-to-end tests share: @case collects the cases,
-main() runs them in order and prints TAP (a case returning "skip REASON"
-is skipped; any exception fails it) and removes the scratch folder TMP;
+main() runs them in order and prints TAP, each result followed by its
+run time as a comment (a case returning "skip REASON" is skipped; any
+exception fails it) and removes the scratch folder TMP;
 run() runs cotlog, tmpfile() writes a file into TMP.
 
 Every test is run as TEST.py COTLOG SRCDIR, with the corpus folder in
@@ -14,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 COTLOG = os.path.abspath(sys.argv[1])
 SRC = os.path.abspath(sys.argv[2])
@@ -127,6 +129,7 @@ def main():
     print(f"1..{len(results)}")
     failed = 0
     for n, fn in enumerate(results, 1):
+        start = time.monotonic()
         try:
             skip = fn()
         except Exception as e:      # noqa: BLE001 - report any failure
@@ -139,6 +142,8 @@ def main():
             print(f"ok {n} - {fn.__name__} # SKIP {skip[5:]}")
         else:
             print(f"ok {n} - {fn.__name__}")
+        # where a slow suite spends its time, in the test log
+        print(f"# {time.monotonic() - start:.1f} s")
         sys.stdout.flush()
     shutil.rmtree(TMP, ignore_errors=True)
     sys.exit(1 if failed else 0)
