@@ -900,6 +900,78 @@ COT_API void cot_summary_counts_of(const cot_summary *s,
 COT_API size_t cot_summary_groups(const cot_summary *s);
 
 /* ------------------------------------------------------------------ */
+/* Reports: one self-contained HTML page over a whole input            */
+
+/* A report gathers, in one streaming pass with bounded memory, what the
+ * page `cotlog report` writes shows (README "Report"): a summary of the
+ * fields it draws (per group of a `by` key, as cot_summary), per group
+ * histograms of positions in the trace and accuracy by length, and a
+ * bounded sample of traces for its viewer, each rendered when chosen.
+ * Memory: the summary's, plus per group a few kilobytes, plus at most
+ * `traces` traces of at most 96 KiB of reasoning each. Reports merge
+ * exactly (the traces chosen do not depend on how the input was split),
+ * so N threads each fill their own (cot_report_new_like) and merge.
+ * A report belongs to one thread at a time. Errors as for summaries: a
+ * call that returned COT_ENOMEM leaves the report incomplete, and every
+ * later call returns COT_ENOMEM. */
+typedef struct cot_report cot_report;
+
+#define COT_REPORT_OPTIONS_VERSION 1
+#define COT_REPORT_TRACES_DEFAULT 70
+
+typedef struct cot_report_options {
+	unsigned int version;	/* COT_REPORT_OPTIONS_VERSION */
+	const char *by;		/* the groups, as cot_summary_options.by */
+	size_t max_groups;	/* 0: COT_SUMMARY_MAX_GROUPS */
+	/* The viewer's traces at most (0: COT_REPORT_TRACES_DEFAULT),
+	 * shared evenly by the reasons a trace is shown for (loops, the
+	 * most repetitive, the most mixed scripts, the cut-off, the answer
+	 * found earliest, the longest, a random sample) */
+	size_t traces;
+	const char *title;	/* the page's title; NULL: "cotlog report" */
+	const char *analysis;	/* as cot_summary_options.analysis */
+} cot_report_options;
+
+#define COT_REPORT_OPTIONS_INIT \
+	{ COT_REPORT_OPTIONS_VERSION, NULL, 0, 0, NULL, NULL }
+
+/* An empty report over the fields of az (which must outlive it).
+ * Returns COT_OK; COT_EINVAL (unknown options version); COT_EEXPR (by
+ * does not compile: err->column says where); COT_ENOMEM. */
+COT_API COT_NODISCARD int cot_report_new(cot_report **out,
+					 const cot_analyzer *az,
+					 const cot_report_options *o,
+					 cot_error *err);
+/* An empty report with the same options, to fill on another thread and
+ * merge. COT_OK or COT_ENOMEM. */
+COT_API COT_NODISCARD int cot_report_new_like(cot_report **out,
+					      const cot_report *r,
+					      cot_error *err);
+COT_API void cot_report_free(cot_report *r);
+/* The fields the report reads, for cot_result_need (as
+ * cot_summary_fields). */
+COT_API size_t cot_report_fields(const cot_report *r, size_t *out,
+				 size_t max);
+/* Add the record res analyzed last (every analysis it reads must have
+ * run: see cot_report_fields), read from line `line` of file (NULL:
+ * ""). Returns as cot_summary_add. */
+COT_API COT_NODISCARD int cot_report_add(cot_report *r, cot_result *res,
+					 const char *file, uint64_t line,
+					 cot_error *err);
+COT_API COT_NODISCARD int cot_report_add_malformed(cot_report *r,
+						   const char *file,
+						   uint64_t n,
+						   cot_error *err);
+/* Add src into dst (src is unchanged). Returns as cot_summary_merge. */
+COT_API COT_NODISCARD int cot_report_merge(cot_report *dst,
+					   const cot_report *src,
+					   cot_error *err);
+/* Append the page to out: one HTML5 document, its styles, script and
+ * charts inline, that loads nothing else. COT_OK or COT_ENOMEM. */
+COT_API COT_NODISCARD int cot_report_render(cot_buf *out, cot_report *r,
+					    cot_error *err);
+
+/* ------------------------------------------------------------------ */
 /* Answers, without a result                                          */
 
 /* Answers, as the profile fields answer_normalized and correct judge

@@ -22,6 +22,8 @@ static const command commands[] = {
 	  "keep or drop records by a --where expression over their traces" },
 	{ "stats", cmd_stats,
 	  "summarize the fields over a whole input (mergeable)" },
+	{ "report", cmd_report,
+	  "one self-contained HTML page: charts, groups, a trace viewer" },
 	/* ---- tokens ---- */
 	{ "tokens", cmd_tokens,
 	  "count (or list) the tokens of texts or traces by a tokenizer.json" },

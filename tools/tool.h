@@ -338,6 +338,7 @@ cot_by by_option(const char *cmd, const char *arg);
 /* ---- the pipeline ---- */
 int cmd_filter(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 /* ---- tokens ---- */
 int cmd_tokens(int argc, char **argv);
 

@@ -292,6 +292,7 @@ void cot_summary_free(cot_summary *s)
 	cot__free(s->f);
 	cot__free(s->g);
 	cot__free(s->ht);
+	cot__free(s->placed);
 	cot__free(s->by);
 	cot__free(s->analysis);
 	cot__sbuf_dispose(&s->key);
@@ -818,6 +819,16 @@ int cot_summary_add(cot_summary *s, cot_result *res, const char *file,
 		return cot__error_set(err, COT_EINVAL, 0, 0, "a summary read "
 				      "from a partial takes no records");
 	n = cot_result_traces(res);
+	if (n > s->capplaced) {
+		group **p = cot__realloc(s->placed, n * sizeof *p);
+
+		if (!p) {
+			s->failed = COT_ENOMEM;
+			return failed(err);
+		}
+		s->placed = p;
+		s->capplaced = n;
+	}
 	s->rec_serial++;
 	s->total.records++;
 	if (n == 0) {
@@ -831,6 +842,7 @@ int cot_summary_add(cot_summary *s, cot_result *res, const char *file,
 	for (size_t i = 0; i < n && !s->failed; i++) {
 		group *g = group_of(s, res, i, file, err, &rc);
 
+		s->placed[i] = g;
 		s->total.traces++;
 		if (g)
 			g->traces++;

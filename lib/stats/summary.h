@@ -77,6 +77,9 @@ typedef struct group {
 	 * at rest, not yet added (settle): adding its values then, many at
 	 * once, spares touching hundreds of accumulators per trace */
 	uint64_t *at_rest;
+	/* what a layer over the summary keeps per group (the report's
+	 * histograms); the summary never reads or frees it */
+	void *ext;
 } group;
 
 struct cot_summary {
@@ -92,6 +95,10 @@ struct cot_summary {
 	size_t htcap;
 	size_t max_groups;
 	uint64_t rec_serial;
+	/* the group each trace of the record added last went to (NULL: the
+	 * total only), for a layer that keeps more per group */
+	group **placed;
+	size_t capplaced;
 	cot__sbuf key;		/* scratch for keys */
 	int failed;		/* COT_ENOMEM once an allocation failed */
 };
