@@ -198,6 +198,20 @@ void cot__chart_lines(sb *b, const chart *c)
 				  MT + ph - ph * (y > top ? top : y) / top);
 			open = true;
 		}
+		/* a dot at each point: a point alone between gaps shows */
+		for (size_t j = 0; j < c->npoints; j++) {
+			double y = c->s[k].y[j];
+
+			/* data-i, data-v: the point and its value, exactly,
+			 * for a reader of the page (and its tests) */
+			if (!isnan(y))
+				sb_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" "
+					  "r=\"2\" fill=\"%s\" stroke=\"none\" "
+					  "data-i=\"%zu\" data-v=\"%.17g\"/>",
+					  ML + pw * (j + 0.5) / c->npoints,
+					  MT + ph - ph * (y > top ? top : y) /
+					  top, colour[k % NCOLOUR], j, y);
+		}
 		sb_puts(b, "</g>");
 	}
 	sb_puts(b, "</svg>");

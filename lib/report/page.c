@@ -14,8 +14,9 @@ typedef struct page {
 	group **g;
 	size_t ng;
 	series *sr;		/* [ng], names set, y set per chart */
-	double *y;		/* [ng * maxpoints] */
-	size_t maxpoints;
+	double *y;		/* [ng * stride] */
+	size_t maxpoints;	/* room in y per group */
+	size_t stride;		/* points of the chart being made */
 } page;
 
 static const fdef *field(const cot_summary *s, const char *name)
@@ -39,6 +40,7 @@ static bool points(page *p, size_t npoints)
 		p->y = y;
 		p->maxpoints = npoints;
 	}
+	p->stride = npoints;
 	for (size_t k = 0; k < p->ng; k++) {
 		p->sr[k].y = p->y + k * npoints;
 		for (size_t j = 0; j < npoints; j++)
@@ -131,11 +133,11 @@ static void share_chart(page *p, const char *id, const char *name,
 		const stracc *a = &p->g[k]->str[f->slot];
 
 		for (size_t j = 0; j < t->nv; j++) {
-			p->y[k * p->maxpoints + j] = 0;
+			p->y[k * p->stride + j] = 0;
 			for (size_t m = 0; m < a->nv; m++)
 				if (a->v[m].len == v[j].len &&
 				    !memcmp(a->v[m].s, v[j].s, v[j].len))
-					p->y[k * p->maxpoints + j] = a->n ?
+					p->y[k * p->stride + j] = a->n ?
 						(double)a->v[m].c /
 						(double)a->n : NAN;
 		}
@@ -144,8 +146,6 @@ static void share_chart(page *p, const char *id, const char *name,
 		chart c = { id, title, "share of traces with a value", "",
 			    ticks, t->nv, p->sr, p->ng, 1, true };
 
-		for (size_t k = 0; k < p->ng; k++)
-			p->sr[k].y = p->y + k * p->maxpoints;
 		cot__chart_stack(p->b, &c);
 	}
 	cot__free(v);
@@ -171,6 +171,7 @@ static void overview(page *p)
 
 		if (k == p->ng && p->g[0] == &p->s->total)
 			break;
+		sb_puts(b, "<tr>");
 		if (k < p->ng)
 			th_group(b, p, k);
 		else
@@ -285,8 +286,6 @@ static void log_hist(page *p, const char *name, const char *title,
 		chart c = { id, title, xl, "share of traces", ticks, top,
 			    p->sr, p->ng, 0, true };
 
-		for (size_t k = 0; k < p->ng; k++)
-			p->sr[k].y = p->y + k * LOG_BINS;
 		cot__chart_lines(p->b, &c);
 	}
 }
@@ -392,6 +391,11 @@ static void behaviour(page *p)
 	}
 	if (!nfam || !words || !points(p, nfam))
 		goto out;
+	if (!(p->s->total.num[words->slot].n &&
+	      mean(&p->s->total, words) > 0)) {
+		sb_puts(b, "<p>No trace has words of reasoning.</p>");
+		goto out;
+	}
 	for (size_t k = 0; k < p->ng; k++) {
 		nstat w;
 
@@ -400,7 +404,7 @@ static void behaviour(page *p)
 			nstat c;
 
 			cot__num_stats(fam[j], p->g[k], &c);
-			p->y[k * p->maxpoints + j] = w.sum > 0 ?
+			p->y[k * p->stride + j] = w.sum > 0 ?
 				1000 * c.sum / w.sum : NAN;
 		}
 	}
@@ -437,7 +441,7 @@ static void behaviour(page *p)
 			cot__html_cstr(b, ticks[j]);
 			sb_puts(b, "</th>");
 			for (size_t k = 0; k < p->ng; k++)
-				td_num(b, p->y[k * p->maxpoints + j]);
+				td_num(b, p->y[k * p->stride + j]);
 			sb_puts(b, "</tr>");
 		}
 		sb_puts(b, "</tbody></table>");
@@ -464,7 +468,7 @@ static void correctness(page *p)
 	sb *b = p->b;
 	char labels[LEN_BINS][64];
 	const char *ticks[LEN_BINS];
-	size_t top = 0;
+	size_t top = 0, first = LEN_BINS;
 	bool any = false;
 
 	section_open(b, "correctness", "Correctness and length",
@@ -488,6 +492,8 @@ static void correctness(page *p)
 						 (double)n;
 			if ((size_t)j + 1 > top)
 				top = (size_t)j + 1;
+			if ((size_t)j < first)
+				first = (size_t)j;
 			any = true;
 		}
 	}
@@ -505,19 +511,20 @@ static void correctness(page *p)
 			    p->sr, p->ng, 1, true };
 
 		cot__chart_lines(b, &c);
-		sb_puts(b, "<table class=\"num\"><thead><tr><th scope=\"col\">"
-			"think.words from</th>");
-		for (size_t k = 0; k < p->ng; k++) {
-			sb_puts(b, "<th scope=\"col\">");
-			cot__html_cstr(b, p->sr[k].name);
-			sb_puts(b, " (correct / graded)</th>");
-		}
+		/* a row per group, a column per octave that has a graded
+		 * trace somewhere */
+		sb_puts(b, "<table class=\"num\"><caption>Correct / graded "
+			"traces by think.words, from the value shown"
+			"</caption><thead><tr><th scope=\"col\">group</th>");
+		for (size_t j = first; j < top; j++)
+			sb_printf(b, "<th scope=\"col\">%s</th>", labels[j]);
 		sb_puts(b, "</tr></thead><tbody>");
-		for (size_t j = 0; j < top; j++) {
-			sb_printf(b, "<tr><th scope=\"row\">%s</th>",
-				  labels[j]);
-			for (size_t k = 0; k < p->ng; k++) {
-				const rgroup *x = p->g[k]->ext;
+		for (size_t k = 0; k < p->ng; k++) {
+			const rgroup *x = p->g[k]->ext;
+
+			sb_puts(b, "<tr>");
+			th_group(b, p, k);
+			for (size_t j = first; j < top; j++) {
 				uint64_t t = x ? x->acc[j][1] : 0;
 				uint64_t n = x ? t + x->acc[j][0] : 0;
 
@@ -721,7 +728,7 @@ static void head(page *p)
 int cot_report_render(cot_buf *out, cot_report *r, cot_error *err)
 {
 	sb b = { *out, false };
-	page p = { r, r->s, &b, NULL, 0, NULL, NULL, 0 };
+	page p = { r, r->s, &b, NULL, 0, NULL, NULL, 0, 0 };
 	size_t start = out->size;
 
 	if (r->failed || cot__summary_settle(r->s))

