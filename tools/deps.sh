@@ -43,3 +43,8 @@ for tool in node npm; do
 	install $pkg || echo "deps.sh: $pkg not installed: the tokenizer" \
 		"comparison with the Rust crate will skip" >&2
 done
+# Chromium, in which the report's test opens its pages (through
+# playwright-core, which it installs with npm); without it that test
+# skips, saying so
+install chromium fonts-dejavu-core || echo "deps.sh: chromium not" \
+	"installed: the report's browser test will skip" >&2

@@ -153,9 +153,9 @@ static void put_value(sb *b, const cot_value *v)
 
 static void fact(sb *b, const char *name, const cot_value *v)
 {
-	sb_printf(b, "<dt>%s</dt><dd>", name);
+	sb_printf(b, "<div><dt>%s</dt><dd>", name);
 	put_value(b, v);
-	sb_puts(b, "</dd>");
+	sb_puts(b, "</dd></div>");
 }
 
 /* The text of [a, c) of the reasoning with the pattern matches in it
@@ -294,9 +294,9 @@ static char *section(cot_report *r, cot_result *res, size_t i,
 	sb_puts(&b, "<nav class=\"tracenav\"><a href=\"#traces\">"
 		"\xE2\x86\x91 all traces</a></nav><dl class=\"facts\">");
 	if (gname) {
-		sb_puts(&b, "<dt>group</dt><dd>");
+		sb_puts(&b, "<div class=\"group\"><dt>group</dt><dd>");
 		cot__html_cstr(&b, gname);
-		sb_puts(&b, "</dd>");
+		sb_puts(&b, "</dd></div>");
 	}
 	for (int k = 0; k < F_COUNT; k++) {
 		static const int order[] = {

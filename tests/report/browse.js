@@ -3,7 +3,8 @@
 // meet: console errors, uncaught exceptions, every request the page
 // made besides itself, each chart with its axes and legend, and the
 // trace viewer opened from a table link by the keyboard alone; a
-// screenshot of the top of the page and of the trace opened.
+// screenshot of the top of the page, of the length charts and of the
+// trace opened.
 //
 // Usage: node browse.js NODE_MODULES PAGE.html OUTDIR NAME
 // Environment: CHROMIUM (default /usr/bin/chromium).
@@ -50,6 +51,9 @@ const { chromium } = require(path.join(modules, "playwright-core"));
       drawn: f.querySelectorAll("polyline, circle, rect").length,
     })));
   await page.screenshot({ path: path.join(outdir, name + "-overview.png") });
+  const grid = await page.$("#distributions .grid");
+  if (grid)
+    await grid.screenshot({ path: path.join(outdir, name + "-charts.png") });
   const link = await page.$("table a[href^='#t']");
   if (link) {
     r.link = await link.getAttribute("href");
