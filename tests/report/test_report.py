@@ -15,8 +15,9 @@ workload: no console error, no request, every chart with its axes, a
 trace opened from a table link by the keyboard; screenshots of the top
 of the page and of that trace go to ARTEFACTS. A case skips, saying
 why, without the corpus, chromium, node or npm; under the sanitizers
-(COTLOG_SANITIZED) the browser and the 1 GB cases skip (they test the
-page, which the default build makes the same)."""
+and in the scalar build (COTLOG_REPORT_TEXT_ONLY) the browser and the
+1 GB cases skip: they test the page, which the default build makes the
+same."""
 import glob
 import json
 import math
@@ -34,7 +35,7 @@ from tap import (  # noqa: E402
 import npm_cache  # noqa: E402
 
 ARTEFACTS = sys.argv[3] if len(sys.argv) > 3 else TMP
-SANITIZED = bool(os.environ.get("COTLOG_SANITIZED"))
+TEXT_ONLY = bool(os.environ.get("COTLOG_REPORT_TEXT_ONLY"))
 SECTIONS = ["overview", "distributions", "behaviour", "correctness",
             "health", "traces"]
 VOID = {"meta", "br", "img", "input", "link", "hr", "circle", "line",
@@ -400,8 +401,9 @@ def browser():
     """node_modules for browse.js, or a reason to skip."""
     if "modules" not in _browser:
         chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-        if SANITIZED:
-            _browser["skip"] = "the page is the default build's"
+        if TEXT_ONLY:
+            _browser["skip"] = "the browser opens the default build's " \
+                "pages"
         elif not os.path.exists(chromium):
             _browser["skip"] = chromium + " not found (Debian package " \
                 "chromium)"
@@ -504,8 +506,8 @@ def one_gigabyte_in_the_memory_of_stats():
     its traces (at most 70 of 96 KiB of reasoning, a few times that as
     HTML), and the page opens as any other."""
     _, skip = browser()
-    if SANITIZED:
-        return "skip the sanitizers' memory is not the program's"
+    if TEXT_ONLY:
+        return "skip measured in the default build"
     lines = []
     for f in fixture_files():
         if f.endswith(".jsonl"):
