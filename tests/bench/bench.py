@@ -21,6 +21,7 @@ and peak resident memory:
                              with json.loads and re.finditer, the
                              baseline annotate should beat ten times
     cotlog stats             the full analysis, summarized
+    cotlog report            the HTML page: what it draws, and its traces
     cotlog filter            a length predicate, and a select on a field
                              of the record, side by side with jq and a
                              Python json.loads loop doing the same
@@ -139,6 +140,7 @@ def main():
          f"python3 {q(os.path.join(HERE, 'patterns_py.py'))} {q(pats)} < "
          f"{q(plain)}"),
         ("cotlog stats", f"{cot} stats -j 1 {q(plain)}"),
+        ("cotlog report", f"{cot} report -j 1 -o /dev/null {q(plain)}"),
         ("filter think.words", f"{cot} filter -j 1 --where "
          f"'think.words < 2000' {q(plain)}"),
         ("filter rec.model", f"{cot} filter -j 1 --where "
