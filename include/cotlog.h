@@ -907,8 +907,9 @@ COT_API size_t cot_summary_groups(const cot_summary *s);
  * fields it draws (per group of a `by` key, as cot_summary), per group
  * histograms of positions in the trace and accuracy by length, and a
  * bounded sample of traces for its viewer, each rendered when chosen.
- * Memory: the summary's, plus per group a few kilobytes, plus at most
- * `traces` traces of at most 96 KiB of reasoning each. Reports merge
+ * Memory: the summary's, plus per group a few kilobytes, plus the
+ * views of at most `traces` traces, each under 1.2 MiB (of a longer
+ * reasoning the first 64 KiB and the last 32 KiB are shown). Reports merge
  * exactly (the traces chosen do not depend on how the input was split),
  * so N threads each fill their own (cot_report_new_like) and merge.
  * A report belongs to one thread at a time. Errors as for summaries: a

@@ -13,6 +13,11 @@ const reason_info cot__report_reasons[R_COUNT] = { REPORT_REASONS(X) };
  * a viewer of 70 traces stays a few megabytes whatever their length,
  * and a loop at the end of a long trace is still in view. */
 enum { HEAD = 64 << 10, TAIL = 32 << 10 };
+/* A section's markup stops growing past this: matches are no longer
+ * marked, and no step is begun. With the text of one step at most six
+ * times its bytes as HTML, a section stays under 1.2 MiB, however
+ * dense the matches or short the steps. */
+enum { MARKUP_BUDGET = 512 << 10 };
 
 static double num(const cot_value *v)
 {
@@ -167,7 +172,7 @@ static int marked(sb *b, cot_report *r, const cot_result *res, size_t i,
 {
 	size_t at = a;
 
-	while (*h < nhits) {
+	while (*h < nhits && b->buf.size < MARKUP_BUDGET) {
 		cot_hit hit;
 		const cot_pattern_info *pi;
 		size_t s, e;
@@ -226,6 +231,13 @@ static int steps_html(sb *b, cot_report *r, cot_result *res, size_t i,
 		cot_step st;
 		size_t a, c;
 
+		if (b->buf.size >= MARKUP_BUDGET) {
+			sb_printf(b, "<li class=\"gap\" value=\"%zu\">\xE2\x80"
+				  "\xA6 steps %zu to %zu left out: the view of "
+				  "a trace is kept under 1.2 MiB</li>", k + 1,
+				  k + 1, nsteps);
+			break;
+		}
 		if (cot_result_step(&st, res, i, COT_BY_PARAGRAPH, k, NULL))
 			return COT_ENOMEM;
 		a = st.start;

@@ -392,6 +392,26 @@ def loop_is_marked_in_its_trace():
     assert tag in text, tag
 
 
+@case
+def a_view_stays_bounded_on_dense_traces():
+    """Matches every six bytes, and steps of one word, over 200 kB of
+    reasoning: each view stays under 1.2 MiB, says what it left out,
+    and the page is still whole."""
+    recs = [{"response": "<think>" + "Wait, " * 40000 + "</think>1"},
+            {"response": "<think>" + "a\n\n" * 70000 + "</think>2"},
+            {"response": "<think>" + "&<" * 60000 + "</think>3"}]
+    path = tmpfile("dense.jsonl", "".join(json.dumps(r) + "\n"
+                                          for r in recs))
+    rc, text, err = report([path])
+    assert rc == 0, err
+    check_page(text)
+    views = text.split('<section class="trace"')[1:]
+    assert len(views) == 3, len(views)
+    for v in views:
+        assert len(v.encode()) < 1.2 * 2 ** 20, len(v)
+    assert "left out" in text
+
+
 # ---- in a browser -----------------------------------------------------
 
 _browser = {}
