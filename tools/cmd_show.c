@@ -2,6 +2,7 @@
  * labels, markers highlighted, loops and long steps folded, lines wrapped
  * with a hanging indent, through a pager on a terminal. */
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <limits.h>
 #include <signal.h>
@@ -217,38 +218,44 @@ static int64_t field_sint(run *r, size_t t, const char *name)
 static pid_t pager_pid = -1;
 static bool pager_has_stderr;	/* standard error goes to it as well */
 
-/* Whether the program cmd names can be run: its first word found (on
- * PATH unless it holds a '/'). A command with shell syntax in it is
- * the shell's to judge: true. Without this a missing pager would take
- * the output with it (sh prints "not found" and the pipe closes). */
+/* Whether the program cmd names can be run: the shell's answer to
+ * 'command -v' for its first word (a program on PATH, a builtin such as
+ * exec). A command with shell syntax in it is the shell's to judge:
+ * true. Without this a missing pager would take the output with it (sh
+ * says "not found" and the pipe closes). */
 static bool pager_findable(const char *cmd)
 {
-	const char *path = getenv("PATH"), *p;
-	char word[4096], file[8192];
+	char word[4096];
 	size_t n;
+	pid_t pid;
+	int st;
 
 	if (cmd[strcspn(cmd, "|&;<>()$`\\\"'*?[]#~=%{}\n")])
 		return true;
 	cmd += strspn(cmd, " \t");
 	n = strcspn(cmd, " \t");
-	if (n == 0 || n >= sizeof word)
-		return n != 0;
+	if (n >= sizeof word)
+		return true;
 	memcpy(word, cmd, n);
 	word[n] = '\0';
-	if (strchr(word, '/'))
-		return access(word, X_OK) == 0;
-	for (p = path && *path ? path : "/usr/bin:/bin"; ; p++) {
-		size_t dl = strcspn(p, ":");
+	pid = fork();
+	if (pid < 0)
+		return false;
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
 
-		/* an empty entry is the current directory */
-		snprintf(file, sizeof file, "%.*s%s%s", (int)dl, p,
-			 dl ? "/" : "./", word);
-		if (access(file, X_OK) == 0)
-			return true;
-		p += dl;
-		if (!*p)
-			return false;
+		if (null >= 0) {
+			dup2(null, STDOUT_FILENO);
+			dup2(null, STDERR_FILENO);
+		}
+		execl("/bin/sh", "sh", "-c", "command -v \"$1\"", "sh", word,
+		      (char *)NULL);
+		_exit(127);
 	}
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return false;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0;
 }
 
 /* Close our ends of the pipe and wait for the pager: the shell must not
