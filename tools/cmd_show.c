@@ -67,7 +67,8 @@ INPUT_OPTIONS_HELP,
 "cut between characters); a continuation line starts under the text of\n"
 "the line it continues, after its leading spaces and list marker (-, *,\n"
 "+, a bullet, 1. or 1)), or at the indent when that is past half the\n"
-"width. The header and the loop's lines are not wrapped.\n"
+"width. The label and family counts wrap between two counts; the header\n"
+"and the loop's lines are not wrapped.\n"
 "\n"
 "Pager: when standard output is a terminal the output goes through\n"
 "$PAGER, run by /bin/sh -c, or 'less -R' when PAGER is unset; PAGER set\n"
@@ -176,6 +177,18 @@ static void out_count(uint64_t v)
 		digits++;
 	} while (v);
 	out_write(d + n, sizeof d - n);
+}
+
+/* The columns out_count takes for v. */
+static size_t count_cols(uint64_t v)
+{
+	size_t digits = 1;
+
+	while (v >= 10) {
+		v /= 10;
+		digits++;
+	}
+	return digits + (digits - 1) / 3;
 }
 
 /* "1 word", "2 words". */
@@ -1201,8 +1214,8 @@ static void header_reference(run *r, const show *s, size_t t)
 		out_puts("\n");
 }
 
-/* loop bytes 64 to 591, from paragraph 3 · period 16 words (66 bytes,
- * within a paragraph) × 8 · the reasoning ends in it · 1 of 2 loops */
+/* loop bytes 64 to 591 (paragraph 3) · period 16 words (66 bytes) × 8
+ * · runs to the end · 1 of 2 loops */
 static void header_loop(run *r, const show *s, size_t t)
 {
 	cot_value v;
@@ -1219,22 +1232,20 @@ static void header_loop(run *r, const show *s, size_t t)
 	out_count(field_int(r, t, "loop.start"));
 	out_puts(" to ");
 	out_count(field_int(r, t, "loop.end"));
-	out_puts(", from paragraph ");
+	out_puts(" (paragraph ");
 	out_count(field_int(r, t, "loop.start_step") + 1);
-	out_puts(" \xc2\xb7 period ");
+	out_puts(") \xc2\xb7 period ");
 	out_counted(field_int(r, t, "loop.period_words"), " word");
 	out_puts(" (");
 	out_counted(field_int(r, t, "loop.period"), " byte");
 	if (steps > 0) {
 		out_puts(", ");
 		out_counted((uint64_t)steps, " paragraph");
-	} else if (steps == 0) {
-		out_puts(", within a paragraph");
 	}
 	out_puts(") \xc3\x97 ");
 	out_count(field_int(r, t, "loop.repeats"));
 	if (field(r, t, "loop.tail", &v) && v.type == COT_TYPE_BOOL && v.b)
-		out_puts(" \xc2\xb7 the reasoning ends in it");
+		out_puts(" \xc2\xb7 runs to the end");
 	if (count > 1) {
 		out_puts(" \xc2\xb7 1 of ");
 		out_count((uint64_t)count);
@@ -1329,8 +1340,8 @@ static void header(run *r, const show *s, const where *w, uint64_t line,
 static void summary_line(run *r, const show *s, size_t t, const char *title,
 			 const char *prefix, const char *suffix)
 {
-	size_t pl = strlen(prefix), sl = strlen(suffix);
-	bool any = false;
+	size_t pl = strlen(prefix), sl = strlen(suffix), col = 0, item;
+	bool any = false, some = false;
 
 	for (size_t i = 0; i < cot_field_count(r->az); i++) {
 		const cot_field_info *f = cot_field_at(r->az, i);
@@ -1343,19 +1354,32 @@ static void summary_line(run *r, const show *s, size_t t, const char *title,
 		    cot_result_get(&v, r->res, t, i, NULL) ||
 		    v.type != COT_TYPE_INT || v.i <= 0)
 			continue;
+		/* the item's columns: its name is ASCII but for a user's
+		 * family, where a byte or two too many only wraps early */
+		item = nl - pl - sl + 1 + count_cols((uint64_t)v.i);
 		if (!any) {
 			sgr(s, DIM);
 			out_puts(title);
 			sgr(s, RESET);
+			col = strlen(title);
+		}
+		if (any && s->width && col + 3 + item > s->width) {
+			/* wrapped under the first item */
+			out_puts("\n");
+			spaces(strlen(title));
+			col = strlen(title);
+			any = false;
 		}
 		out_puts(any ? " \xc2\xb7 " : " ");
+		col += any ? 3 : 1;
 		/* a family name comes from a user's pattern file */
 		out_safe(f->name + pl, nl - pl - sl);
 		out_puts(" ");
 		out_count((uint64_t)v.i);
-		any = true;
+		col += item;
+		any = some = true;
 	}
-	if (any)
+	if (some)
 		out_puts("\n");
 }
 

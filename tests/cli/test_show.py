@@ -136,10 +136,9 @@ def header_has_reference_verdict_status_rule_and_loop():
     assert "status " + p["status"] + DOT + "rule " + p["status_rule"] \
         in head, head
     assert p["status_rule"] == "finish_length"
-    assert (f"loop bytes {lp['start']} to {lp['end']}, from paragraph "
-            f"{lp['start_step'] + 1}{DOT}period {lp['period_words']} words "
-            f"({lp['period']} bytes, within a paragraph) \u00d7 "
-            f"{lp['repeats']}") in head, head
+    assert (f"loop bytes {lp['start']} to {lp['end']} (paragraph "
+            f"{lp['start_step'] + 1}){DOT}period {lp['period_words']} words "
+            f"({lp['period']} bytes) \u00d7 {lp['repeats']}") in head, head
     # graded: the verdict and the record's own label; no loop, no line
     for answer, label, verdict in (("42", True, "graded correct"),
                                    ("41", False, "graded wrong")):
@@ -161,7 +160,7 @@ def header_has_reference_verdict_status_rule_and_loop():
     assert lp["tail"] and lp["period_steps"] == 2, lp
     rc, out, _ = show([tail_record()])
     assert (f"({lp['period']} bytes, 2 paragraphs) \u00d7 {lp['repeats']}"
-            f"{DOT}the reasoning ends in it\n") in out, out[:900]
+            f"{DOT}runs to the end\n") in out, out[:900]
     assert "status truncated" + DOT + "rule tail_loop\n" in out
     # colour: the verdict in green, on the same line
     rc, out, _ = run(["show", "--color", "always", r])
@@ -286,6 +285,15 @@ def wrapped_lines_keep_their_indent():
     rc, out, _ = run(["show", "--color", "never", rec], env=e)
     rc, out2, _ = run(["show", "--color", "never", "--width", "80", rec])
     assert out == out2 and out != run(["show", "--width", "0", rec])[1]
+    # the counts wrap between items, under the first
+    rc, out, _ = show(["--width", "40", loop_record()])
+    tail = out.split("\u2500\u2500 answer\n")[1].splitlines()[2:]
+    assert len(tail) > 2 and all(cols(ln) <= 40 for ln in tail), tail
+    assert tail[1].startswith(" " * 10) and tail[1][10] != " ", tail
+    rc, wide, _ = show(["--width", "0", loop_record()])
+    wide = wide.split("\u2500\u2500 answer\n")[1].splitlines()[2:]
+    assert len(wide) == 1
+    assert " ".join(tail).split() == wide[0].replace("\u00b7", "").split()
     rc, _, err = run(["show", "--width", "19", rec])
     assert rc == 2 and b"--width takes 0 or a number from 20" in err
 
