@@ -931,9 +931,11 @@ static void loop_add(loops *L, const char *t, size_t len, int64_t start,
 	    end > (int64_t)len || period > end - start ||
 	    (L->n && (size_t)start < L->v[L->n - 1].end))
 		return;
-	/* the offsets are at words; were they not, no character is cut */
+	/* the offsets are at words; were they not, no character is cut
+	 * (and the end of the text is no character to look into) */
 	l.start = char_start(t, (size_t)start);
-	l.fold = char_start(t, (size_t)(start + period));
+	l.fold = (size_t)(start + period) == len ? len :
+		 char_start(t, (size_t)(start + period));
 	l.end = (size_t)end == len ? len : char_start(t, (size_t)end);
 	if (l.fold <= l.start || l.end < l.fold)
 		return;
