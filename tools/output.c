@@ -39,6 +39,8 @@ static void catch_signals(void)
 	signal(SIGHUP, on_signal);
 }
 
+void (*out_closed_hook)(void);
+
 static void write_all(sink *s, const char *p, size_t n)
 {
 	while (n > 0) {
@@ -50,6 +52,8 @@ static void write_all(sink *s, const char *p, size_t n)
 			/* | head: the reader has what it wanted (README
 			 * "Behaviour in pipelines") */
 			sink_abandon_all();
+			if (out_closed_hook)
+				out_closed_hook();
 			_exit(EXIT_OK);
 		}
 		if (w < 0) {

@@ -97,6 +97,9 @@ void out_write_unit(const void *p, size_t n);	/* sink_write_unit */
 void out_puts(const char *s);
 void out_flush(void);
 void out_set_unbuffered(bool on);
+/* Called, when set, before a closed standard output ends the program:
+ * show waits there for the pager that quit. */
+extern void (*out_closed_hook)(void);
 /* What reaches a terminal from data (record fields, file names, pattern
  * names, text) goes through term_clean, so that no escape sequence in
  * the data can drive the terminal. term_char: the length of the

@@ -8,7 +8,6 @@ Usage: test_output.py COTLOG SRCDIR (TAP output)."""
 import gzip
 import json
 import os
-import pty
 import re
 import resource
 import signal
@@ -17,7 +16,7 @@ import subprocess
 import time
 
 from tap import (
-    COTLOG, SAMPLE, TMP, case, main, read_pty, run, tmpfile)
+    COTLOG, SAMPLE, TMP, case, main, run, tmpfile)
 
 PLAIN = None
 
@@ -322,28 +321,6 @@ def evil_inputs():
     with open(pats, "wb") as f:
         f.write(b"evil_wait  evilfam  (?:wait)\x1b\\[2J\x07\n")
     return path, pats
-
-
-@case
-def show_writes_no_control_from_the_data():
-    path, pats = evil_inputs()
-    for color in ("always", "never"):
-        rc, out, err = run(["show", "--color", color, "--patterns", pats,
-                            path])
-        assert rc == 4, (rc, err)       # the NaN line
-        assert b"PWNED" in out and b"\xef\xbf\xbd" in out
-        assert_terminal_safe(out, "show --color " + color)
-        assert_terminal_safe(err, "show's stderr")
-        assert b"malformed" in err
-    # on a terminal, with the progress line possible
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.execv(COTLOG, [COTLOG, "show", "--patterns", pats, path])
-    _, out = read_pty(pid, fd)
-    assert b"PWNED" in out
-    # the terminal's own CR before LF, and the progress line's erasing
-    out = out.replace(b"\r\n", b"\n").replace(b"\r\x1b[K", b"")
-    assert_terminal_safe(out, "show on a terminal")
 
 
 @case

@@ -1,32 +1,26 @@
 #!/usr/bin/env python3
-"""test_steps.py - end-to-end tests of steps, patterns and show (TAP).
+"""test_steps.py - end-to-end tests of steps and patterns (TAP; show's
+are in test_show.py).
 
 Usage: test_steps.py COTLOG SRCDIR. The units of `cotlog steps` are
 checked against the reasoning read independently (reference.py) so that
 they and the White_Space between them give back every byte; the
 built-in pattern counts of `cotlog annotate` against a naive phrase
-search written here; `cotlog show` on a pseudo-terminal and with
-NO_COLOR over every corpus trace. Corpus cases skip without a corpus;
-each has a twin on the fixtures of tests/data."""
-import fcntl
+search written here. Corpus cases skip without a corpus; each has a
+twin on the fixtures of tests/data."""
 import json
 import os
-import pty
 import re
-import shutil
-import struct
 import sys
-import termios
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import reference  # noqa: E402
 
 WS = reference.WHITE_SPACE
-SGR = re.compile(rb"\x1b\[[0-9;]*m")
 
 from tap import (  # noqa: E402
-    COTLOG, SAMPLE, TMP, all_files, case, corpus_case, main, run,
-    shaped_files, tmpfile, read_pty)
+    SAMPLE, TMP, all_files, case, corpus_case, main, run, shaped_files,
+    tmpfile)
 
 
 def jsonl(out):
@@ -385,166 +379,6 @@ def steps_sample_fields():
     assert [(u["start"], u["end"], u["thought"], u["paragraph"])
             for u in th] == [(0, 2, 0, 0), (4, 17, 1, 1)]
     assert th[1]["hits"][0]["pattern"] == "r1_wait"
-
-
-# ---- show -----------------------------------------------------------------
-
-def trace_count(path):
-    _, _, err = run(["annotate", "--stats", path])
-    return int(re.search(rb"traces (\d+)", err).group(1))
-
-
-def on_pty(args, env=None):
-    """Run cotlog on a pseudo-terminal; its output and exit status."""
-    e = dict(os.environ)
-    e.pop("NO_COLOR", None)
-    e.update(env or {})
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.execve(COTLOG, [COTLOG] + args, e)
-    return read_pty(pid, fd)
-
-
-def safe(out):
-    """Only SGR escapes; no other control characters; no colour left
-    open at a line end."""
-    for m in re.finditer(rb"\x1b", out):
-        assert SGR.match(out, m.start()), out[m.start():m.start() + 10]
-    plain = SGR.sub(b"", out)
-    bad = [c for c in set(plain) if c < 0x20 and c not in (0x0a, 0x09)]
-    assert not bad, bad
-    for line in out.split(b"\n"):
-        codes = SGR.findall(line)
-        assert not codes or codes[-1] == b"\x1b[0m", line[-80:]
-    return plain
-
-
-@corpus_case
-def show_every_corpus_trace_no_color_and_on_a_pty(root, fixtures):
-    files = all_files(root)
-    shown = 0
-    for path in files:
-        n = trace_count(path)
-        rc, plain, err = run(["show", "--all", path], env={"NO_COLOR": "1"})
-        if n == 0:
-            assert rc == 1 and b"no trace" in err, (path, rc)
-            continue
-        assert rc == 0, (path, err[:300])
-        assert b"\x1b" not in plain
-        safe(plain)
-        assert plain.count("\u2500\u2500 ".encode()) >= n
-        assert len(re.findall(rb"(?m)^\xe2\x94\x80\xe2\x94\x80 .*"
-                              rb" \xc2\xb7 trace \d+ of \d+$", plain)) == n
-        rc, tty = on_pty(["show", "--all", path])
-        assert rc == 0, path
-        tty = tty.replace(b"\r\n", b"\n")
-        assert b"\x1b[" in tty, path
-        assert safe(tty) == plain, path       # colour changes nothing else
-        rc, tty = on_pty(["show", "--all", path], env={"NO_COLOR": "x"})
-        assert rc == 0 and b"\x1b" not in tty
-        shown += n
-    print(f"# {shown} traces shown on a pty and with NO_COLOR")
-    assert shown >= (90 if fixtures else 1500), shown
-
-
-@case
-def show_color_always_for_less():
-    rc, out, _ = run(["show", "--color", "always", "--record", "1", SAMPLE])
-    assert rc == 0 and b"\x1b[" in out
-    safe(out)
-    rc, out, _ = run(["show", "--color", "always", SAMPLE],
-                     env={"NO_COLOR": "1"})
-    assert rc == 0 and b"\x1b" not in out       # NO_COLOR wins
-    rc, out, _ = run(["show", "--color", "auto", SAMPLE])
-    assert rc == 0 and b"\x1b" not in out       # a pipe: no colour
-
-
-@case
-def show_through_less_r():
-    """less -R shows the colours as they are: its output, less its own
-    escapes, is the text, and our SGR sequences all reach the screen."""
-    if not shutil.which("less"):
-        return "skip no less"
-    rc, data, _ = run(["show", "--color", "always", "--record", "1",
-                       SAMPLE])
-    assert rc == 0
-    path = tmpfile("less-in.txt", data)
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.execvp("less", ["less", "-R", "-F", "-X", path])
-    # a screen tall enough for it all: less prints it and quits (-F)
-    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 1000, 300,
-                                                    0, 0))
-    _, out = read_pty(pid, fd, 30)
-    ours = SGR.findall(data)
-    theirs = iter(SGR.findall(out))
-    assert ours and all(any(t == o for t in theirs) for o in ours)
-    screen = re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]|\x1b[=>]", b"", out)
-    assert screen.replace(b"\r\n", b"\n").strip() == \
-        SGR.sub(b"", data).strip()
-
-
-@case
-def show_picks_record_trace_and_where():
-    rc, out, _ = run(["show", "--record", "7", "--trace", "1", SAMPLE])
-    assert rc == 0
-    assert re.search(rb"traces\.jsonl:7 \xc2\xb7 record 7 \xc2\xb7 trace 1 "
-                     rb"of 2", out), out[:200]
-    rc, out, err = run(["show", "--record", "7", "--trace", "5", SAMPLE])
-    assert rc == 1 and b"record 7 has 2 traces" in err and out == b""
-    rc, out, err = run(["show", "--record", "99", SAMPLE])
-    assert rc == 1 and b"no record 99: the input has 14" in err
-    rc, out, _ = run(["show", "--where", "prefilled", SAMPLE])
-    assert rc == 0 and b"record 7 \xc2\xb7 trace 0" in out
-    rc, out, err = run(["show", "--where", "think.words >", SAMPLE])
-    assert rc == 3 and b"--where" in err
-    rc, out, err = run(["show", "--where", "think.words > 100000", SAMPLE])
-    assert rc == 1 and b"no trace matched --where" in err
-    # what was asked is shown; the rest of the input is not read
-    rc, out, err = run(["show", "--record", "1", SAMPLE,
-                        os.path.join(TMP, "nope.jsonl")])
-    assert rc == 0 and err == b"", err
-
-
-@case
-def show_folds_long_steps_and_marks():
-    para = "Wait, " + " ".join(f"line {i} of a long step." for i in range(40))
-    text = "<think>We are given x.\n\n" + "\n".join([para] * 3) + \
-        "\n\nThus the answer is 5.</think>The answer is \\boxed{5}."
-    rec = tmpfile("long.jsonl", json.dumps({"response": text}) + "\n")
-    rc, out, _ = run(["show", rec])
-    assert rc == 0
-    s = out.decode()
-    assert "folded:" in s and "--full shows them" in s
-    assert "[1] problem_setup" in s and "[2] uncertainty_management" in s
-    assert "[3] final_answer_emission" in s
-    assert '\u00b7 "wait" \u00d73' in s and '"thus", "the answer is"' in s
-    rc, out, _ = run(["show", "--full", rec])
-    assert "folded" not in out.decode() and out.count(b"line 39") == 3
-    assert "boxed \"5\"" in s and "\u2500\u2500 answer" in s
-
-
-@case
-def show_keeps_the_terminal_safe():
-    evil = "<think>Look: \u001b[2J\u001b]0;pwned\u0007 and \u009b31m here." \
-        "</think>ok"
-    rec = tmpfile("evil.jsonl", json.dumps({"response": evil}) + "\n")
-    for args in (["show", rec], ["show", "--color", "always", rec]):
-        rc, out, _ = run(args)
-        assert rc == 0
-        plain = safe(out)
-        assert "\ufffd[2J".encode() in plain and b"\xc2\x9b" not in plain
-
-
-@case
-def show_by_sentence_and_thought():
-    rec = tmpfile("t.jsonl", json.dumps({"response": "<think>First we set "
-                                         "up. Then compute 2+2=4.\n\nWait, "
-                                         "that is wrong.</think>4"}) + "\n")
-    rc, out, _ = run(["show", "--by", "sentence", rec])
-    assert rc == 0 and b"[3] uncertainty_management" in out
-    rc, out, _ = run(["show", "--by", "thought", rec])
-    assert rc == 0 and b"[2] " in out and b"[3]" not in out
 
 
 main()
