@@ -279,10 +279,11 @@ def tiny_ref_matches_the_rust_crate():
     crate's behaviour, added tokens, NFC and ignore_merges included."""
     sys.path.insert(0, os.path.join(SRC, "tests", "tokens"))
     import setup
+    import npm_cache
     cache = setup.default_cache()
     modules = os.path.join(cache, "node_modules")
     node = shutil.which("node")
-    if not node or not setup.installed(modules):
+    if not node or not npm_cache.installed(modules, setup.HERE):
         return "skip no npm install of the reference in %s, or no node" % cache
     texts = [t.decode("utf-8", "replace") if isinstance(t, bytes) else t
              for t in generated(2000, 11, lines=False)]
