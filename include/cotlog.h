@@ -780,6 +780,9 @@ typedef struct cot_summary cot_summary;
 #define COT_SUMMARY_MAX_VALUES 64
 #define COT_SUMMARY_MAX_VALUE_LEN 256
 #define COT_SUMMARY_MAX_GROUPS 1000	/* max_groups by default */
+/* Separates the keys of cot_summary_options.by: the ASCII unit
+ * separator, a byte no key may hold. */
+#define COT_SUMMARY_KEY_SEP "\x1f"
 
 typedef struct cot_summary_options {
 	/* The fields to summarize: names and shell patterns (fnmatch(3)),
@@ -787,10 +790,19 @@ typedef struct cot_summary_options {
 	 * pattern passes over lists, a list named outright is an error.
 	 * NULL: every field that is not a list. */
 	const char *fields;
-	/* The groups: NULL for none; "file" for the file name given to
-	 * cot_summary_add; else an expression (cot_expr_compile) whose
-	 * value on each trace is its group's key (on the record alone
-	 * when it has no trace). */
+	/* The groups: NULL for none; else one key or several separated
+	 * by COT_SUMMARY_KEY_SEP ("rec.model\x1f" "rec.type"), each
+	 * "file" (the file name given to cot_summary_add) or an
+	 * expression (cot_expr_compile), evaluated on each trace (on the
+	 * record alone when it has no trace). With one key, a group's key
+	 * is its value as canonical JSON text, and its name for people
+	 * that value (a string without quotes). With several, the key is
+	 * the JSON list of the values ("[\"m\",\"qa\"]"), the name
+	 * their names joined by " \xC3\x97 " (U+00D7, the multiplication
+	 * sign, between spaces, in UTF-8), and groups
+	 * sort by the first key's value, then the next's; malformed lines
+	 * then have no group (only by "file" alone gives them one). An
+	 * expression holding the separator byte cannot be given. */
 	const char *by;
 	/* The analyzer options that change what fields mean, as text:
 	 * summaries merge only when theirs are equal. NULL: "". */
@@ -803,8 +815,9 @@ typedef struct cot_summary_options {
 /* An empty summary of the fields of az that o chooses (o may be NULL:
  * every field, no groups). az must outlive the summary. Returns COT_OK;
  * COT_EINVAL when a name of o->fields matches no field or names a list
- * (err says which); COT_EEXPR when o->by does not compile (err->column
- * is the byte of o->by where); COT_ENOMEM. */
+ * (err says which); COT_EEXPR when a key of o->by does not compile, or
+ * of several keys one is empty (err->column is the 1-based byte of
+ * o->by where, counted from the start of the whole of o->by); COT_ENOMEM. */
 COT_API COT_NODISCARD int cot_summary_new(cot_summary **out,
 					  const cot_analyzer *az,
 					  const cot_summary_options *o,

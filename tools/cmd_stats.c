@@ -189,12 +189,53 @@ static char *analysis_text(const run *r)
 	return buf;
 }
 
-static void show_by_error(const char *src, const cot_error *err)
+/* The caret goes under the --by that is wrong: err->column counts
+ * from the start of by, all the keys joined by COT_SUMMARY_KEY_SEP. */
+static void show_by_error(const char *by, const cot_error *err)
 {
-	size_t col = err->column ? err->column : 1;
+	size_t col = err->column ? err->column : 1, start = 0, n = 1, k = 0;
+	const char *key = by;
 
-	fprintf(stderr, "cotlog: --by: %s\n  %s\n  %*s^\n", err->message, src,
-		(int)(col - 1), "");
+	for (const char *p = by; *p; p++)
+		n += *p == COT_SUMMARY_KEY_SEP[0];
+	for (const char *p; (p = strchr(key, COT_SUMMARY_KEY_SEP[0])) &&
+	     col > start + (size_t)(p - key) + 1; key = p + 1, k++)
+		start += (size_t)(p - key) + 1;
+	if (n == 1) {
+		fprintf(stderr, "cotlog: --by: %s\n  %s\n  %*s^\n",
+			err->message, by, (int)(col - 1), "");
+		return;
+	}
+	fprintf(stderr, "cotlog: --by (key %zu of %zu): %s\n  %.*s\n  %*s^\n",
+		k + 1, n, err->message, (int)strcspn(key, COT_SUMMARY_KEY_SEP),
+		key, (int)(col - 1 - start), "");
+}
+
+/* --by, each time given: the keys joined by COT_SUMMARY_KEY_SEP. A key
+ * holding that byte would split in two: refused, as an expression with
+ * a character it does not allow (exit 3, with a caret under it). */
+static void add_by(char **by, const char *key)
+{
+	const char *bad = strchr(key, COT_SUMMARY_KEY_SEP[0]);
+	size_t n = *by ? strlen(*by) + 1 : 0;
+	char *b;
+
+	if (bad) {
+		fprintf(stderr, "cotlog: --by: control character 0x1f at "
+			"column %zu\n  %.*s\n  %*s^\n",
+			(size_t)(bad - key) + 1, (int)(bad - key), key,
+			(int)(bad - key), "");
+		exit(EXIT_EXPR);
+	}
+	b = realloc(*by, n + strlen(key) + 1);
+	if (!b) {
+		diag("out of memory");
+		exit(EXIT_USAGE);
+	}
+	if (n)
+		b[n - 1] = COT_SUMMARY_KEY_SEP[0];
+	strcpy(b + n, key);
+	*by = b;
 }
 
 /* Whether s[0..n) holds w[0..m) (m > 0). */
@@ -330,7 +371,7 @@ int cmd_stats(int argc, char **argv)
 	stats st = { 0 };
 	job j = { stats_unit, &st, stats_fork, stats_join, stats_error };
 	cot_buf text = { 0 };
-	char *analysis;
+	char *analysis, *by = NULL;
 	run r;
 	int c, rc, status;
 
@@ -341,7 +382,11 @@ int cmd_stats(int argc, char **argv)
 			continue;
 		switch (c) {
 		case 'b':
-			so.by = optarg;
+			if (!*optarg)
+				usage_error("stats", "--by needs an "
+					    "expression");
+			add_by(&by, optarg);
+			so.by = by;
 			break;
 		case 'f':
 			so.fields = optarg;
@@ -378,8 +423,6 @@ int cmd_stats(int argc, char **argv)
 	if (merge && so.by)
 		usage_error("stats", "--by does not go with --merge: the "
 			    "partials say how they were grouped");
-	if (so.by && !*so.by)
-		usage_error("stats", "--by needs an expression");
 	run_start(&r);
 	analysis = analysis_text(&r);
 	so.analysis = analysis;
@@ -399,6 +442,7 @@ int cmd_stats(int argc, char **argv)
 	if (rc == COT_EEXPR) {
 		show_by_error(so.by, &err);
 		free(analysis);
+		free(by);
 		run_finish(&r);
 		return EXIT_EXPR;
 	}
@@ -433,6 +477,7 @@ int cmd_stats(int argc, char **argv)
 	cot_buf_dispose(&text);
 	cot_summary_free(st.s);
 	free(analysis);
+	free(by);
 	run_finish(&r);
 	return status;
 }

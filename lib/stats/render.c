@@ -206,6 +206,21 @@ static void json_fields(sb *b, const cot_summary *s, const group *g,
 	sb_puts(b, "}");
 }
 
+void cot__render_json_by(sb *b, const cot_summary *s)
+{
+	if (!s->by) {
+		sb_puts(b, "null");
+	} else if (s->nkeys == 1) {
+		sb_json_str(b, s->by, strlen(s->by));
+	} else {	/* several keys: their list, as the group keys are */
+		for (size_t k = 0; k < s->nkeys; k++) {
+			sb_puts(b, k ? "," : "[");
+			sb_json_str(b, s->keys[k], strlen(s->keys[k]));
+		}
+		sb_puts(b, "]");
+	}
+}
+
 static void json_counts(sb *b, const group *g)
 {
 	sb_printf(b, "\"records\":%llu,\"traces\":%llu,\"no_trace\":%llu,"
@@ -222,10 +237,7 @@ void cot__render_json(sb *b, const cot_summary *s, const bool *show)
 	sb_puts(b, "{");
 	json_counts(b, &s->total);
 	sb_puts(b, ",\"by\":");
-	if (s->by)
-		sb_json_str(b, s->by, strlen(s->by));
-	else
-		sb_puts(b, "null");
+	cot__render_json_by(b, s);
 	if (s->by)
 		sb_printf(b, ",\"by_errors\":%llu",
 			  (unsigned long long)s->total.by_errors);

@@ -786,7 +786,7 @@ void cot__render_table(sb *b, const cot_summary *s, const bool *show,
 	}
 	sb_puts(b, "\n");
 	if (s->by) {
-		sb_printf(b, "by %s: %zu group%s", s->by, s->ng,
+		sb_printf(b, "by %s: %zu group%s", s->by_text, s->ng,
 			  s->ng == 1 ? "" : "s");
 		if (s->total.by_errors)
 			sb_printf(b, " (%llu traces whose key failed)",
