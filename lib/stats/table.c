@@ -63,6 +63,64 @@ static void cells(sb *b, const char *s, int w, bool right)
 	cell(b, s, strlen(s), w, right);
 }
 
+/* Names are never cut short: one longer than its column goes on over
+ * more lines. The first line of s[0..n) in at most w columns: its
+ * length, and in *next where the rest starts. A line breaks after '-',
+ * '_', '/', '.' or ':', or at a space (which the break takes, as in
+ * prose), when one is in its second half; else after w columns. */
+static size_t line_of(const char *s, size_t n, int w, size_t *next)
+{
+	size_t cut;
+
+	if (w < 1)
+		w = 1;
+	if (cols(s, n) <= w) {
+		*next = n;
+		return n;
+	}
+	cut = cp_offset(s, n, w);
+	for (size_t i = cut; i > 0 && cols(s, i) * 2 >= w; i--) {
+		if (s[i] == ' ') {
+			*next = i + 1;
+			return i;
+		}
+		if (strchr("-_/.:", s[i - 1])) {
+			*next = i;
+			return i;
+		}
+	}
+	*next = cut;
+	return cut;
+}
+
+/* The lines of a label after its first (line_of), each after ind
+ * spaces: what did not fit beside the row's cells. */
+static void more_lines(sb *b, const char *s, size_t n, int w, int ind)
+{
+	while (n > 0) {
+		size_t next, len = line_of(s, n, w, &next);
+
+		for (int i = 0; i < ind; i++)
+			sb_add(b, " ", 1);
+		raw(b, s, len);
+		while (b->buf.size && b->buf.ptr[b->buf.size - 1] == ' ')
+			b->buf.ptr[--b->buf.size] = '\0';
+		sb_puts(b, "\n");
+		s += next;
+		n -= next;
+	}
+}
+
+/* A row's label in w columns, padded: its first line; the rest of it
+ * is left in *rest (more_lines writes it after the row). */
+static void label_cell(sb *b, const char *s, int w, const char **rest)
+{
+	size_t n = strlen(s), next, len = line_of(s, n, w, &next);
+
+	cell(b, s, len, w, false);
+	*rest = s + next;
+}
+
 /* Thousands with commas: 1,234,567. */
 static void group_digits(char *out, size_t cap, long long v)
 {
@@ -354,15 +412,17 @@ static void num_rows(sb *b, const view *v, const fdef *f, bool lengths)
 		char t[8][32];
 		nstat st;
 
+		const char *rest;
+
 		cot__num_stats(f, g, &st);
 		if (k > 0 && st.n == 0)
 			continue;	/* a group without this field */
 		if (v->ng) {
 			sb_puts(b, "  ");
-			cells(b, k == 0 ? "(all)" : v->name[k - 1],
-			      NAME_W - 2, false);
+			label_cell(b, k == 0 ? "(all)" : v->name[k - 1],
+				   NAME_W - 2, &rest);
 		} else {
-			cells(b, f->name, NAME_W, false);
+			label_cell(b, f->name, NAME_W, &rest);
 		}
 		human_u(t[0], 32, st.n);
 		if (lengths) {
@@ -396,6 +456,8 @@ static void num_rows(sb *b, const view *v, const fdef *f, bool lengths)
 		while (b->buf.size && b->buf.ptr[b->buf.size - 1] == ' ')
 			b->buf.ptr[--b->buf.size] = '\0';
 		sb_puts(b, "\n");
+		more_lines(b, rest, strlen(rest), v->ng ? NAME_W - 2 : NAME_W,
+			   v->ng ? 2 : 0);
 	}
 }
 
@@ -498,6 +560,40 @@ static void grid_set(grid *gr, size_t col, const char *text)
 		gr->failed = true;
 }
 
+/* The heads of columns start..start+per of a grid, each right-aligned
+ * in its width cw[c] and, when longer, over as many lines as it needs;
+ * the title of the grid on the first line. */
+static void head_lines(sb *b, const view *v, const char *title,
+		       const int *cw, size_t start, size_t per)
+{
+	size_t *pos = cot__calloc(per ? per : 1, sizeof *pos);
+	bool more = true;
+
+	if (!pos) {
+		b->failed = true;
+		return;
+	}
+	for (size_t line = 0; more && !b->failed; line++) {
+		more = false;
+		cells(b, line ? "" : title, NAME_W, false);
+		for (size_t c = start; c < start + per; c++) {
+			const char *head = c == 0 ? "(all)" : v->name[c - 1];
+			size_t *p = &pos[c - start], n = strlen(head), next = 0;
+			size_t len = *p < n ? line_of(head + *p, n - *p, cw[c],
+						      &next) : 0;
+
+			sb_puts(b, "  ");
+			cell(b, head + *p, len, cw[c], true);
+			*p += next;
+			more |= *p < n;
+		}
+		while (b->buf.size && b->buf.ptr[b->buf.size - 1] == ' ')
+			b->buf.ptr[--b->buf.size] = '\0';
+		sb_puts(b, "\n");
+	}
+	cot__free(pos);
+}
+
 static void grid_print(sb *b, grid *gr, const view *v, const char *title)
 {
 	size_t per = 1, w = (size_t)v->width;
@@ -532,18 +628,13 @@ static void grid_print(sb *b, grid *gr, const view *v, const char *title)
 			per++;
 		}
 		sb_puts(b, "\n");
-		cells(b, title, NAME_W, false);
-		for (size_t c = start; c < start + per; c++) {
-			const char *head = c == 0 ? "(all)" : v->name[c - 1];
-
-			sb_puts(b, "  ");
-			cells(b, head, cw[c], true);
-		}
-		sb_puts(b, "\n");
+		head_lines(b, v, title, cw, start, per);
 		for (size_t r = 0; r < gr->nrows; r++) {
 			char **row = &gr->cells[r * (gr->ncols + 1)];
+			const char *label = row[0] ? row[0] : "", *rest;
+			int ind = (int)strspn(label, " ");
 
-			cells(b, row[0] ? row[0] : "", NAME_W, false);
+			label_cell(b, label, NAME_W, &rest);
 			for (size_t c = start; c < start + per; c++) {
 				sb_puts(b, "  ");
 				cells(b, row[c + 1] ? row[c + 1] : "", cw[c],
@@ -552,6 +643,7 @@ static void grid_print(sb *b, grid *gr, const view *v, const char *title)
 			while (b->buf.size && b->buf.ptr[b->buf.size - 1] == ' ')
 				b->buf.ptr[--b->buf.size] = '\0';
 			sb_puts(b, "\n");
+			more_lines(b, rest, strlen(rest), NAME_W - ind, ind);
 		}
 	}
 done:
