@@ -899,6 +899,38 @@ COT_API COT_NODISCARD int cot_summary_render(cot_buf *out, cot_summary *s,
 					     const char *fields, int width,
 					     cot_error *err);
 
+/* Append the comparison of s's groups rendered as format to out: each
+ * group against a baseline, the group whose name (as the table and
+ * TSV write it, the values joined by " \xC3\x97 " with several keys) is
+ * baseline, or with baseline NULL the first group in order. For each
+ * field fields chooses (as for cot_summary_render), the difference,
+ * group minus baseline, with a 95% confidence interval:
+ *   int, real  of the means, by Welch's t interval with the degrees of
+ *              freedom of Satterthwaite (Welch 1947, Biometrika 34:28):
+ *              d = m1 - m2, se^2 = v1/n1 + v2/n2 (v: sample variances),
+ *              df = se^4 / ((v1/n1)^2/(n1-1) + (v2/n2)^2/(n2-1)),
+ *              d -+ t(0.975, df) se; both groups need 2 values or more;
+ *              when both variances are 0 the interval is [d, d];
+ *   bool       of the rates of true, by Newcombe's hybrid score
+ *              interval (Newcombe 1998, Statistics in Medicine 17:857,
+ *              method 10): with Wilson's score intervals [l1, u1] of
+ *              p1 and [l2, u2] of p2 (z = 1.959964), d = p1 - p2,
+ *              lo = d - sqrt((p1-l1)^2 + (u2-p2)^2),
+ *              hi = d + sqrt((u1-p1)^2 + (p2-l2)^2);
+ *   string     not compared.
+ * The README ("Statistics") shows each format. It is computed from the
+ * summary alone: merged partials give the bytes of one run. Returns
+ * COT_OK; COT_EINVAL when s has no by key or fewer than two groups, no
+ * group is named baseline, or a name of fields is not summarized (err
+ * says which); COT_ENOMEM. */
+COT_API COT_NODISCARD int cot_summary_render_compare(cot_buf *out,
+						     cot_summary *s,
+						     cot_summary_format format,
+						     const char *fields,
+						     const char *baseline,
+						     int width,
+						     cot_error *err);
+
 /* The counts of the total. no_trace: records without a trace, except
  * tool_only: records without a trace whose assistant turns held tool
  * calls only (cot_result_tool_only). by_errors: traces (and records

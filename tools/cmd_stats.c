@@ -31,7 +31,12 @@ static const char *const usage[] = {
 "  --by EXPR            one column of stats per value of EXPR on each\n"
 "                       trace (rec.model, correct, format, think.words >\n"
 "                       4000, ...; see the README for expressions), or\n"
-"                       per input file with --by file\n"
+"                       per input file with --by file. Given again, the\n"
+"                       groups are those of all the --by at once (--by\n"
+"                       rec.model --by rec.type: one per model and type,\n"
+"                       named 'model × type', in the order of the first\n"
+"                       key, then the next; in JSON a group's key is the\n"
+"                       list of its values)\n"
 "  --fields LIST        the fields to summarize and show: names and shell\n"
 "                       patterns, comma-separated (think.*,closed or\n"
 "                       families.*.count); only the analysis they and\n"
@@ -44,6 +49,17 @@ static const char *const usage[] = {
 "  --merge              read partial summaries (plain or gzip) instead\n"
 "                       of records (with --partial: write their merge as\n"
 "                       a partial)\n"
+"  --compare            instead of the statistics, each group minus a\n"
+"                       baseline group, field by field, with a 95%\n"
+"                       confidence interval: of means by Welch's t\n"
+"                       interval with Satterthwaite's degrees of freedom\n"
+"                       (Welch 1947), of rates of true by Newcombe's\n"
+"                       hybrid score interval (Newcombe 1998, method 10);\n"
+"                       '*' (JSON, TSV: significant) marks an interval\n"
+"                       that excludes 0. Needs --by (or partials with\n"
+"                       groups) and two groups or more\n"
+"  --baseline NAME      with --compare: the group to compare with, by its\n"
+"                       name as the table shows it (default: the first)\n"
 "  --max-groups N       refuse more than N groups of --by, or in the\n"
 "                       partials of --merge (default 1000)\n",
 INPUT_OPTIONS_HELP,
@@ -360,6 +376,8 @@ int cmd_stats(int argc, char **argv)
 		{ "partial", no_argument, NULL, 'P' },
 		{ "merge", no_argument, NULL, 'M' },
 		{ "max-groups", required_argument, NULL, 'G' },
+		{ "compare", no_argument, NULL, 'C' },
+		{ "baseline", required_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
 		INPUT_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 }
@@ -367,6 +385,8 @@ int cmd_stats(int argc, char **argv)
 	cot_summary_format format = COT_SUMMARY_TABLE;
 	cot_summary_options so = { 0 };
 	bool partial = false, merge = false, formats = false;
+	bool compare = false;
+	const char *baseline = NULL;
 	cot_error err;
 	stats st = { 0 };
 	job j = { stats_unit, &st, stats_fork, stats_join, stats_error };
@@ -402,6 +422,12 @@ int cmd_stats(int argc, char **argv)
 		case 'P':
 			partial = true;
 			break;
+		case 'C':
+			compare = true;
+			break;
+		case 'B':
+			baseline = optarg;
+			break;
 		case 'M':
 			merge = true;
 			break;
@@ -420,6 +446,14 @@ int cmd_stats(int argc, char **argv)
 	if (partial && formats)
 		usage_error("stats", "--partial writes its own format: not "
 			    "with --json or --tsv");
+	if (baseline && !compare)
+		usage_error("stats", "--baseline goes with --compare");
+	if (compare && partial)
+		usage_error("stats", "--compare shows differences: not with "
+			    "--partial (compare when merging them)");
+	if (compare && !so.by && !merge)
+		usage_error("stats", "--compare needs --by: it compares "
+			    "groups");
 	if (merge && so.by)
 		usage_error("stats", "--by does not go with --merge: the "
 			    "partials say how they were grouped");
@@ -459,11 +493,15 @@ int cmd_stats(int argc, char **argv)
 	}
 	if (partial)
 		rc = cot_summary_write_partial(&text, st.s, &err);
+	else if (compare)
+		rc = cot_summary_render_compare(&text, st.s, format, so.fields,
+						baseline, table_width(), &err);
 	else
 		rc = cot_summary_render(&text, st.s, format, so.fields,
 					table_width(), &err);
 	if (rc == COT_EINVAL)
-		usage_error("stats", "--fields: %s", err.message);
+		usage_error("stats", "%s: %s", compare ? "--compare" :
+			    "--fields", err.message);
 	if (rc)
 		stats_fail(&err);
 	if (!partial && format == COT_SUMMARY_TABLE)

@@ -23,7 +23,7 @@ void cot__num_stats(const fdef *f, const group *g, nstat *st)
 	st->nulls = g->traces > a->n ? g->traces - a->n : 0;
 	st->nonzero = a->nonzero;
 	st->integer = f->type == COT_TYPE_INT;
-	st->mean = st->std = st->min = st->max = NAN;
+	st->mean = st->std = st->var = st->min = st->max = NAN;
 	st->p50 = st->p90 = st->p99 = NAN;
 	cot__num_sums(a, &xs, &xq);
 	sum = cot__xsum_value(&xs);
@@ -41,6 +41,7 @@ void cot__num_stats(const fdef *f, const group *g, nstat *st)
 		sq = cot__xsum_value(&xq);
 		var = (sq - sum * sum / n) / (n - 1);
 		st->std = var > 0 ? (double)sqrtl(var) : 0.0;
+		st->var = var > 0 ? (double)var : 0.0;
 	}
 	/* the true quantile lies in [min, max]: clamping only helps */
 	st->p50 = clamp(cot__sketch_quantile(&a->sk, 0.5, st->integer), st->min,

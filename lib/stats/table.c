@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "stats/compare.h"
 #include "stats/summary.h"
 
 /* ---- the table for people ------------------------------------------ */
@@ -903,3 +904,127 @@ void cot__render_table(sb *b, const cot_summary *s, const bool *show,
 	cot__free(v.g);
 }
 
+
+/* ---- the table of a comparison ------------------------------------- */
+
+/* text in lines of at most width columns (line_of), for people. */
+static void para(sb *b, const char *text, int width)
+{
+	more_lines(b, text, strlen(text), width, 0);
+}
+
+/* x with its sign: +1.23, -4, 0. */
+static void signed_human(char *out, size_t cap, double x)
+{
+	if (!isfinite(x)) {
+		snprintf(out, cap, "-");
+		return;
+	}
+	if (x > 0) {
+		out[0] = '+';
+		human(out + 1, cap - 1, x);
+	} else {
+		human(out, cap, x);
+	}
+}
+
+/* A rate or a difference of rates, in percent or percentage points. */
+static void points(char *out, size_t cap, double x, bool sign)
+{
+	if (!isfinite(x))
+		snprintf(out, cap, "-");
+	else
+		snprintf(out, cap, sign ? "%+.1f" : "%.1f%%", 100 * x);
+}
+
+static void compare_rows(sb *b, const cot_summary *s, const bool *show,
+			 const group *g, const group *base, int lw)
+{
+	for (size_t k = 0; k < s->nf; k++) {
+		const fdef *f = &s->f[k];
+		bool rate = f->type == COT_TYPE_BOOL;
+		char t[4][32], iv[80];
+		const char *rest;
+		cot__diff d;
+
+		if (!show[k] || !cot__compare_field(f, g, base, &d) ||
+		    (d.n == 0 && d.base_n == 0))
+			continue;
+		if (rate) {
+			points(t[0], 32, d.base, false);
+			points(t[1], 32, d.value, false);
+			points(t[2], 32, d.diff, true);
+			if (isfinite(d.diff))
+				strcat(t[2], " pp");
+			points(t[3], 32, d.lo, true);
+			points(iv, 40, d.hi, true);
+		} else {
+			human(t[0], 32, d.base);
+			human(t[1], 32, d.value);
+			signed_human(t[2], 32, d.diff);
+			signed_human(t[3], 32, d.lo);
+			signed_human(iv, 40, d.hi);
+		}
+		sb_puts(b, "  ");
+		label_cell(b, f->name, lw, &rest);
+		for (int c = 0; c < 3; c++) {
+			sb_puts(b, " ");
+			cells(b, t[c], c == 2 ? 10 : 9, true);
+		}
+		sb_puts(b, "  ");
+		if (d.significant < 0) {
+			sb_puts(b, "-");
+		} else {
+			char w[80];
+
+			snprintf(w, sizeof w, "[%s, %s]", t[3], iv);
+			sb_puts(b, w);
+			if (d.significant)
+				sb_puts(b, " *");
+		}
+		sb_puts(b, "\n");
+		more_lines(b, rest, strlen(rest), lw, 2);
+	}
+}
+
+void cot__render_compare_table(sb *b, const cot_summary *s, const bool *show,
+			       group **g, size_t ng, const group *base,
+			       int width)
+{
+	sb line = { { 0 }, false };
+	int lw = NAME_W - 2;
+
+	/* the field names whole where the width allows: the rest of a row
+	 * takes about 60 columns */
+	for (size_t k = 0; k < s->nf; k++) {
+		int n = cols(s->f[k].name, strlen(s->f[k].name));
+
+		if (show[k] && n > lw && n <= width - 60)
+			lw = n;
+		else if (show[k] && n > lw && width - 60 > lw)
+			lw = width - 60;
+	}
+
+	sb_printf(&line, "compare by %s: %zu groups, each minus the baseline, "
+		  "%s", s->by_text, ng, base->disp);
+	if (line.failed)
+		b->failed = true;
+	else
+		para(b, line.buf.ptr, width);
+	cot__sbuf_dispose(&line.buf);
+	sb_puts(b, "(95% intervals: of means Welch-Satterthwaite t, Welch "
+		"1947; of rates Newcombe's\nhybrid score, Newcombe 1998, "
+		"method 10. Rates and their differences in\npercent and "
+		"percentage points (pp). * marks an interval that excludes 0:"
+		"\na difference that noise alone would rarely make)\n");
+	for (size_t i = 0; i < ng; i++) {
+		if (g[i] == base)
+			continue;
+		sb_puts(b, "\n");
+		para(b, g[i]->disp, width);
+		sb_puts(b, "  ");
+		cells(b, "field", lw, false);
+		sb_puts(b, "  baseline     group        diff  95% interval\n");
+		compare_rows(b, s, show, g[i], base, lw);
+	}
+}
