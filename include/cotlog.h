@@ -912,7 +912,7 @@ COT_API COT_NODISCARD int cot_summary_render(cot_buf *out, cot_summary *s,
  *              d -+ t(0.975, df) se; both groups need 2 values or more;
  *              when both variances are 0 the interval is [d, d];
  *   bool       of the rates of true, by Newcombe's hybrid score
- *              interval (Newcombe 1998, Statistics in Medicine 17:857,
+ *              interval (Newcombe 1998, Statistics in Medicine 17:873,
  *              method 10): with Wilson's score intervals [l1, u1] of
  *              p1 and [l2, u2] of p2 (z = 1.959964), d = p1 - p2,
  *              lo = d - sqrt((p1-l1)^2 + (u2-p2)^2),

@@ -1283,7 +1283,7 @@ static void near(double got, double want, double tol, const char *what)
  * sample means and variances, Satterthwaite's df, the t quantile by
  * findroot on betainc; Newcombe: Wilson's intervals with z =
  * sqrt(2) erfinv(0.95)), and Newcombe's own Table II, method 10
- * (Newcombe 1998, Statistics in Medicine 17:857), to 4 decimals. The
+ * (Newcombe 1998, Statistics in Medicine 17:873-890), to 4 decimals. The
  * summary's path (exact sums of the values, then the formulas) is also
  * checked against plain_welch on the same values. */
 static void test_summary_intervals(void **st)
