@@ -831,7 +831,7 @@ COT_API COT_NODISCARD int cot_summary_new_like(cot_summary **out,
 					       cot_error *err);
 COT_API void cot_summary_free(cot_summary *s);
 
-/* The fields s summarizes and its `by` expression reads, as registry
+/* The fields s summarizes and its `by` expressions read, as registry
  * indexes (cot_field_find), for cot_result_need: only their analysis
  * needs to run. Writes at most max of them to out (out may be NULL) and
  * returns how many there are. */

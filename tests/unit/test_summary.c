@@ -1201,6 +1201,80 @@ static void test_summary_key_separator_rules(void **st)
 	cot_analyzer_free(az);
 }
 
+/* Several keys and comparisons report every allocation failure too:
+ * making the summary, its groups and their names, partials of format 3
+ * and their keys, the wrapped table and each comparison format. */
+static void test_summary_several_keys_report_every_allocation_failure(
+	void **st)
+{
+	static const char *const recs[] = {
+		"{\"model\":\"a-very-long-model-name-that-wraps-in-the-table\","
+		"\"text\":\"<think>hmm, so 3</think>3\"}",
+		"{\"model\":\"b\",\"text\":\"<think>Wait, 2+2=4.</think>4\"}",
+		"{\"model\":\"b\",\"text\":\"no thinking\"}",
+	};
+	cot_summary_options o = { "think.words,closed,status",
+				  "rec.model" COT_SUMMARY_KEY_SEP "closed"
+				  COT_SUMMARY_KEY_SEP "file", "", 0 };
+	cot_analyzer *az;
+	cot_result *res;
+	cot_error e;
+	long n;
+
+	(void)st;
+	assert_int_equal(cot_analyzer_new(&az, NULL, &e), COT_OK);
+	assert_int_equal(cot_result_new(&res, az, &e), COT_OK);
+	for (n = 0;; n++) {
+		cot_summary *s = NULL, *back = NULL;
+		cot_buf line = { 0 }, out = { 0 };
+		bool oom = false;
+		int rc;
+
+		cot__alloc_fail_after(n);
+		rc = cot_summary_new(&s, az, &o, &e);
+		for (size_t i = 0; !rc && i < 6; i++) {
+			const char *r = recs[i % 3];
+
+			if (cot_analyze_json(res, r, strlen(r), &e)) {
+				oom = true;
+				continue;
+			}
+			rc = cot_summary_add(s, res, i % 2 ? "f" : "g", &e);
+		}
+		if (!rc)
+			rc = cot_summary_write_partial(&line, s, &e);
+		if (!rc)
+			rc = cot_summary_read_partial(&back, line.ptr,
+						      line.size, 0, &e);
+		if (!rc)
+			rc = cot_summary_merge(s, back, &e);
+		for (int f = COT_SUMMARY_TABLE; !rc && f <= COT_SUMMARY_TSV;
+		     f++) {
+			rc = cot_summary_render(&out, s, (cot_summary_format)f,
+						NULL, 80, &e);
+			if (!rc)
+				rc = cot_summary_render_compare(&out, s,
+					(cot_summary_format)f, NULL, NULL, 80,
+					&e);
+		}
+		if (rc) {
+			assert_int_equal(rc, COT_ENOMEM);
+			assert_int_equal(e.code, COT_ENOMEM);
+		}
+		cot__alloc_fail_after(-1);
+		cot_buf_dispose(&line);
+		cot_buf_dispose(&out);
+		cot_summary_free(back);
+		cot_summary_free(s);
+		if (rc == COT_OK && !oom)
+			break;
+		assert_true(n < 100000);
+	}
+	assert_true(n > 50);
+	cot_result_free(res);
+	cot_analyzer_free(az);
+}
+
 /* ---- comparisons --------------------------------------------------- */
 
 #include "stats/compare.h"
@@ -1429,6 +1503,8 @@ int main(void)
 		cmocka_unit_test(test_summary_key_separator_rules),
 		cmocka_unit_test(test_summary_t_quantiles),
 		cmocka_unit_test(test_summary_intervals),
+		cmocka_unit_test(
+		  test_summary_several_keys_report_every_allocation_failure),
 	};
 
 	return cmocka_run_group_tests_name("summary", tests, NULL, NULL);
