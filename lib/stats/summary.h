@@ -163,8 +163,9 @@ int cot__summary_settle(cot_summary *s);
 void cot__num_sums(const numacc *a, cot__xsum *sum, cot__xsum *sq);
 /* The groups in a fixed order (null, false, true, numbers by value,
  * strings, lists, objects; with several keys, by the first key's value
- * in that order, then by the next key's...), and a string field's values by count, then
- * bytes: new arrays, NULL when out of memory (or empty). */
+ * in that order, then by the next key's...), and a string field's
+ * values by count, then bytes: new arrays, NULL when out of memory (or
+ * empty). */
 group **cot__sorted_groups(const cot_summary *s);
 strval *cot__sorted_values(const stracc *a);
 
