@@ -710,7 +710,11 @@ def several_keys_errors_point_at_their_key():
 @corpus_case
 def several_keys_merge_is_byte_identical(root, fixtures):
     """Partials of each file, grouped by two keys, merged in reverse:
-    the bytes of one run, in every format and with --compare too."""
+    the bytes of one run, in every format and with --compare too. Under
+    the sanitizers, on the fixtures only, and --compare in one format:
+    the corpus runs the same code on more records."""
+    if SANITIZED and not fixtures:
+        return "skip under the sanitizers (the fixtures' twin runs)"
     files = corpus_jsonl(root)
     q = f"'{COTLOG}'"
     names = " ".join(f"'{f}'" for f in files)
@@ -722,7 +726,7 @@ def several_keys_merge_is_byte_identical(root, fixtures):
         f" | tac")
     assert b'"cotlog_stats_partial":3' in part
     path = tmpfile("parts.jsonl", part)
-    for fmt in FORMATS:
+    for fmt in FORMATS[:1] if SANITIZED else FORMATS:
         rc, one, err = run(["stats", "-q", "--compare", *fmt, *by, *files])
         assert rc in (0, 4), err
         rc, merged, err = run(["stats", "--merge", "--compare", *fmt, path])
