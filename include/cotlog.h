@@ -780,6 +780,9 @@ typedef struct cot_summary cot_summary;
 #define COT_SUMMARY_MAX_VALUES 64
 #define COT_SUMMARY_MAX_VALUE_LEN 256
 #define COT_SUMMARY_MAX_GROUPS 1000	/* max_groups by default */
+/* Separates the keys of cot_summary_options.by: the ASCII unit
+ * separator, a byte no key may hold. */
+#define COT_SUMMARY_KEY_SEP "\x1f"
 
 typedef struct cot_summary_options {
 	/* The fields to summarize: names and shell patterns (fnmatch(3)),
@@ -787,10 +790,19 @@ typedef struct cot_summary_options {
 	 * pattern passes over lists, a list named outright is an error.
 	 * NULL: every field that is not a list. */
 	const char *fields;
-	/* The groups: NULL for none; "file" for the file name given to
-	 * cot_summary_add; else an expression (cot_expr_compile) whose
-	 * value on each trace is its group's key (on the record alone
-	 * when it has no trace). */
+	/* The groups: NULL for none; else one key or several separated
+	 * by COT_SUMMARY_KEY_SEP ("rec.model\x1f" "rec.type"), each
+	 * "file" (the file name given to cot_summary_add) or an
+	 * expression (cot_expr_compile), evaluated on each trace (on the
+	 * record alone when it has no trace). With one key, a group's key
+	 * is its value as canonical JSON text, and its name for people
+	 * that value (a string without quotes). With several, the key is
+	 * the JSON list of the values ("[\"m\",\"qa\"]"), the name
+	 * their names joined by " \xC3\x97 " (U+00D7, the multiplication
+	 * sign, between spaces, in UTF-8), and groups
+	 * sort by the first key's value, then the next's; malformed lines
+	 * then have no group (only by "file" alone gives them one). An
+	 * expression holding the separator byte cannot be given. */
 	const char *by;
 	/* The analyzer options that change what fields mean, as text:
 	 * summaries merge only when theirs are equal. NULL: "". */
@@ -803,8 +815,9 @@ typedef struct cot_summary_options {
 /* An empty summary of the fields of az that o chooses (o may be NULL:
  * every field, no groups). az must outlive the summary. Returns COT_OK;
  * COT_EINVAL when a name of o->fields matches no field or names a list
- * (err says which); COT_EEXPR when o->by does not compile (err->column
- * is the byte of o->by where); COT_ENOMEM. */
+ * (err says which); COT_EEXPR when a key of o->by does not compile, or
+ * of several keys one is empty (err->column is the 1-based byte of
+ * o->by where, counted from the start of the whole of o->by); COT_ENOMEM. */
 COT_API COT_NODISCARD int cot_summary_new(cot_summary **out,
 					  const cot_analyzer *az,
 					  const cot_summary_options *o,
@@ -818,7 +831,7 @@ COT_API COT_NODISCARD int cot_summary_new_like(cot_summary **out,
 					       cot_error *err);
 COT_API void cot_summary_free(cot_summary *s);
 
-/* The fields s summarizes and its `by` expression reads, as registry
+/* The fields s summarizes and its `by` expressions read, as registry
  * indexes (cot_field_find), for cot_result_need: only their analysis
  * needs to run. Writes at most max of them to out (out may be NULL) and
  * returns how many there are. */
@@ -885,6 +898,38 @@ COT_API COT_NODISCARD int cot_summary_render(cot_buf *out, cot_summary *s,
 					     cot_summary_format format,
 					     const char *fields, int width,
 					     cot_error *err);
+
+/* Append the comparison of s's groups rendered as format to out: each
+ * group against a baseline, the group whose name (as the table and
+ * TSV write it, the values joined by " \xC3\x97 " with several keys) is
+ * baseline, or with baseline NULL the first group in order. For each
+ * field fields chooses (as for cot_summary_render), the difference,
+ * group minus baseline, with a 95% confidence interval:
+ *   int, real  of the means, by Welch's t interval with the degrees of
+ *              freedom of Satterthwaite (Welch 1947, Biometrika 34:28):
+ *              d = m1 - m2, se^2 = v1/n1 + v2/n2 (v: sample variances),
+ *              df = se^4 / ((v1/n1)^2/(n1-1) + (v2/n2)^2/(n2-1)),
+ *              d -+ t(0.975, df) se; both groups need 2 values or more;
+ *              when both variances are 0 the interval is [d, d];
+ *   bool       of the rates of true, by Newcombe's hybrid score
+ *              interval (Newcombe 1998, Statistics in Medicine 17:873,
+ *              method 10): with Wilson's score intervals [l1, u1] of
+ *              p1 and [l2, u2] of p2 (z = 1.959964), d = p1 - p2,
+ *              lo = d - sqrt((p1-l1)^2 + (u2-p2)^2),
+ *              hi = d + sqrt((u1-p1)^2 + (p2-l2)^2);
+ *   string     not compared.
+ * The README ("Statistics") shows each format. It is computed from the
+ * summary alone: merged partials give the bytes of one run. Returns
+ * COT_OK; COT_EINVAL when s has no by key or fewer than two groups, no
+ * group is named baseline, or a name of fields is not summarized (err
+ * says which); COT_ENOMEM. */
+COT_API COT_NODISCARD int cot_summary_render_compare(cot_buf *out,
+						     cot_summary *s,
+						     cot_summary_format format,
+						     const char *fields,
+						     const char *baseline,
+						     int width,
+						     cot_error *err);
 
 /* The counts of the total. no_trace: records without a trace, except
  * tool_only: records without a trace whose assistant turns held tool

@@ -31,7 +31,12 @@ static const char *const usage[] = {
 "  --by EXPR            one column of stats per value of EXPR on each\n"
 "                       trace (rec.model, correct, format, think.words >\n"
 "                       4000, ...; see the README for expressions), or\n"
-"                       per input file with --by file\n"
+"                       per input file with --by file. Given again, the\n"
+"                       groups are those of all the --by at once (--by\n"
+"                       rec.model --by rec.type: one per model and type,\n"
+"                       named 'model × type', in the order of the first\n"
+"                       key, then the next; in JSON a group's key is the\n"
+"                       list of its values)\n"
 "  --fields LIST        the fields to summarize and show: names and shell\n"
 "                       patterns, comma-separated (think.*,closed or\n"
 "                       families.*.count); only the analysis they and\n"
@@ -44,6 +49,17 @@ static const char *const usage[] = {
 "  --merge              read partial summaries (plain or gzip) instead\n"
 "                       of records (with --partial: write their merge as\n"
 "                       a partial)\n"
+"  --compare            instead of the statistics, each group minus a\n"
+"                       baseline group, field by field, with a 95%\n"
+"                       confidence interval: of means by Welch's t\n"
+"                       interval with Satterthwaite's degrees of freedom\n"
+"                       (Welch 1947), of rates of true by Newcombe's\n"
+"                       hybrid score interval (Newcombe 1998, method 10);\n"
+"                       '*' (JSON, TSV: significant) marks an interval\n"
+"                       that excludes 0. Needs --by (or partials with\n"
+"                       groups) and two groups or more\n"
+"  --baseline NAME      with --compare: the group to compare with, by its\n"
+"                       name as the table shows it (default: the first)\n"
 "  --max-groups N       refuse more than N groups of --by, or in the\n"
 "                       partials of --merge (default 1000)\n",
 INPUT_OPTIONS_HELP,
@@ -189,12 +205,53 @@ static char *analysis_text(const run *r)
 	return buf;
 }
 
-static void show_by_error(const char *src, const cot_error *err)
+/* The caret goes under the --by that is wrong: err->column counts
+ * from the start of by, all the keys joined by COT_SUMMARY_KEY_SEP. */
+static void show_by_error(const char *by, const cot_error *err)
 {
-	size_t col = err->column ? err->column : 1;
+	size_t col = err->column ? err->column : 1, start = 0, n = 1, k = 0;
+	const char *key = by;
 
-	fprintf(stderr, "cotlog: --by: %s\n  %s\n  %*s^\n", err->message, src,
-		(int)(col - 1), "");
+	for (const char *p = by; *p; p++)
+		n += *p == COT_SUMMARY_KEY_SEP[0];
+	for (const char *p; (p = strchr(key, COT_SUMMARY_KEY_SEP[0])) &&
+	     col > start + (size_t)(p - key) + 1; key = p + 1, k++)
+		start += (size_t)(p - key) + 1;
+	if (n == 1) {
+		fprintf(stderr, "cotlog: --by: %s\n  %s\n  %*s^\n",
+			err->message, by, (int)(col - 1), "");
+		return;
+	}
+	fprintf(stderr, "cotlog: --by (key %zu of %zu): %s\n  %.*s\n  %*s^\n",
+		k + 1, n, err->message, (int)strcspn(key, COT_SUMMARY_KEY_SEP),
+		key, (int)(col - 1 - start), "");
+}
+
+/* --by, each time given: the keys joined by COT_SUMMARY_KEY_SEP. A key
+ * holding that byte would split in two: refused, as an expression with
+ * a character it does not allow (exit 3, with a caret under it). */
+static void add_by(char **by, const char *key)
+{
+	const char *bad = strchr(key, COT_SUMMARY_KEY_SEP[0]);
+	size_t n = *by ? strlen(*by) + 1 : 0;
+	char *b;
+
+	if (bad) {
+		fprintf(stderr, "cotlog: --by: control character 0x1f at "
+			"column %zu\n  %.*s\n  %*s^\n",
+			(size_t)(bad - key) + 1, (int)(bad - key), key,
+			(int)(bad - key), "");
+		exit(EXIT_EXPR);
+	}
+	b = realloc(*by, n + strlen(key) + 1);
+	if (!b) {
+		diag("out of memory");
+		exit(EXIT_USAGE);
+	}
+	if (n)
+		b[n - 1] = COT_SUMMARY_KEY_SEP[0];
+	strcpy(b + n, key);
+	*by = b;
 }
 
 /* Whether s[0..n) holds w[0..m) (m > 0). */
@@ -319,6 +376,8 @@ int cmd_stats(int argc, char **argv)
 		{ "partial", no_argument, NULL, 'P' },
 		{ "merge", no_argument, NULL, 'M' },
 		{ "max-groups", required_argument, NULL, 'G' },
+		{ "compare", no_argument, NULL, 'C' },
+		{ "baseline", required_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
 		INPUT_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 }
@@ -326,11 +385,13 @@ int cmd_stats(int argc, char **argv)
 	cot_summary_format format = COT_SUMMARY_TABLE;
 	cot_summary_options so = { 0 };
 	bool partial = false, merge = false, formats = false;
+	bool compare = false;
+	const char *baseline = NULL;
 	cot_error err;
 	stats st = { 0 };
 	job j = { stats_unit, &st, stats_fork, stats_join, stats_error };
 	cot_buf text = { 0 };
-	char *analysis;
+	char *analysis, *by = NULL;
 	run r;
 	int c, rc, status;
 
@@ -341,7 +402,11 @@ int cmd_stats(int argc, char **argv)
 			continue;
 		switch (c) {
 		case 'b':
-			so.by = optarg;
+			if (!*optarg)
+				usage_error("stats", "--by needs an "
+					    "expression");
+			add_by(&by, optarg);
+			so.by = by;
 			break;
 		case 'f':
 			so.fields = optarg;
@@ -356,6 +421,12 @@ int cmd_stats(int argc, char **argv)
 			break;
 		case 'P':
 			partial = true;
+			break;
+		case 'C':
+			compare = true;
+			break;
+		case 'B':
+			baseline = optarg;
 			break;
 		case 'M':
 			merge = true;
@@ -375,11 +446,17 @@ int cmd_stats(int argc, char **argv)
 	if (partial && formats)
 		usage_error("stats", "--partial writes its own format: not "
 			    "with --json or --tsv");
+	if (baseline && !compare)
+		usage_error("stats", "--baseline goes with --compare");
+	if (compare && partial)
+		usage_error("stats", "--compare shows differences: not with "
+			    "--partial (compare when merging them)");
+	if (compare && !so.by && !merge)
+		usage_error("stats", "--compare needs --by: it compares "
+			    "groups");
 	if (merge && so.by)
 		usage_error("stats", "--by does not go with --merge: the "
 			    "partials say how they were grouped");
-	if (so.by && !*so.by)
-		usage_error("stats", "--by needs an expression");
 	run_start(&r);
 	analysis = analysis_text(&r);
 	so.analysis = analysis;
@@ -399,6 +476,7 @@ int cmd_stats(int argc, char **argv)
 	if (rc == COT_EEXPR) {
 		show_by_error(so.by, &err);
 		free(analysis);
+		free(by);
 		run_finish(&r);
 		return EXIT_EXPR;
 	}
@@ -415,11 +493,15 @@ int cmd_stats(int argc, char **argv)
 	}
 	if (partial)
 		rc = cot_summary_write_partial(&text, st.s, &err);
+	else if (compare)
+		rc = cot_summary_render_compare(&text, st.s, format, so.fields,
+						baseline, table_width(), &err);
 	else
 		rc = cot_summary_render(&text, st.s, format, so.fields,
 					table_width(), &err);
 	if (rc == COT_EINVAL)
-		usage_error("stats", "--fields: %s", err.message);
+		usage_error("stats", "%s: %s", compare ? "--compare" :
+			    "--fields", err.message);
 	if (rc)
 		stats_fail(&err);
 	if (!partial && format == COT_SUMMARY_TABLE)
@@ -433,6 +515,7 @@ int cmd_stats(int argc, char **argv)
 	cot_buf_dispose(&text);
 	cot_summary_free(st.s);
 	free(analysis);
+	free(by);
 	run_finish(&r);
 	return status;
 }

@@ -6,7 +6,13 @@
 
 #include "stats/summary.h"
 
+/* Format 3 is format 2 with several keys in "by" (COT_SUMMARY_KEY_SEP
+ * between them) and group keys that are the JSON lists of their values:
+ * a partial of one key is still written as format 2, byte for byte, and
+ * cotlog versions that know only format 2 refuse one of several keys
+ * rather than take its list keys for values of one expression. */
 #define PARTIAL_FORMAT 2
+#define PARTIAL_FORMAT_KEYS 3
 #define SKETCH_NAME "loglinear-6"
 
 /* ---- writing ------------------------------------------------------- */
@@ -116,7 +122,8 @@ static json_t *partial_json(cot_summary *s)
 	}
 	cot__free(sorted);
 	return json_pack("{sisssssosssososo}",
-			 "cotlog_stats_partial", PARTIAL_FORMAT,
+			 "cotlog_stats_partial", s->nkeys > 1 ?
+			 PARTIAL_FORMAT_KEYS : PARTIAL_FORMAT,
 			 "version", cot_version(), "sketch", SKETCH_NAME,
 			 "by", s->by ? json_string(s->by) : json_null(),
 			 "analysis", s->analysis, "fields", fields,
@@ -364,14 +371,20 @@ static int groups_from_json(cot_summary *s, const json_t *groups,
 		    cot__group_find(s, json_string_value(key),
 				    json_string_length(key)))
 			return COT_EPARSE;
+		/* several keys: a JSON list of that many values */
+		rc = s->nkeys > 1 ? cot__key_parts(json_string_value(key),
+						   json_string_length(key),
+						   s->nkeys, NULL) : COT_OK;
+		if (rc)
+			return rc;
 		g = cot__group_get(s, json_string_value(key),
 				   json_string_length(key));
 		if (!g && s->failed)
 			return COT_ENOMEM;
 		if (!g)
 			return cot__error_set(err, COT_ELIMIT, 0, 0, "by %s: "
-					      "more than %zu groups", s->by,
-					      s->max_groups);
+					      "more than %zu groups",
+					      s->by_text, s->max_groups);
 		rc = group_from_json(s, g, v, false, where);
 		if (rc)
 			return rc;
@@ -415,7 +428,8 @@ static int from_json(cot_summary **out, json_t *j, size_t max_groups,
 			&total, "groups", &groups))
 		return cot__error_set(err, COT_EPARSE, 0, 0, "not a cotlog "
 				      "stats partial");
-	if (format != PARTIAL_FORMAT || strcmp(sk, SKETCH_NAME))
+	if ((format != PARTIAL_FORMAT && format != PARTIAL_FORMAT_KEYS) ||
+	    strcmp(sk, SKETCH_NAME))
 		return cot__error_set(err, COT_EPARSE, 0, 0, "a partial of "
 				      "another format (%lld, %s) from cotlog "
 				      "%s: this is %s", (long long)format, sk,
@@ -427,6 +441,14 @@ static int from_json(cot_summary **out, json_t *j, size_t max_groups,
 	if (!s)
 		return COT_ENOMEM;
 	s->max_groups = max_groups;
+	/* several keys in format 3 only, and none empty */
+	where = "by";
+	if ((format == PARTIAL_FORMAT_KEYS) != (s->nkeys > 1))
+		goto bad;
+	for (size_t k = 0; s->nkeys > 1 && k < s->nkeys; k++)
+		if (!*s->keys[k])
+			goto bad;
+	where = "fields";
 	json_array_foreach(fields, i, v) {
 		const char *name, *type, *unit;
 		cot_type t;

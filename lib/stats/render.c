@@ -23,7 +23,7 @@ void cot__num_stats(const fdef *f, const group *g, nstat *st)
 	st->nulls = g->traces > a->n ? g->traces - a->n : 0;
 	st->nonzero = a->nonzero;
 	st->integer = f->type == COT_TYPE_INT;
-	st->mean = st->std = st->min = st->max = NAN;
+	st->mean = st->std = st->var = st->min = st->max = NAN;
 	st->p50 = st->p90 = st->p99 = NAN;
 	cot__num_sums(a, &xs, &xq);
 	sum = cot__xsum_value(&xs);
@@ -41,6 +41,7 @@ void cot__num_stats(const fdef *f, const group *g, nstat *st)
 		sq = cot__xsum_value(&xq);
 		var = (sq - sum * sum / n) / (n - 1);
 		st->std = var > 0 ? (double)sqrtl(var) : 0.0;
+		st->var = var > 0 ? (double)var : 0.0;
 	}
 	/* the true quantile lies in [min, max]: clamping only helps */
 	st->p50 = clamp(cot__sketch_quantile(&a->sk, 0.5, st->integer), st->min,
@@ -206,6 +207,21 @@ static void json_fields(sb *b, const cot_summary *s, const group *g,
 	sb_puts(b, "}");
 }
 
+void cot__render_json_by(sb *b, const cot_summary *s)
+{
+	if (!s->by) {
+		sb_puts(b, "null");
+	} else if (s->nkeys == 1) {
+		sb_json_str(b, s->by, strlen(s->by));
+	} else {	/* several keys: their list, as the group keys are */
+		for (size_t k = 0; k < s->nkeys; k++) {
+			sb_puts(b, k ? "," : "[");
+			sb_json_str(b, s->keys[k], strlen(s->keys[k]));
+		}
+		sb_puts(b, "]");
+	}
+}
+
 static void json_counts(sb *b, const group *g)
 {
 	sb_printf(b, "\"records\":%llu,\"traces\":%llu,\"no_trace\":%llu,"
@@ -222,10 +238,7 @@ void cot__render_json(sb *b, const cot_summary *s, const bool *show)
 	sb_puts(b, "{");
 	json_counts(b, &s->total);
 	sb_puts(b, ",\"by\":");
-	if (s->by)
-		sb_json_str(b, s->by, strlen(s->by));
-	else
-		sb_puts(b, "null");
+	cot__render_json_by(b, s);
 	if (s->by)
 		sb_printf(b, ",\"by_errors\":%llu",
 			  (unsigned long long)s->total.by_errors);

@@ -88,6 +88,43 @@ static char *utf8_dup(const char *s)
 	return b.ptr;
 }
 
+/* s->by cut at each COT_SUMMARY_KEY_SEP into s->keys (some may be
+ * empty: compile_by and the partial reader refuse those), and by_text.
+ * COT_OK or COT_ENOMEM. */
+static int split_keys(cot_summary *s)
+{
+	cot__sbuf t = { 0 };
+	const char *p = s->by;
+	size_t n = 1;
+
+	for (const char *q = s->by; *q; q++)
+		n += *q == COT_SUMMARY_KEY_SEP[0];
+	s->keys = cot__calloc(n, sizeof *s->keys);
+	s->kexpr = cot__calloc(n, sizeof *s->kexpr);
+	if (!s->keys || !s->kexpr)
+		return COT_ENOMEM;
+	s->nkeys = n;
+	for (size_t k = 0; k < n; k++) {
+		const char *end = strchr(p, COT_SUMMARY_KEY_SEP[0]);
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+
+		s->keys[k] = cot__strndup(p, len);
+		if (!s->keys[k] ||
+		    (k && cot__sbuf_add(&t, " \xC3\x97 ", 4)) ||
+		    cot__sbuf_add(&t, p, len))
+			goto oom;
+		p += len + 1;
+	}
+	if (cot__sbuf_reserve(&t, 0))
+		goto oom;
+	t.ptr[t.size] = '\0';
+	s->by_text = t.ptr;
+	return COT_OK;
+oom:
+	cot__sbuf_dispose(&t);
+	return COT_ENOMEM;
+}
+
 cot_summary *cot__summary_alloc(const char *by, const char *analysis)
 {
 	cot_summary *s = cot__calloc(1, sizeof *s);
@@ -97,7 +134,7 @@ cot_summary *cot__summary_alloc(const char *by, const char *analysis)
 	s->by = by ? utf8_dup(by) : NULL;
 	s->analysis = utf8_dup(analysis ? analysis : "");
 	s->max_groups = COT_SUMMARY_MAX_GROUPS;
-	if ((by && !s->by) || !s->analysis) {
+	if ((by && !s->by) || !s->analysis || (s->by && split_keys(s))) {
 		cot_summary_free(s);
 		return NULL;
 	}
@@ -139,6 +176,7 @@ static void group_dispose(const cot_summary *s, group *g)
 	cot__free(g->at_rest);
 	cot__free(g->key);
 	cot__free(g->disp);
+	cot__free(g->part);
 }
 
 /* The value a field's cot__field_rest text stands for (numbers and null
@@ -182,13 +220,42 @@ static void find_runs(cot_summary *s, const cot_analyzer *az)
 	}
 }
 
-/* Compile s->by for s->az, unless it is "file" (or s was read from a
- * partial: it has no analyzer and takes no records). */
+/* Compile each key of s->by for s->az but "file" (not when s was read
+ * from a partial: it has no analyzer and takes no records). An error's
+ * column is the byte of s->by where: the key's start plus its column.
+ * One key is compiled as it is, even empty (the expression says why
+ * that is wrong); of several, an empty one is refused here. */
 static int compile_by(cot_summary *s, cot_error *err)
 {
-	if (!s->az || !s->by || cot__summary_by_file(s))
-		return COT_OK;
-	return cot_expr_compile(&s->by_expr, s->az, s->by, err);
+	size_t start = 0;
+
+	for (size_t k = 0; s->az && k < s->nkeys; k++) {
+		const char *key = s->keys[k];
+		cot_error e;
+		int rc;
+
+		if (!strcmp(key, "file")) {
+			start += strlen(key) + 1;
+			continue;
+		}
+		if (s->nkeys > 1 && !*key)
+			return cot__error_set(err, COT_EEXPR, 0, start + 1,
+					      "key %zu of %zu is empty", k + 1,
+					      s->nkeys);
+		rc = cot_expr_compile(&s->kexpr[k], s->az, key, &e);
+		if (rc) {
+			if (err) {
+				*err = e;
+				if (s->nkeys > 1 && e.column)
+					err->column = e.column + start;
+			}
+			return rc;
+		}
+		start += strlen(key) + 1;
+	}
+	if (s->nkeys == 1)
+		s->by_expr = s->kexpr[0];
+	return COT_OK;
 }
 
 int cot_summary_new(cot_summary **out, const cot_analyzer *az,
@@ -288,7 +355,13 @@ void cot_summary_free(cot_summary *s)
 		cot__free(s->f[i].name);
 		cot__free(s->f[i].unit);
 	}
-	cot_expr_free(s->by_expr);
+	for (size_t k = 0; k < s->nkeys; k++) {
+		cot__free(s->keys[k]);
+		cot_expr_free(s->kexpr[k]);	/* by_expr among them */
+	}
+	cot__free(s->keys);
+	cot__free(s->kexpr);
+	cot__free(s->by_text);
 	cot__free(s->f);
 	cot__free(s->g);
 	cot__free(s->ht);
@@ -310,12 +383,15 @@ size_t cot_summary_fields(const cot_summary *s, size_t *out, size_t max)
 			out[n] = (size_t)s->f[i].index;
 		n++;
 	}
-	if (!s->by_expr)
-		return n;
-	nb = cot_expr_fields(NULL, 0, s->by_expr);
-	if (out && n < max)
-		cot_expr_fields(out + n, max - n, s->by_expr);
-	return n + nb;
+	for (size_t k = 0; k < s->nkeys; k++) {
+		if (!s->kexpr[k])
+			continue;
+		nb = cot_expr_fields(NULL, 0, s->kexpr[k]);
+		if (out && n < max)
+			cot_expr_fields(out + n, max - n, s->kexpr[k]);
+		n += nb;
+	}
+	return n;
 }
 
 void cot_summary_counts_of(const cot_summary *s, cot_summary_counts *out)
@@ -395,9 +471,64 @@ static char *display_key(const char *key, size_t len)
 	return out;
 }
 
+int cot__key_parts(const char *text, size_t len, size_t nkeys,
+		   size_t *part)
+{
+	cot__jdoc d;
+	int rc;
+
+	cot__jdoc_init(&d);
+	rc = cot__json_parse(&d, text, len, NULL);
+	if (rc == COT_OK && (d.tok[0].kind != COT_J_ARR ||
+			     d.tok[0].count != nkeys))
+		rc = COT_EPARSE;
+	for (uint32_t t = rc ? COT_J_NONE : cot__json_first(&d, 0), k = 0;
+	     part && t != COT_J_NONE && t < d.tok[0].next && k < nkeys;
+	     t = d.tok[t].next, k++) {
+		part[2 * k] = d.tok[t].off;
+		part[2 * k + 1] = d.tok[t].end - d.tok[t].off;
+	}
+	cot__jdoc_dispose(&d);
+	return rc == COT_ENOMEM ? COT_ENOMEM : rc ? COT_EPARSE : COT_OK;
+}
+
+/* With several keys: g's parts, and its text for people, each value as
+ * display_key writes it, joined by " × ". COT_OK, COT_EPARSE (a key
+ * that is not a list of s->nkeys values: the partial reader refuses
+ * those first) or COT_ENOMEM. */
+static int composite_display(const cot_summary *s, group *g)
+{
+	cot__sbuf t = { 0 };
+	int rc;
+
+	g->part = cot__calloc(2 * s->nkeys + 2, sizeof *g->part);
+	if (!g->part)
+		return COT_ENOMEM;
+	rc = cot__key_parts(g->key, g->keylen, s->nkeys, g->part);
+	for (size_t k = 0; rc == COT_OK && k < s->nkeys; k++) {
+		char *v = display_key(g->key + g->part[2 * k],
+				      g->part[2 * k + 1]);
+
+		if (!v || (k && cot__sbuf_add(&t, " \xC3\x97 ", 4)) ||
+		    cot__sbuf_add(&t, v, strlen(v)))
+			rc = COT_ENOMEM;
+		cot__free(v);
+	}
+	if (rc == COT_OK && cot__sbuf_reserve(&t, 0))
+		rc = COT_ENOMEM;
+	if (rc) {
+		cot__sbuf_dispose(&t);
+		return rc;
+	}
+	t.ptr[t.size] = '\0';
+	g->disp = t.ptr;
+	return COT_OK;
+}
+
 group *cot__group_get(cot_summary *s, const char *key, size_t len)
 {
 	group *g = cot__group_find(s, key, len);
+	int rc;
 
 	if (g)
 		return g;
@@ -427,12 +558,20 @@ group *cot__group_get(cot_summary *s, const char *key, size_t len)
 	g = mark(s, cot__malloc(sizeof *g));
 	if (!g)
 		return NULL;
-	if (cot__group_init(s, g) ||
-	    !(g->key = cot__strndup(key, len)) ||
-	    !(g->disp = display_key(key, len))) {
+	if (cot__group_init(s, g) || !(g->key = cot__strndup(key, len))) {
 		group_dispose(s, g);
 		cot__free(g);
 		s->failed = COT_ENOMEM;
+		return NULL;
+	}
+	g->keylen = len;
+	rc = s->nkeys > 1 ? composite_display(s, g) :
+	     (g->disp = display_key(key, len)) ? COT_OK : COT_ENOMEM;
+	if (rc) {
+		group_dispose(s, g);
+		cot__free(g);
+		if (rc == COT_ENOMEM)
+			s->failed = COT_ENOMEM;
 		return NULL;
 	}
 	g->keylen = len;
@@ -441,13 +580,13 @@ group *cot__group_get(cot_summary *s, const char *key, size_t len)
 	return g;
 }
 
-/* The key of a file: its name as a JSON string (made valid UTF-8). */
+/* The key of a file: its name as a JSON string (made valid UTF-8),
+ * appended to s->key. */
 static int file_key(cot_summary *s, const char *file)
 {
 	cot__sbuf u = { 0 };
 	int rc;
 
-	s->key.size = 0;
 	rc = add_utf8(&u, file ? file : "", file ? strlen(file) : 0);
 	if (rc == COT_OK)
 		rc = cot__json_escape(&s->key, u.ptr, u.size, 0);
@@ -485,15 +624,14 @@ static int add_compact_json(cot__sbuf *b, const char *s, size_t n)
 	return cot__sbuf_add(b, s + run, n - run);
 }
 
-/* The canonical JSON text of a by value into s->key: the key of its
- * group. Numbers are written as cot__real_text writes them, with no
+/* The canonical JSON text of a by value, appended to s->key: the key
+ * of its group (or, with several keys, one value of its list). Numbers are written as cot__real_text writes them, with no
  * ".0" (so 3 and 3.0 are one group); a list or object keeps the
  * record's text. */
 static int key_text(cot_summary *s, const cot_value *v)
 {
 	char num[40];
 
-	s->key.size = 0;
 	switch (v->type) {
 	case COT_TYPE_BOOL:
 		return cot__sbuf_add(&s->key, v->b ? "true" : "false",
@@ -765,27 +903,41 @@ static group *group_of(cot_summary *s, cot_result *res, size_t i,
 		       const char *file, cot_error *err, int *rc)
 {
 	group *g;
-	int krc;
+	int krc = COT_OK;
+	size_t start = 0;
 
 	if (!s->by)
 		return NULL;
-	if (cot__summary_by_file(s)) {
-		krc = file_key(s, file);
-	} else {
+	/* one key: its value's text; several: the JSON list of theirs */
+	s->key.size = 0;
+	if (s->nkeys > 1)
+		krc = cot__sbuf_addc(&s->key, '[');
+	for (size_t k = 0; k < s->nkeys && !krc; k++) {
 		cot_value v;
 		cot_error e;
 
-		if (cot_expr_eval(&v, s->by_expr, res, i, &e)) {
+		if (k)
+			krc = cot__sbuf_addc(&s->key, ',');
+		if (krc)
+			break;
+		if (!s->kexpr[k]) {
+			krc = file_key(s, file);
+		} else if (cot_expr_eval(&v, s->kexpr[k], res, i, &e)) {
 			s->total.by_errors++;
 			if (*rc == COT_OK) {
 				*rc = cot__error_set(err, COT_EEXPR, e.line,
-						     e.column, "%s",
+						     e.column ? e.column +
+						     start : 0, "%s",
 						     e.message);
 			}
 			return NULL;
+		} else {
+			krc = key_text(s, &v);
 		}
-		krc = key_text(s, &v);
+		start += strlen(s->keys[k]) + 1;
 	}
+	if (!krc && s->nkeys > 1)
+		krc = cot__sbuf_addc(&s->key, ']');
 	if (krc) {
 		s->failed = COT_ENOMEM;
 		return NULL;
@@ -793,7 +945,8 @@ static group *group_of(cot_summary *s, cot_result *res, size_t i,
 	g = cot__group_get(s, s->key.ptr, s->key.size);
 	if (!g && !s->failed && *rc == COT_OK)
 		*rc = cot__error_set(err, COT_ELIMIT, 0, 0, "by %s: more "
-				     "than %zu groups", s->by, s->max_groups);
+				     "than %zu groups", s->by_text,
+				     s->max_groups);
 	if (g && g->last_rec != s->rec_serial) {
 		g->last_rec = s->rec_serial;
 		g->records++;
@@ -862,6 +1015,7 @@ int cot_summary_add_malformed(cot_summary *s, const char *file, uint64_t n,
 	s->total.malformed += n;
 	if (!cot__summary_by_file(s) || !n)
 		return COT_OK;
+	s->key.size = 0;
 	if (file_key(s, file)) {
 		s->failed = COT_ENOMEM;
 		return failed(err);
@@ -977,8 +1131,8 @@ static int same_shape(const cot_summary *a, const cot_summary *b,
 	    (a->by && strcmp(a->by, b->by)))
 		return cot__error_set(err, COT_EINVAL, 0, 0, "the summaries "
 				      "are grouped differently (by %s, by %s)",
-				      a->by ? a->by : "(none)",
-				      b->by ? b->by : "(none)");
+				      a->by ? a->by_text : "(none)",
+				      b->by ? b->by_text : "(none)");
 	if (strcmp(a->analysis, b->analysis))
 		return cot__error_set(err, COT_EINVAL, 0, 0, "the summaries "
 				      "were made with other analysis options "
@@ -1030,8 +1184,8 @@ int cot_summary_merge(cot_summary *dst, const cot_summary *src,
 		if (!cot__group_find(dst, src->g[i]->key, src->g[i]->keylen)
 		    && dst->ng + ++fresh > dst->max_groups)
 			return cot__error_set(err, COT_ELIMIT, 0, 0, "by %s: "
-					      "more than %zu groups", dst->by,
-					      dst->max_groups);
+					      "more than %zu groups",
+					      dst->by_text, dst->max_groups);
 	for (size_t i = 0; i < src->ng; i++)
 		if (!cot__group_get(dst, src->g[i]->key, src->g[i]->keylen))
 			goto oom;
@@ -1065,24 +1219,42 @@ static int key_rank(const char *k)
 	}
 }
 
-static int cmp_groups(const void *pa, const void *pb)
+/* Two values' texts a[0..an), b[0..bn) (not empty). */
+static int cmp_values_text(const char *a, size_t an, const char *b,
+			   size_t bn)
 {
-	const group *a = *(group *const *)pa, *b = *(group *const *)pb;
-	int ra = key_rank(a->key), rb = key_rank(b->key), c;
+	int ra = key_rank(a), rb = key_rank(b), c;
 
 	if (ra != rb)
 		return ra - rb;
-	if (ra == 3) {
-		double x = strtod(a->key, NULL), y = strtod(b->key, NULL);
+	if (ra == 3) {	/* a number ends at the ',' or ']' after it */
+		double x = strtod(a, NULL), y = strtod(b, NULL);
 
 		if (x != y)
 			return x < y ? -1 : 1;
 	}
-	c = memcmp(a->key, b->key, a->keylen < b->keylen ? a->keylen :
-		   b->keylen);
+	c = memcmp(a, b, an < bn ? an : bn);
 	if (c)
 		return c;
-	return (a->keylen > b->keylen) - (a->keylen < b->keylen);
+	return (an > bn) - (an < bn);
+}
+
+static int cmp_groups(const void *pa, const void *pb)
+{
+	const group *a = *(group *const *)pa, *b = *(group *const *)pb;
+
+	/* several keys: value by value (parts), then the text as a whole,
+	 * so that the order is total */
+	for (size_t k = 0; a->part && b->part && a->part[2 * k + 1]; k++) {
+		int c = cmp_values_text(a->key + a->part[2 * k],
+					a->part[2 * k + 1],
+					b->key + b->part[2 * k],
+					b->part[2 * k + 1]);
+
+		if (c)
+			return c;
+	}
+	return cmp_values_text(a->key, a->keylen, b->key, b->keylen);
 }
 
 group **cot__sorted_groups(const cot_summary *s)

@@ -66,7 +66,13 @@ typedef struct stracc {
 typedef struct group {
 	char *key;		/* canonical JSON text; NULL for the total */
 	size_t keylen;
-	char *disp;		/* for people: a string key unquoted */
+	/* for people: a string key unquoted; with several keys (a key
+	 * text that is their JSON list), each value so, joined by " × " */
+	char *disp;
+	/* with several keys: where each value's text starts in key and its
+	 * length, two per key, then two zeros (the order compares them one
+	 * by one); NULL with one key */
+	size_t *part;
 	uint64_t records, traces, no_trace, malformed, by_errors;
 	uint64_t tool_only;	/* records whose turns were tool calls only */
 	uint64_t last_rec;	/* the record last counted here */
@@ -87,7 +93,17 @@ struct cot_summary {
 	fdef *f;
 	size_t nf, nnum, nbool, nstr;
 	char *by, *analysis;
-	cot_expr *by_expr;	/* by, compiled (not "file") */
+	/* by split at COT_SUMMARY_KEY_SEP: nkeys keys (0 without by), each
+	 * "file" (kexpr[i] NULL) or an expression, compiled in kexpr[i]
+	 * (NULL in a summary read from a partial, which takes no records);
+	 * by_text is by for people, the keys joined by " × " */
+	size_t nkeys;
+	char **keys;
+	cot_expr **kexpr;
+	char *by_text;
+	/* by, compiled, when it is one key and not "file" (kexpr[0], owned
+	 * there); NULL with several keys */
+	cot_expr *by_expr;
 	group total;
 	group **g;
 	size_t ng, capg;
@@ -110,10 +126,19 @@ static inline bool cot__numeric(cot_type t)
 	return t == COT_TYPE_INT || t == COT_TYPE_REAL;
 }
 
+/* Whether by is the one key "file" (then malformed lines have groups:
+ * with several keys they have none, the other keys needing a record). */
 static inline bool cot__summary_by_file(const cot_summary *s)
 {
 	return s->by && !strcmp(s->by, "file");
 }
+
+/* Key text[0..len) of a summary of nkeys keys (> 1) as the JSON list of
+ * their values: where each value is (part: 2 per key, start and length;
+ * may be NULL to only check). COT_OK, COT_EPARSE (not a JSON list of
+ * nkeys values) or COT_ENOMEM. */
+int cot__key_parts(const char *text, size_t len, size_t nkeys,
+		   size_t *part);
 
 /* Which of names[0..n) (of types[]) spec chooses: chosen[i] set for
  * each (see cot_summary_options.fields). COT_OK, COT_EINVAL with err,
@@ -144,8 +169,10 @@ int cot__summary_settle(cot_summary *s);
 /* The sums of a as xsums, whatever the field's type. */
 void cot__num_sums(const numacc *a, cot__xsum *sum, cot__xsum *sq);
 /* The groups in a fixed order (null, false, true, numbers by value,
- * strings, lists, objects), and a string field's values by count, then
- * bytes: new arrays, NULL when out of memory (or empty). */
+ * strings, lists, objects; with several keys, by the first key's value
+ * in that order, then by the next key's...), and a string field's
+ * values by count, then bytes: new arrays, NULL when out of memory (or
+ * empty). */
 group **cot__sorted_groups(const cot_summary *s);
 strval *cot__sorted_values(const stracc *a);
 
@@ -211,6 +238,8 @@ void cot__render_json(sb *b, const cot_summary *s, const bool *show);
 void cot__render_tsv(sb *b, const cot_summary *s, const bool *show);
 void cot__render_table(sb *b, const cot_summary *s, const bool *show,
 		       int width);
+/* The "by" of the JSON: null, the key, or the list of the keys. */
+void cot__render_json_by(sb *b, const cot_summary *s);
 /* Whether the table shows field f when no fields are named. */
 bool cot__main_field(const cot_summary *s, const fdef *f);
 
@@ -221,6 +250,7 @@ typedef struct nstat {
 	bool exact_sum;		/* sum fits int64: isum */
 	int64_t isum;
 	double sum, mean, std, min, max, p50, p90, p99;
+	double var;		/* the sample variance (NAN where std is) */
 } nstat;
 void cot__num_stats(const fdef *f, const group *g, nstat *st);
 

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "stats/compare.h"
 #include "stats/summary.h"
 
 /* ---- the table for people ------------------------------------------ */
@@ -61,6 +62,64 @@ static void cell(sb *b, const char *s, size_t n, int w, bool right)
 static void cells(sb *b, const char *s, int w, bool right)
 {
 	cell(b, s, strlen(s), w, right);
+}
+
+/* Names are never cut short: one longer than its column goes on over
+ * more lines. The first line of s[0..n) in at most w columns: its
+ * length, and in *next where the rest starts. A line breaks after '-',
+ * '_', '/', '.' or ':', or at a space (which the break takes, as in
+ * prose), when one is in its second half; else after w columns. */
+static size_t line_of(const char *s, size_t n, int w, size_t *next)
+{
+	size_t cut;
+
+	if (w < 1)
+		w = 1;
+	if (cols(s, n) <= w) {
+		*next = n;
+		return n;
+	}
+	cut = cp_offset(s, n, w);
+	for (size_t i = cut; i > 0 && cols(s, i) * 2 >= w; i--) {
+		if (s[i] == ' ') {
+			*next = i + 1;
+			return i;
+		}
+		if (strchr("-_/.:", s[i - 1])) {
+			*next = i;
+			return i;
+		}
+	}
+	*next = cut;
+	return cut;
+}
+
+/* The lines of a label after its first (line_of), each after ind
+ * spaces: what did not fit beside the row's cells. */
+static void more_lines(sb *b, const char *s, size_t n, int w, int ind)
+{
+	while (n > 0) {
+		size_t next, len = line_of(s, n, w, &next);
+
+		for (int i = 0; i < ind; i++)
+			sb_add(b, " ", 1);
+		raw(b, s, len);
+		while (b->buf.size && b->buf.ptr[b->buf.size - 1] == ' ')
+			b->buf.ptr[--b->buf.size] = '\0';
+		sb_puts(b, "\n");
+		s += next;
+		n -= next;
+	}
+}
+
+/* A row's label in w columns, padded: its first line; the rest of it
+ * is left in *rest (more_lines writes it after the row). */
+static void label_cell(sb *b, const char *s, int w, const char **rest)
+{
+	size_t n = strlen(s), next, len = line_of(s, n, w, &next);
+
+	cell(b, s, len, w, false);
+	*rest = s + next;
 }
 
 /* Thousands with commas: 1,234,567. */
@@ -354,15 +413,17 @@ static void num_rows(sb *b, const view *v, const fdef *f, bool lengths)
 		char t[8][32];
 		nstat st;
 
+		const char *rest;
+
 		cot__num_stats(f, g, &st);
 		if (k > 0 && st.n == 0)
 			continue;	/* a group without this field */
 		if (v->ng) {
 			sb_puts(b, "  ");
-			cells(b, k == 0 ? "(all)" : v->name[k - 1],
-			      NAME_W - 2, false);
+			label_cell(b, k == 0 ? "(all)" : v->name[k - 1],
+				   NAME_W - 2, &rest);
 		} else {
-			cells(b, f->name, NAME_W, false);
+			label_cell(b, f->name, NAME_W, &rest);
 		}
 		human_u(t[0], 32, st.n);
 		if (lengths) {
@@ -396,6 +457,8 @@ static void num_rows(sb *b, const view *v, const fdef *f, bool lengths)
 		while (b->buf.size && b->buf.ptr[b->buf.size - 1] == ' ')
 			b->buf.ptr[--b->buf.size] = '\0';
 		sb_puts(b, "\n");
+		more_lines(b, rest, strlen(rest), v->ng ? NAME_W - 2 : NAME_W,
+			   v->ng ? 2 : 0);
 	}
 }
 
@@ -498,6 +561,40 @@ static void grid_set(grid *gr, size_t col, const char *text)
 		gr->failed = true;
 }
 
+/* The heads of columns start..start+per of a grid, each right-aligned
+ * in its width cw[c] and, when longer, over as many lines as it needs;
+ * the title of the grid on the first line. */
+static void head_lines(sb *b, const view *v, const char *title,
+		       const int *cw, size_t start, size_t per)
+{
+	size_t *pos = cot__calloc(per ? per : 1, sizeof *pos);
+	bool more = true;
+
+	if (!pos) {
+		b->failed = true;
+		return;
+	}
+	for (size_t line = 0; more && !b->failed; line++) {
+		more = false;
+		cells(b, line ? "" : title, NAME_W, false);
+		for (size_t c = start; c < start + per; c++) {
+			const char *head = c == 0 ? "(all)" : v->name[c - 1];
+			size_t *p = &pos[c - start], n = strlen(head), next = 0;
+			size_t len = *p < n ? line_of(head + *p, n - *p, cw[c],
+						      &next) : 0;
+
+			sb_puts(b, "  ");
+			cell(b, head + *p, len, cw[c], true);
+			*p += next;
+			more |= *p < n;
+		}
+		while (b->buf.size && b->buf.ptr[b->buf.size - 1] == ' ')
+			b->buf.ptr[--b->buf.size] = '\0';
+		sb_puts(b, "\n");
+	}
+	cot__free(pos);
+}
+
 static void grid_print(sb *b, grid *gr, const view *v, const char *title)
 {
 	size_t per = 1, w = (size_t)v->width;
@@ -532,18 +629,13 @@ static void grid_print(sb *b, grid *gr, const view *v, const char *title)
 			per++;
 		}
 		sb_puts(b, "\n");
-		cells(b, title, NAME_W, false);
-		for (size_t c = start; c < start + per; c++) {
-			const char *head = c == 0 ? "(all)" : v->name[c - 1];
-
-			sb_puts(b, "  ");
-			cells(b, head, cw[c], true);
-		}
-		sb_puts(b, "\n");
+		head_lines(b, v, title, cw, start, per);
 		for (size_t r = 0; r < gr->nrows; r++) {
 			char **row = &gr->cells[r * (gr->ncols + 1)];
+			const char *label = row[0] ? row[0] : "", *rest;
+			int ind = (int)strspn(label, " ");
 
-			cells(b, row[0] ? row[0] : "", NAME_W, false);
+			label_cell(b, label, NAME_W, &rest);
 			for (size_t c = start; c < start + per; c++) {
 				sb_puts(b, "  ");
 				cells(b, row[c + 1] ? row[c + 1] : "", cw[c],
@@ -552,6 +644,7 @@ static void grid_print(sb *b, grid *gr, const view *v, const char *title)
 			while (b->buf.size && b->buf.ptr[b->buf.size - 1] == ' ')
 				b->buf.ptr[--b->buf.size] = '\0';
 			sb_puts(b, "\n");
+			more_lines(b, rest, strlen(rest), NAME_W - ind, ind);
 		}
 	}
 done:
@@ -786,7 +879,7 @@ void cot__render_table(sb *b, const cot_summary *s, const bool *show,
 	}
 	sb_puts(b, "\n");
 	if (s->by) {
-		sb_printf(b, "by %s: %zu group%s", s->by, s->ng,
+		sb_printf(b, "by %s: %zu group%s", s->by_text, s->ng,
 			  s->ng == 1 ? "" : "s");
 		if (s->total.by_errors)
 			sb_printf(b, " (%llu traces whose key failed)",
@@ -811,3 +904,127 @@ void cot__render_table(sb *b, const cot_summary *s, const bool *show,
 	cot__free(v.g);
 }
 
+
+/* ---- the table of a comparison ------------------------------------- */
+
+/* text in lines of at most width columns (line_of), for people. */
+static void para(sb *b, const char *text, int width)
+{
+	more_lines(b, text, strlen(text), width, 0);
+}
+
+/* x with its sign: +1.23, -4, 0. */
+static void signed_human(char *out, size_t cap, double x)
+{
+	if (!isfinite(x)) {
+		snprintf(out, cap, "-");
+		return;
+	}
+	if (x > 0) {
+		out[0] = '+';
+		human(out + 1, cap - 1, x);
+	} else {
+		human(out, cap, x);
+	}
+}
+
+/* A rate or a difference of rates, in percent or percentage points. */
+static void points(char *out, size_t cap, double x, bool sign)
+{
+	if (!isfinite(x))
+		snprintf(out, cap, "-");
+	else
+		snprintf(out, cap, sign ? "%+.1f" : "%.1f%%", 100 * x);
+}
+
+static void compare_rows(sb *b, const cot_summary *s, const bool *show,
+			 const group *g, const group *base, int lw)
+{
+	for (size_t k = 0; k < s->nf; k++) {
+		const fdef *f = &s->f[k];
+		bool rate = f->type == COT_TYPE_BOOL;
+		char t[4][32], iv[80];
+		const char *rest;
+		cot__diff d;
+
+		if (!show[k] || !cot__compare_field(f, g, base, &d) ||
+		    (d.n == 0 && d.base_n == 0))
+			continue;
+		if (rate) {
+			points(t[0], 32, d.base, false);
+			points(t[1], 32, d.value, false);
+			points(t[2], 32, d.diff, true);
+			if (isfinite(d.diff))
+				strcat(t[2], " pp");
+			points(t[3], 32, d.lo, true);
+			points(iv, 40, d.hi, true);
+		} else {
+			human(t[0], 32, d.base);
+			human(t[1], 32, d.value);
+			signed_human(t[2], 32, d.diff);
+			signed_human(t[3], 32, d.lo);
+			signed_human(iv, 40, d.hi);
+		}
+		sb_puts(b, "  ");
+		label_cell(b, f->name, lw, &rest);
+		for (int c = 0; c < 3; c++) {
+			sb_puts(b, " ");
+			cells(b, t[c], c == 2 ? 10 : 9, true);
+		}
+		sb_puts(b, "  ");
+		if (d.significant < 0) {
+			sb_puts(b, "-");
+		} else {
+			char w[80];
+
+			snprintf(w, sizeof w, "[%s, %s]", t[3], iv);
+			sb_puts(b, w);
+			if (d.significant)
+				sb_puts(b, " *");
+		}
+		sb_puts(b, "\n");
+		more_lines(b, rest, strlen(rest), lw, 2);
+	}
+}
+
+void cot__render_compare_table(sb *b, const cot_summary *s, const bool *show,
+			       group **g, size_t ng, const group *base,
+			       int width)
+{
+	sb line = { { 0 }, false };
+	int lw = NAME_W - 2;
+
+	/* the field names whole where the width allows: the rest of a row
+	 * takes about 60 columns */
+	for (size_t k = 0; k < s->nf; k++) {
+		int n = cols(s->f[k].name, strlen(s->f[k].name));
+
+		if (show[k] && n > lw && n <= width - 60)
+			lw = n;
+		else if (show[k] && n > lw && width - 60 > lw)
+			lw = width - 60;
+	}
+
+	sb_printf(&line, "compare by %s: %zu groups, each minus the baseline, "
+		  "%s", s->by_text, ng, base->disp);
+	if (line.failed)
+		b->failed = true;
+	else
+		para(b, line.buf.ptr, width);
+	cot__sbuf_dispose(&line.buf);
+	sb_puts(b, "(95% intervals: of means Welch-Satterthwaite t, Welch "
+		"1947; of rates Newcombe's\nhybrid score, Newcombe 1998, "
+		"method 10. Rates and their differences in\npercent and "
+		"percentage points (pp). * marks an interval that excludes 0:"
+		"\na difference that noise alone would rarely make)\n");
+	for (size_t i = 0; i < ng; i++) {
+		if (g[i] == base)
+			continue;
+		sb_puts(b, "\n");
+		para(b, g[i]->disp, width);
+		sb_puts(b, "  ");
+		cells(b, "field", lw, false);
+		sb_puts(b, "  baseline     group        diff  95% interval\n");
+		compare_rows(b, s, show, g[i], base, lw);
+	}
+}

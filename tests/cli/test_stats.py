@@ -607,6 +607,383 @@ def merge_of_records_is_refused_once():
     assert rc == 4 and b"<stdin>:1: " in err, err
 
 
+# ---- several keys -------------------------------------------------------
+
+TIMES = "\u00d7"
+
+
+def rank_key(v):
+    """The order of group keys (README): null, false, true, numbers,
+    strings, lists and objects."""
+    if v is None:
+        return (0, 0, "")
+    if v is False:
+        return (1, 0, "")
+    if v is True:
+        return (2, 0, "")
+    if isinstance(v, (int, float)):
+        return (3, v, "")
+    if isinstance(v, str):
+        return (4, 0, json.dumps(v, ensure_ascii=False).encode())
+    return (5, 0, json.dumps(v, separators=(",", ":")))
+
+
+@case
+def two_keys_group_by_both():
+    """--by rec.model --by closed: a group per model and value of closed,
+    counted as in Python over annotate's profiles, sorted by the model,
+    then closed; its key the list, its name the two joined by ' × '."""
+    sample = objects_sample()
+    rc, out, err = run(["stats", "--json", "--by", "rec.model", "--by",
+                        "closed", sample])
+    assert rc == 0, err
+    st = json.loads(out)
+    assert st["by"] == ["rec.model", "closed"], st["by"]
+    want = {}
+    for r in profiles(sample):
+        model = r.get("model") if isinstance(r.get("model"), str) else None
+        keys = [(model, p.get("closed")) for p in r["cot"]] or [(model, None)]
+        for k in set(keys):
+            want.setdefault(k, {"records": 0, "traces": 0})["records"] += 1
+        for p in r["cot"]:
+            want[(model, p.get("closed"))]["traces"] += 1
+    got = {tuple(g["key"]): {"records": g["records"], "traces": g["traces"]}
+           for g in st["groups"]}
+    assert got == want, (got, want)
+    order = [tuple(g["key"]) for g in st["groups"]]
+    assert order == sorted(order, key=lambda k: (rank_key(k[0]),
+                                                 rank_key(k[1]))), order
+    assert len({k[0] for k in order}) > 2 and \
+        len({k[1] for k in order}) >= 2, order
+    rc, tsv, _ = run(["stats", "--tsv", "--by", "rec.model", "--by",
+                      "closed", sample])
+    names = []
+    for line in tsv.decode().splitlines()[1:]:
+        if line.split("\t")[0] not in names:
+            names.append(line.split("\t")[0])
+    assert names[1:] == [
+        f" {TIMES} ".join("null" if v is None else
+                          ("true" if v else "false") if isinstance(v, bool)
+                          else v for v in k) for k in order], names
+    rc, table, _ = run(["stats", "--by", "rec.model", "--by", "closed",
+                        sample])
+    assert f"by rec.model {TIMES} closed: {len(order)} groups" in \
+        table.decode()
+
+
+@case
+def file_among_the_keys():
+    a = tmpfile("ka.jsonl", b'{"response":"<think>x</think>y"}\n'
+                b'{"response":"<think>x y"}\nnot json\n')
+    b = tmpfile("kb.jsonl", b'{"response":"<think>z</think>w"}\n')
+    rc, out, err = run(["stats", "--json", "--by", "file", "--by",
+                        "closed", a, b])
+    assert rc == 4, err
+    st = json.loads(out)
+    got = {tuple(g["key"]): g["traces"] for g in st["groups"]}
+    assert got == {(a, False): 1, (a, True): 1, (b, True): 1}, got
+    # a malformed line has no record for the other keys: total only
+    assert st["malformed"] == 1
+    assert all(g["malformed"] == 0 for g in st["groups"])
+    rc, out, err = run(["stats", "--json", "--by", "closed", "--by",
+                        "file", a, b])
+    assert [g["key"] for g in json.loads(out)["groups"]] == \
+        [[False, a], [True, a], [True, b]]
+
+
+@case
+def several_keys_errors_point_at_their_key():
+    rc, out, err = run(["stats", "--by", "rec.model", "--by",
+                        "think.words +", SAMPLE])
+    assert rc == 3 and out == b"", err
+    lines = err.decode().splitlines()
+    assert lines[0].startswith("cotlog: --by (key 2 of 2): "), lines
+    assert lines[1] == "  think.words +", lines
+    assert lines[2] == "  " + " " * len("think.words +") + "^", lines
+    rc, _, err = run(["stats", "--by", "rec.model", "--by", "a\x1fb",
+                      SAMPLE])
+    assert rc == 3 and b"0x1f" in err and b"   ^" in err, err
+    rc, _, err = run(["stats", "--by", "rec.model", "--by", "", SAMPLE])
+    assert rc == 2 and b"--by needs an expression" in err, err
+
+
+@corpus_case
+def several_keys_merge_is_byte_identical(root, fixtures):
+    """Partials of each file, grouped by two keys, merged in reverse:
+    the bytes of one run, in every format and with --compare too. Under
+    the sanitizers, on the fixtures only, and --compare in one format:
+    the corpus runs the same code on more records."""
+    if SANITIZED and not fixtures:
+        return "skip under the sanitizers (the fixtures' twin runs)"
+    files = corpus_jsonl(root)
+    q = f"'{COTLOG}'"
+    names = " ".join(f"'{f}'" for f in files)
+    by = ["--by", "format", "--by", "closed"]
+    b = " ".join(f"'{x}'" for x in by)
+    part = same_in_every_format(
+        [*by, *files],
+        f"for f in {names}; do {q} stats -q --partial {b} \"$f\"; done"
+        f" | tac")
+    assert b'"cotlog_stats_partial":3' in part
+    path = tmpfile("parts.jsonl", part)
+    for fmt in FORMATS[:1] if SANITIZED else FORMATS:
+        rc, one, err = run(["stats", "-q", "--compare", *fmt, *by, *files])
+        assert rc in (0, 4), err
+        rc, merged, err = run(["stats", "--merge", "--compare", *fmt, path])
+        assert rc == 0 and merged == one, (fmt, err)
+        assert b"newcombe" in one if fmt else b"95% interval" in one
+
+
+def label_column(text, field):
+    """The group names of field's rows in the lengths table: the first
+    line of each in columns 2..22, the lines after it whole."""
+    lines = text.splitlines()
+    i = lines.index(field) + 1
+    names = []
+    while i < len(lines) and lines[i].startswith("  "):
+        line = lines[i]
+        if len(line) > 22 and line[22:].strip():
+            names.append(line[2:22])
+        else:
+            names[-1] += line[2:]
+        i += 1
+    return [n.replace(" ", "") for n in names]
+
+
+def head_columns(text):
+    """The heads of the columns of the counts grid, each joined over its
+    lines: a column ends where its right-aligned numbers end in the
+    records row, and starts two columns after the one before."""
+    heads, lines, i = [], text.splitlines(), 0
+    while i < len(lines):
+        if not lines[i].startswith("counts "):
+            i += 1
+            continue
+        j = i
+        while not lines[j].startswith("records"):
+            j += 1
+        edges = [m.end() for m in re.finditer(r"\S+", lines[j][22:])]
+        start = 22
+        for e in edges:
+            heads.append("".join(l[start:22 + e].strip()
+                                 for l in lines[i:j]))
+            start = 22 + e
+        i = j
+    return heads
+
+
+@case
+def names_are_never_cut_at_80_columns():
+    long = "-".join(["qwen3-235b-a22b-thinking-2507"] * 5)[:120]
+    other = "deepseek-r1-distill-llama-70b_" + "x" * 90
+    assert len(long) == len(other) == 120
+    recs = "".join(json.dumps({"model": m, "type": t, "response":
+                               "<think>%s</think>y" % ("w " * k)}) + "\n"
+                   for k, (m, t) in enumerate(
+                       [(long, "qa"), (other, "math"), (long, "math"),
+                        ("m", "qa")] * 2))
+    path = tmpfile("long.jsonl", recs)
+    rc, out, err = run(["stats", "--by", "rec.model", path],
+                       env={"COLUMNS": "80"})
+    assert rc == 0, err
+    text = out.decode()
+    assert "\u2026" not in text
+    assert sorted(label_column(text, "think.words")) == \
+        sorted(["(all)", "m", long, other]), label_column(text, "think.words")
+    assert head_columns(text) == ["(all)", other, "m", long], \
+        head_columns(text)
+    # and with two keys: each name whole, over more lines
+    rc, out, err = run(["stats", "--by", "rec.model", "--by", "rec.type",
+                        path], env={"COLUMNS": "80"})
+    assert rc == 0, err
+    text = out.decode()
+    assert "\u2026" not in text
+    want = ["(all)"] + [f"{m}{TIMES}{t}" for m, t in
+                        [("m", "qa"), (other, "math"), (long, "math"),
+                         (long, "qa")]]
+    got = label_column(text, "think.words")
+    assert sorted(got) == sorted(want), got
+    assert all(len(l) <= 80 for l in text.split("\nlengths")[0]
+               .splitlines()), text
+    # --compare's heads too
+    rc, out, err = run(["stats", "--compare", "--by", "rec.model", "--by",
+                        "rec.type", path], env={"COLUMNS": "80"})
+    assert rc == 0, err
+    text = out.decode().replace(" ", "").replace("\n", "")
+    for m, t in [("m", "qa"), (other, "math"), (long, "math")]:
+        assert f"{m}{TIMES}{t}" in text, (m, t)
+
+
+# ---- --compare ----------------------------------------------------------
+
+def inc_beta(a, b, x):
+    """I_x(a, b) by its continued fraction (Lentz), math.lgamma."""
+    if x <= 0:
+        return 0.0
+    if x >= 1:
+        return 1.0
+    if x > (a + 1) / (a + b + 2):
+        return 1 - inc_beta(b, a, 1 - x)
+    front = math.exp(a * math.log(x) + b * math.log1p(-x) +
+                     math.lgamma(a + b) - math.lgamma(a) -
+                     math.lgamma(b)) / a
+    f, c, d = 1.0, 1.0, 0.0
+    for i in range(100000):
+        m = i // 2
+        if i == 0:
+            num = 1.0
+        elif i % 2 == 0:
+            num = m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m))
+        else:
+            num = -(a + m) * (a + b + m) * x / ((a + 2 * m) *
+                                                (a + 2 * m + 1))
+        d = 1 + num * d
+        d = 1 / (d if abs(d) > 1e-300 else 1e-300)
+        c = 1 + num / c
+        c = c if abs(c) > 1e-300 else 1e-300
+        f *= c * d
+        if abs(1 - c * d) < 1e-15:
+            break
+    return front * (f - 1)
+
+
+def t_quantile(p, df):
+    """By bisection on P(T > t) = I_{df/(df+t^2)}(df/2, 1/2) / 2."""
+    lo, hi = 0.0, 1e4
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        if inc_beta(df / 2, 0.5, df / (df + mid * mid)) / 2 > 1 - p:
+            lo = mid
+        else:
+            hi = mid
+    return (lo + hi) / 2
+
+
+def welch(x, y):
+    n1, n2 = len(x), len(y)
+    m1, m2 = math.fsum(x) / n1, math.fsum(y) / n2
+    v1 = math.fsum((v - m1) ** 2 for v in x) / (n1 - 1)
+    v2 = math.fsum((v - m2) ** 2 for v in y) / (n2 - 1)
+    a, b = v1 / n1, v2 / n2
+    df = (a + b) ** 2 / (a * a / (n1 - 1) + b * b / (n2 - 1))
+    h = t_quantile(0.975, df) * math.sqrt(a + b)
+    return m1 - m2, m1 - m2 - h, m1 - m2 + h, df
+
+
+def newcombe(t1, n1, t2, n2):
+    from statistics import NormalDist
+    z = NormalDist().inv_cdf(0.975)
+
+    def wilson(t, n):
+        p = t / n
+        mid, half = 2 * t + z * z, z * math.sqrt(z * z + 4 * t * (1 - p))
+        return (mid - half) / (2 * (n + z * z)), \
+            (mid + half) / (2 * (n + z * z))
+    p1, p2 = t1 / n1, t2 / n2
+    (l1, u1), (l2, u2) = wilson(t1, n1), wilson(t2, n2)
+    d = p1 - p2
+    return d, d - math.hypot(p1 - l1, u2 - p2), \
+        d + math.hypot(u1 - p1, p2 - l2)
+
+
+def compare_data():
+    """Three models: b thinks far longer than a (a real difference), c
+    about as long; closed about as often in each."""
+    recs = []
+    for k in range(36):
+        m = "abc"[k % 3]
+        words = {"a": 3 + k % 5, "b": 40 + k % 13, "c": 2 + k % 7}[m]
+        closed = k % 4 != 1
+        recs.append({"model": m, "response": "<think>%s%s" % (
+            "w " * words, "</think>y" if closed else "")})
+    return tmpfile("compare.jsonl", "".join(json.dumps(r) + "\n"
+                                            for r in recs))
+
+
+@case
+def compare_matches_welch_and_newcombe():
+    path = compare_data()
+    by = ["--by", "rec.model", "--fields", "think.words,closed"]
+    rc, out, err = run(["stats", "--compare", "--json", *by, path])
+    assert rc == 0, err
+    st = json.loads(out)
+    assert st["baseline"] == "a" and st["confidence"] == 0.95
+    vals = {}
+    for r in profiles(path):
+        for p in r["cot"]:
+            v = vals.setdefault(r["model"], {"w": [], "c": []})
+            v["w"].append(p["think"]["words"])
+            v["c"].append(p["closed"])
+    assert [g["key"] for g in st["groups"]] == ["b", "c"]
+    sig = {}
+    for g in st["groups"]:
+        x, y = vals[g["key"]], vals["a"]
+        w = g["fields"]["think.words"]
+        assert w["method"] == "welch" and w["n"] == len(x["w"])
+        for k, want in zip(("diff", "lo", "hi", "df"), welch(x["w"], y["w"])):
+            assert close(w[k], want, 1e-9), (g["key"], k, w[k], want)
+        c = g["fields"]["closed"]
+        assert c["method"] == "newcombe" and "df" not in c
+        for k, want in zip(("diff", "lo", "hi"), newcombe(
+                sum(x["c"]), len(x["c"]), sum(y["c"]), len(y["c"]))):
+            assert close(c[k], want, 1e-12), (g["key"], k, c[k], want)
+        for f in (w, c):
+            assert f["significant"] == (f["lo"] > 0 or f["hi"] < 0)
+        sig[g["key"]] = (w["significant"], c["significant"])
+    assert sig == {"b": (True, False), "c": (False, False)}, sig
+    # TSV: the same numbers as the JSON's text
+    rc, tsv, err = run(["stats", "--compare", "--tsv", *by, path])
+    rows = [l.split("\t") for l in tsv.decode().splitlines()]
+    assert rows[0] == ["group", "baseline", "field", "method", "n",
+                       "baseline_n", "value", "baseline_value", "diff",
+                       "lo", "hi", "df", "significant"], rows[0]
+    st = json.loads(out, parse_float=str, parse_int=str)
+    for r in rows[1:]:
+        f = [g for g in st["groups"] if g["key"] == r[0]][0]["fields"][r[2]]
+        assert r[1] == "a" and r[3] == f["method"]
+        assert r[8:11] == [f["diff"], f["lo"], f["hi"]], (r, f)
+        assert r[12] == ("true" if f["significant"] else "false")
+    assert len(rows) == 5
+    # the table: intervals, '*' where one excludes 0, the methods named
+    rc, table, err = run(["stats", "--compare", *by, path])
+    text = table.decode()
+    assert "Welch" in text and "Newcombe" in text and "95% interval" in text
+    rows = [l for l in text.splitlines() if l.startswith("  think.words")]
+    assert len(rows) == 2 and rows[0].endswith("] *") and \
+        rows[1].endswith("]"), rows
+    # --baseline by name; the intervals turn round
+    rc, out2, err = run(["stats", "--compare", "--json", "--baseline", "b",
+                         *by, path])
+    assert rc == 0, err
+    g = json.loads(out2)["groups"][0]
+    assert g["key"] == "a"
+    w = [x for x in json.loads(out)["groups"] if x["key"] == "b"][0]
+    assert float(w["fields"]["think.words"]["lo"]) == \
+        -g["fields"]["think.words"]["hi"]
+
+
+@case
+def compare_usage_errors_exit_2():
+    path = compare_data()
+    for args, msg in ((["--compare", path], b"--compare needs --by"),
+                      (["--baseline", "a", "--by", "rec.model", path],
+                       b"--baseline goes with --compare"),
+                      (["--compare", "--partial", "--by", "rec.model", path],
+                       b"--partial"),
+                      (["--compare", "--by", "rec.model", "--baseline",
+                        "zz", path], b"no group is named 'zz'"),
+                      (["--compare", "--by", "'one'", path],
+                       b"1 group: a comparison needs two or more")):
+        rc, out, err = run(["stats", *args])
+        assert rc == 2 and msg in err and out == b"", (args, rc, err)
+    rc, part, _ = run(["stats", "--partial", path])
+    rc, _, err = run(["stats", "--merge", "--compare", "-"], stdin=part)
+    assert rc == 2 and b"no groups to compare" in err, err
+    rc, out, _ = run(["stats", "--help"])
+    assert b"--compare" in out and b"--baseline NAME" in out and \
+        b"Newcombe" in out and b"Welch" in out
+
+
 # ---- runner -------------------------------------------------------------
 
 

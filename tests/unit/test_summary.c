@@ -1004,6 +1004,478 @@ static void test_summary_table_of_fixtures_fits(void **st)
 	summary_table_fits(data_dir());
 }
 
+/* ---- several keys -------------------------------------------------- */
+
+static void add_json(cot_summary *s, cot_result *res, const char *rec,
+		     const char *file)
+{
+	cot_error e;
+
+	assert_int_equal(cot_analyze_json(res, rec, strlen(rec), &e), COT_OK);
+	assert_int_equal(cot_summary_add(s, res, file, &e), COT_OK);
+}
+
+/* Records of models b and a, x 10, 2 and 1: groups by model and x, in
+ * the order of the model, then of x as a number (1, 2, 10: not as
+ * text); keys the JSON lists, names joined by " × ". */
+static void test_summary_groups_by_several_keys(void **st)
+{
+	static const char *const recs[] = {
+		"{\"model\":\"b\",\"x\":10,\"text\":\"<think>a b c</think>d\"}",
+		"{\"model\":\"a\",\"x\":2,\"text\":\"<think>a</think>d\"}",
+		"{\"model\":\"b\",\"x\":2,\"text\":\"<think>a b</think>d\"}",
+		"{\"model\":\"a\",\"x\":10,\"text\":\"<think>a b</think>d\"}",
+		"{\"model\":\"b\",\"x\":1,\"text\":\"<think>a b c d</think>\"}",
+		"{\"model\":\"b\",\"x\":10,\"text\":\"<think>a</think>d\"}",
+	};
+	static const char *const keys[] = {
+		"[\"a\",2]", "[\"a\",10]", "[\"b\",1]", "[\"b\",2]", "[\"b\",10]",
+	};
+	static const char *const names[] = {
+		"a \xC3\x97 2", "a \xC3\x97 10", "b \xC3\x97 1", "b \xC3\x97 2",
+		"b \xC3\x97 10",
+	};
+	char err[256];
+	cot_summary *s, *half[2], *back;
+	cot_analyzer *az;
+	cot_result *res;
+	cot_error e;
+	group **g;
+	char *line, *one, *two;
+	json_t *out;
+
+	(void)st;
+	assert_int_equal(cot_analyzer_new(&az, NULL, &e), COT_OK);
+	assert_int_equal(cot_result_new(&res, az, &e), COT_OK);
+	s = make(az, "think.words,closed", "rec.model" COT_SUMMARY_KEY_SEP
+		 "rec.x", "", err);
+	assert_non_null(s);
+	half[0] = like(s);
+	half[1] = like(s);
+	for (size_t i = 0; i < 6; i++) {
+		add_json(s, res, recs[i], "f");
+		add_json(half[i % 2], res, recs[i], "f");
+	}
+	assert_int_equal(cot_summary_groups(s), 5);
+	g = cot__sorted_groups(s);
+	assert_non_null(g);
+	for (size_t i = 0; i < 5; i++) {
+		assert_int_equal(g[i]->keylen, strlen(keys[i]));
+		assert_memory_equal(g[i]->key, keys[i], g[i]->keylen);
+		assert_string_equal(g[i]->disp, names[i]);
+	}
+	assert_int_equal(g[4]->traces, 2);
+	assert_int_equal(g[4]->records, 2);
+	free(g);
+	out = render_json(s);
+	assert_true(json_is_array(json_object_get(out, "by")));
+	assert_string_equal(json_string_value(json_array_get(
+		json_object_get(out, "by"), 1)), "rec.x");
+	assert_int_equal(json_integer_value(json_array_get(json_object_get(
+		json_array_get(json_object_get(out, "groups"), 0), "key"), 1)),
+		2);
+	json_decref(out);
+	/* split and merged, through partials of format 3: the same state
+	 * and the same bytes */
+	assert_int_equal(merge(half[0], half[1], err), 0);
+	assert_true(equal(s, half[0]));
+	line = partial(s);
+	assert_non_null(strstr(line, "{\"cotlog_stats_partial\":3,"));
+	assert_non_null(strstr(line, "\"by\":\"rec.model\\u001Frec.x\""));
+	free(line);
+	back = round_trip(half[0]);
+	assert_true(equal(s, back));
+	one = render(s, COT_SUMMARY_TABLE, NULL);
+	two = render(back, COT_SUMMARY_TABLE, NULL);
+	assert_string_equal(one, two);
+	assert_non_null(strstr(one, "by rec.model \xC3\x97 rec.x: 5 groups"));
+	free(one);
+	free(two);
+	cot_summary_free(back);
+	cot_summary_free(half[0]);
+	cot_summary_free(half[1]);
+	cot_summary_free(s);
+
+	/* one key: a partial of format 2, as before */
+	s = make(az, "closed", "rec.model", "", err);
+	assert_non_null(s);
+	add_json(s, res, recs[0], "f");
+	line = partial(s);
+	assert_non_null(strstr(line, "{\"cotlog_stats_partial\":2,"));
+	free(line);
+	cot_summary_free(s);
+
+	/* file among the keys; malformed lines have no group then */
+	s = make(az, "closed", "file" COT_SUMMARY_KEY_SEP "rec.model", "",
+		 err);
+	assert_non_null(s);
+	add_json(s, res, recs[0], "x.jsonl");
+	add_json(s, res, recs[1], "y.jsonl");
+	assert_int_equal(cot_summary_add_malformed(s, "x.jsonl", 2, &e),
+			 COT_OK);
+	g = cot__sorted_groups(s);
+	assert_non_null(g);
+	assert_int_equal(cot_summary_groups(s), 2);
+	assert_string_equal(g[0]->disp, "x.jsonl \xC3\x97 b");
+	assert_string_equal(g[1]->disp, "y.jsonl \xC3\x97 a");
+	assert_int_equal(g[0]->malformed + g[1]->malformed, 0);
+	free(g);
+	back = round_trip(s);
+	assert_true(equal(s, back));
+	cot_summary_free(back);
+	cot_summary_free(s);
+	cot_result_free(res);
+	cot_analyzer_free(az);
+}
+
+/* The separator: an empty key among several is refused with the column
+ * of where it would be; an error in the second key has the column in
+ * the whole of by; partials with keys that do not fit are damaged. */
+static void test_summary_key_separator_rules(void **st)
+{
+	cot_summary_options o = { "closed", NULL, "", 0 };
+	cot_analyzer *az;
+	cot_summary *s;
+	cot_expr *x;
+	cot_error e, alone;
+	char err[256], *line, *bad, *at;
+
+	(void)st;
+	assert_int_equal(cot_analyzer_new(&az, NULL, &e), COT_OK);
+	o.by = "rec.model" COT_SUMMARY_KEY_SEP;
+	assert_int_equal(cot_summary_new(&s, az, &o, &e), COT_EEXPR);
+	assert_int_equal(e.column, 11);
+	assert_non_null(strstr(e.message, "key 2 of 2 is empty"));
+	o.by = COT_SUMMARY_KEY_SEP "rec.model";
+	assert_int_equal(cot_summary_new(&s, az, &o, &e), COT_EEXPR);
+	assert_int_equal(e.column, 1);
+	/* the column of the key alone, moved by the 10 bytes before it */
+	assert_int_equal(cot_expr_compile(&x, az, "think.words +", &alone),
+			 COT_EEXPR);
+	o.by = "rec.model" COT_SUMMARY_KEY_SEP "think.words +";
+	assert_int_equal(cot_summary_new(&s, az, &o, &e), COT_EEXPR);
+	assert_int_equal(e.column, alone.column + 10);
+	assert_string_equal(e.message, alone.message);
+	/* one key: compiled as it is, empty or not */
+	o.by = "";
+	assert_int_equal(cot_summary_new(&s, az, &o, &e), COT_EEXPR);
+	/* the lexer itself refuses the byte outside strings */
+	assert_int_equal(cot_expr_compile(&x, az, "think.words \x1f 1", &e),
+			 COT_EEXPR);
+
+	/* partials: format 3 holds several keys, format 2 one */
+	o.by = "rec.model" COT_SUMMARY_KEY_SEP "closed";
+	assert_int_equal(cot_summary_new(&s, az, &o, &e), COT_OK);
+	line = partial(s);
+	cot_summary_free(s);
+	bad = strdup(line);
+	at = strstr(bad, "\"cotlog_stats_partial\":3");
+	at[strlen("\"cotlog_stats_partial\":")] = '2';
+	assert_null(parse(bad, strlen(bad), err));
+	assert_non_null(strstr(err, "at by"));
+	free(bad);
+	bad = strdup(line);
+	at = strstr(bad, "\\u001F");
+	memcpy(at, "xxxxxx", 6);	/* one key, in format 3 */
+	assert_null(parse(bad, strlen(bad), err));
+	free(bad);
+	free(line);
+	/* a group key that is not a list of two values */
+	{
+		cot_result *res;
+		const char *r = "{\"model\":\"m\",\"text\":\"<think>a</think>\"}";
+
+		assert_int_equal(cot_result_new(&res, az, &e), COT_OK);
+		assert_int_equal(cot_summary_new(&s, az, &o, &e), COT_OK);
+		add_json(s, res, r, "f");
+		line = partial(s);
+		at = strstr(line, "\"key\":\"[\\\"m\\\",true]\"");
+		assert_non_null(at);
+		at[strlen("\"key\":\"[\\\"m\\\"")] = ' ';	/* no comma */
+		assert_null(parse(line, strlen(line), err));
+		assert_non_null(strstr(err, "group key"));
+		free(line);
+		cot_summary_free(s);
+		cot_result_free(res);
+	}
+	cot_analyzer_free(az);
+}
+
+/* Several keys and comparisons report every allocation failure too:
+ * making the summary, its groups and their names, partials of format 3
+ * and their keys, the wrapped table and each comparison format. */
+static void test_summary_several_keys_report_every_allocation_failure(
+	void **st)
+{
+	static const char *const recs[] = {
+		"{\"model\":\"a-very-long-model-name-that-wraps-in-the-table\","
+		"\"text\":\"<think>hmm, so 3</think>3\"}",
+		"{\"model\":\"b\",\"text\":\"<think>Wait, 2+2=4.</think>4\"}",
+		"{\"model\":\"b\",\"text\":\"no thinking\"}",
+	};
+	cot_summary_options o = { "think.words,closed,status",
+				  "rec.model" COT_SUMMARY_KEY_SEP "closed"
+				  COT_SUMMARY_KEY_SEP "file", "", 0 };
+	cot_analyzer *az;
+	cot_result *res;
+	cot_error e;
+	long n;
+
+	(void)st;
+	assert_int_equal(cot_analyzer_new(&az, NULL, &e), COT_OK);
+	assert_int_equal(cot_result_new(&res, az, &e), COT_OK);
+	for (n = 0;; n++) {
+		cot_summary *s = NULL, *back = NULL;
+		cot_buf line = { 0 }, out = { 0 };
+		bool oom = false;
+		int rc;
+
+		cot__alloc_fail_after(n);
+		rc = cot_summary_new(&s, az, &o, &e);
+		for (size_t i = 0; !rc && i < 6; i++) {
+			const char *r = recs[i % 3];
+
+			if (cot_analyze_json(res, r, strlen(r), &e)) {
+				oom = true;
+				continue;
+			}
+			rc = cot_summary_add(s, res, i % 2 ? "f" : "g", &e);
+		}
+		if (!rc)
+			rc = cot_summary_write_partial(&line, s, &e);
+		if (!rc)
+			rc = cot_summary_read_partial(&back, line.ptr,
+						      line.size, 0, &e);
+		if (!rc)
+			rc = cot_summary_merge(s, back, &e);
+		for (int f = COT_SUMMARY_TABLE; !rc && f <= COT_SUMMARY_TSV;
+		     f++) {
+			rc = cot_summary_render(&out, s, (cot_summary_format)f,
+						NULL, 80, &e);
+			if (!rc)
+				rc = cot_summary_render_compare(&out, s,
+					(cot_summary_format)f, NULL, NULL, 80,
+					&e);
+		}
+		if (rc) {
+			assert_int_equal(rc, COT_ENOMEM);
+			assert_int_equal(e.code, COT_ENOMEM);
+		}
+		cot__alloc_fail_after(-1);
+		cot_buf_dispose(&line);
+		cot_buf_dispose(&out);
+		cot_summary_free(back);
+		cot_summary_free(s);
+		if (rc == COT_OK && !oom)
+			break;
+		assert_true(n < 100000);
+	}
+	assert_true(n > 50);
+	cot_result_free(res);
+	cot_analyzer_free(az);
+}
+
+/* ---- comparisons --------------------------------------------------- */
+
+#include "stats/compare.h"
+
+/* Student's t at 0.975: the tabulated values the README quotes, and
+ * others computed with mpmath at 40 digits (findroot on 1 - betainc(
+ * df/2, 1/2, 0, df/(df + t^2), regularized)/2 = 0.975), for degrees of
+ * freedom that are not whole, as Welch's are. */
+static void test_summary_t_quantiles(void **st)
+{
+	static const struct {
+		double df, t, tol;
+	} tab[] = {
+		{ 1, 12.706204736, 1e-9 },	/* printed tables */
+		{ 2, 4.30265273, 1e-8 },
+		{ 10, 2.228138852, 1e-9 },
+		{ 30, 2.042272456, 1e-9 },
+		{ 1e6, 1.959966, 1e-6 },
+		{ 1, 12.706204736174705, 1e-13 },	/* mpmath */
+		{ 2, 4.3026527297494639, 1e-13 },
+		{ 2.5, 3.5746548420036832, 1e-13 },
+		{ 3.7, 2.8675207071911894, 1e-13 },
+		{ 7, 2.3646242515927853, 1e-13 },
+		{ 10, 2.2281388519862747, 1e-13 },
+		{ 30, 2.0422724563012383, 1e-13 },
+		{ 123456.7, 1.9599832001362327, 1e-13 },
+		{ 1e6, 1.959966356814107, 1e-13 },
+	};
+
+	(void)st;
+	for (size_t i = 0; i < sizeof tab / sizeof *tab; i++) {
+		double t = cot__t_quantile(0.975, tab[i].df);
+
+		if (fabs(t - tab[i].t) > tab[i].tol * tab[i].t)
+			fail_msg("t(0.975, %g) = %.17g, not %.17g", tab[i].df,
+				 t, tab[i].t);
+		assert_true(fabs(cot__t_quantile(0.025, tab[i].df) + t) <=
+			    1e-15 * t);
+	}
+	/* z: 1.9599639845400542355 (mpmath, sqrt(2) erfinv(0.95)) */
+	assert_true(fabs(cot__norm_quantile(0.975) - 1.9599639845400542) <
+		    1e-15);
+	assert_true(fabs(cot__norm_quantile(0.5)) < 1e-300);
+	assert_true(isnan(cot__t_quantile(1, 3)) &&
+		    isnan(cot__t_quantile(0.9, 0)));
+}
+
+/* Welch from the values themselves, two passes, no code of the
+ * library's but the t quantile checked above. */
+static void plain_welch(const double *x, size_t n1, const double *y,
+			size_t n2, double out[4])
+{
+	double m1 = 0, m2 = 0, v1 = 0, v2 = 0, a, b;
+
+	for (size_t i = 0; i < n1; i++)
+		m1 += x[i] / (double)n1;
+	for (size_t i = 0; i < n2; i++)
+		m2 += y[i] / (double)n2;
+	for (size_t i = 0; i < n1; i++)
+		v1 += (x[i] - m1) * (x[i] - m1) / (double)(n1 - 1);
+	for (size_t i = 0; i < n2; i++)
+		v2 += (y[i] - m2) * (y[i] - m2) / (double)(n2 - 1);
+	a = v1 / (double)n1;
+	b = v2 / (double)n2;
+	out[3] = (a + b) * (a + b) / (a * a / (double)(n1 - 1) +
+				      b * b / (double)(n2 - 1));
+	out[0] = m1 - m2;
+	out[1] = out[0] - cot__t_quantile(0.975, out[3]) * sqrt(a + b);
+	out[2] = out[0] + cot__t_quantile(0.975, out[3]) * sqrt(a + b);
+}
+
+static void near(double got, double want, double tol, const char *what)
+{
+	if (!(fabs(got - want) <= tol * (fabs(want) > 1 ? fabs(want) : 1)))
+		fail_msg("%s: %.17g, not %.17g", what, got, want);
+}
+
+/* Welch's and Newcombe's intervals, against values computed apart:
+ * with mpmath at 40 digits from the formulas of the README (Welch: the
+ * sample means and variances, Satterthwaite's df, the t quantile by
+ * findroot on betainc; Newcombe: Wilson's intervals with z =
+ * sqrt(2) erfinv(0.95)), and Newcombe's own Table II, method 10
+ * (Newcombe 1998, Statistics in Medicine 17:873-890), to 4 decimals. The
+ * summary's path (exact sums of the values, then the formulas) is also
+ * checked against plain_welch on the same values. */
+static void test_summary_intervals(void **st)
+{
+	static const struct {
+		uint64_t t1, n1, t2, n2;
+		double lo, hi, lo4, hi4;	/* mpmath; Table II */
+	} nc[] = {
+		{ 56, 70, 48, 80, 0.052431472402364878, 0.33387265403690598,
+		  0.0524, 0.3339 },
+		{ 9, 10, 3, 10, 0.17052272393450288, 0.80901797353548798,
+		  0.1705, 0.8090 },
+		{ 6, 7, 2, 7, 0.058227927482312202, 0.80624963752422776,
+		  0.0582, 0.8062 },
+		{ 5, 56, 0, 29, -0.038137147903536903, 0.19256001385511162,
+		  -0.0381, 0.1926 },
+		{ 0, 10, 0, 20, -0.16112515805281939, 0.27753279986288925,
+		  -0.1611, 0.2775 },
+		{ 10, 10, 0, 20, 0.67908603714191467, 1.0, 0.6791, 1.0 },
+	};
+	static const double x[] = { 1, 2, 3, 4, 10 };
+	static const double y[] = { 2, 2, 5, 7, 8, 9 };
+	static const char *const recs[] = {
+		"{\"model\":\"a\",\"text\":\"<think>w</think>d\"}",
+		"{\"model\":\"a\",\"text\":\"<think>w w</think>d\"}",
+		"{\"model\":\"a\",\"text\":\"<think>w w w</think>d\"}",
+		"{\"model\":\"a\",\"text\":\"<think>w w w w</think>d\"}",
+		"{\"model\":\"a\",\"text\":\"<think>w w w w w w w w w w</think>d\"}",
+		"{\"model\":\"b\",\"text\":\"<think>w w</think>d\"}",
+		"{\"model\":\"b\",\"text\":\"<think>w w</think>d\"}",
+		"{\"model\":\"b\",\"text\":\"<think>w w w w w</think>d\"}",
+		"{\"model\":\"b\",\"text\":\"<think>w w w w w w w</think>d\"}",
+		"{\"model\":\"b\",\"text\":\"<think>w w w w w w w w</think>d\"}",
+		"{\"model\":\"b\",\"text\":\"<think>w w w w w w w w w</think>d\"}",
+	};
+	char err[256];
+	cot__diff d;
+	double ref[4];
+	cot_analyzer *az;
+	cot_result *res;
+	cot_summary *s;
+	cot_error e;
+	json_t *j, *f;
+	cot_buf out = { 0 };
+
+	(void)st;
+	for (size_t i = 0; i < sizeof nc / sizeof *nc; i++) {
+		cot__newcombe(&d, nc[i].t1, nc[i].n1, nc[i].t2, nc[i].n2);
+		near(d.lo, nc[i].lo, 1e-14, "newcombe lo");
+		near(d.hi, nc[i].hi, 1e-14, "newcombe hi");
+		near(d.lo, nc[i].lo4, 5e-5, "newcombe lo, Table II");
+		near(d.hi, nc[i].hi4, 5e-5, "newcombe hi, Table II");
+		assert_int_equal(d.significant, d.lo > 0);
+	}
+	cot__newcombe(&d, 3, 0, 1, 2);
+	assert_true(isnan(d.lo) && d.significant == -1);
+	/* x minus y: mpmath gives -1.5, [-6.1239428742120787,
+	 * 3.1239428742120787], df 7.9768444761852442 */
+	plain_welch(x, 5, y, 6, ref);
+	near(ref[1], -6.1239428742120787, 1e-13, "plain welch lo");
+	near(ref[2], 3.1239428742120787, 1e-13, "plain welch hi");
+	near(ref[3], 7.9768444761852442, 1e-13, "plain welch df");
+	/* both constant: the difference itself; one value: none */
+	cot__welch(&d, 3, 2, 0, 4, 1, 0);
+	assert_true(d.lo == 1 && d.hi == 1 && d.significant == 1);
+	cot__welch(&d, 1, 2, NAN, 4, 1, 0.5);
+	assert_true(isnan(d.lo) && d.significant == -1);
+
+	/* the same through a summary: think.words of a is x, of b is y */
+	assert_int_equal(cot_analyzer_new(&az, NULL, &e), COT_OK);
+	assert_int_equal(cot_result_new(&res, az, &e), COT_OK);
+	s = make(az, "think.words,closed", "rec.model", "", err);
+	assert_non_null(s);
+	for (size_t i = 0; i < sizeof recs / sizeof *recs; i++)
+		add_json(s, res, recs[i], "f");
+	assert_int_equal(cot_summary_render_compare(&out, s, COT_SUMMARY_JSON,
+						    NULL, "b", 0, &e), COT_OK);
+	j = json_loads(out.ptr, 0, NULL);
+	assert_non_null(j);
+	assert_string_equal(json_string_value(json_object_get(j, "baseline")),
+			    "b");
+	f = json_object_get(json_object_get(json_array_get(json_object_get(
+		j, "groups"), 0), "fields"), "think.words");
+	assert_string_equal(json_string_value(json_object_get(f, "method")),
+			    "welch");
+	near(json_real_value(json_object_get(f, "diff")), -1.5, 1e-15, "diff");
+	near(json_number_value(json_object_get(f, "lo")), ref[1], 1e-12, "lo");
+	near(json_number_value(json_object_get(f, "hi")), ref[2], 1e-12, "hi");
+	near(json_number_value(json_object_get(f, "df")), ref[3], 1e-12, "df");
+	assert_true(json_is_false(json_object_get(f, "significant")));
+	f = json_object_get(json_object_get(json_array_get(json_object_get(
+		j, "groups"), 0), "fields"), "closed");
+	assert_string_equal(json_string_value(json_object_get(f, "method")),
+			    "newcombe");
+	json_decref(j);
+	/* a baseline that is no group, and one group only */
+	out.size = 0;
+	assert_int_equal(cot_summary_render_compare(&out, s, COT_SUMMARY_TSV,
+						    NULL, "c", 0, &e),
+			 COT_EINVAL);
+	assert_non_null(strstr(e.message, "'c'"));
+	cot_summary_free(s);
+	s = make(az, "closed", "rec.model", "", err);
+	add_json(s, res, recs[0], "f");
+	assert_int_equal(cot_summary_render_compare(&out, s, COT_SUMMARY_TABLE,
+						    NULL, NULL, 0, &e),
+			 COT_EINVAL);
+	cot_summary_free(s);
+	s = make(az, "closed", NULL, "", err);
+	assert_int_equal(cot_summary_render_compare(&out, s, COT_SUMMARY_TABLE,
+						    NULL, NULL, 0, &e),
+			 COT_EINVAL);
+	cot_summary_free(s);
+	cot_buf_dispose(&out);
+	cot_result_free(res);
+	cot_analyzer_free(az);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1027,6 +1499,12 @@ int main(void)
 		cmocka_unit_test(
 			test_summary_table_fits_and_shows_main_fields),
 		cmocka_unit_test(test_summary_table_of_fixtures_fits),
+		cmocka_unit_test(test_summary_groups_by_several_keys),
+		cmocka_unit_test(test_summary_key_separator_rules),
+		cmocka_unit_test(test_summary_t_quantiles),
+		cmocka_unit_test(test_summary_intervals),
+		cmocka_unit_test(
+		  test_summary_several_keys_report_every_allocation_failure),
 	};
 
 	return cmocka_run_group_tests_name("summary", tests, NULL, NULL);
