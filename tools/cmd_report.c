@@ -32,7 +32,9 @@ static const char *const usage[] = {
 "                       standard output, unless it is a terminal\n"
 "  --by EXPR            one group per value of EXPR on each trace\n"
 "                       (rec.model, correct, ...), or per input file\n"
-"                       with --by file; charts draw each group\n"
+"                       with --by file; repeated, one group per\n"
+"                       combination (--by rec.model --by file); charts\n"
+"                       draw each group on the same axes\n"
 "  --traces N           show at most N traces in the viewer (default\n"
 "                       70), shared evenly by the seven reasons\n"
 "  --title TEXT         the page's title (default \"cotlog report\")\n"
@@ -138,6 +140,7 @@ int cmd_report(int argc, char **argv)
 	};
 	cot_report_options ro = COT_REPORT_OPTIONS_INIT;
 	const char *output = NULL;
+	char *by = NULL;
 	report rp = { 0 };
 	job j = { report_unit, &rp, report_fork, report_join, report_error };
 	cot_buf page = { 0 };
@@ -161,7 +164,8 @@ int cmd_report(int argc, char **argv)
 			if (!*optarg)
 				usage_error("report", "--by needs an "
 					    "expression");
-			ro.by = optarg;
+			by_add(&by, optarg);
+			ro.by = by;
 			break;
 		case 'n':
 			if (!option_number(optarg, 1, 100000, &n))
@@ -188,10 +192,8 @@ int cmd_report(int argc, char **argv)
 	run_start(&r);
 	rc = cot_report_new(&rp.rep, r.az, &ro, &err);
 	if (rc == COT_EEXPR) {
-		size_t col = err.column ? err.column : 1;
-
-		fprintf(stderr, "cotlog: --by: %s\n  %s\n  %*s^\n",
-			err.message, ro.by, (int)(col - 1), "");
+		by_show_error(ro.by, &err);
+		free(by);
 		run_finish(&r);
 		return EXIT_EXPR;
 	}
@@ -219,6 +221,7 @@ int cmd_report(int argc, char **argv)
 		status_at_least(&r, EXIT_USAGE);
 	cot_buf_dispose(&page);
 	cot_report_free(rp.rep);
+	free(by);
 	rc = r.status;
 	run_finish(&r);
 	return rc;

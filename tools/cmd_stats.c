@@ -207,53 +207,6 @@ static char *analysis_text(const run *r)
 
 /* The caret goes under the --by that is wrong: err->column counts
  * from the start of by, all the keys joined by COT_SUMMARY_KEY_SEP. */
-static void show_by_error(const char *by, const cot_error *err)
-{
-	size_t col = err->column ? err->column : 1, start = 0, n = 1, k = 0;
-	const char *key = by;
-
-	for (const char *p = by; *p; p++)
-		n += *p == COT_SUMMARY_KEY_SEP[0];
-	for (const char *p; (p = strchr(key, COT_SUMMARY_KEY_SEP[0])) &&
-	     col > start + (size_t)(p - key) + 1; key = p + 1, k++)
-		start += (size_t)(p - key) + 1;
-	if (n == 1) {
-		fprintf(stderr, "cotlog: --by: %s\n  %s\n  %*s^\n",
-			err->message, by, (int)(col - 1), "");
-		return;
-	}
-	fprintf(stderr, "cotlog: --by (key %zu of %zu): %s\n  %.*s\n  %*s^\n",
-		k + 1, n, err->message, (int)strcspn(key, COT_SUMMARY_KEY_SEP),
-		key, (int)(col - 1 - start), "");
-}
-
-/* --by, each time given: the keys joined by COT_SUMMARY_KEY_SEP. A key
- * holding that byte would split in two: refused, as an expression with
- * a character it does not allow (exit 3, with a caret under it). */
-static void add_by(char **by, const char *key)
-{
-	const char *bad = strchr(key, COT_SUMMARY_KEY_SEP[0]);
-	size_t n = *by ? strlen(*by) + 1 : 0;
-	char *b;
-
-	if (bad) {
-		fprintf(stderr, "cotlog: --by: control character 0x1f at "
-			"column %zu\n  %.*s\n  %*s^\n",
-			(size_t)(bad - key) + 1, (int)(bad - key), key,
-			(int)(bad - key), "");
-		exit(EXIT_EXPR);
-	}
-	b = realloc(*by, n + strlen(key) + 1);
-	if (!b) {
-		diag("out of memory");
-		exit(EXIT_USAGE);
-	}
-	if (n)
-		b[n - 1] = COT_SUMMARY_KEY_SEP[0];
-	strcpy(b + n, key);
-	*by = b;
-}
-
 /* Whether s[0..n) holds w[0..m) (m > 0). */
 static bool contains(const char *s, size_t n, const char *w, size_t m)
 {
@@ -405,7 +358,7 @@ int cmd_stats(int argc, char **argv)
 			if (!*optarg)
 				usage_error("stats", "--by needs an "
 					    "expression");
-			add_by(&by, optarg);
+			by_add(&by, optarg);
 			so.by = by;
 			break;
 		case 'f':
@@ -474,7 +427,7 @@ int cmd_stats(int argc, char **argv)
 		rc = cot_summary_new(&st.s, r.az, &so, &err);
 	}
 	if (rc == COT_EEXPR) {
-		show_by_error(so.by, &err);
+		by_show_error(so.by, &err);
 		free(analysis);
 		free(by);
 		run_finish(&r);

@@ -130,6 +130,13 @@ static inline const char *splice_key(const char *key, size_t keylen,
 	return key + (s->empty_object ? 1 : 0);
 }
 
+/* by.c: --by KEY, each time given, added to *by (malloc'd): the keys
+ * joined by COT_SUMMARY_KEY_SEP (a key holding that byte: exit 3, with
+ * a caret under it); and an error of cot_summary_new on by shown with
+ * the key it is in and a caret under its column. */
+void by_add(char **by, const char *key);
+void by_show_error(const char *by, const cot_error *err);
+
 /* diag.c: "cotlog: " diagnostics on stderr. */
 void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* An expression error: the message, the expression, a caret under the

@@ -713,9 +713,22 @@ static void head(page *p)
 	cot__html_num(b, (double)c.malformed);
 	sb_puts(b, " malformed lines");
 	if (p->s->by) {
-		sb_puts(b, "; grouped by <code>");
-		cot__html_cstr(b, p->s->by);
-		sb_printf(b, "</code> (%zu groups)", p->s->ng);
+		const char *k = p->s->by;
+
+		sb_puts(b, "; grouped by ");
+		/* several keys: each in its code, as their groups are named */
+		for (;;) {
+			size_t n = strcspn(k, COT_SUMMARY_KEY_SEP);
+
+			sb_puts(b, "<code>");
+			cot__html_text(b, k, n);
+			sb_puts(b, "</code>");
+			if (!k[n])
+				break;
+			sb_puts(b, " \xC3\x97 ");
+			k += n + 1;
+		}
+		sb_printf(b, " (%zu groups)", p->s->ng);
 	}
 	sb_printf(b, ". Made by cotlog %s.</p><nav aria-label=\"sections\">"
 		  "<a href=\"#overview\">Overview</a> <a href=\""

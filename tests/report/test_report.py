@@ -375,6 +375,31 @@ def numbers_agree_with_the_profiles_on_corpus():
     independent(files, text)
 
 
+def display(v):
+    """A key's value as a group's name shows it: a string as it is, the
+    rest as JSON."""
+    return v if isinstance(v, str) else json.dumps(v)
+
+
+@case
+def groups_of_several_keys_are_those_of_stats():
+    files = [f for f in fixture_files() if f.endswith(".jsonl")]
+    by = ["--by", "status", "--by", "file"]
+    rc, text, err = report(by + files)
+    assert rc in (0, 4), err
+    p = check_page(text)
+    assert "grouped by <code>status</code> \u00d7 <code>file</code>" in text
+    rc, out, err = run(["stats", "-q", "--json", "--fields",
+                        "think.words"] + by + files)
+    assert rc in (0, 4), err
+    want = [(" \u00d7 ".join(display(v) for v in g["key"]), g["traces"])
+            for g in json.loads(out)["groups"]]
+    assert len(want) > 5, want
+    got = [(r[0], int(r[2].replace(",", "")))
+           for r in p.table("overview", "group")][:-1]     # not "all"
+    assert got == want, (got[:3], want[:3])
+
+
 @case
 def loop_is_marked_in_its_trace():
     para = ("Let me recompute the sum of the digits once more, "
