@@ -1101,7 +1101,11 @@ static int str_merge(stracc *d, const stracc *a)
 	return COT_OK;
 }
 
-static int group_merge(const cot_summary *s, group *d, const group *a)
+/* Add a (a group of src) into d (of s). The runs at rest a has not
+ * added yet are counted in src's runs: when s has others (it was read
+ * from a partial, which knows no analyzer's runs), they are added now. */
+static int group_merge(const cot_summary *s, group *d, const group *a,
+		       const cot_summary *src)
 {
 	d->records += a->records;
 	d->traces += a->traces;
@@ -1119,8 +1123,17 @@ static int group_merge(const cot_summary *s, group *d, const group *a)
 	for (size_t i = 0; i < s->nstr; i++)
 		if (str_merge(&d->str[i], &a->str[i]))
 			return COT_ENOMEM;
-	for (size_t j = 0; j < s->nf; j++)
-		d->at_rest[j] += a->at_rest[j];
+	for (size_t j = 0; j < s->nf; j++) {
+		if (!a->at_rest[j])
+			continue;
+		if (s->f[j].rest_end == src->f[j].rest_end) {
+			d->at_rest[j] += a->at_rest[j];
+			continue;
+		}
+		for (size_t m = j; m < src->f[j].rest_end; m++)
+			if (add_rest(d, &src->f[m], a->at_rest[j]))
+				return COT_ENOMEM;
+	}
 	return COT_OK;
 }
 
@@ -1189,12 +1202,12 @@ int cot_summary_merge(cot_summary *dst, const cot_summary *src,
 	for (size_t i = 0; i < src->ng; i++)
 		if (!cot__group_get(dst, src->g[i]->key, src->g[i]->keylen))
 			goto oom;
-	if (group_merge(dst, &dst->total, &src->total))
+	if (group_merge(dst, &dst->total, &src->total, src))
 		goto oom;
 	for (size_t i = 0; i < src->ng; i++)
 		if (group_merge(dst, cot__group_find(dst, src->g[i]->key,
 						     src->g[i]->keylen),
-				src->g[i]))
+				src->g[i], src))
 			goto oom;
 	return COT_OK;
 oom:

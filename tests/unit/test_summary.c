@@ -646,7 +646,8 @@ static void test_summary_by_file_counts_malformed_per_file(void **st)
 /* A string field keeps a table of at most 64 distinct values; past
  * that, only the count, however the input was split. */
 /* Runs at rest (a pattern that did not match) are added when the
- * summary is read: a merge of summaries never read carries them. */
+ * summary is read: a merge of summaries never read carries them, and a
+ * merge into a summary read from a partial adds them. */
 static void test_summary_merge_carries_runs_at_rest(void **st)
 {
 	static const char *const texts[] = {
@@ -678,8 +679,25 @@ static void test_summary_merge_carries_runs_at_rest(void **st)
 		assert_int_equal(cot_summary_add(i % 3 ? a : b, res,
 						    "", &e), 0);
 	}
-	assert_int_equal(merge(a, b, err), 0);
-	assert_true(equal(a, whole));
+	/* and into a summary read from a partial, which knows no runs:
+	 * what b has not added yet is added by the merge */
+	{
+		char *text = partial(a);
+		cot_summary *p = parse(text, strlen(text), err);
+		char *want, *got;
+
+		assert_non_null(p);
+		assert_int_equal(merge(p, b, err), 0);
+		assert_int_equal(merge(a, b, err), 0);
+		assert_true(equal(a, whole));
+		want = render(whole, COT_SUMMARY_JSON, NULL);
+		got = render(p, COT_SUMMARY_JSON, NULL);
+		assert_string_equal(got, want);
+		free(want);
+		free(got);
+		free(text);
+		cot_summary_free(p);
+	}
 	cot_summary_free(whole);
 	cot_summary_free(a);
 	cot_summary_free(b);
