@@ -512,8 +512,15 @@ class Expression:
 
     def _eval(self, t: _Thread, i: int) -> Any:
         v = L.cot_value()
-        _check(L.cot_expr_eval(byref(v), self._compile().ptr, t.res.ptr, i,
-                               byref(t.err)), t.err)
+        rc = L.cot_expr_eval(byref(v), self._compile().ptr, t.res.ptr, i,
+                             byref(t.err))
+        if rc == L.EINVAL:
+            # a value of the wrong type met in the record: the
+            # expression failed (`cotlog` exits 3, as for EEXPR)
+            e = t.err
+            raise ExpressionError(e.message.decode("utf-8", "replace"),
+                                  rc, e.line, e.column)
+        _check(rc, t.err)
         return _value(v)
 
     def values(self, record: Union[bytes, str, dict, list]) -> List[Any]:
@@ -965,6 +972,14 @@ class Summary:
         options; LimitError past max_groups."""
         if other is self:
             other = Summary.from_partial(self.partial())
+        if other._t is not None:
+            # Settle other first (writing a partial does): a summary that
+            # took records keeps the zeros of fields at rest (patterns
+            # that did not match) as pending counts, which
+            # cot_summary_merge carries over but a summary read from a
+            # partial (this one may be) has no way to settle: they would
+            # be lost. libcotlog 0.2.0; see the tests.
+            other.partial()
         with self._lock, other._lock:
             err = L.cot_error()
             _check(L.cot_summary_merge(self._s.ptr, other._s.ptr,
