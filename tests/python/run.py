@@ -43,11 +43,16 @@ def main():
         [os.path.join(env["COTLOG_SRC"], "python"), HERE] +
         ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
     env["PYTHONDONTWRITEBYTECODE"] = "1"
+    # TAP goes to our stdout through a descriptor of its own; pytest's
+    # report goes to stderr, which meson keeps in its log
+    tap = os.dup(1)
+    env["COTLOG_TAP_FD"] = str(tap)
     cmd = [exe, "-m", "pytest", HERE, "-p", "no:cacheprovider",
-           "-p", "no:terminal", "-p", "tap_plugin"] + sys.argv[1:]
+           "-p", "tap_plugin", "-q", "-rs"] + sys.argv[1:]
     print(f"# {exe} -m pytest (python {sys.version.split()[0]} ran meson)",
           flush=True)
-    return subprocess.run(cmd, env=env, cwd=HERE).returncode
+    return subprocess.run(cmd, env=env, cwd=HERE, stdout=sys.stderr,
+                          pass_fds=(tap,)).returncode
 
 
 if __name__ == "__main__":

@@ -22,8 +22,10 @@ def note(text):
 
 def pytest_configure(config):
     global _out
-    # a copy of stdout made before pytest captures fd 1 in tests
-    _out = os.dup(1)
+    # COTLOG_TAP_FD (run.py), else a copy of stdout made before pytest
+    # captures fd 1 in tests
+    fd = os.environ.get("COTLOG_TAP_FD")
+    _out = os.dup(int(fd)) if fd else os.dup(1)
 
 
 def pytest_collection_finish(session):

@@ -53,7 +53,7 @@ def test_pip_install_offline_and_readme_example(exe, tmp_path):
                        capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
     stats = run(["stats", "--by", "format", "--fields", "think.words,closed",
-                 "examples/traces.jsonl"]).decode()
+                 os.path.join(SRC, "examples", "traces.jsonl")]).decode()
     assert r.stdout.endswith(stats)
     v = subprocess.run([str(venv / "bin" / "python"), "-c",
                         "import cotlog, sys; print(cotlog.__file__, "
