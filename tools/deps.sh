@@ -48,3 +48,9 @@ done
 # skips, saying so
 install chromium fonts-dejavu-core || echo "deps.sh: chromium not" \
 	"installed: the report's browser test will skip" >&2
+# The Python package's tests (tests/python): venv for the offline
+# install test, pytest to run them, dask and distributed for the cluster
+# test; without them those tests skip, saying so
+install python3-venv python3-pytest python3-dask python3-distributed ||
+	echo "deps.sh: the Python test packages not installed: the python" \
+	"suite will skip" >&2

@@ -1,0 +1,167 @@
+#!/usr/bin/env python3
+"""python_overhead.py - what Analyzer.profile() costs beyond the library.
+
+On completions of about 12 KB (--kb) — each trace of the corpus (else of
+the fixtures) whose reasoning and answer make one, put back together as
+"<think>\\n{reasoning}\\n</think>\\n{answer}", else the longest repeated
+up to that size — it times, per call, in CPU seconds of this thread
+(time.thread_time, so that other work on a shared machine counts less):
+
+    C           cot_analyze_text called through ctypes on bytes prepared
+                before, with the same text options: the library's
+                analysis plus one ctypes call (about a microsecond), no
+                conversion. This is the "C time".
+    profile()   Analyzer.profile(text, reference=...): the same analysis,
+                then cot_result_profile_json and json.loads to a dict,
+                and the Python around them (encoding the str, options).
+    profile_json()  the same without json.loads: the JSON bytes.
+
+and the same three with fields= (the fields the rewards read: a
+selection runs fewer passes and writes a smaller profile). Each figure is
+the median over --rounds rounds of every text once; the ratio is
+profile's time over C's.
+
+Usage: tests/bench/python_overhead.py [--build build] [--kb 12]
+           [--rounds 15] [--corpus ../shared/corpus]
+It asserts nothing: a benchmark to run and read."""
+import argparse
+import ctypes
+import glob
+import json
+import os
+import statistics
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SRC = os.path.dirname(os.path.dirname(HERE))
+
+
+def texts(corpus, kb):
+    import cotlog
+    from cotlog import _lib as L
+    fn = {}
+    for name in ("cot_result_reasoning", "cot_result_answer"):
+        f = getattr(L.lib, name)
+        f.restype = ctypes.c_void_p
+        f.argtypes = [ctypes.c_void_p, ctypes.c_size_t,
+                      ctypes.POINTER(ctypes.c_size_t)]
+        fn[name] = f
+
+    def text(res, i, name):
+        n = ctypes.c_size_t()
+        p = fn[name](res, i, ctypes.byref(n))
+        return ctypes.string_at(p, n.value).decode("utf-8", "replace") \
+            if n.value else ""
+
+    root = corpus if corpus and os.path.isdir(corpus) else \
+        os.path.join(SRC, "tests", "data")
+    az = cotlog.Analyzer(fields="ref")
+    all_ = []
+    for p in sorted(glob.glob(os.path.join(root, "**", "*.json*"),
+                              recursive=True)):
+        if "/tokens/" in p or "/streams/" in p:
+            continue
+        for _, _, profiles in cotlog.read(p, analyzer=az):
+            if not profiles:
+                continue
+            res = az._thread().res.ptr
+            for i, prof in enumerate(profiles):
+                t = (f"<think>\n{text(res, i, 'cot_result_reasoning')}\n"
+                     f"</think>\n{text(res, i, 'cot_result_answer')}")
+                all_.append((t, prof["ref"]))
+    lo, hi = kb * 1024 * 0.8, kb * 1024 * 1.25
+    near = [(t, r) for t, r in all_ if lo <= len(t.encode()) <= hi]
+    if near:
+        return near[:40], root
+    t, r = max(all_, key=lambda x: len(x[0]))
+    body = t[len("<think>\n"):]
+    while len(t.encode()) < kb * 1024:
+        t = "<think>\n" + body + "\n\n" + t[len("<think>\n"):]
+    return [(t[:kb * 1024], r)], root
+
+
+def per_call(fn, items, rounds):
+    """Median over rounds of (CPU seconds of one pass) / len(items)."""
+    out = []
+    for _ in range(rounds):
+        t0 = time.thread_time()
+        for it in items:
+            fn(it)
+        out.append((time.thread_time() - t0) / len(items))
+    return statistics.median(out)
+
+
+def measure(az, items, rounds):
+    from cotlog import _lib as L
+    t = az._thread()
+    res, err = t.res.ptr, ctypes.byref(t.err)
+    prepared = []
+    for text, ref in items:
+        o = L.cot_text_options(L.TEXT_OPTIONS_VERSION)
+        r = None if ref is None else ref.encode()
+        o.ref = r
+        o.flags = L.TEXT_REPLACE_INVALID
+        b = text.encode()
+        prepared.append((b, len(b), ctypes.byref(o), o, r))
+
+    def c(p):
+        if L.cot_analyze_text(res, p[0], p[1], p[2], err):
+            raise RuntimeError(t.err.message)
+    # warm up: the result's arenas, caches, the pages of the library
+    for _ in range(2):
+        for p in prepared:
+            c(p)
+        for text, ref in items:
+            az.profile(text, reference=ref)
+    got = {}
+    for _ in range(3):   # interleaved, so that load shifts hit all three
+        got.setdefault("C", []).append(per_call(c, prepared, rounds))
+        got.setdefault("profile()", []).append(per_call(
+            lambda it: az.profile(it[0], reference=it[1]), items, rounds))
+        got.setdefault("profile_json()", []).append(per_call(
+            lambda it: az.profile_json(it[0], reference=it[1]), items,
+            rounds))
+    size = statistics.mean(len(az.profile_json(x, reference=r))
+                           for x, r in items)
+    return {k: min(v) for k, v in got.items()}, size
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default=os.path.join(SRC, "build"))
+    ap.add_argument("--kb", type=int, default=12)
+    ap.add_argument("--rounds", type=int, default=15)
+    ap.add_argument("--corpus", default=os.path.join(SRC, "..", "shared",
+                                                     "corpus"))
+    args = ap.parse_args()
+    os.environ.setdefault("COTLOG_LIBRARY", os.path.join(
+        args.build, "lib", "libcotlog.so.1"))
+    sys.path.insert(0, os.path.join(SRC, "python"))
+    import cotlog
+    items, root = texts(args.corpus, args.kb)
+    kb = statistics.mean(len(t.encode()) for t, _ in items) / 1024
+    print(f"libcotlog {cotlog.version} at {cotlog.library_path}; python "
+          f"{sys.version.split()[0]}")
+    print(f"{len(items)} completions of {kb:.1f} KB on average, from "
+          f"{root}; CPU time per call, best of 3 medians of "
+          f"{args.rounds} rounds")
+    print(f"{'':24}{'C':>10}{'profile()':>12}{'ratio':>8}"
+          f"{'profile_json()':>16}{'ratio':>8}{'JSON bytes':>12}")
+    for label, kw in (("every field", {}),
+                      ("fields of the rewards",
+                       {"fields": "reward.*,correct,ref_normalized,"
+                                  "repeat.ngram"})):
+        az = cotlog.Analyzer(**kw)
+        got, size = measure(az, items, args.rounds)
+        c = got["C"]
+        print(f"{label:24}{c * 1e6:9.1f}u{got['profile()'] * 1e6:11.1f}u"
+              f"{got['profile()'] / c:8.3f}"
+              f"{got['profile_json()'] * 1e6:15.1f}u"
+              f"{got['profile_json()'] / c:8.3f}{size:12.0f}")
+    print("(u: microseconds; ratio: over C; C is cot_analyze_text through "
+          "ctypes, no conversion)")
+
+
+if __name__ == "__main__":
+    main()
