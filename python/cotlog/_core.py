@@ -972,14 +972,6 @@ class Summary:
         options; LimitError past max_groups."""
         if other is self:
             other = Summary.from_partial(self.partial())
-        if other._t is not None:
-            # Settle other first (writing a partial does): a summary that
-            # took records keeps the zeros of fields at rest (patterns
-            # that did not match) as pending counts, which
-            # cot_summary_merge carries over but a summary read from a
-            # partial (this one may be) has no way to settle: they would
-            # be lost. libcotlog 0.2.0; see the tests.
-            other.partial()
         with self._lock, other._lock:
             err = L.cot_error()
             _check(L.cot_summary_merge(self._s.ptr, other._s.ptr,
