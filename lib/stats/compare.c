@@ -477,13 +477,11 @@ int cot_summary_render_compare(cot_buf *out, cot_summary *s,
 			       const char *baseline, int width,
 			       cot_error *err)
 {
-	const char **names = NULL;
-	cot_type *types = NULL;
 	bool *show = NULL;
 	group **g = NULL, *base = NULL;
 	sb b = { { 0 }, false };
 	size_t start = out->size;
-	int rc = COT_ENOMEM;
+	int rc;
 
 	if (cot__summary_settle(s))
 		return cot__error_set(err, COT_ENOMEM, 0, 0, "out of memory "
@@ -496,12 +494,9 @@ int cot_summary_render_compare(cot_buf *out, cot_summary *s,
 		return cot__error_set(err, COT_EINVAL, 0, 0, "%zu group%s: "
 				      "a comparison needs two or more",
 				      s->ng, s->ng == 1 ? "" : "s");
-	names = cot__calloc(s->nf ? s->nf : 1, sizeof *names);
-	types = cot__calloc(s->nf ? s->nf : 1, sizeof *types);
-	show = cot__calloc(s->nf ? s->nf : 1, sizeof *show);
 	g = cot__sorted_groups(s);
-	if (!names || !types || !show || !g)
-		goto done;
+	if (!g)
+		return cot__error_set(err, COT_ENOMEM, 0, 0, "out of memory");
 	base = g[0];
 	for (size_t i = 0; baseline && i < s->ng; i++)
 		if (!strcmp(g[i]->disp, baseline)) {
@@ -514,20 +509,9 @@ int cot_summary_render_compare(cot_buf *out, cot_summary *s,
 				    baseline, g[0]->disp);
 		goto done;
 	}
-	for (size_t i = 0; i < s->nf; i++) {
-		names[i] = s->f[i].name;
-		types[i] = s->f[i].type;
-	}
-	if (fields) {
-		rc = cot__summary_choose(names, types, s->nf, fields, show,
-					 err);
-		if (rc)
-			goto done;
-	} else {
-		for (size_t i = 0; i < s->nf; i++)
-			show[i] = format != COT_SUMMARY_TABLE ||
-				  cot__main_field(s, &s->f[i]);
-	}
+	rc = cot__summary_shown(&show, s, fields, format, err);
+	if (rc)
+		goto done;
 	b.buf = *out;
 	if (format == COT_SUMMARY_JSON)
 		render_json(&b, s, show, g, s->ng, base);
@@ -536,19 +520,8 @@ int cot_summary_render_compare(cot_buf *out, cot_summary *s,
 	else
 		cot__render_compare_table(&b, s, show, g, s->ng, base,
 					  width > 0 ? width : 100);
-	if (!b.failed && cot__sbuf_reserve(&b.buf, 0))
-		b.failed = true;	/* a NUL even when empty */
-	if (b.failed && b.buf.ptr) {	/* out as it was */
-		b.buf.size = start;
-		b.buf.ptr[start] = '\0';
-	}
-	*out = b.buf;
-	rc = b.failed ? COT_ENOMEM : COT_OK;
+	rc = cot__render_end(out, &b, start, err);
 done:
-	if (rc == COT_ENOMEM)
-		cot__error_set(err, rc, 0, 0, "out of memory");
-	cot__free(names);
-	cot__free(types);
 	cot__free(show);
 	cot__free(g);
 	return rc;

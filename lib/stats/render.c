@@ -394,39 +394,66 @@ void cot__render_tsv(sb *b, const cot_summary *s, const bool *show)
 	}
 }
 
-
-int cot_summary_render(cot_buf *out, cot_summary *s, cot_summary_format format,
-		       const char *fields, int width, cot_error *err)
+int cot__summary_shown(bool **out, const cot_summary *s, const char *fields,
+			cot_summary_format format, cot_error *err)
 {
-	const char **names;
-	cot_type *types;
-	bool *show;
-	sb b = { { 0 }, false };
-	size_t start = out->size;
+	const char **names = cot__calloc(s->nf ? s->nf : 1, sizeof *names);
+	cot_type *types = cot__calloc(s->nf ? s->nf : 1, sizeof *types);
+	bool *show = cot__calloc(s->nf ? s->nf : 1, sizeof *show);
 	int rc = COT_ENOMEM;
 
-	if (cot__summary_settle(s))
-		return cot__error_set(err, COT_ENOMEM, 0, 0, "out of memory "
-				      "(the summary is incomplete)");
-	names = cot__calloc(s->nf ? s->nf : 1, sizeof *names);
-	types = cot__calloc(s->nf ? s->nf : 1, sizeof *types);
-	show = cot__calloc(s->nf ? s->nf : 1, sizeof *show);
+	*out = NULL;
 	if (!names || !types || !show)
 		goto done;
 	for (size_t i = 0; i < s->nf; i++) {
 		names[i] = s->f[i].name;
 		types[i] = s->f[i].type;
+		show[i] = !fields && (format != COT_SUMMARY_TABLE ||
+				      cot__main_field(s, &s->f[i]));
 	}
-	if (fields) {
-		rc = cot__summary_choose(names, types, s->nf, fields, show,
-					 err);
-		if (rc)
-			goto done;
-	} else {
-		for (size_t i = 0; i < s->nf; i++)
-			show[i] = format != COT_SUMMARY_TABLE ||
-				  cot__main_field(s, &s->f[i]);
+	rc = fields ? cot__summary_choose(names, types, s->nf, fields, show,
+					  err) : COT_OK;
+done:
+	if (rc == COT_ENOMEM)
+		cot__error_set(err, rc, 0, 0, "out of memory");
+	if (rc == COT_OK) {
+		*out = show;
+		show = NULL;
 	}
+	cot__free(names);
+	cot__free(types);
+	cot__free(show);
+	return rc;
+}
+
+int cot__render_end(cot_buf *out, sb *b, size_t start, cot_error *err)
+{
+	if (!b->failed && cot__sbuf_reserve(&b->buf, 0))
+		b->failed = true;	/* a NUL even when empty */
+	if (b->failed && b->buf.ptr) {	/* out as it was */
+		b->buf.size = start;
+		b->buf.ptr[start] = '\0';
+	}
+	*out = b->buf;
+	if (!b->failed)
+		return COT_OK;
+	return cot__error_set(err, COT_ENOMEM, 0, 0, "out of memory");
+}
+
+int cot_summary_render(cot_buf *out, cot_summary *s, cot_summary_format format,
+		       const char *fields, int width, cot_error *err)
+{
+	bool *show;
+	sb b = { { 0 }, false };
+	size_t start = out->size;
+	int rc;
+
+	if (cot__summary_settle(s))
+		return cot__error_set(err, COT_ENOMEM, 0, 0, "out of memory "
+				      "(the summary is incomplete)");
+	rc = cot__summary_shown(&show, s, fields, format, err);
+	if (rc)
+		return rc;
 	b.buf = *out;
 	if (format == COT_SUMMARY_JSON)
 		cot__render_json(&b, s, show);
@@ -434,19 +461,6 @@ int cot_summary_render(cot_buf *out, cot_summary *s, cot_summary_format format,
 		cot__render_tsv(&b, s, show);
 	else
 		cot__render_table(&b, s, show, width > 0 ? width : 100);
-	if (!b.failed && cot__sbuf_reserve(&b.buf, 0))
-		b.failed = true;	/* a NUL even when empty */
-	if (b.failed && b.buf.ptr) {	/* out as it was */
-		b.buf.size = start;
-		b.buf.ptr[start] = '\0';
-	}
-	*out = b.buf;
-	rc = b.failed ? COT_ENOMEM : COT_OK;
-done:
-	if (rc == COT_ENOMEM)
-		cot__error_set(err, rc, 0, 0, "out of memory");
-	cot__free(names);
-	cot__free(types);
 	cot__free(show);
-	return rc;
+	return cot__render_end(out, &b, start, err);
 }

@@ -240,6 +240,16 @@ void cot__render_table(sb *b, const cot_summary *s, const bool *show,
 		       int width);
 /* The "by" of the JSON: null, the key, or the list of the keys. */
 void cot__render_json_by(sb *b, const cot_summary *s);
+/* The fields a rendering shows, show[i] per field of s (a new array in
+ * *out): those fields names (as cot_summary_options.fields), or, with
+ * fields NULL, the main ones for the table and every one otherwise.
+ * COT_OK, COT_EINVAL (err names what matched nothing) or COT_ENOMEM. */
+int cot__summary_shown(bool **out, const cot_summary *s, const char *fields,
+		       cot_summary_format format, cot_error *err);
+/* End a rendering begun in b at byte start of out: out is b's text
+ * (NUL-terminated even when empty) and COT_OK, or, when b failed, out
+ * as it was and COT_ENOMEM. */
+int cot__render_end(cot_buf *out, sb *b, size_t start, cot_error *err);
 /* Whether the table shows field f when no fields are named. */
 bool cot__main_field(const cot_summary *s, const fdef *f);
 
