@@ -1226,8 +1226,10 @@ static void test_summary_several_keys_report_every_allocation_failure(
 	void **st)
 {
 	static const char *const recs[] = {
-		"{\"model\":\"a-very-long-model-name-that-wraps-in-the-table\","
-		"\"text\":\"<think>hmm, so 3</think>3\"}",
+		/* in parentheses: one element across two lines, which clang
+		 * would otherwise take for a missing comma */
+		("{\"model\":\"a-very-long-model-name-that-wraps-in-the-table\","
+		 "\"text\":\"<think>hmm, so 3</think>3\"}"),
 		"{\"model\":\"b\",\"text\":\"<think>Wait, 2+2=4.</think>4\"}",
 		"{\"model\":\"b\",\"text\":\"no thinking\"}",
 	};
