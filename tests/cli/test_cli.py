@@ -453,6 +453,31 @@ def output_named_gz_is_gzip():
     os.rmdir(d)
 
 
+
+@case
+def every_command_listing_jobs_takes_its_short_form():
+    """A command whose --help lists "-j, --jobs" takes both spellings,
+    with the same result (show and steps once refused -j)."""
+    rc, out, _ = run(["--help"])
+    commands = [line.split()[0] for line in out.decode().splitlines()
+                if line.startswith("  ") and line.split()]
+    extra = {"filter": ["--where", "true"],
+             "tokens": ["--tokenizer", os.path.join(SRC, "tests", "data",
+                                                    "tokens", "tiny.json")]}
+    checked = []
+    for cmd in commands:
+        _, text, _ = run([cmd, "--help"])
+        if b"-j, --jobs" not in text:
+            continue
+        args = extra.get(cmd, []) + [SAMPLE]
+        short = run([cmd, "-j", "2"] + args)
+        long = run([cmd, "--jobs", "2"] + args)
+        assert short[0] != 2 and short[:2] == long[:2], (cmd, short[2])
+        checked.append(cmd)
+    assert {"annotate", "show", "steps", "stats", "report"} <= \
+        set(checked), checked
+
+
 # ---- runner -------------------------------------------------------------
 
 
