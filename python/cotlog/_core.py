@@ -122,6 +122,19 @@ def _bytes(s: Union[str, bytes, None], what: str) -> Optional[bytes]:
     raise TypeError(f"{what}: a str or bytes, not {type(s).__name__}")
 
 
+def _analyze_record(t: "_Thread", record: Union[bytes, str, dict, list]
+                    ) -> None:
+    """Analyze one record into t's result (cot_analyze_json): JSON text
+    (bytes or str), or a dict or list, json.dumps'd first. The bytes
+    are kept on t, for the result borrows them."""
+    data = (json.dumps(record, ensure_ascii=False).encode(
+        "utf-8", "surrogatepass") if isinstance(record, (dict, list))
+        else _bytes(record, "record"))
+    t.text = data
+    _check(L.cot_analyze_json(t.res.ptr, data, len(data), byref(t.err)),
+           t.err)
+
+
 def _field_list(fields: Union[str, Sequence[str], None]) -> Optional[str]:
     if fields is None:
         return None
@@ -414,14 +427,7 @@ class Analyzer:
         one profile per trace, [] when it holds none. ParseError when
         the text is not JSON."""
         t = self._thread()
-        if isinstance(record, (dict, list)):
-            data = json.dumps(record, ensure_ascii=False).encode(
-                "utf-8", "surrogatepass")
-        else:
-            data = _bytes(record, "record")
-        t.text = data
-        _check(L.cot_analyze_json(t.res.ptr, data, len(data),
-                                  byref(t.err)), t.err)
+        _analyze_record(t, record)
         return self._json(t)
 
     def annotate(self, data: Union[bytes, str], key: str = "cot") -> bytes:
@@ -528,12 +534,7 @@ class Expression:
         one value, when it has no trace). ExpressionError when it fails
         on a value of the record (a rec.PATH of the wrong type)."""
         t = self.analyzer._thread()
-        data = (json.dumps(record, ensure_ascii=False).encode(
-            "utf-8", "surrogatepass") if isinstance(record, (dict, list))
-            else _bytes(record, "record"))
-        t.text = data
-        _check(L.cot_analyze_json(t.res.ptr, data, len(data),
-                                  byref(t.err)), t.err)
+        _analyze_record(t, record)
         return self._values(t)
 
     def _values(self, t: _Thread) -> List[Any]:
@@ -890,12 +891,7 @@ class Summary:
         self._need_records()
         with self._lock:
             t = self._t
-            data = (json.dumps(record, ensure_ascii=False).encode(
-                "utf-8", "surrogatepass") if isinstance(record, (dict, list))
-                else _bytes(record, "record"))
-            t.text = data
-            _check(L.cot_analyze_json(t.res.ptr, data, len(data),
-                                      byref(t.err)), t.err)
+            _analyze_record(t, record)
             self._add(_bytes(file, "file"), file or "")
 
     def add_text(self, text: Union[str, bytes], *,

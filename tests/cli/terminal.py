@@ -1,6 +1,9 @@
 """terminal.py - what no command may write to a terminal from the data:
 the escapes a record, a file name or a pattern file may carry, and the
-check that output holds none of them (test_output.py, test_show.py)."""
+check that output holds none of them, and inputs full of them in a
+folder evil/ below tmp (test_output.py, test_show.py)."""
+import json
+import os
 import re
 
 # what cotlog show writes itself: SGR sequences of these forms
@@ -20,3 +23,28 @@ def assert_terminal_safe(data, what):
     text = rest.decode("utf-8")     # raises on a byte that is not UTF-8
     c1 = [c for c in text if 0x80 <= ord(c) <= 0x9f]
     assert not c1, (what, c1)
+
+
+def evil_inputs(tmp):
+    """A record whose every shown string holds escapes (the reference
+    and a loop's period too), in a file whose name holds them (and a
+    byte that is not UTF-8), and a pattern file (also so named) whose
+    regex does."""
+    d = os.path.join(tmp, "evil")
+    os.makedirs(d, exist_ok=True)
+    period = "Hmm" + EVIL + " let me check the value of 4 again now. "
+    rec = {"model": "m" + EVIL, "status": "done" + EVIL,
+           "reference": "4" + EVIL,
+           "choices": [{"finish_reason": "stop" + EVIL, "message": {
+               "reasoning_content": "Wait" + EVIL + " wait, so 4.\n\n"
+                                    "Hmm" + EVIL + "\n\n" + period * 12 +
+                                    "\n\nDone.",
+               "content": "It is " + EVIL + " \\boxed{4" + EVIL + "}"}}]}
+    name = os.fsdecode(b"evil\x1b]0;T\x07\x1b[2J\x9b.jsonl")
+    path = os.path.join(d, name)
+    with open(path, "w") as f:
+        f.write('{"x": NaN}\n' + json.dumps(rec) + "\n")
+    pats = os.path.join(d, os.fsdecode(b"pats\x1b[2J\x9b.txt"))
+    with open(pats, "wb") as f:
+        f.write(b"evil_wait  evilfam  (?:wait)\x1b\\[2J\x07\n")
+    return path, pats

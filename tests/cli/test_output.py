@@ -16,7 +16,7 @@ import time
 
 from tap import (
     COTLOG, SAMPLE, TMP, case, main, run, tmpfile)
-from terminal import EVIL, assert_terminal_safe
+from terminal import EVIL, assert_terminal_safe, evil_inputs
 
 PLAIN = None
 
@@ -284,31 +284,9 @@ def signals_leave_the_output_as_it_was():
 # ---- no string from the data reaches a terminal raw ----
 
 
-
-def evil_inputs():
-    """A record whose every shown string holds escapes, in a file whose
-    name holds them too (and a byte that is not UTF-8), and a pattern
-    file (also so named) whose regex does."""
-    d = os.path.join(TMP, "evil")
-    os.makedirs(d, exist_ok=True)
-    rec = {"model": "m" + EVIL, "status": "done" + EVIL,
-           "choices": [{"finish_reason": "stop" + EVIL, "message": {
-               "reasoning_content": "Wait" + EVIL + " wait, so 4.\n\n"
-                                    "Hmm" + EVIL + "\n\nDone.",
-               "content": "It is " + EVIL + " \\boxed{4" + EVIL + "}"}}]}
-    name = os.fsdecode(b"evil\x1b]0;T\x07\x1b[2J\x9b.jsonl")
-    path = os.path.join(d, name)
-    with open(path, "w") as f:
-        f.write('{"x": NaN}\n' + json.dumps(rec) + "\n")
-    pats = os.path.join(d, os.fsdecode(b"pats\x1b[2J\x9b.txt"))
-    with open(pats, "wb") as f:
-        f.write(b"evil_wait  evilfam  (?:wait)\x1b\\[2J\x07\n")
-    return path, pats
-
-
 @case
 def diagnostics_write_no_control_from_the_data():
-    path, pats = evil_inputs()
+    path, pats = evil_inputs(TMP)
     for args in (["show", "--record", "9", path],
                  ["filter", "--where", "true", path],
                  ["filter", "--where", "rec.model > 1", path],
@@ -324,7 +302,7 @@ def diagnostics_write_no_control_from_the_data():
 
 @case
 def patterns_and_steps_write_no_control_from_the_data():
-    path, pats = evil_inputs()
+    path, pats = evil_inputs(TMP)
     rc, out, err = run(["patterns", "--patterns", pats])
     assert rc == 0 and b"evilfam" in out, err
     assert_terminal_safe(out, "patterns")
@@ -339,7 +317,7 @@ def patterns_and_steps_write_no_control_from_the_data():
 
 @case
 def stats_table_writes_no_control_from_the_data():
-    path, pats = evil_inputs()
+    path, pats = evil_inputs(TMP)
     for by in ([], ["--by", "rec.model"], ["--by", "finish_reason"],
                ["--by", "file"]):
         rc, out, err = run(["stats", "--patterns", pats] + by + [path])

@@ -23,7 +23,7 @@ import unicodedata
 from tap import (
     COTLOG, SAMPLE, TMP, all_files, case, corpus_case, main, read_pty, run,
     tmpfile)
-from terminal import EVIL, assert_terminal_safe
+from terminal import EVIL, assert_terminal_safe, evil_inputs
 
 SGR = re.compile(rb"\x1b\[[0-9;]*m")
 DOT = " \u00b7 "
@@ -569,35 +569,9 @@ def show_loop_by_sentence():
 # terminal raw ---------------------------------------------------------------
 
 
-
-def evil_inputs():
-    """A record whose every shown string holds escapes (the reference
-    and a loop's period too), in a file whose name holds them (and a
-    byte that is not UTF-8), and a pattern file (also so named) whose
-    regex does."""
-    d = os.path.join(TMP, "evil")
-    os.makedirs(d, exist_ok=True)
-    period = "Hmm" + EVIL + " let me check the value of 4 again now. "
-    rec = {"model": "m" + EVIL, "status": "done" + EVIL,
-           "reference": "4" + EVIL,
-           "choices": [{"finish_reason": "stop" + EVIL, "message": {
-               "reasoning_content": "Wait" + EVIL + " wait, so 4.\n\n"
-                                    "Hmm" + EVIL + "\n\n" + period * 12 +
-                                    "\n\nDone.",
-               "content": "It is " + EVIL + " \\boxed{4" + EVIL + "}"}}]}
-    name = os.fsdecode(b"evil\x1b]0;T\x07\x1b[2J\x9b.jsonl")
-    path = os.path.join(d, name)
-    with open(path, "w") as f:
-        f.write('{"x": NaN}\n' + json.dumps(rec) + "\n")
-    pats = os.path.join(d, os.fsdecode(b"pats\x1b[2J\x9b.txt"))
-    with open(pats, "wb") as f:
-        f.write(b"evil_wait  evilfam  (?:wait)\x1b\\[2J\x07\n")
-    return path, pats
-
-
 @case
 def show_writes_no_control_from_the_data():
-    path, pats = evil_inputs()
+    path, pats = evil_inputs(TMP)
     for args in (["--color", "always"], ["--color", "never"],
                  ["--color", "always", "--no-fold", "--width", "25"]):
         rc, out, err = run(["show", "--patterns", pats] + args + [path])
