@@ -63,10 +63,9 @@ static cot_report *alloc(const cot_analyzer *az, const char *title,
 		return NULL;
 	r->az = az;
 	r->traces_max = traces ? traces : COT_REPORT_TRACES_DEFAULT;
-	r->per_reason = r->traces_max / R_COUNT;
 	for (int k = 0; k < R_COUNT; k++)
-		/* the remainder goes to the first reasons */
-		r->pick[k].cap = r->per_reason +
+		/* shared evenly, the remainder to the first reasons */
+		r->pick[k].cap = r->traces_max / R_COUNT +
 				 ((size_t)k < r->traces_max % R_COUNT);
 	r->title = cot__strdup(title ? title : "cotlog report");
 	if (!r->title) {

@@ -105,8 +105,7 @@ struct cot_report {
 	const cot_analyzer *az;
 	cot_summary *s;
 	char *title;
-	size_t per_reason;	/* picks each reason keeps */
-	size_t traces_max;
+	size_t traces_max;	/* the picks' caps add up to it */
 	size_t field[F_COUNT];
 	bool have[F_COUNT];	/* the analyzer has the field */
 	/* the ratio fields histogrammed, registry indexes and names */
