@@ -195,7 +195,7 @@ class _Owned:
 class _Thread:
     """One thread's workspace on an analyzer: a cot_result (with the
     analyzer's field selection), a buffer and an error."""
-    __slots__ = ("res", "buf", "err", "opts", "text")
+    __slots__ = ("res", "buf", "err", "opts", "text", "value")
 
     def __init__(self, az: "Analyzer", select: bool = True):
         self.err = L.cot_error()
@@ -210,6 +210,7 @@ class _Thread:
                    self.err)
         self.buf = L.cot_buf()
         self.opts = L.cot_text_options(L.TEXT_OPTIONS_VERSION)
+        self.value = L.cot_value()
         self.text = None    # the analysed bytes, borrowed by the result
 
     def __del__(self):
@@ -401,24 +402,53 @@ class Analyzer:
         """profile() as the JSON text the library writes (one line of
         compact JSON, the profile `cotlog annotate` writes), unparsed:
         for writing profiles out, where a dict is not needed."""
+        t = self._analyze_text(text, reference, finish_reason, model,
+                               replace_invalid)
+        rc = L.cot_result_profile_json(byref(t.buf), t.res.ptr, 0,
+                                       byref(t.err))
+        if rc:
+            raise _error(t.err, rc)
+        return L.take(t.buf)
+
+    def _analyze_text(self, text, reference=None, finish_reason=None,
+                      model=None, replace_invalid=True,
+                      keep_utf8=False) -> _Thread:
+        """cot_analyze_text into this thread's result, which it returns.
+        keep_utf8: a str's UTF-8 is read from (and left in) the str
+        (L.utf8), for texts that are analysed more than once."""
         t = self._thread()
-        data = _bytes(text, "text")
+        if keep_utf8 and isinstance(text, str):
+            data, n = L.utf8(text)
+            t.text = (text, data)
+        else:
+            data = _bytes(text, "text")
+            t.text, n = data, len(data) if data is not None else 0
         o = t.opts
         o.ref = _bytes(reference, "reference")
         o.finish_reason = _bytes(finish_reason, "finish_reason")
         o.model = _bytes(model, "model")
         o.flags = L.TEXT_REPLACE_INVALID if replace_invalid else 0
-        t.text = data
-        err = t.err
-        rc = L.cot_analyze_text(t.res.ptr, data, len(data), byref(o),
-                                byref(err))
+        rc = L.cot_analyze_text(t.res.ptr, data, n, byref(o), byref(t.err))
         if rc:
-            raise _error(err, rc)
-        rc = L.cot_result_profile_json(byref(t.buf), t.res.ptr, 0,
-                                       byref(err))
-        if rc:
-            raise _error(err, rc)
-        return L.take(t.buf)
+            raise _error(t.err, rc)
+        return t
+
+    def _scalars(self, fields: Sequence[int], text: Union[str, bytes],
+                 reference: Optional[str] = None) -> List[Any]:
+        """The values of the registry fields `fields` (indexes) for one
+        completion text, as profile() would nest them, read one by one
+        (cot_result_get) instead of through JSON: for the rewards, which
+        read a field or two of completions they are not the only ones to
+        read (so the str keeps its UTF-8)."""
+        t = self._analyze_text(text, reference, keep_utf8=True)
+        v, res, err = t.value, t.res.ptr, byref(t.err)
+        out = []
+        for f in fields:
+            rc = L.cot_result_get(byref(v), res, 0, f, err)
+            if rc:
+                raise _error(t.err, rc)
+            out.append(_value(v))
+        return out
 
     def profile_record(self, record: Union[bytes, str, dict, list]
                        ) -> List[Profile]:

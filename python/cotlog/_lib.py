@@ -211,7 +211,7 @@ cot_result_free = _decl("cot_result_free", None, P)
 cot_analyze_unit = _decl("cot_analyze_unit", c_int, P, P, c_size_t, ERR)
 cot_analyze_json = _decl("cot_analyze_json", c_int, P, c_char_p, c_size_t,
                          ERR)
-cot_analyze_text = _decl("cot_analyze_text", c_int, P, c_char_p, c_size_t,
+cot_analyze_text = _decl("cot_analyze_text", c_int, P, P, c_size_t,
                          POINTER(cot_text_options), ERR)
 cot_result_need = _decl("cot_result_need", c_int, P, SZ, c_size_t, ERR)
 cot_result_select = _decl("cot_result_select", c_int, P, SZ, c_size_t, ERR)
@@ -236,14 +236,13 @@ cot_expr_fields = _decl("cot_expr_fields", c_size_t, SZ, c_size_t, P)
 cot_expr_eval = _decl("cot_expr_eval", c_int, POINTER(cot_value), P, P,
                       c_size_t, ERR)
 
-cot_format_reward = _decl("cot_format_reward", c_double, c_char_p, c_size_t)
-cot_tag_count_reward = _decl("cot_tag_count_reward", c_double, c_char_p,
-                             c_size_t)
-cot_think_format_reward = _decl("cot_think_format_reward", c_double,
-                                c_char_p, c_size_t)
+# text arguments as c_void_p: bytes, or the address utf8() gives
+cot_format_reward = _decl("cot_format_reward", c_double, P, c_size_t)
+cot_tag_count_reward = _decl("cot_tag_count_reward", c_double, P, c_size_t)
+cot_think_format_reward = _decl("cot_think_format_reward", c_double, P,
+                                c_size_t)
 cot_repetition_ratio = _decl("cot_repetition_ratio", c_int,
-                             POINTER(c_double), c_char_p, c_size_t, c_uint,
-                             ERR)
+                             POINTER(c_double), P, c_size_t, c_uint, ERR)
 
 cot_summary_new = _decl("cot_summary_new", c_int, POINTER(c_void_p), P,
                         POINTER(cot_summary_options), ERR)
@@ -272,6 +271,33 @@ if ".".join(version.split(".")[:2]) != EXPECTED_VERSION:
         f"cotlog: {path} is libcotlog {version}; this Python package is "
         f"for {EXPECTED_VERSION}.x (install the matching library, or set "
         "COTLOG_LIBRARY to it)")
+
+
+# CPython keeps a str's UTF-8 inside the str: an ASCII str's own bytes,
+# else encoded on the first request and kept while the str lives. So
+# the several rewards a trainer calls on one batch encode each
+# completion once, and an ASCII one never.
+try:
+    _as_utf8 = ctypes.pythonapi.PyUnicode_AsUTF8AndSize
+    _as_utf8.restype = c_void_p
+    _as_utf8.argtypes = [ctypes.py_object, POINTER(ctypes.c_ssize_t)]
+except AttributeError:      # not CPython
+    _as_utf8 = None
+
+
+def utf8(s):
+    """(address or bytes, length) of the UTF-8 of the str s, for a
+    c_void_p argument; valid while s lives. A str with lone surrogates
+    (which UTF-8 cannot hold) is encoded with them, for the library to
+    replace."""
+    if _as_utf8 is not None:
+        n = ctypes.c_ssize_t()
+        try:
+            return _as_utf8(s, ctypes.byref(n)), n.value
+        except UnicodeEncodeError:
+            pass
+    b = s.encode("utf-8", "surrogatepass")
+    return b, len(b)
 
 
 def take(buf):

@@ -94,16 +94,11 @@ def references(n: int, kwargs: dict) -> List[Optional[str]]:
     return [None if r is None else str(r) for r in col]
 
 
-def _encode(text: str) -> bytes:
-    return text.encode("utf-8", "surrogatepass")
-
-
 def _pure(fn) -> RewardFunc:
     def reward(completions: Sequence[Any], **kwargs) -> List[float]:
         out = []
         for c in completions:
-            b = _encode(completion_text(c))
-            out.append(fn(b, len(b)))
+            out.append(fn(*L.utf8(completion_text(c))))
         return out
     return reward
 
@@ -130,19 +125,40 @@ opens with <think>, holds no second <think> and has a </think>
 
 class _Fields:
     """An analyzer computing only some fields, made on first use and
-    shared by threads (each with its own result)."""
+    shared by threads (each with its own result), and those fields'
+    registry indexes, in the order named."""
 
     def __init__(self, fields: str, **options):
         self.fields, self.options = fields, options
         self._az: Optional[Analyzer] = None
+        self._ids: List[int] = []
         self._lock = threading.Lock()
 
     def analyzer(self) -> Analyzer:
         if self._az is None:
             with self._lock:
                 if self._az is None:
-                    self._az = Analyzer(fields=self.fields, **self.options)
+                    az = Analyzer(fields=self.fields, **self.options)
+                    self._ids = [_field_id(az, n)
+                                 for n in self.fields.split(",")]
+                    self._az = az
         return self._az
+
+    def values(self, text: str, reference: Optional[str] = None
+               ) -> List[Any]:
+        """The fields' values for one completion text."""
+        az = self.analyzer()
+        return az._scalars(self._ids, text, reference)
+
+
+def _field_id(az: Analyzer, name: str) -> int:
+    err = L.cot_error()
+    i = ctypes.c_size_t()
+    rc = L.cot_field_find(ctypes.byref(i), az._az.ptr, name.encode(),
+                          ctypes.byref(err))
+    if rc:
+        raise _error(err, rc)
+    return i.value
 
 
 _correct = _Fields("correct,ref_normalized")
@@ -154,18 +170,17 @@ def correctness(completions: Sequence[Any], **kwargs
     profile's correct is true), 0.0 when it does not or the completion
     has no final answer, None when there is no reference to grade by
     (none given, or ref_normalized is null: a sentinel like "proof")."""
-    az = _correct.analyzer()
     refs = references(len(completions), kwargs)
     out: List[Optional[float]] = []
     for c, ref in zip(completions, refs):
         if ref is None:
             out.append(None)
             continue
-        p = az.profile(completion_text(c), reference=ref)
-        if p["ref_normalized"] is None:
+        correct, ref_normalized = _correct.values(completion_text(c), ref)
+        if ref_normalized is None:
             out.append(None)
         else:
-            out.append(1.0 if p["correct"] is True else 0.0)
+            out.append(1.0 if correct is True else 0.0)
     return out
 
 
@@ -191,17 +206,16 @@ def repetition_penalty(ngram_size: int = 3, max_penalty: float = -1.0,
         fields = _Fields("repeat.ngram", ngram=ngram_size)
 
         def reward(completions: Sequence[Any], **kwargs) -> List[float]:
-            az = fields.analyzer()
-            return [az.profile(completion_text(c))["repeat"]["ngram"] *
-                    max_penalty for c in completions]
+            return [fields.values(completion_text(c))[0] * max_penalty
+                    for c in completions]
     else:
         def reward(completions: Sequence[Any], **kwargs) -> List[float]:
             out = []
             err = L.cot_error()
             r = ctypes.c_double()
             for c in completions:
-                b = _encode(completion_text(c))
-                rc = L.cot_repetition_ratio(ctypes.byref(r), b, len(b),
+                b, n = L.utf8(completion_text(c))
+                rc = L.cot_repetition_ratio(ctypes.byref(r), b, n,
                                             ngram_size, ctypes.byref(err))
                 if rc:
                     raise _error(err, rc)

@@ -73,6 +73,8 @@ def texts(corpus, kb):
     lo, hi = kb * 1024 * 0.8, kb * 1024 * 1.25
     near = [(t, r) for t, r in all_ if lo <= len(t.encode()) <= hi]
     if near:
+        # those with a reference first: correctness grades only them
+        near.sort(key=lambda x: x[1] is None)
         return near[:40], root
     t, r = max(all_, key=lambda x: len(x[0]))
     body = t[len("<think>\n"):]
@@ -161,6 +163,88 @@ def main():
               f"{got['profile_json()'] / c:8.3f}{size:12.0f}")
     print("(u: microseconds; ratio: over C; C is cot_analyze_text through "
           "ctypes, no conversion)")
+    print()
+    print("the rewards as TRL calls them: on a batch of every completion, "
+          "each a new str")
+    print(f"{'':24}{'C':>10}{'reward':>12}{'ratio':>8}")
+    from cotlog import _lib as L, rewards
+    refs = [r for _, r in items]
+    correct = cotlog.Analyzer(fields="correct,ref_normalized")
+    repeat = cotlog.Analyzer(fields="repeat.ngram")
+    checks = (L.cot_format_reward, L.cot_tag_count_reward,
+              L.cot_think_format_reward)
+
+    def step(batch):
+        for f in (rewards.format, rewards.tag_count, rewards.think_format):
+            f(batch)
+        rewards.correctness(batch, solution=refs)
+        rewards.repetition(batch)
+
+    def c_step(p):
+        for f in checks:
+            f(p.data, p.size)
+        p.analyze(correct, p.ref)
+        p.analyze(repeat, None)
+    for name, c_fn, reward in (
+            ("correctness", lambda p: p.analyze(correct, p.ref),
+             lambda batch: rewards.correctness(batch, solution=refs)),
+            ("repetition", lambda p: p.analyze(repeat, None),
+             rewards.repetition),
+            ("all five, as a step", c_step, step)):
+        c, r = measure_reward(items, c_fn, reward, args.rounds)
+        print(f"{name:24}{c * 1e6:9.1f}u{r * 1e6:11.1f}u{r / c:8.3f}")
+    print("(C: the same analyses through ctypes, on bytes encoded before; "
+          "a step: format, tag_count,\n think_format, correctness and "
+          "repetition on one batch, as GRPOTrainer's reward_funcs)")
+
+
+class Prepared:
+    """One completion as C would hold it: UTF-8 bytes, text options."""
+
+    def __init__(self, text, ref):
+        from cotlog import _lib as L
+        self.L = L
+        self.data = text.encode()
+        self.size = len(self.data)
+        self.ref = None if ref is None else ref.encode()
+        self.opts = {}
+        for r in (None, self.ref):
+            o = L.cot_text_options(L.TEXT_OPTIONS_VERSION)
+            o.ref, o.flags = r, L.TEXT_REPLACE_INVALID
+            self.opts[r] = (o, ctypes.byref(o))
+
+    def analyze(self, az, ref):
+        t = az._thread()
+        if self.L.cot_analyze_text(t.res.ptr, self.data, self.size,
+                                   self.opts[ref][1], ctypes.byref(t.err)):
+            raise RuntimeError(t.err.message)
+
+
+def measure_reward(items, c_fn, reward, rounds):
+    """CPU seconds per completion of c_fn over prepared bytes and of the
+    reward on the whole batch, interleaved, medians. Each reward round is
+    given new str objects, so that nothing an earlier round left on them
+    (a UTF-8 copy) is reused."""
+    prepared = [Prepared(t, r) for t, r in items]
+
+    def c_pass():
+        t0 = time.thread_time()
+        for p in prepared:
+            c_fn(p)
+        return (time.thread_time() - t0) / len(prepared)
+
+    def reward_pass():
+        batch = [x.encode().decode() for x, _ in items]
+        t0 = time.thread_time()
+        reward(batch)
+        return (time.thread_time() - t0) / len(batch)
+
+    c_pass(), reward_pass()     # warm up
+    c, r = [], []
+    for _ in range(3 * rounds):
+        c.append(c_pass())
+        r.append(reward_pass())
+    return statistics.median(c), statistics.median(r)
 
 
 if __name__ == "__main__":

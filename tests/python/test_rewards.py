@@ -126,3 +126,25 @@ def test_correctness_and_shapes():
         rewards.repetition_penalty(3, 1.0)
     # a completion cut inside a character scores as Python reads it
     assert rewards.format([b"<think>\xe2\x82</think>"]) == [0.0]
+
+
+def test_text_read_in_place_or_kept():
+    # a str's UTF-8 is read in place (ASCII), kept in the str (other
+    # text) or, with lone surrogates, encoded with them for the library
+    # to replace: the values are profile()'s, on a first call and on a
+    # second over the same strs
+    texts = ["<think>plain x x x x</think>\\boxed{4}",
+             "<think>\u00e9t\u00e9 \u65e5\u672c \u65e5\u672c \u65e5\u672c"
+             "</think>\\boxed{5}",
+             "<think>x \ud800 y x \ud800 y</think>\\boxed{4}"]
+    az = cotlog.Analyzer(fields="correct,ref_normalized,repeat.ngram,"
+                                "reward.*")
+    want = [az.profile(t, reference="4") for t in texts]
+    for _ in range(2):
+        assert rewards.correctness(texts, solution=["4"] * 3) == \
+            [1.0 if p["correct"] else 0.0 for p in want]
+        assert rewards.repetition(texts) == \
+            [-p["repeat"]["ngram"] for p in want]
+        assert rewards.think_format(texts) == \
+            [p["reward"]["think_format"] for p in want]
+    assert want[2]["repeat"]["ngram"] > 0
