@@ -193,7 +193,7 @@ int cmd_steps(int argc, char **argv)
 
 	run_init(&r, "steps", usage);
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "+hq", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+hqj:", longopts, NULL)) != -1) {
 		if (run_option(&r, c, optarg))
 			continue;
 		switch (c) {
