@@ -658,6 +658,22 @@ COT_API COT_NODISCARD int cot_result_step(cot_step *out,
 					  cot_by by, size_t k,
 					  cot_error *err);
 
+/* Why unit k of mode by in trace i got its label: *rule is the rule of
+ * the classifier that decided it (README "Step functions": "boxed",
+ * "computational", "recall", ...; "majority" for a paragraph or thought
+ * whose sentences were labelled by different rules; "none" for
+ * unknown), a static string; *confidence is that rule's precision on
+ * the development set (the share of the annotated sentences it decided
+ * on which the annotator gave the same label; per paragraph for
+ * paragraphs and thoughts), from 0 to 1, 0 for "none". Either pointer
+ * may be NULL. Returns COT_OK or COT_EINVAL (i, k or by out of range;
+ * then *rule is NULL and *confidence 0). */
+COT_API COT_NODISCARD int cot_result_step_rule(const cot_result *res,
+					       size_t i, cot_by by, size_t k,
+					       const char **rule,
+					       double *confidence,
+					       cot_error *err);
+
 /* One match of a pattern in the reasoning, copied out by
  * cot_result_hit. */
 typedef struct cot_hit {

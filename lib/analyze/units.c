@@ -20,6 +20,31 @@ static const cot__spans *units_of(const cot_result *res, size_t i, cot_by by)
 	}
 }
 
+/* The label of unit k (text[s..e)) and, when rule is set, the rule
+ * that decided it. */
+static int unit_label(const cot__steps *st, cot_by by, size_t k, size_t s,
+		      size_t e, int *rule)
+{
+	int r, fn;
+
+	switch (by) {
+	case COT_BY_PARAGRAPH:
+		fn = st->para_fn[k];
+		r = st->para_rule[k];
+		break;
+	case COT_BY_SENTENCE:
+		fn = st->sent_fn[k];
+		r = st->sent_rule[k];
+		break;
+	default:
+		fn = cot__steps_vote(st, s, e, &r);
+		break;
+	}
+	if (rule)
+		*rule = r;
+	return fn;
+}
+
 size_t cot_result_step_count(const cot_result *res, size_t i, cot_by by)
 {
 	const cot__spans *units = units_of(res, i, by);
@@ -47,14 +72,40 @@ int cot_result_step(cot_step *out, const cot_result *res, size_t i,
 	out->start = s;
 	out->end = e;
 	out->words = (size_t)cot__words(t, s, e);
-	out->function = by == COT_BY_PARAGRAPH ? st->para_fn[k] :
-		cot__classify(&res->az->stepcfg->cls, t, s, e, k,
-			      cot__steps_boxed(st, s, e));
+	out->function = unit_label(st, by, k, s, e, NULL);
 	out->label = cot_function_name(out->function);
 	out->paragraph = by == COT_BY_PARAGRAPH ? k :
 			 cot__span_index(&st->para, s);
 	out->thought = by == COT_BY_THOUGHT ? k :
 		       cot__span_index(&st->thought, s);
+	return COT_OK;
+}
+
+int cot_result_step_rule(const cot_result *res, size_t i, cot_by by,
+			 size_t k, const char **rule, double *confidence,
+			 cot_error *err)
+{
+	const cot__spans *units = units_of(res, i, by);
+	const cot__rule_info *ri;
+	size_t s;
+	int r;
+
+	if (rule)
+		*rule = NULL;
+	if (confidence)
+		*confidence = 0;
+	if (!units || k >= units->n)
+		return cot__error_set(err, COT_EINVAL, 0, 0,
+				      "no unit %zu of mode %d in trace %zu",
+				      k, (int)by, i);
+	s = units->v[k].off;
+	(void)unit_label(res->prof[i].st, by, k, s, s + units->v[k].len, &r);
+	ri = &cot__rules[r];
+	if (rule)
+		*rule = ri->name;
+	if (confidence)
+		*confidence = by == COT_BY_SENTENCE ? ri->prec_sentence :
+			      ri->prec_paragraph;
 	return COT_OK;
 }
 

@@ -83,6 +83,29 @@ static int find_boxed(const char *t, size_t len, cot__arena *a,
 	return COT_OK;
 }
 
+int cot__steps_vote(const cot__steps *st, size_t s, size_t e, int *rule)
+{
+	size_t bytes[COT_FN_COUNT] = { 0 };
+	size_t k = st->sent.n ? cot__span_index(&st->sent, s) : 0;
+	int best = COT_FN_UNKNOWN, r = -1;
+
+	if (k < st->sent.n && st->sent.v[k].off + st->sent.v[k].len <= s)
+		k++;	/* s lies between sentences */
+	for (; k < st->sent.n && st->sent.v[k].off < e; k++) {
+		int fn = st->sent_fn[k];
+
+		if (fn == COT_FN_UNKNOWN)
+			continue;
+		bytes[fn] += st->sent.v[k].len;
+		if (best == COT_FN_UNKNOWN || bytes[fn] > bytes[best])
+			best = fn;
+		r = r < 0 || r == st->sent_rule[k] ? st->sent_rule[k] :
+		    COT__RULE_MAJORITY;
+	}
+	*rule = r < 0 ? COT__RULE_NONE : r;
+	return best;
+}
+
 /* Paragraph spans run from the start of their first line (`steps`);
  * units begin and end with ink, so the indent of the first line and
  * the blanks (a CR) ending the last go to the separators. */
@@ -144,14 +167,30 @@ static int steps_run(cot__pass_ctx *c, cot__profile *p, cot_error *err)
 	    find_boxed(t, len, c->arena, st))
 		goto nomem;
 	st->para_fn = cot__arena_alloc(c->arena, n ? n : 1);
-	if (!st->para_fn)
+	st->para_rule = cot__arena_alloc(c->arena, n ? n : 1);
+	st->sent_fn = cot__arena_alloc(c->arena, st->sent.n ? st->sent.n : 1);
+	st->sent_rule = cot__arena_alloc(c->arena,
+					 st->sent.n ? st->sent.n : 1);
+	if (!st->para_fn || !st->para_rule || !st->sent_fn || !st->sent_rule)
 		goto nomem;
+	/* sentences first, each seeing the label of the one before;
+	 * paragraphs from their sentences */
+	for (size_t k = 0, prev = COT_FN_UNKNOWN; k < st->sent.n; k++) {
+		size_t s = st->sent.v[k].off, e = s + st->sent.v[k].len;
+		int rule, fn = cot__classify(&cfg->cls, t, s, e, k,
+					     cot__steps_boxed(st, s, e),
+					     (int)prev, &rule);
+
+		st->sent_fn[k] = (uint8_t)fn;
+		st->sent_rule[k] = (uint8_t)rule;
+		prev = (size_t)fn;
+	}
 	for (size_t i = 0; i < n; i++) {
 		size_t s = st->para.v[i].off, e = s + st->para.v[i].len;
-		int fn = cot__classify(&cfg->cls, t, s, e, i,
-				       cot__steps_boxed(st, s, e));
+		int rule, fn = cot__steps_vote(st, s, e, &rule);
 
 		st->para_fn[i] = (uint8_t)fn;
+		st->para_rule[i] = (uint8_t)rule;
 		st->fn_count[fn]++;
 		if (i > 0)
 			st->trans[st->para_fn[i - 1]][fn]++;

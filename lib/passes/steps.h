@@ -20,6 +20,9 @@ typedef struct cot__steps {
 	cot__spans para, sent, thought;
 	uint32_t *para_words;		/* per paragraph */
 	uint8_t *para_fn;		/* per paragraph: a cot_function */
+	uint8_t *para_rule;		/* per paragraph: the COT__RULE_ that
+					 * decided it */
+	uint8_t *sent_fn, *sent_rule;	/* the same per sentence */
 	size_t *boxed;			/* offsets of \boxed and \fbox */
 	size_t nboxed;
 	cot__markup mk;
@@ -35,6 +38,14 @@ typedef struct cot__steps {
 
 /* Does text[s..e) hold one of st's \boxed / \fbox marks? */
 bool cot__steps_boxed(const cot__steps *st, size_t s, size_t e);
+
+/* The label of the run of units text[s..e) (a paragraph or thought)
+ * from its sentences: the label covering most bytes among the
+ * sentences that are not unknown (on a tie the label of the earliest
+ * such sentence), unknown when all are. *rule: the rule of its
+ * sentences when they were all decided by one rule, else
+ * COT__RULE_MAJORITY. */
+int cot__steps_vote(const cot__steps *st, size_t s, size_t e, int *rule);
 
 /* Words (as `think.words` counts them) of text[s..e). */
 uint64_t cot__words(const char *text, size_t s, size_t e);

@@ -262,6 +262,128 @@ static void test_markup_counts(void **state)
 
 /* ---- step functions ---- */
 
+/* The rule that decided sentence k of the last analysis. */
+static const char *rule_of(cot_by by, size_t k, double *conf)
+{
+	const char *rule;
+
+	assert_int_equal(cot_result_step_rule(res, 0, by, k, &rule, conf,
+					      NULL), COT_OK);
+	return rule;
+}
+
+/* Each rule of the README on sentences of our own, and the rule and
+ * confidence it reports. */
+static void test_classify_rules(void **state)
+{
+	static const struct { const char *text, *label, *rule; } cases[] = {
+		/* a plan word that opens a computation */
+		{ "First, add them: 4 + 7 = 11.", "active_computation",
+		  "computational" },
+		/* a deduction after "so" that computes */
+		{ "So 3 * 13 = 39 and 39 + 1 = 40.", "active_computation",
+		  "computational" },
+		/* first-person recall, anywhere near the opening */
+		{ "First, I remember that the sum of angles is 180 degrees.",
+		  "fact_retrieval", "recall" },
+		{ "I know that 2^10 = 1024.", "fact_retrieval", "recall" },
+		{ "For example, a square is a rectangle.", "fact_retrieval",
+		  "example" },
+		{ "That seems correct.", "self_checking", "affirm" },
+		{ "Layer 2: 1 + 3*4 = 13 \u2714", "self_checking", "affirm" },
+		{ "Alternatively, we could use a generating function.",
+		  "plan_generation", "alternative" },
+		{ "So maybe I should try small cases.", "plan_generation",
+		  "tentative" },
+		{ "But maybe the sign is wrong.", "uncertainty_management",
+		  "doubt_cue" },
+		{ "Because the roots are real, the discriminant is not "
+		  "negative.", "fact_retrieval", "deduction" },
+		{ "Since the sides are equal, the triangle is isosceles.",
+		  "fact_retrieval", "deduction" },
+		{ "I think the figure is symmetric.", "fact_retrieval",
+		  "statement" },
+		{ "Wait, that can't be.", "uncertainty_management",
+		  "doubt_cue" },
+		{ "Wait, the sides were swapped.", "uncertainty_management",
+		  "hedge" },
+		{ "So the two roots come out.", "result_consolidation", "so" },
+		{ "Good grief, onwards.", "unknown", "none" },
+	};
+	char text[512];
+	double conf;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		const char *u;
+
+		/* after a first sentence, so that none is the first unit */
+		snprintf(text, sizeof text, "We are given a puzzle.\n\n%s",
+			 cases[i].text);
+		u = units(text, COT_BY_SENTENCE, true);
+		assert_non_null(strstr(u, " | "));
+		if (strncmp(strstr(u, " | ") + 3, cases[i].label,
+			    strlen(cases[i].label)))
+			fail_msg("%s: got %s", cases[i].text, u);
+		assert_string_equal(rule_of(COT_BY_SENTENCE, 1, &conf),
+				    cases[i].rule);
+		assert_true(conf >= 0 && conf <= 1);
+		if (!strcmp(cases[i].rule, "none"))
+			assert_true(conf == 0);
+	}
+	/* the first sentence: the problem set up */
+	assert_string_equal(rule_of(COT_BY_SENTENCE, 0, &conf), "setup_cue");
+	assert_true(conf > 0.5);
+	/* a sentence that goes on after a cut takes the label before it */
+	assert_string_equal(units("We are given x. Wait, the sides were "
+				  "swapped. at least one of them.",
+				  COT_BY_SENTENCE, true),
+			    "problem_setup: We are given x. | "
+			    "uncertainty_management: Wait, the sides were "
+			    "swapped. | uncertainty_management: at least one "
+			    "of them.");
+	assert_string_equal(rule_of(COT_BY_SENTENCE, 2, NULL), "continues");
+	/* a paragraph takes the label of most of its sentences' bytes, not
+	 * of its opening: a "Wait," paragraph of computations computes */
+	assert_string_equal(units("We are given x.\n\nWait, 2 + 2 = 4. "
+				  "Then 4 * 3 = 12. And 12 - 1 = 11.",
+				  COT_BY_PARAGRAPH, true),
+			    "problem_setup: We are given x. | "
+			    "active_computation: Wait, 2 + 2 = 4. Then 4 * 3 = "
+			    "12. And 12 - 1 = 11.");
+	assert_string_equal(rule_of(COT_BY_PARAGRAPH, 1, &conf),
+			    "computational");
+	assert_int_equal(field_int("functions.active_computation"), 1);
+	/* mixed rules: the majority, its confidence per paragraph */
+	assert_string_equal(units("We are given x.\n\nHmm, that can't be "
+				  "right. Wait, I made a mistake. Let me "
+				  "compute 2 + 2 = 4.", COT_BY_PARAGRAPH,
+				  true),
+			    "problem_setup: We are given x. | "
+			    "uncertainty_management: Hmm, that can't be right."
+			    " Wait, I made a mistake. Let me compute 2 + 2 = "
+			    "4.");
+	assert_string_equal(rule_of(COT_BY_PARAGRAPH, 1, &conf), "majority");
+	assert_true(conf > 0 && conf < 1);
+	/* thoughts vote the same way */
+	assert_string_equal(rule_of(COT_BY_THOUGHT, 1, NULL), "majority");
+	/* bad arguments */
+	{
+		const char *r = "x";
+
+		conf = 1;
+		assert_int_equal(cot_result_step_rule(res, 0,
+						      COT_BY_SENTENCE, 99, &r,
+						      &conf, NULL),
+				 COT_EINVAL);
+		assert_null(r);
+		assert_true(conf == 0);
+		assert_int_equal(cot_result_step_rule(res, 5, COT_BY_PARAGRAPH,
+						      0, NULL, NULL, NULL),
+				 COT_EINVAL);
+	}
+}
+
 static void test_classify_cases(void **state)
 {
 	const char *t =
@@ -303,10 +425,10 @@ static void test_classify_cases(void **state)
 		"final_answer_emission: Therefore, the answer is 5. | "
 		"final_answer_emission: **Final Answer** | "
 		"final_answer_emission: The sum is \\boxed{5}. | "
-		"unknown: The sky is blue. | "
-		"uncertainty_management: Alternatively, we could factor.");
+		"fact_retrieval: The sky is blue. | "
+		"plan_generation: Alternatively, we could factor.");
 	assert_int_equal(field_int("functions.final_answer_emission"), 3);
-	assert_int_equal(field_int("functions.unknown"), 1);
+	assert_int_equal(field_int("functions.unknown"), 0);
 	{
 		cot_value v;
 
@@ -836,6 +958,7 @@ int main(void)
 		cmocka_unit_test(test_thoughts_cases),
 		cmocka_unit_test(test_markup_counts),
 		cmocka_unit_test(test_classify_cases),
+		cmocka_unit_test(test_classify_rules),
 		cmocka_unit_test(test_cue_lookup_matches_brute_force),
 		cmocka_unit_test(test_steps_span_property_every_corpus_trace),
 		cmocka_unit_test(test_steps_span_property_every_fixture_trace),
