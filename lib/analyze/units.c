@@ -20,29 +20,20 @@ static const cot__spans *units_of(const cot_result *res, size_t i, cot_by by)
 	}
 }
 
-/* The label of unit k (text[s..e)) and, when rule is set, the rule
- * that decided it. */
-static int unit_label(const cot__steps *st, cot_by by, size_t k, size_t s,
-		      size_t e, int *rule)
+/* The label of unit k of mode by of trace i and, when rule is set,
+ * the rule that decided it. The result is the caller's alone (one per
+ * thread), so labelling sentences or thoughts on first use writes
+ * only to its own trace's units. */
+static int unit_label(const cot_result *res, size_t i, cot_by by, size_t k,
+		      int *rule)
 {
-	int r, fn;
+	cot__steps *st = res->prof[i].st;
 
-	switch (by) {
-	case COT_BY_PARAGRAPH:
-		fn = st->para_fn[k];
-		r = st->para_rule[k];
-		break;
-	case COT_BY_SENTENCE:
-		fn = st->sent_fn[k];
-		r = st->sent_rule[k];
-		break;
-	default:
-		fn = cot__steps_vote(st, s, e, &r);
-		break;
-	}
+	cot__steps_labels(st, res->az->stepcfg, res->prof[i].tr->reasoning.p,
+			  by);
 	if (rule)
-		*rule = r;
-	return fn;
+		*rule = st->rule[by][k];
+	return st->fn[by][k];
 }
 
 size_t cot_result_step_count(const cot_result *res, size_t i, cot_by by)
@@ -72,7 +63,7 @@ int cot_result_step(cot_step *out, const cot_result *res, size_t i,
 	out->start = s;
 	out->end = e;
 	out->words = (size_t)cot__words(t, s, e);
-	out->function = unit_label(st, by, k, s, e, NULL);
+	out->function = unit_label(res, i, by, k, NULL);
 	out->label = cot_function_name(out->function);
 	out->paragraph = by == COT_BY_PARAGRAPH ? k :
 			 cot__span_index(&st->para, s);
@@ -87,7 +78,6 @@ int cot_result_step_rule(const cot_result *res, size_t i, cot_by by,
 {
 	const cot__spans *units = units_of(res, i, by);
 	const cot__rule_info *ri;
-	size_t s;
 	int r;
 
 	if (rule)
@@ -98,8 +88,7 @@ int cot_result_step_rule(const cot_result *res, size_t i, cot_by by,
 		return cot__error_set(err, COT_EINVAL, 0, 0,
 				      "no unit %zu of mode %d in trace %zu",
 				      k, (int)by, i);
-	s = units->v[k].off;
-	(void)unit_label(res->prof[i].st, by, k, s, s + units->v[k].len, &r);
+	(void)unit_label(res, i, by, k, &r);
 	ri = &cot__rules[r];
 	if (rule)
 		*rule = ri->name;

@@ -2,6 +2,8 @@
 #include <string.h>
 
 #include "match/classify.h"
+#include "base/bits.h"
+#include "base/simd.h"
 
 /* Why rules and not a model: Thought Anchors (Bogdan et al. 2025)
  * labelled each sentence with an LLM prompt. A C library run over
@@ -19,28 +21,27 @@
 	[COT__RULE_##id] = { name, COT_FN_##fn, ps, pp }
 const cot__rule_info cot__rules[COT__RULE_COUNT] = {
 	R(BOXED, "boxed", FINAL_ANSWER_EMISSION, 1.00, 1.00),
-	R(FINAL_CUE, "final_cue", FINAL_ANSWER_EMISSION, 0.47, 0.56),
-	R(VERIFY_CUE, "verify_cue", SELF_CHECKING, 0.39, 0.39),
-	R(SETUP_CUE, "setup_cue", PROBLEM_SETUP, 0.64, 1.00),
-	R(FIRST_UNIT, "first_unit", PROBLEM_SETUP, 0.88, 0.67),
-	R(COMPUTE_CUE, "compute_cue", ACTIVE_COMPUTATION, 0.80, 0.82),
-	R(COMPUTATIONAL, "computational", ACTIVE_COMPUTATION, 0.67, 0.70),
-	R(RECALL, "recall", FACT_RETRIEVAL, 0.91, 0.75),
-	R(AFFIRM, "affirm", SELF_CHECKING, 0.53, 0.86),
-	R(STATEMENT, "statement", FACT_RETRIEVAL, 0.38, 0.23),
-	R(EXAMPLE, "example", FACT_RETRIEVAL, 0.83, 0.83),
-	R(FACT_CUE, "fact_cue", FACT_RETRIEVAL, 0.47, 0.25),
-	R(ALTERNATIVE, "alternative", PLAN_GENERATION, 0.72, 0.64),
-	R(TENTATIVE, "tentative", PLAN_GENERATION, 0.53, 0.20),
-	R(DOUBT_CUE, "doubt_cue", UNCERTAINTY_MANAGEMENT, 0.79, 0.81),
-	R(PLAN_CUE, "plan_cue", PLAN_GENERATION, 0.52, 0.47),
-	R(DEDUCTION, "deduction", FACT_RETRIEVAL, 0.47, 0.07),
-	R(HEDGE, "hedge", UNCERTAINTY_MANAGEMENT, 0.58, 0.56),
+	R(FINAL_CUE, "final_cue", FINAL_ANSWER_EMISSION, 0.47, 0.42),
+	R(VERIFY_CUE, "verify_cue", SELF_CHECKING, 0.39, 0.41),
+	R(SETUP_CUE, "setup_cue", PROBLEM_SETUP, 0.64, 0.29),
+	R(FIRST_UNIT, "first_unit", PROBLEM_SETUP, 0.88, 0.49),
+	R(COMPUTE_CUE, "compute_cue", ACTIVE_COMPUTATION, 0.80, 0.70),
+	R(COMPUTATIONAL, "computational", ACTIVE_COMPUTATION, 0.67, 0.64),
+	R(RECALL, "recall", FACT_RETRIEVAL, 0.91, 0.65),
+	R(AFFIRM, "affirm", SELF_CHECKING, 0.56, 0.53),
+	R(STATEMENT, "statement", FACT_RETRIEVAL, 0.37, 0.26),
+	R(EXAMPLE, "example", FACT_RETRIEVAL, 0.83, 0.25),
+	R(FACT_CUE, "fact_cue", FACT_RETRIEVAL, 0.47, 0.44),
+	R(ALTERNATIVE, "alternative", PLAN_GENERATION, 0.72, 0.61),
+	R(TENTATIVE, "tentative", PLAN_GENERATION, 0.53, 0.31),
+	R(DOUBT_CUE, "doubt_cue", UNCERTAINTY_MANAGEMENT, 0.80, 0.44),
+	R(PLAN_CUE, "plan_cue", PLAN_GENERATION, 0.51, 0.33),
+	R(DEDUCTION, "deduction", FACT_RETRIEVAL, 0.47, 0.39),
+	R(HEDGE, "hedge", UNCERTAINTY_MANAGEMENT, 0.58, 0.41),
 	R(CONSOLIDATE_CUE, "consolidate_cue", RESULT_CONSOLIDATION, 0.70, 0.86),
-	R(SO, "so", RESULT_CONSOLIDATION, 0.39, 0.57),
+	R(SO, "so", RESULT_CONSOLIDATION, 0.39, 0.38),
 	R(CONTINUES, "continues", COUNT, 0.32, 0.32),
 	R(NONE, "none", UNKNOWN, 0.00, 0.00),
-	R(MAJORITY, "majority", COUNT, 0.00, 0.38),
 };
 #undef R
 
@@ -56,16 +57,19 @@ const char *cot_function_name(int fn)
 	return fn >= 0 && fn < COT_FN_COUNT ? names[fn] : NULL;
 }
 
-static unsigned char lower(unsigned char b)
+/* Setting bit 5 lowers the ASCII capitals and sends no other byte into
+ * 'a'..'z'. As the key of the pair filter it is applied to the phrases
+ * and the text alike: a byte and its lower case get the same key. */
+static unsigned fold(unsigned char b)
 {
-	return b >= 'A' && b <= 'Z' ? b | 0x20 : b;
+	return b | 0x20u;
 }
 
 static void add_pairs(uint64_t *pairs, const cot__cue *cues)
 {
 	for (const cot__cue *q = cues; q->phrase; q++) {
-		unsigned k = (unsigned char)q->phrase[0] << 8 |
-			     (unsigned char)q->phrase[1];
+		unsigned k = fold((unsigned char)q->phrase[0]) << 8 |
+			     fold((unsigned char)q->phrase[1]);
 
 		pairs[k >> 6] |= 1ULL << (k & 63);
 	}
@@ -163,32 +167,72 @@ bool cot__computational(const char *text, size_t start, size_t end)
 	return math * 4 >= ink || (eq && math * 10 >= ink);
 }
 
-/* Is there a cue of cs anywhere in text[o..end), at a word start? Its
- * class, or COT__CUE_NONE. pairs: the first two bytes of its phrases
- * (all phrases have two or more), so that cot__cue_at is called at
- * few places. */
-static int inner_cue(const cot__cueset *cs, const uint64_t *pairs,
-		     const char *text, size_t o, size_t end)
+/* Is the phrase of cs beginning at t[i] (its first two bytes in pairs)
+ * a cue? Its class, or COT__CUE_NONE. */
+static int cue_here(const cot__cueset *cs, const uint64_t *pairs,
+		    const char *text, size_t i, size_t end)
 {
 	const unsigned char *t = (const unsigned char *)text;
+	unsigned k = fold(t[i]) << 8 | fold(t[i + 1]);
+	int cls;
 
-	for (size_t i = o; i + 1 < end; i++) {
-		unsigned k = (unsigned)lower(t[i]) << 8 | lower(t[i + 1]);
-		int cls;
+	if (pairs[k >> 6] >> (k & 63) & 1 &&
+	    cot__cue_at(cs, text, i, end, &cls))
+		return cls;
+	return COT__CUE_NONE;
+}
 
-		if (!(pairs[k >> 6] >> (k & 63) & 1))
-			continue;
-		/* a phrase begins a word (cot__cue_at checks the rest) */
-		if (i > o && (unsigned)(lower(t[i - 1]) - 'a') < 26u)
-			continue;
-		if (cot__cue_at(cs, text, i, end, &cls))
-			return cls;
+int cot__cue_in(const cot__cueset *cs, const uint64_t *pairs,
+		const char *text, size_t o, size_t end)
+{
+	const unsigned char *t = (const unsigned char *)text;
+	const cot__v16 space = cot__v16_splat(0x20);
+	const cot__v16 before_a = cot__v16_splat('a' - 1);
+	const cot__v16 after_z = cot__v16_splat('z' + 1);
+	const cot__v16 apostrophe = cot__v16_splat('\'');
+	const cot__v16 before_e0 = cot__v16_splat(0xdf);
+	const cot__v16 zero = cot__v16_splat(0);
+	uint32_t carry = 0;	/* the byte before the block is a letter */
+
+	/* 16 places at a time, each with the byte after it (the last
+	 * block copied out and padded with zeros, which begin nothing);
+	 * the compares are signed, so 0xe0..0xff lie between 0xdf and 0 */
+	for (size_t i = o; i + 1 < end; i += 16) {
+		size_t n = end - i;
+		unsigned char pad[16];
+		cot__v16 v, x;
+		uint32_t letter, other, at;
+
+		if (n > 16) {
+			v = cot__v16_load(t + i);
+		} else {
+			memset(pad, 0, sizeof pad);
+			memcpy(pad, t + i, n);
+			v = cot__v16_load(pad);
+		}
+		x = cot__v16_or(v, space);
+		letter = cot__v16_mask(cot__v16_and(cot__v16_gt(x, before_a),
+						    cot__v16_lt(x, after_z)));
+		other = cot__v16_mask(cot__v16_or(cot__v16_eq(v, apostrophe),
+			cot__v16_and(cot__v16_gt(v, before_e0),
+				     cot__v16_lt(v, zero))));
+		at = (letter & ~(letter << 1 | carry)) | other;
+		carry = letter >> 15 & 1;
+		/* a place needs the byte after it */
+		at &= n > 16 ? 0xffff : (1u << (n - 1)) - 1;
+		for (; at; at &= at - 1) {
+			int cls = cue_here(cs, pairs, text,
+					   i + cot__ctz32(at), end);
+
+			if (cls != COT__CUE_NONE)
+				return cls;
+		}
 	}
 	return COT__CUE_NONE;
 }
 
 /* Bytes from the opening in which the inner cues are looked for. */
-#define INNER_PROSE 96
+#define INNER_PROSE 48
 #define INNER_COMP 24
 
 /* Is there a check mark (U+2714, U+2713) in text[s..e)? */
@@ -254,7 +298,7 @@ int cot__classify(const cot__classifier *c, const char *text, size_t start,
 	 * computational units, which have a check mark anywhere */
 	lim = end - o0 > (comp ? INNER_COMP : INNER_PROSE) ?
 	      o0 + (comp ? INNER_COMP : INNER_PROSE) : end;
-	inner = inner_cue(&c->inner, c->inner_pairs, text, o0, lim);
+	inner = cot__cue_in(&c->inner, c->inner_pairs, text, o0, lim);
 	if (!inner && comp && check_mark(text, o0, end))
 		inner = COT__CUE_AFFIRM;
 	if (inner == COT__CUE_RECALL)
@@ -287,7 +331,7 @@ int cot__classify(const cot__classifier *c, const char *text, size_t start,
 		*rule = COT__RULE_CONTINUES;
 		return prev;
 	}
-	if (inner_cue(&c->state, c->state_pairs, text, o0, end) ==
+	if (cot__cue_in(&c->state, c->state_pairs, text, o0, end) ==
 	    COT__CUE_STATE)
 		RULE(COT__RULE_STATEMENT);
 	RULE(COT__RULE_NONE);

@@ -40,8 +40,6 @@ enum {
 	COT__RULE_CONTINUES,
 	COT__RULE_STATEMENT,
 	COT__RULE_NONE,
-	/* a paragraph or thought labelled from its sentences */
-	COT__RULE_MAJORITY,
 	COT__RULE_COUNT
 };
 
@@ -65,6 +63,15 @@ void cot__classifier_free(cot__classifier *c);
  * U+2212) are at least 25% of its bytes other than ASCII white space,
  * or at least 10% when it holds an '='? */
 bool cot__computational(const char *text, size_t start, size_t end);
+
+/* The class of the first phrase of cs in text[o..end), or
+ * COT__CUE_NONE. A phrase is looked for where one may begin: a word
+ * start (an ASCII letter at o or after a byte that is not one), an
+ * apostrophe, or a byte from 0xe0 (leading a character of three or
+ * four bytes); every phrase of the classifier's tables begins so.
+ * pairs: the bits of the phrases' first two bytes (fold()ed). */
+int cot__cue_in(const cot__cueset *cs, const uint64_t *pairs,
+		const char *text, size_t o, size_t end);
 
 /* The step function (a cot_function) of the unit text[start..end), the
  * index-th unit of its trace; boxed: the unit holds \boxed or \fbox;

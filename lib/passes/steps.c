@@ -83,27 +83,30 @@ static int find_boxed(const char *t, size_t len, cot__arena *a,
 	return COT_OK;
 }
 
-int cot__steps_vote(const cot__steps *st, size_t s, size_t e, int *rule)
+static const cot__spans *spans_of(const cot__steps *st, int by)
 {
-	size_t bytes[COT_FN_COUNT] = { 0 };
-	size_t k = st->sent.n ? cot__span_index(&st->sent, s) : 0;
-	int best = COT_FN_UNKNOWN, r = -1;
+	return by == COT_BY_PARAGRAPH ? &st->para :
+	       by == COT_BY_SENTENCE ? &st->sent : &st->thought;
+}
 
-	if (k < st->sent.n && st->sent.v[k].off + st->sent.v[k].len <= s)
-		k++;	/* s lies between sentences */
-	for (; k < st->sent.n && st->sent.v[k].off < e; k++) {
-		int fn = st->sent_fn[k];
+void cot__steps_labels(cot__steps *st, const cot__stepcfg *cfg,
+		       const char *text, int by)
+{
+	const cot__spans *u = spans_of(st, by);
+	int prev = COT_FN_UNKNOWN;
 
-		if (fn == COT_FN_UNKNOWN)
-			continue;
-		bytes[fn] += st->sent.v[k].len;
-		if (best == COT_FN_UNKNOWN || bytes[fn] > bytes[best])
-			best = fn;
-		r = r < 0 || r == st->sent_rule[k] ? st->sent_rule[k] :
-		    COT__RULE_MAJORITY;
+	if (st->labelled[by])
+		return;
+	for (size_t k = 0; k < u->n; k++) {
+		size_t s = u->v[k].off, e = s + u->v[k].len;
+		int rule;
+
+		prev = cot__classify(&cfg->cls, text, s, e, k,
+				     cot__steps_boxed(st, s, e), prev, &rule);
+		st->fn[by][k] = (uint8_t)prev;
+		st->rule[by][k] = (uint8_t)rule;
 	}
-	*rule = r < 0 ? COT__RULE_NONE : r;
-	return best;
+	st->labelled[by] = true;
 }
 
 /* Paragraph spans run from the start of their first line (`steps`);
@@ -166,34 +169,21 @@ static int steps_run(cot__pass_ctx *c, cot__profile *p, cot_error *err)
 			  &st->thought) ||
 	    find_boxed(t, len, c->arena, st))
 		goto nomem;
-	st->para_fn = cot__arena_alloc(c->arena, n ? n : 1);
-	st->para_rule = cot__arena_alloc(c->arena, n ? n : 1);
-	st->sent_fn = cot__arena_alloc(c->arena, st->sent.n ? st->sent.n : 1);
-	st->sent_rule = cot__arena_alloc(c->arena,
-					 st->sent.n ? st->sent.n : 1);
-	if (!st->para_fn || !st->para_rule || !st->sent_fn || !st->sent_rule)
-		goto nomem;
-	/* sentences first, each seeing the label of the one before;
-	 * paragraphs from their sentences */
-	for (size_t k = 0, prev = COT_FN_UNKNOWN; k < st->sent.n; k++) {
-		size_t s = st->sent.v[k].off, e = s + st->sent.v[k].len;
-		int rule, fn = cot__classify(&cfg->cls, t, s, e, k,
-					     cot__steps_boxed(st, s, e),
-					     (int)prev, &rule);
+	for (int by = 0; by < 3; by++) {
+		size_t m = spans_of(st, by)->n;
 
-		st->sent_fn[k] = (uint8_t)fn;
-		st->sent_rule[k] = (uint8_t)rule;
-		prev = (size_t)fn;
+		st->fn[by] = cot__arena_alloc(c->arena, m ? m : 1);
+		st->rule[by] = cot__arena_alloc(c->arena, m ? m : 1);
+		if (!st->fn[by] || !st->rule[by])
+			goto nomem;
 	}
+	cot__steps_labels(st, cfg, t, COT_BY_PARAGRAPH);
 	for (size_t i = 0; i < n; i++) {
-		size_t s = st->para.v[i].off, e = s + st->para.v[i].len;
-		int rule, fn = cot__steps_vote(st, s, e, &rule);
+		int fn = st->fn[COT_BY_PARAGRAPH][i];
 
-		st->para_fn[i] = (uint8_t)fn;
-		st->para_rule[i] = (uint8_t)rule;
 		st->fn_count[fn]++;
 		if (i > 0)
-			st->trans[st->para_fn[i - 1]][fn]++;
+			st->trans[st->fn[COT_BY_PARAGRAPH][i - 1]][fn]++;
 	}
 	return COT_OK;
 nomem:
