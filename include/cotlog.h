@@ -648,7 +648,10 @@ typedef struct cot_step {
  * reasoning, when i or by is out of range, and when cot_result_need
  * left out every step field); cot_result_step copies
  * unit k (from 0) into *out. Labels come from the same classifier as
- * the profile's `functions.*` (which labels paragraphs).
+ * the profile's `functions.*` (which labels paragraphs); the labels of
+ * sentences and thoughts are made inside res on the first call that
+ * needs them, so these calls, const as they are, must not run on one
+ * result from two threads at once (no use of a result may).
  * cot_result_step returns COT_OK or COT_EINVAL (i, k or by out of
  * range; *out is then zeroed). */
 COT_API size_t cot_result_step_count(const cot_result *res, size_t i,
@@ -657,6 +660,21 @@ COT_API COT_NODISCARD int cot_result_step(cot_step *out,
 					  const cot_result *res, size_t i,
 					  cot_by by, size_t k,
 					  cot_error *err);
+
+/* Why unit k of mode by in trace i got its label: *rule is the rule of
+ * the classifier that decided it (README "Step functions": "boxed",
+ * "computational", "recall", ...; "none" for unknown), a static
+ * string; *confidence is that rule's precision on
+ * the development set (the share of the annotated sentences it decided
+ * on which the annotator gave the same label; per paragraph for
+ * paragraphs and thoughts), from 0 to 1, 0 for "none". Either pointer
+ * may be NULL. Returns COT_OK or COT_EINVAL (i, k or by out of range;
+ * then *rule is NULL and *confidence 0). */
+COT_API COT_NODISCARD int cot_result_step_rule(const cot_result *res,
+					       size_t i, cot_by by, size_t k,
+					       const char **rule,
+					       double *confidence,
+					       cot_error *err);
 
 /* One match of a pattern in the reasoning, copied out by
  * cot_result_hit. */

@@ -12,7 +12,8 @@ static const char *const usage[] = {
 "Write one JSON line per unit of the reasoning of every trace:\n"
 "\n"
 "  {\"file\":F,\"line\":L,\"record\":R,\"trace\":T,\"index\":I,\"start\":S,\n"
-"   \"end\":E,\"label\":LABEL,\"words\":W,\"paragraph\":P,\"thought\":H,\n"
+"   \"end\":E,\"label\":LABEL,\"rule\":RULE,\"confidence\":C,\"words\":W,\n"
+"   \"paragraph\":P,\"thought\":H,\n"
 "   \"hits\":[{\"pattern\":N,\"family\":M,\"start\":S,\"end\":E},...]}\n"
 "\n"
 "file and line: where the record starts; record: its number in the\n"
@@ -20,10 +21,14 @@ static const char *const usage[] = {
 "trace's index in the record, from 0; index: the unit's, from 0; start\n"
 "and end: byte offsets into the reasoning text (end exclusive), so\n"
 "reasoning[start:end] is the unit; label: its step function (Thought\n"
-"Anchors taxonomy, rule-based, see the README); words: White_Space-\n"
-"separated words; paragraph and thought: the indexes of the paragraph\n"
-"and thought holding its start; hits: the pattern matches that start in\n"
-"it (offsets into the reasoning).\n"
+"Anchors taxonomy, rule-based, see the README); rule: the classifier's\n"
+"rule that decided it (README \"Step functions\"; \"none\" for\n"
+"unknown); confidence: that rule's precision on the development set\n"
+"(0 to 1, two decimals; per sentence for sentences, per paragraph for\n"
+"paragraphs and thoughts), to keep only confident labels; words:\n"
+"White_Space-separated words; paragraph and thought: the indexes of the\n"
+"paragraph and thought holding its start; hits: the pattern matches\n"
+"that start in it (offsets into the reasoning).\n"
 "\n"
 "Options:\n"
 "  --by UNIT            paragraph (the default; the profile's steps),\n"
@@ -76,6 +81,9 @@ static void write_unit(run *r, steps_ctx *s, const char *file,
 		       uint64_t line, size_t t, size_t k, const cot_step *u,
 		       const cot_hit *hits, size_t nhits, const char *text)
 {
+	const char *rule = NULL;
+	double conf = 0;
+	char buf[32];
 	const char *keys[] = { ",\"line\":", ",\"record\":", ",\"trace\":",
 			       ",\"index\":", ",\"start\":", ",\"end\":" };
 	uint64_t vals[] = { line, s->record, t, k, u->start, u->end };
@@ -88,6 +96,13 @@ static void write_unit(run *r, steps_ctx *s, const char *file,
 	}
 	out_puts(",\"label\":");
 	out_json_cstr(u->label);
+	if (cot_result_step_rule(r->res, t, s->by, k, &rule, &conf, NULL))
+		rule = "none";	/* cannot be: unit k exists */
+	out_puts(",\"rule\":");
+	out_json_cstr(rule);
+	out_puts(",\"confidence\":");
+	snprintf(buf, sizeof buf, "%.2f", conf);
+	out_puts(buf);
 	out_puts(",\"words\":");
 	out_uint(u->words);
 	out_puts(",\"paragraph\":");

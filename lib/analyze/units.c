@@ -20,6 +20,22 @@ static const cot__spans *units_of(const cot_result *res, size_t i, cot_by by)
 	}
 }
 
+/* The label of unit k of mode by of trace i and, when rule is set,
+ * the rule that decided it. The result is the caller's alone (one per
+ * thread), so labelling sentences or thoughts on first use writes
+ * only to its own trace's units. */
+static int unit_label(const cot_result *res, size_t i, cot_by by, size_t k,
+		      int *rule)
+{
+	cot__steps *st = res->prof[i].st;
+
+	cot__steps_labels(st, res->az->stepcfg, res->prof[i].tr->reasoning.p,
+			  by);
+	if (rule)
+		*rule = st->rule[by][k];
+	return st->fn[by][k];
+}
+
 size_t cot_result_step_count(const cot_result *res, size_t i, cot_by by)
 {
 	const cot__spans *units = units_of(res, i, by);
@@ -47,14 +63,38 @@ int cot_result_step(cot_step *out, const cot_result *res, size_t i,
 	out->start = s;
 	out->end = e;
 	out->words = (size_t)cot__words(t, s, e);
-	out->function = by == COT_BY_PARAGRAPH ? st->para_fn[k] :
-		cot__classify(&res->az->stepcfg->cls, t, s, e, k,
-			      cot__steps_boxed(st, s, e));
+	out->function = unit_label(res, i, by, k, NULL);
 	out->label = cot_function_name(out->function);
 	out->paragraph = by == COT_BY_PARAGRAPH ? k :
 			 cot__span_index(&st->para, s);
 	out->thought = by == COT_BY_THOUGHT ? k :
 		       cot__span_index(&st->thought, s);
+	return COT_OK;
+}
+
+int cot_result_step_rule(const cot_result *res, size_t i, cot_by by,
+			 size_t k, const char **rule, double *confidence,
+			 cot_error *err)
+{
+	const cot__spans *units = units_of(res, i, by);
+	const cot__rule_info *ri;
+	int r;
+
+	if (rule)
+		*rule = NULL;
+	if (confidence)
+		*confidence = 0;
+	if (!units || k >= units->n)
+		return cot__error_set(err, COT_EINVAL, 0, 0,
+				      "no unit %zu of mode %d in trace %zu",
+				      k, (int)by, i);
+	(void)unit_label(res, i, by, k, &r);
+	ri = &cot__rules[r];
+	if (rule)
+		*rule = ri->name;
+	if (confidence)
+		*confidence = by == COT_BY_SENTENCE ? ri->prec_sentence :
+			      ri->prec_paragraph;
 	return COT_OK;
 }
 

@@ -272,6 +272,7 @@ const cot__cue cot__interjection_cues[] = {
 	{ "yeah", COT__CUE_FILLER }, { "good", COT__CUE_FILLER },
 	{ "great", COT__CUE_FILLER }, { "fine", COT__CUE_FILLER },
 	{ "sure", COT__CUE_FILLER }, { "also", COT__CUE_FILLER },
+	{ "i think", COT__CUE_FILLER }, { "i think that", COT__CUE_FILLER },
 	{ "and", COT__CUE_FILLER }, { "then", COT__CUE_FILLER },
 	{ "好的", COT__CUE_FILLER }, { "好", COT__CUE_FILLER },
 	{ "那么", COT__CUE_FILLER }, { "然后", COT__CUE_FILLER },
@@ -286,6 +287,9 @@ const cot__cue cot__interjection_cues[] = {
 #define R(s) { s, COT__CUE_FACT }
 #define P(s) { s, COT__CUE_PLAN }
 #define K(s) { s, COT__CUE_CONSOLIDATE }
+#define A(s) { s, COT__CUE_ALTERNATIVE }
+#define T(s) { s, COT__CUE_TENTATIVE }
+#define E(s) { s, COT__CUE_DEDUCE }
 
 const cot__cue cot__function_cues[] = {
 	/* final answer emission */
@@ -317,15 +321,12 @@ const cot__cue cot__function_cues[] = {
 	V("final check"), V("final verification"), V("review"),
 	V("验证"), V("检查"), V("检验"), V("核对"), V("确认"),
 	/* uncertainty management */
-	D("maybe"), D("perhaps"), D("alternatively"), D("i'm not sure"),
+	D("i'm not sure"),
 	D("i am not sure"), D("not sure"), D("i wonder"),
 	D("on second thought"), D("let me reconsider"), D("let me rethink"),
 	D("let me re-examine"), D("let me reexamine"),
 	D("let me think again"), D("let me re-evaluate"),
 	D("let me reevaluate"), D("let's reconsider"), D("let's rethink"),
-	D("let me try another"), D("let me try a different"),
-	D("let's try another"), D("let's try a different"),
-	D("another approach"), D("another way"), D("a different approach"),
 	D("that doesn't"), D("that can't"), D("that's not"),
 	D("that isn't"), D("that is not"), D("this doesn't"),
 	D("this can't"), D("this isn't"), D("this is not"),
@@ -333,12 +334,23 @@ const cot__cue cot__function_cues[] = {
 	D("is it possible"), D("could it be"), D("did i"),
 	D("i made a mistake"), D("i think i made"), D("i must have"),
 	D("i might have"), D("i may have"), D("am i missing"),
-	D("what if"), D("or maybe"), D("or perhaps"), D("i'm confused"),
+	D("what if"), D("i'm confused"),
 	D("i'm getting confused"), D("that contradicts"),
 	D("this contradicts"), D("contradiction"), D("is there"),
-	D("i think"),
-	D("也许"), D("或许"), D("可能"), D("不确定"), D("或者"),
-	D("换个思路"), D("是不是"),
+	D("不确定"), D("是不是"),
+	/* a new approach proposed: planning */
+	A("alternatively"), A("or alternatively"), A("let me try another"),
+	A("let me try a different"), A("let's try another"),
+	A("let's try a different"), A("another approach"),
+	A("another way"), A("a different approach"), A("or maybe"),
+	A("or perhaps"), A("或者"), A("换个思路"),
+	/* a tentative proposal: planning, or doubt after a hedge */
+	T("maybe"), T("perhaps"), T("也许"), T("或许"), T("可能"),
+	/* a deduction: fact retrieval */
+	E("because"), E("since"), E("similarly"),
+	E("likewise"), E("in this case"), E("in that case"),
+	E("that means"), E("this means"), E("which means"), E("因为"),
+	E("由于"), E("如果"), E("同理"),
 	/* problem setup */
 	S("the problem"), S("the question"), S("this problem"),
 	S("this question"), S("the problem says"), S("the question says"),
@@ -413,11 +425,49 @@ const cot__cue cot__function_cues[] = {
 	K("so far"), K("in summary"), K("to summarize"), K("summarizing"),
 	K("putting it all together"), K("putting this together"),
 	K("putting it together"), K("combining"), K("overall"),
-	K("in total"), K("altogether"), K("this means"), K("that means"),
-	K("which means"), K("this gives"), K("that gives"),
+	K("in total"), K("altogether"), K("this gives"), K("that gives"),
 	K("this shows"), K("so we have"), K("so we get"), K("so i have"),
 	K("so now"), K("we found"), K("we've found"), K("i found"),
 	K("i've found"), K("the result is"), K("the total is"),
 	K("this confirms"), K("综上"), K("总之"), K("也就是说"), K("这样"),
+	{ NULL, 0 }
+};
+
+/* Looked for anywhere in a unit, not only at its opening. */
+const cot__cue cot__inner_cues[] = {
+	{ "i know", COT__CUE_RECALL }, { "i remember", COT__CUE_RECALL },
+	{ "i recall", COT__CUE_RECALL }, { "i've heard", COT__CUE_RECALL },
+	{ "i have heard", COT__CUE_RECALL },
+	{ "i've learned", COT__CUE_RECALL },
+	{ "i have learned", COT__CUE_RECALL },
+	{ "i learned", COT__CUE_RECALL }, { "i've seen", COT__CUE_RECALL },
+	{ "i've read", COT__CUE_RECALL }, { "we know", COT__CUE_RECALL },
+	{ "recall that", COT__CUE_RECALL },
+	{ "remember that", COT__CUE_RECALL },
+	{ "well-known", COT__CUE_RECALL }, { "well known", COT__CUE_RECALL },
+	{ "我记得", COT__CUE_RECALL }, { "我知道", COT__CUE_RECALL },
+	{ "我们知道", COT__CUE_RECALL },
+	{ "for example", COT__CUE_EXAMPLE },
+	{ "for instance", COT__CUE_EXAMPLE }, { "e.g.", COT__CUE_EXAMPLE },
+	{ "例如", COT__CUE_EXAMPLE }, { "比如", COT__CUE_EXAMPLE },
+	{ "\u2714", COT__CUE_AFFIRM }, { "\u2713", COT__CUE_AFFIRM },
+	{ "'s right", COT__CUE_AFFIRM }, { "'s correct", COT__CUE_AFFIRM },
+	{ "is correct", COT__CUE_AFFIRM }, { "is right", COT__CUE_AFFIRM },
+	{ "seems correct", COT__CUE_AFFIRM },
+	{ "seems right", COT__CUE_AFFIRM }, { "seems okay", COT__CUE_AFFIRM },
+	{ "seems fine", COT__CUE_AFFIRM }, { "looks correct", COT__CUE_AFFIRM },
+	{ "looks right", COT__CUE_AFFIRM }, { "looks good", COT__CUE_AFFIRM },
+	{ "checks out", COT__CUE_AFFIRM }, { "makes sense", COT__CUE_AFFIRM },
+	{ "is consistent", COT__CUE_AFFIRM },
+	{ "没错", COT__CUE_AFFIRM }, { "正确", COT__CUE_AFFIRM },
+	{ NULL, 0 }
+};
+
+/* A statement: a unit no other rule decides that holds one of these
+ * words states something (README "Step functions"). */
+const cot__cue cot__state_cues[] = {
+	{ "is", COT__CUE_STATE }, { "are", COT__CUE_STATE },
+	{ "has", COT__CUE_STATE }, { "have", COT__CUE_STATE },
+	{ "是", COT__CUE_STATE }, { "有", COT__CUE_STATE },
 	{ NULL, 0 }
 };

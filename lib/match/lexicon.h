@@ -51,6 +51,14 @@ enum {
 	COT__CUE_FACT,
 	COT__CUE_PLAN,
 	COT__CUE_CONSOLIDATE,
+	COT__CUE_ALTERNATIVE,	/* alternatively, another approach ... */
+	COT__CUE_TENTATIVE,	/* maybe, perhaps */
+	COT__CUE_DEDUCE,	/* because, since, if, similarly ... */
+	/* anywhere in a unit (cot__inner_cues) */
+	COT__CUE_RECALL,	/* i know, i remember, i recall ... */
+	COT__CUE_EXAMPLE,	/* for example, for instance ... */
+	COT__CUE_AFFIRM,	/* that's right, checks out, a check mark */
+	COT__CUE_STATE,		/* is, are, has, have (cot__state_cues) */
 	/* thought segmentation */
 	COT__CUE_SWITCH,
 	COT__CUE_CLASSES
@@ -64,6 +72,8 @@ typedef struct cot__cue {
 } cot__cue;
 
 extern const cot__cue cot__interjection_cues[];	/* HEDGE, SO, FILLER */
-extern const cot__cue cot__function_cues[];	/* FINAL ... CONSOLIDATE */
+extern const cot__cue cot__function_cues[];	/* FINAL ... DEDUCE */
+extern const cot__cue cot__inner_cues[];	/* RECALL, EXAMPLE, AFFIRM */
+extern const cot__cue cot__state_cues[];	/* STATE */
 
 #endif

@@ -83,6 +83,32 @@ static int find_boxed(const char *t, size_t len, cot__arena *a,
 	return COT_OK;
 }
 
+static const cot__spans *spans_of(const cot__steps *st, int by)
+{
+	return by == COT_BY_PARAGRAPH ? &st->para :
+	       by == COT_BY_SENTENCE ? &st->sent : &st->thought;
+}
+
+void cot__steps_labels(cot__steps *st, const cot__stepcfg *cfg,
+		       const char *text, int by)
+{
+	const cot__spans *u = spans_of(st, by);
+	int prev = COT_FN_UNKNOWN;
+
+	if (st->labelled[by])
+		return;
+	for (size_t k = 0; k < u->n; k++) {
+		size_t s = u->v[k].off, e = s + u->v[k].len;
+		int rule;
+
+		prev = cot__classify(&cfg->cls, text, s, e, k,
+				     cot__steps_boxed(st, s, e), prev, &rule);
+		st->fn[by][k] = (uint8_t)prev;
+		st->rule[by][k] = (uint8_t)rule;
+	}
+	st->labelled[by] = true;
+}
+
 /* Paragraph spans run from the start of their first line (`steps`);
  * units begin and end with ink, so the indent of the first line and
  * the blanks (a CR) ending the last go to the separators. */
@@ -143,18 +169,21 @@ static int steps_run(cot__pass_ctx *c, cot__profile *p, cot_error *err)
 			  &st->thought) ||
 	    find_boxed(t, len, c->arena, st))
 		goto nomem;
-	st->para_fn = cot__arena_alloc(c->arena, n ? n : 1);
-	if (!st->para_fn)
-		goto nomem;
-	for (size_t i = 0; i < n; i++) {
-		size_t s = st->para.v[i].off, e = s + st->para.v[i].len;
-		int fn = cot__classify(&cfg->cls, t, s, e, i,
-				       cot__steps_boxed(st, s, e));
+	for (int by = 0; by < 3; by++) {
+		size_t m = spans_of(st, by)->n;
 
-		st->para_fn[i] = (uint8_t)fn;
+		st->fn[by] = cot__arena_alloc(c->arena, m ? m : 1);
+		st->rule[by] = cot__arena_alloc(c->arena, m ? m : 1);
+		if (!st->fn[by] || !st->rule[by])
+			goto nomem;
+	}
+	cot__steps_labels(st, cfg, t, COT_BY_PARAGRAPH);
+	for (size_t i = 0; i < n; i++) {
+		int fn = st->fn[COT_BY_PARAGRAPH][i];
+
 		st->fn_count[fn]++;
 		if (i > 0)
-			st->trans[st->para_fn[i - 1]][fn]++;
+			st->trans[st->fn[COT_BY_PARAGRAPH][i - 1]][fn]++;
 	}
 	return COT_OK;
 nomem:

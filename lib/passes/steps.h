@@ -19,7 +19,12 @@ typedef struct cot__stepcfg {
 typedef struct cot__steps {
 	cot__spans para, sent, thought;
 	uint32_t *para_words;		/* per paragraph */
-	uint8_t *para_fn;		/* per paragraph: a cot_function */
+	/* per unit of each mode (a cot_by): its cot_function and the
+	 * COT__RULE_ that decided it. The pass labels the paragraphs,
+	 * which the profile counts; sentences and thoughts are labelled
+	 * on first use (cot__steps_labels). */
+	uint8_t *fn[3], *rule[3];
+	bool labelled[3];
 	size_t *boxed;			/* offsets of \boxed and \fbox */
 	size_t nboxed;
 	cot__markup mk;
@@ -35,6 +40,12 @@ typedef struct cot__steps {
 
 /* Does text[s..e) hold one of st's \boxed / \fbox marks? */
 bool cot__steps_boxed(const cot__steps *st, size_t s, size_t e);
+
+/* The labels of st's units of mode by (a cot_by): st->fn[by] and
+ * st->rule[by], made when first asked for. Each unit is classified
+ * from its own text, in order, seeing the label of the one before. */
+void cot__steps_labels(cot__steps *st, const cot__stepcfg *cfg,
+		       const char *text, int by);
 
 /* Words (as `think.words` counts them) of text[s..e). */
 uint64_t cot__words(const char *text, size_t s, size_t e);

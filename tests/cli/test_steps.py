@@ -63,6 +63,49 @@ def help_texts():
 
 
 @case
+def steps_short_jobs_option():
+    # -j N, as --help lists it, and the same output as --jobs 1
+    rc, one, err = run(["steps", "--jobs", "1", "--by", "sentence", SAMPLE])
+    assert rc == 0 and one, err
+    rc, two, err = run(["steps", "-j", "2", "--by", "sentence", SAMPLE])
+    assert rc == 0 and two == one, err
+    units = jsonl(one)
+    # the paragraph labels are the profile's functions.* counts, and
+    # each unit says which rule labelled it and how often that rule
+    # agreed with the annotators
+    path = tmpfile("labels.jsonl", "".join(json.dumps(
+        {"reasoning": r}) + "\n" for r in (
+            "We are given x.\n\nWait, 2 + 2 = 4. Then 4 * 3 = 12.\n\n"
+            "Alternatively, we could factor. I know that 2^10 = 1024.",
+            "Let me think.\n\nThat seems correct.\n\nGood grief.")))
+    rc, out, err = run(["steps", "--field", "reasoning", path])
+    assert rc == 0, err
+    paras = jsonl(out)
+    _, ann, _ = run(["annotate", "--field", "reasoning", path])
+    want = {}
+    for line in ann.decode().splitlines():
+        for prof in json.loads(line)["cot"]:
+            for k, v in prof["functions"].items():
+                if k != "transitions":
+                    want[k] = want.get(k, 0) + v
+    got = {k: 0 for k in want}
+    for u in paras:
+        got[u["label"]] += 1
+    assert got == want, (got, want)
+    assert [(u["label"], u["rule"]) for u in paras] == [
+        ("problem_setup", "setup_cue"),
+        ("active_computation", "computational"),
+        ("plan_generation", "majority"),
+        ("problem_setup", "first_unit"),
+        ("self_checking", "affirm"),
+        ("unknown", "none")], paras
+    assert any(u["rule"] == "computational" for u in units)
+    for u in units + paras:
+        assert isinstance(u["confidence"], float) and \
+            0 <= u["confidence"] <= 1
+
+
+@case
 def usage_errors():
     for args, msg in ((["steps", "--by", "word"], b"--by takes"),
                       (["show", "--record", "0"], b"--record takes"),
@@ -291,7 +334,8 @@ def handmade_counts_including_chinese():
 # ---- steps ----------------------------------------------------------------
 
 KEYS = {"file", "line", "record", "trace", "index", "start", "end",
-        "label", "words", "paragraph", "thought", "hits"}
+        "label", "rule", "confidence", "words", "paragraph", "thought",
+        "hits"}
 LABELS = {"problem_setup", "plan_generation", "fact_retrieval",
           "active_computation", "result_consolidation",
           "uncertainty_management", "self_checking",
@@ -332,6 +376,8 @@ def steps_cover_every_corpus_trace_in_every_mode(root, fixtures):
             for u in jsonl(out):
                 assert set(u) == KEYS | {"text"}, u.keys()
                 assert u["label"] in LABELS and u["file"] == path
+                assert 0 <= u["confidence"] <= 1
+                assert (u["rule"] == "none") == (u["label"] == "unknown")
                 assert u["line"] == u["record"]       # JSON Lines
                 for h in u["hits"]:
                     assert u["start"] <= h["start"] < u["end"]

@@ -2,9 +2,11 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -262,6 +264,139 @@ static void test_markup_counts(void **state)
 
 /* ---- step functions ---- */
 
+/* The rule that decided sentence k of the last analysis. */
+static const char *rule_of(cot_by by, size_t k, double *conf)
+{
+	const char *rule;
+
+	assert_int_equal(cot_result_step_rule(res, 0, by, k, &rule, conf,
+					      NULL), COT_OK);
+	return rule;
+}
+
+/* Each rule of the README on sentences of our own, and the rule and
+ * confidence it reports. */
+static void test_classify_rules(void **state)
+{
+	static const struct { const char *text, *label, *rule; } cases[] = {
+		/* a plan word that opens a computation */
+		{ "First, add them: 4 + 7 = 11.", "active_computation",
+		  "computational" },
+		/* a deduction after "so" that computes */
+		{ "So 3 * 13 = 39 and 39 + 1 = 40.", "active_computation",
+		  "computational" },
+		/* first-person recall, anywhere near the opening */
+		{ "First, I remember that the sum of angles is 180 degrees.",
+		  "fact_retrieval", "recall" },
+		{ "I know that 2^10 = 1024.", "fact_retrieval", "recall" },
+		{ "For example, a square is a rectangle.", "fact_retrieval",
+		  "example" },
+		{ "That seems correct.", "self_checking", "affirm" },
+		{ "Layer 2: 1 + 3*4 = 13 \u2714", "self_checking", "affirm" },
+		{ "Alternatively, we could use a generating function.",
+		  "plan_generation", "alternative" },
+		{ "So maybe I should try small cases.", "plan_generation",
+		  "tentative" },
+		{ "But maybe the sign is wrong.", "uncertainty_management",
+		  "doubt_cue" },
+		{ "Because the roots are real, the discriminant is not "
+		  "negative.", "fact_retrieval", "deduction" },
+		{ "Since the sides are equal, the triangle is isosceles.",
+		  "fact_retrieval", "deduction" },
+		{ "I think the figure is symmetric.", "fact_retrieval",
+		  "statement" },
+		{ "Wait, that can't be.", "uncertainty_management",
+		  "doubt_cue" },
+		{ "Wait, the sides were swapped.", "uncertainty_management",
+		  "hedge" },
+		{ "So the two roots come out.", "result_consolidation", "so" },
+		{ "Good grief, onwards.", "unknown", "none" },
+	};
+	char text[512];
+	double conf;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		const char *u;
+
+		/* after a first sentence, so that none is the first unit */
+		snprintf(text, sizeof text, "We are given a puzzle.\n\n%s",
+			 cases[i].text);
+		u = units(text, COT_BY_SENTENCE, true);
+		assert_non_null(strstr(u, " | "));
+		if (strncmp(strstr(u, " | ") + 3, cases[i].label,
+			    strlen(cases[i].label)))
+			fail_msg("%s: got %s", cases[i].text, u);
+		assert_string_equal(rule_of(COT_BY_SENTENCE, 1, &conf),
+				    cases[i].rule);
+		assert_true(conf >= 0 && conf <= 1);
+		if (!strcmp(cases[i].rule, "none"))
+			assert_true(conf == 0);
+	}
+	/* the first sentence: the problem set up */
+	assert_string_equal(rule_of(COT_BY_SENTENCE, 0, &conf), "setup_cue");
+	assert_true(conf > 0.5);
+	/* a sentence that goes on after a cut takes the label before it */
+	assert_string_equal(units("We are given x. Wait, the sides were "
+				  "swapped. at least one of them.",
+				  COT_BY_SENTENCE, true),
+			    "problem_setup: We are given x. | "
+			    "uncertainty_management: Wait, the sides were "
+			    "swapped. | uncertainty_management: at least one "
+			    "of them.");
+	assert_string_equal(rule_of(COT_BY_SENTENCE, 2, NULL), "continues");
+	/* a paragraph is classified from its own text, not only its
+	 * opening: a "Wait," paragraph of computations computes */
+	assert_string_equal(units("We are given x.\n\nWait, 2 + 2 = 4. "
+				  "Then 4 * 3 = 12. And 12 - 1 = 11.",
+				  COT_BY_PARAGRAPH, true),
+			    "problem_setup: We are given x. | "
+			    "active_computation: Wait, 2 + 2 = 4. Then 4 * 3 = "
+			    "12. And 12 - 1 = 11.");
+	assert_string_equal(rule_of(COT_BY_PARAGRAPH, 1, &conf),
+			    "computational");
+	assert_int_equal(field_int("functions.active_computation"), 1);
+	/* its confidence is the rule's precision per paragraph, its
+	 * sentences' per sentence; a thought is classified as a unit too */
+	assert_string_equal(units("We are given x.\n\nHmm, that can't be "
+				  "right. Wait, I made a mistake. Let me "
+				  "compute 2 + 2 = 4.", COT_BY_PARAGRAPH,
+				  true),
+			    "problem_setup: We are given x. | "
+			    "uncertainty_management: Hmm, that can't be right."
+			    " Wait, I made a mistake. Let me compute 2 + 2 = "
+			    "4.");
+	assert_string_equal(rule_of(COT_BY_PARAGRAPH, 1, &conf), "doubt_cue");
+	{
+		double per_sentence;
+
+		(void)units("We are given x.\n\nHmm, that can't be right.",
+			    COT_BY_SENTENCE, true);
+		assert_string_equal(rule_of(COT_BY_SENTENCE, 1,
+					    &per_sentence), "doubt_cue");
+		assert_true(conf > 0 && conf <= 1 && per_sentence > 0 &&
+			    per_sentence <= 1 && conf != per_sentence);
+	}
+	(void)units("We are given x.\n\nWait, that can't be right.",
+		    COT_BY_THOUGHT, true);
+	assert_string_equal(rule_of(COT_BY_THOUGHT, 1, NULL), "doubt_cue");
+	/* bad arguments */
+	{
+		const char *r = "x";
+
+		conf = 1;
+		assert_int_equal(cot_result_step_rule(res, 0,
+						      COT_BY_SENTENCE, 99, &r,
+						      &conf, NULL),
+				 COT_EINVAL);
+		assert_null(r);
+		assert_true(conf == 0);
+		assert_int_equal(cot_result_step_rule(res, 5, COT_BY_PARAGRAPH,
+						      0, NULL, NULL, NULL),
+				 COT_EINVAL);
+	}
+}
+
 static void test_classify_cases(void **state)
 {
 	const char *t =
@@ -303,10 +438,10 @@ static void test_classify_cases(void **state)
 		"final_answer_emission: Therefore, the answer is 5. | "
 		"final_answer_emission: **Final Answer** | "
 		"final_answer_emission: The sum is \\boxed{5}. | "
-		"unknown: The sky is blue. | "
-		"uncertainty_management: Alternatively, we could factor.");
+		"fact_retrieval: The sky is blue. | "
+		"plan_generation: Alternatively, we could factor.");
 	assert_int_equal(field_int("functions.final_answer_emission"), 3);
-	assert_int_equal(field_int("functions.unknown"), 1);
+	assert_int_equal(field_int("functions.unknown"), 0);
 	{
 		cot_value v;
 
@@ -828,6 +963,107 @@ static void test_cue_lookup_matches_brute_force(void **state)
 	cot__cueset_free(&mine);
 }
 
+/* cot__cue_in looks at 16 places at a time; this looks at each byte:
+ * where a phrase may begin (a letter at o or after a byte that is not
+ * one, an apostrophe, a byte from 0xe0), whether one begins there. */
+static int cue_in_plain(const cot__cueset *cs, const char *text, size_t o,
+			size_t end)
+{
+	const unsigned char *t = (const unsigned char *)text;
+
+	for (size_t i = o; i + 1 < end; i++) {
+		bool letter = isalpha(t[i]) && t[i] < 0x80;
+		bool after = i > o && isalpha(t[i - 1]) && t[i - 1] < 0x80;
+		int cls;
+
+		if (letter ? after : t[i] != '\'' && t[i] < 0xe0)
+			continue;
+		if (cot__cue_at(cs, text, i, end, &cls))
+			return cls;
+	}
+	return COT__CUE_NONE;
+}
+
+/* Every phrase of both tables begins where cot__cue_in looks; and on
+ * text made of pieces of phrases, letters, apostrophes and multi-byte
+ * characters, every window gives the plain scan's answer. */
+static void test_cue_in_matches_plain_scan(void **state)
+{
+	static const char *const pieces[] = {
+		"i know", "I Remember", "recall that", "for example",
+		"e.g.", "'s right", "'S CORRECT", "is", "are", "has",
+		"\xe2\x9c\x94", "\xe2\x9c\x93", "\xe6\x88\x91\xe8\xae\xb0"
+		"\xe5\xbe\x97", "\xe6\x98\xaf", "\xe6\x9c\x89", "makes sense",
+		"checks out", "seems fine", "x", "ab", " ", "  ", "'", "\n",
+		"=", "3", "\xc3\xa9", "\xe2\x88\x92", "this", "his", "mis",
+		"isn't", "k", "I", "we", "know",
+	};
+	const cot__classifier *cls = &az->stepcfg->cls;
+	const cot__cueset *sets[2] = { &cls->inner, &cls->state };
+	const uint64_t *pairs[2] = { cls->inner_pairs, cls->state_pairs };
+	char text[512];
+	unsigned seed = 12345;
+	size_t found = 0;
+
+	(void)state;
+	for (size_t si = 0; si < 2; si++)
+		for (size_t k = 0; k < sets[si]->n; k++) {
+			unsigned char b = (unsigned char)sets[si]->v[k].p[0];
+
+			assert_true((isalpha(b) && b < 0x80) || b == '\'' ||
+				    b >= 0xe0);
+		}
+	/* each piece after 0 to 40 letters or spaces: at every place
+	 * against the blocks' edges, inside a word and at its start */
+	for (size_t k = 0; k < sizeof pieces / sizeof *pieces; k++)
+		for (size_t n = 0; n <= 40; n++)
+			for (int c = 0; c < 2; c++) {
+				int want;
+
+				memset(text, c ? ' ' : 'x', n);
+				snprintf(text + n, sizeof text - n, "%s .",
+					 pieces[k]);
+				for (size_t si = 0; si < 2; si++) {
+					want = cue_in_plain(sets[si], text, 0,
+							    strlen(text));
+					assert_int_equal(cot__cue_in(sets[si],
+						pairs[si], text, 0,
+						strlen(text)), want);
+				}
+			}
+	for (int round = 0; round < 20000; round++) {
+		size_t len = 0, o, end, np = sizeof pieces / sizeof *pieces;
+		size_t pick[3];
+
+		/* three pieces per text, so that a place wrongly taken for
+		 * a word start is seldom hidden by a right one */
+		for (int k = 0; k < 3; k++) {
+			seed = seed * 1103515245u + 12345u;
+			pick[k] = (seed >> 16) % np;
+		}
+		while (len < 200) {
+			const char *p;
+
+			seed = seed * 1103515245u + 12345u;
+			p = pieces[pick[(seed >> 16) % 3]];
+			memcpy(text + len, p, strlen(p));
+			len += strlen(p);
+		}
+		seed = seed * 1103515245u + 12345u;
+		o = (seed >> 16) % 40;
+		seed = seed * 1103515245u + 12345u;
+		end = o + (seed >> 16) % (len - o + 1);
+		for (size_t si = 0; si < 2; si++) {
+			int want = cue_in_plain(sets[si], text, o, end);
+
+			assert_int_equal(cot__cue_in(sets[si], pairs[si], text,
+						     o, end), want);
+			found += want != COT__CUE_NONE;
+		}
+	}
+	assert_true(found > 2000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -836,7 +1072,9 @@ int main(void)
 		cmocka_unit_test(test_thoughts_cases),
 		cmocka_unit_test(test_markup_counts),
 		cmocka_unit_test(test_classify_cases),
+		cmocka_unit_test(test_classify_rules),
 		cmocka_unit_test(test_cue_lookup_matches_brute_force),
+		cmocka_unit_test(test_cue_in_matches_plain_scan),
 		cmocka_unit_test(test_steps_span_property_every_corpus_trace),
 		cmocka_unit_test(test_steps_span_property_every_fixture_trace),
 		cmocka_unit_test(test_steps_span_property_random_texts),
