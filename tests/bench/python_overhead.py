@@ -21,6 +21,13 @@ selection runs fewer passes and writes a smaller profile). Each figure is
 the median over --rounds rounds of every text once; the ratio is
 profile's time over C's.
 
+Then the rewards of cotlog.rewards as TRL calls them, on the batch of
+every text (those with a reference first), each a new str object, per
+completion: correctness and repetition alone, correctness again on strs
+a reward read before (which keep their UTF-8: the binding's own cost),
+and a step of the five, each against the same analyses in C on bytes
+encoded before.
+
 Usage: tests/bench/python_overhead.py [--build build] [--kb 12]
            [--rounds 15] [--corpus ../shared/corpus]
 It asserts nothing: a benchmark to run and read."""
@@ -165,7 +172,7 @@ def main():
           "ctypes, no conversion)")
     print()
     print("the rewards as TRL calls them: on a batch of every completion, "
-          "each a new str")
+          "each a new str\n(but where said)")
     print(f"{'':24}{'C':>10}{'reward':>12}{'ratio':>8}")
     from cotlog import _lib as L, rewards
     refs = [r for _, r in items]
@@ -185,13 +192,17 @@ def main():
             f(p.data, p.size)
         p.analyze(correct, p.ref)
         p.analyze(repeat, None)
-    for name, c_fn, reward in (
+    def correctness(batch):
+        rewards.correctness(batch, solution=refs)
+    for name, c_fn, reward, fresh in (
             ("correctness", lambda p: p.analyze(correct, p.ref),
-             lambda batch: rewards.correctness(batch, solution=refs)),
+             correctness, True),
+            ("  on strs read before", lambda p: p.analyze(correct, p.ref),
+             correctness, False),
             ("repetition", lambda p: p.analyze(repeat, None),
-             rewards.repetition),
-            ("all five, as a step", c_step, step)):
-        c, r = measure_reward(items, c_fn, reward, args.rounds)
+             rewards.repetition, True),
+            ("all five, as a step", c_step, step, True)):
+        c, r = measure_reward(items, c_fn, reward, args.rounds, fresh)
         print(f"{name:24}{c * 1e6:9.1f}u{r * 1e6:11.1f}u{r / c:8.3f}")
     print("(C: the same analyses through ctypes, on bytes encoded before; "
           "a step: format, tag_count,\n think_format, correctness and "
@@ -220,12 +231,14 @@ class Prepared:
             raise RuntimeError(t.err.message)
 
 
-def measure_reward(items, c_fn, reward, rounds):
+def measure_reward(items, c_fn, reward, rounds, fresh):
     """CPU seconds per completion of c_fn over prepared bytes and of the
-    reward on the whole batch, interleaved, medians. Each reward round is
-    given new str objects, so that nothing an earlier round left on them
-    (a UTF-8 copy) is reused."""
+    reward on the whole batch, interleaved, medians. fresh: each reward
+    round is given new str objects, so that nothing an earlier round
+    left on them (a UTF-8 copy) is reused; else the same ones, as the
+    second reward of a step reads them."""
     prepared = [Prepared(t, r) for t, r in items]
+    same = [x.encode().decode() for x, _ in items]
 
     def c_pass():
         t0 = time.thread_time()
@@ -234,7 +247,7 @@ def measure_reward(items, c_fn, reward, rounds):
         return (time.thread_time() - t0) / len(prepared)
 
     def reward_pass():
-        batch = [x.encode().decode() for x, _ in items]
+        batch = [x.encode().decode() for x, _ in items] if fresh else same
         t0 = time.thread_time()
         reward(batch)
         return (time.thread_time() - t0) / len(batch)

@@ -95,7 +95,7 @@ def steps_short_jobs_option():
     assert [(u["label"], u["rule"]) for u in paras] == [
         ("problem_setup", "setup_cue"),
         ("active_computation", "computational"),
-        ("plan_generation", "majority"),
+        ("active_computation", "computational"),
         ("problem_setup", "first_unit"),
         ("self_checking", "affirm"),
         ("unknown", "none")], paras

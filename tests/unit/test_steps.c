@@ -992,8 +992,9 @@ static void test_cue_in_matches_plain_scan(void **state)
 	static const char *const pieces[] = {
 		"i know", "I Remember", "recall that", "for example",
 		"e.g.", "'s right", "'S CORRECT", "is", "are", "has",
-		"\xe2\x9c\x94", "\xe2\x9c\x93", "\xe6\x88\x91\xe8\xae\xb0"
-		"\xe5\xbe\x97", "\xe6\x98\xaf", "\xe6\x9c\x89", "makes sense",
+		"\xe2\x9c\x94", "\xe2\x9c\x93",
+		"\xe6\x88\x91\xe8\xae\xb0\xe5\xbe\x97",
+		"\xe6\x98\xaf", "\xe6\x9c\x89", "makes sense",
 		"checks out", "seems fine", "x", "ab", " ", "  ", "'", "\n",
 		"=", "3", "\xc3\xa9", "\xe2\x88\x92", "this", "his", "mis",
 		"isn't", "k", "I", "we", "know",
