@@ -26,20 +26,20 @@ const cot__rule_info cot__rules[COT__RULE_COUNT] = {
 	R(SETUP_CUE, "setup_cue", PROBLEM_SETUP, 0.64, 0.29),
 	R(FIRST_UNIT, "first_unit", PROBLEM_SETUP, 0.88, 0.49),
 	R(COMPUTE_CUE, "compute_cue", ACTIVE_COMPUTATION, 0.80, 0.70),
-	R(COMPUTATIONAL, "computational", ACTIVE_COMPUTATION, 0.67, 0.64),
+	R(COMPUTATIONAL, "computational", ACTIVE_COMPUTATION, 0.67, 0.65),
 	R(RECALL, "recall", FACT_RETRIEVAL, 0.91, 0.65),
-	R(AFFIRM, "affirm", SELF_CHECKING, 0.56, 0.53),
-	R(STATEMENT, "statement", FACT_RETRIEVAL, 0.37, 0.26),
+	R(AFFIRM, "affirm", SELF_CHECKING, 0.56, 0.57),
+	R(STATEMENT, "statement", FACT_RETRIEVAL, 0.37, 0.25),
 	R(EXAMPLE, "example", FACT_RETRIEVAL, 0.83, 0.25),
 	R(FACT_CUE, "fact_cue", FACT_RETRIEVAL, 0.47, 0.44),
-	R(ALTERNATIVE, "alternative", PLAN_GENERATION, 0.72, 0.61),
+	R(ALTERNATIVE, "alternative", PLAN_GENERATION, 0.72, 0.58),
 	R(TENTATIVE, "tentative", PLAN_GENERATION, 0.53, 0.31),
-	R(DOUBT_CUE, "doubt_cue", UNCERTAINTY_MANAGEMENT, 0.80, 0.44),
+	R(DOUBT_CUE, "doubt_cue", UNCERTAINTY_MANAGEMENT, 0.80, 0.42),
 	R(PLAN_CUE, "plan_cue", PLAN_GENERATION, 0.51, 0.33),
 	R(DEDUCTION, "deduction", FACT_RETRIEVAL, 0.47, 0.39),
-	R(HEDGE, "hedge", UNCERTAINTY_MANAGEMENT, 0.58, 0.41),
+	R(HEDGE, "hedge", UNCERTAINTY_MANAGEMENT, 0.58, 0.40),
 	R(CONSOLIDATE_CUE, "consolidate_cue", RESULT_CONSOLIDATION, 0.70, 0.86),
-	R(SO, "so", RESULT_CONSOLIDATION, 0.39, 0.38),
+	R(SO, "so", RESULT_CONSOLIDATION, 0.39, 0.37),
 	R(CONTINUES, "continues", COUNT, 0.32, 0.32),
 	R(NONE, "none", UNKNOWN, 0.00, 0.00),
 };
@@ -142,6 +142,73 @@ static size_t wide_math(const unsigned char *t, size_t start, size_t end)
 	return extra;
 }
 
+/* The sum of v's 16 lanes. */
+static size_t lane_sum(cot__v16 v)
+{
+	unsigned char b[16];
+	size_t n = 0;
+
+	cot__v16_store(b, v);
+	for (int k = 0; k < 16; k++)
+		n += b[k];
+	return n;
+}
+
+static cot__v16 in_range(cot__v16 v, unsigned char lo, unsigned char hi)
+{
+	return cot__v16_and(cot__v16_gt(v, cot__v16_splat(lo - 1)),
+			    cot__v16_lt(v, cot__v16_splat(hi + 1)));
+}
+
+static cot__v16 byte_is(cot__v16 v, unsigned char c)
+{
+	return cot__v16_eq(v, cot__v16_splat(c));
+}
+
+/* math_inc's counts of the whole blocks of 16 in t[0..n) (the number
+ * of bytes counted goes to *done): each class a mask, whose lanes
+ * (0xff, that is -1) are subtracted from a byte per lane, emptied
+ * every 255 blocks; '=' and the lead bytes only need to be seen. The
+ * math bytes ('=' with them) are '*' to '>' but , . : ; and then
+ * \\ ^ { | }; the compares are signed, so no byte from 0x80 is in an
+ * ASCII range. */
+static uint64_t count_blocks(const unsigned char *t, size_t n, size_t *done)
+{
+	size_t i = 0, math = 0, space = 0;
+	cot__v16 seen_eq = cot__v16_splat(0), seen_lead = seen_eq;
+
+	while (n - i >= 16) {
+		cot__v16 m = cot__v16_splat(0), w = m;
+
+		for (int k = 0; k < 255 && n - i >= 16; k++, i += 16) {
+			cot__v16 v = cot__v16_load(t + i);
+			cot__v16 punct = cot__v16_or(
+				cot__v16_or(byte_is(v, ','), byte_is(v, '.')),
+				cot__v16_or(byte_is(v, ':'), byte_is(v, ';')));
+			cot__v16 other = cot__v16_or(
+				cot__v16_or(byte_is(v, '\\'), byte_is(v, '^')),
+				in_range(v, '{', '}'));
+
+			m = cot__v16_sub(m, cot__v16_or(cot__v16_andnot(punct,
+					 in_range(v, '*', '>')), other));
+			w = cot__v16_sub(w, cot__v16_or(byte_is(v, ' '),
+					 in_range(v, '\t', '\r')));
+			seen_eq = cot__v16_or(seen_eq, byte_is(v, '='));
+			seen_lead = cot__v16_or(seen_lead, cot__v16_or(
+				cot__v16_or(byte_is(v, 0xc2), byte_is(v, 0xc3)),
+				byte_is(v, 0xe2)));
+		}
+		math += lane_sum(m);
+		space += lane_sum(w);
+	}
+	*done = i;
+	/* in math_inc's lanes; the blocks of a unit past 64K bytes are
+	 * counted in more than one call */
+	return (uint64_t)math | (uint64_t)space << 16 |
+	       (uint64_t)(cot__v16_mask(seen_eq) != 0) << 32 |
+	       (uint64_t)(cot__v16_mask(seen_lead) != 0) << 48;
+}
+
 bool cot__computational(const char *text, size_t start, size_t end)
 {
 	const unsigned char *t = (const unsigned char *)text;
@@ -149,10 +216,10 @@ bool cot__computational(const char *text, size_t start, size_t end)
 
 	/* in chunks that cannot overflow a 16-bit lane */
 	for (size_t i = start; i < end;) {
-		size_t stop = end - i > 65535 ? i + 65535 : end;
-		uint64_t sum = 0;
+		size_t stop = end - i > 65535 ? i + 65535 : end, done;
+		uint64_t sum = count_blocks(t + i, stop - i, &done);
 
-		for (; i < stop; i++)
+		for (i += done; i < stop; i++)
 			sum += math_inc[t[i]];
 		math += sum & 0xffff;
 		space += sum >> 16 & 0xffff;
@@ -183,7 +250,7 @@ static int cue_here(const cot__cueset *cs, const uint64_t *pairs,
 }
 
 int cot__cue_in(const cot__cueset *cs, const uint64_t *pairs,
-		const char *text, size_t o, size_t end)
+		const char *text, size_t o, size_t end, size_t readable)
 {
 	const unsigned char *t = (const unsigned char *)text;
 	const cot__v16 space = cot__v16_splat(0x20);
@@ -194,16 +261,17 @@ int cot__cue_in(const cot__cueset *cs, const uint64_t *pairs,
 	const cot__v16 zero = cot__v16_splat(0);
 	uint32_t carry = 0;	/* the byte before the block is a letter */
 
-	/* 16 places at a time, each with the byte after it (the last
-	 * block copied out and padded with zeros, which begin nothing);
-	 * the compares are signed, so 0xe0..0xff lie between 0xdf and 0 */
+	/* 16 places at a time, each with the byte after it (a last
+	 * block past what may be read is copied out and padded with
+	 * zeros, which begin nothing); the compares are signed, so
+	 * 0xe0..0xff lie between 0xdf and 0 */
 	for (size_t i = o; i + 1 < end; i += 16) {
 		size_t n = end - i;
 		unsigned char pad[16];
 		cot__v16 v, x;
 		uint32_t letter, other, at;
 
-		if (n > 16) {
+		if (readable - i >= 16) {
 			v = cot__v16_load(t + i);
 		} else {
 			memset(pad, 0, sizeof pad);
@@ -231,9 +299,13 @@ int cot__cue_in(const cot__cueset *cs, const uint64_t *pairs,
 	return COT__CUE_NONE;
 }
 
-/* Bytes from the opening in which the inner cues are looked for. */
-#define INNER_PROSE 48
+/* Bytes from the opening in which the inner cues are looked for, and
+ * bytes from the start whose math makes a unit computational. Longer
+ * windows label the development set as well (README "Step functions")
+ * and cost annotate more. */
+#define INNER_PROSE 32
 #define INNER_COMP 24
+#define COMP_BYTES 256
 
 /* Is there a check mark (U+2714, U+2713) in text[s..e)? */
 static bool check_mark(const char *text, size_t s, size_t e)
@@ -288,7 +360,8 @@ int cot__classify(const cot__classifier *c, const char *text, size_t start,
 		RULE(COT__RULE_VERIFY_CUE);
 	if (main == COT__CUE_SETUP)
 		RULE(COT__RULE_SETUP_CUE);
-	comp = cot__computational(text, start, end);
+	comp = cot__computational(text, start, end - start > COMP_BYTES ?
+				  start + COMP_BYTES : end);
 	if (index == 0 && !comp)
 		RULE(COT__RULE_FIRST_UNIT);
 	if (main == COT__CUE_COMPUTE)
@@ -298,7 +371,7 @@ int cot__classify(const cot__classifier *c, const char *text, size_t start,
 	 * computational units, which have a check mark anywhere */
 	lim = end - o0 > (comp ? INNER_COMP : INNER_PROSE) ?
 	      o0 + (comp ? INNER_COMP : INNER_PROSE) : end;
-	inner = cot__cue_in(&c->inner, c->inner_pairs, text, o0, lim);
+	inner = cot__cue_in(&c->inner, c->inner_pairs, text, o0, lim, end);
 	if (!inner && comp && check_mark(text, o0, end))
 		inner = COT__CUE_AFFIRM;
 	if (inner == COT__CUE_RECALL)
@@ -331,7 +404,7 @@ int cot__classify(const cot__classifier *c, const char *text, size_t start,
 		*rule = COT__RULE_CONTINUES;
 		return prev;
 	}
-	if (cot__cue_in(&c->state, c->state_pairs, text, o0, end) ==
+	if (cot__cue_in(&c->state, c->state_pairs, text, o0, end, end) ==
 	    COT__CUE_STATE)
 		RULE(COT__RULE_STATEMENT);
 	RULE(COT__RULE_NONE);

@@ -69,9 +69,10 @@ bool cot__computational(const char *text, size_t start, size_t end);
  * start (an ASCII letter at o or after a byte that is not one), an
  * apostrophe, or a byte from 0xe0 (leading a character of three or
  * four bytes); every phrase of the classifier's tables begins so.
- * pairs: the bits of the phrases' first two bytes (fold()ed). */
+ * pairs: the bits of the phrases' first two bytes (fold()ed). The
+ * bytes of text up to readable (at least end) may be read. */
 int cot__cue_in(const cot__cueset *cs, const uint64_t *pairs,
-		const char *text, size_t o, size_t end);
+		const char *text, size_t o, size_t end, size_t readable);
 
 /* The step function (a cot_function) of the unit text[start..end), the
  * index-th unit of its trace; boxed: the unit holds \boxed or \fbox;

@@ -1029,7 +1029,8 @@ static void test_cue_in_matches_plain_scan(void **state)
 							    strlen(text));
 					assert_int_equal(cot__cue_in(sets[si],
 						pairs[si], text, 0,
-						strlen(text)), want);
+						strlen(text), strlen(text)),
+						want);
 				}
 			}
 	for (int round = 0; round < 20000; round++) {
@@ -1057,8 +1058,11 @@ static void test_cue_in_matches_plain_scan(void **state)
 		for (size_t si = 0; si < 2; si++) {
 			int want = cue_in_plain(sets[si], text, o, end);
 
+			/* what may be read: the window, or more */
 			assert_int_equal(cot__cue_in(sets[si], pairs[si], text,
-						     o, end), want);
+						     o, end, end), want);
+			assert_int_equal(cot__cue_in(sets[si], pairs[si], text,
+						     o, end, len), want);
 			found += want != COT__CUE_NONE;
 		}
 	}
