@@ -1069,6 +1069,84 @@ static void test_cue_in_matches_plain_scan(void **state)
 	assert_true(found > 2000);
 }
 
+/* cot__computational counts 16 bytes at a time; this counts each byte
+ * as the README defines it. */
+static bool computational_plain(const unsigned char *t, size_t n)
+{
+	size_t math = 0, space = 0, eq = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (strchr(" \t\n\r\v\f", t[i]) && t[i])
+			space++;
+		else if (t[i] && strchr("0123456789=+-*/^\\{}<>|", t[i]))
+			math++;
+		eq += t[i] == '=';
+		if (i + 1 < n && ((t[i] == 0xc3 && (t[i + 1] == 0x97 ||
+						    t[i + 1] == 0xb7)) ||
+				  (t[i] == 0xc2 && t[i + 1] == 0xb7)))
+			math += 2;
+		if (i + 2 < n && t[i] == 0xe2 && t[i + 1] == 0x88 &&
+		    t[i + 2] == 0x92)
+			math += 3;
+	}
+	if (n == space)
+		return false;
+	return math * 4 >= n - space || (eq && math * 10 >= n - space);
+}
+
+/* Texts of every length up to 300 bytes and some past 64 KiB, drawn
+ * from bytes near each threshold: math, prose, spaces, '=', the bytes
+ * of the wide math characters and their look-alikes. */
+static void test_computational_matches_plain_count(void **state)
+{
+	static const char *const pieces[] = {
+		"1", "=", "+", "x", "word", " ", "\n", "\t", "\\", "{", "}",
+		"|", "<", ">", ",", ".", ":", ";", "*", "/", "^", "-", "(",
+		"\xc3\x97", "\xc3\xb7", "\xc2\xb7", "\xe2\x88\x92",
+		"\xc3\xa9", "\xe2\x80\x94", "\xc2\xa0", "\x0b", "\x0c", "9",
+		"0", "~", "@", "[", "_", "`", "\x7f", "\x80", "\xff",
+	};
+	static unsigned char text[70000];
+	unsigned seed = 99;
+	size_t yes = 0, no = 0;
+
+	(void)state;
+	for (size_t round = 0; round < 307; round++) {
+		/* 0 to 300 bytes, then around 64 KiB */
+		size_t n = round <= 300 ? round : 65000 + 700 * (round - 301);
+		size_t len = 0;
+		unsigned bias;
+
+		seed = seed * 1103515245u + 12345u;
+		bias = seed >> 16;
+		while (len < n) {
+			const char *p;
+			size_t k;
+
+			seed = seed * 1103515245u + 12345u;
+			/* half the texts lean to prose ("x", "word", " "),
+			 * by as much as their bias says */
+			k = (seed >> 16) % (sizeof pieces / sizeof *pieces);
+			if (bias & 1 && (seed >> 8 & 0xff) < (bias >> 1 & 0xff))
+				k = 3 + k % 3;
+			p = pieces[k];
+			for (size_t j = 0; p[j] && len < n; j++)
+				text[len++] = (unsigned char)p[j];
+		}
+		for (size_t start = 0; start < 3 && start <= len; start++) {
+			bool want = computational_plain(text + start,
+							len - start);
+
+			assert_int_equal(cot__computational((char *)text, start,
+							    len), want);
+			yes += want;
+			no += !want;
+		}
+	}
+	print_message("# %zu computational, %zu not\n", yes, no);
+	assert_true(yes > 100 && no > 100);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1080,6 +1158,7 @@ int main(void)
 		cmocka_unit_test(test_classify_rules),
 		cmocka_unit_test(test_cue_lookup_matches_brute_force),
 		cmocka_unit_test(test_cue_in_matches_plain_scan),
+		cmocka_unit_test(test_computational_matches_plain_count),
 		cmocka_unit_test(test_steps_span_property_every_corpus_trace),
 		cmocka_unit_test(test_steps_span_property_every_fixture_trace),
 		cmocka_unit_test(test_steps_span_property_random_texts),
