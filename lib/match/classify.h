@@ -10,8 +10,9 @@ typedef struct cot__classifier {
 	cot__cueset main;	/* FINAL ... DEDUCE */
 	cot__cueset inner;	/* RECALL, EXAMPLE, AFFIRM: anywhere */
 	cot__cueset state;	/* STATE: anywhere, for the last rule */
-	/* the first two bytes (lower case) of the phrases of inner and
-	 * state, a bit each: only where they stand is a phrase looked up */
+	/* the first two bytes of the phrases of inner and state, with
+	 * bit 5 set (which lowers a capital), a bit each: only where they
+	 * stand is a phrase looked up */
 	uint64_t inner_pairs[1024], state_pairs[1024];
 } cot__classifier;
 
@@ -69,7 +70,7 @@ bool cot__computational(const char *text, size_t start, size_t end);
  * start (an ASCII letter at o or after a byte that is not one), an
  * apostrophe, or a byte from 0xe0 (leading a character of three or
  * four bytes); every phrase of the classifier's tables begins so.
- * pairs: the bits of the phrases' first two bytes (fold()ed). The
+ * pairs: the bits of the phrases' first two bytes. The
  * bytes of text up to readable (at least end) may be read. */
 int cot__cue_in(const cot__cueset *cs, const uint64_t *pairs,
 		const char *text, size_t o, size_t end, size_t readable);

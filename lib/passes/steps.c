@@ -169,7 +169,7 @@ static int steps_run(cot__pass_ctx *c, cot__profile *p, cot_error *err)
 			  &st->thought) ||
 	    find_boxed(t, len, c->arena, st))
 		goto nomem;
-	for (int by = 0; by < 3; by++) {
+	for (int by = 0; by <= COT_BY_THOUGHT; by++) {
 		size_t m = spans_of(st, by)->n;
 
 		st->fn[by] = cot__arena_alloc(c->arena, m ? m : 1);

@@ -23,8 +23,8 @@ typedef struct cot__steps {
 	 * COT__RULE_ that decided it. The pass labels the paragraphs,
 	 * which the profile counts; sentences and thoughts are labelled
 	 * on first use (cot__steps_labels). */
-	uint8_t *fn[3], *rule[3];
-	bool labelled[3];
+	uint8_t *fn[COT_BY_THOUGHT + 1], *rule[COT_BY_THOUGHT + 1];
+	bool labelled[COT_BY_THOUGHT + 1];
 	size_t *boxed;			/* offsets of \boxed and \fbox */
 	size_t nboxed;
 	cot__markup mk;

@@ -63,8 +63,8 @@ def help_texts():
 
 
 @case
-def steps_short_jobs_option():
-    # -j N, as --help lists it, and the same output as --jobs 1
+def steps_rules_and_confidence():
+    # the same with -j 2 as with one job
     rc, one, err = run(["steps", "--jobs", "1", "--by", "sentence", SAMPLE])
     assert rc == 0 and one, err
     rc, two, err = run(["steps", "-j", "2", "--by", "sentence", SAMPLE])
