@@ -142,73 +142,6 @@ static size_t wide_math(const unsigned char *t, size_t start, size_t end)
 	return extra;
 }
 
-/* The sum of v's 16 lanes. */
-static size_t lane_sum(cot__v16 v)
-{
-	unsigned char b[16];
-	size_t n = 0;
-
-	cot__v16_store(b, v);
-	for (int k = 0; k < 16; k++)
-		n += b[k];
-	return n;
-}
-
-static cot__v16 in_range(cot__v16 v, unsigned char lo, unsigned char hi)
-{
-	return cot__v16_and(cot__v16_gt(v, cot__v16_splat(lo - 1)),
-			    cot__v16_lt(v, cot__v16_splat(hi + 1)));
-}
-
-static cot__v16 byte_is(cot__v16 v, unsigned char c)
-{
-	return cot__v16_eq(v, cot__v16_splat(c));
-}
-
-/* math_inc's counts of the whole blocks of 16 in t[0..n) (the number
- * of bytes counted goes to *done): each class a mask, whose lanes
- * (0xff, that is -1) are subtracted from a byte per lane, emptied
- * every 255 blocks; '=' and the lead bytes only need to be seen. The
- * math bytes ('=' with them) are '*' to '>' but , . : ; and then
- * \\ ^ { | }; the compares are signed, so no byte from 0x80 is in an
- * ASCII range. */
-static uint64_t count_blocks(const unsigned char *t, size_t n, size_t *done)
-{
-	size_t i = 0, math = 0, space = 0;
-	cot__v16 seen_eq = cot__v16_splat(0), seen_lead = seen_eq;
-
-	while (n - i >= 16) {
-		cot__v16 m = cot__v16_splat(0), w = m;
-
-		for (int k = 0; k < 255 && n - i >= 16; k++, i += 16) {
-			cot__v16 v = cot__v16_load(t + i);
-			cot__v16 punct = cot__v16_or(
-				cot__v16_or(byte_is(v, ','), byte_is(v, '.')),
-				cot__v16_or(byte_is(v, ':'), byte_is(v, ';')));
-			cot__v16 other = cot__v16_or(
-				cot__v16_or(byte_is(v, '\\'), byte_is(v, '^')),
-				in_range(v, '{', '}'));
-
-			m = cot__v16_sub(m, cot__v16_or(cot__v16_andnot(punct,
-					 in_range(v, '*', '>')), other));
-			w = cot__v16_sub(w, cot__v16_or(byte_is(v, ' '),
-					 in_range(v, '\t', '\r')));
-			seen_eq = cot__v16_or(seen_eq, byte_is(v, '='));
-			seen_lead = cot__v16_or(seen_lead, cot__v16_or(
-				cot__v16_or(byte_is(v, 0xc2), byte_is(v, 0xc3)),
-				byte_is(v, 0xe2)));
-		}
-		math += lane_sum(m);
-		space += lane_sum(w);
-	}
-	*done = i;
-	/* in math_inc's lanes; the blocks of a unit past 64K bytes are
-	 * counted in more than one call */
-	return (uint64_t)math | (uint64_t)space << 16 |
-	       (uint64_t)(cot__v16_mask(seen_eq) != 0) << 32 |
-	       (uint64_t)(cot__v16_mask(seen_lead) != 0) << 48;
-}
-
 bool cot__computational(const char *text, size_t start, size_t end)
 {
 	const unsigned char *t = (const unsigned char *)text;
@@ -216,10 +149,10 @@ bool cot__computational(const char *text, size_t start, size_t end)
 
 	/* in chunks that cannot overflow a 16-bit lane */
 	for (size_t i = start; i < end;) {
-		size_t stop = end - i > 65535 ? i + 65535 : end, done;
-		uint64_t sum = count_blocks(t + i, stop - i, &done);
+		size_t stop = end - i > 65535 ? i + 65535 : end;
+		uint64_t sum = 0;
 
-		for (i += done; i < stop; i++)
+		for (; i < stop; i++)
 			sum += math_inc[t[i]];
 		math += sum & 0xffff;
 		space += sum >> 16 & 0xffff;

@@ -1069,8 +1069,8 @@ static void test_cue_in_matches_plain_scan(void **state)
 	assert_true(found > 2000);
 }
 
-/* cot__computational counts 16 bytes at a time; this counts each byte
- * as the README defines it. */
+/* cot__computational adds one table entry per byte, its classes packed
+ * in 16-bit lanes; this tests each byte against the README's lists. */
 static bool computational_plain(const unsigned char *t, size_t n)
 {
 	size_t math = 0, space = 0, eq = 0;
