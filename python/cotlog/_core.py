@@ -422,7 +422,9 @@ class Analyzer:
             t.text = (text, data)
         else:
             data = _bytes(text, "text")
-            t.text, n = data, len(data) if data is not None else 0
+            if data is None:
+                raise TypeError("text: a str or bytes, not None")
+            t.text, n = data, len(data)
         o = t.opts
         o.ref = _bytes(reference, "reference")
         o.finish_reason = _bytes(finish_reason, "finish_reason")

@@ -48,6 +48,8 @@ def test_hierarchy_and_messages():
     assert e.value.column > 0
     with pytest.raises(TypeError):
         az.profile(12)
+    with pytest.raises(TypeError):     # not read as empty text
+        az.profile(None)
 
 
 def test_expression_values_and_filter():
