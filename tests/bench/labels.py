@@ -23,6 +23,15 @@ unit overlaps it). Then, per unit mode, it prints:
     per problem    kappa on the traces of each problem (the set has 6
                    problems: a rule that helps on one only is suspect)
 
+and once, how far any labeller that reads a chunk's text alone can
+agree with this annotator: over the chunks whose text (spaces and case
+folded) occurs in two traces or more, the annotator's agreement and
+kappa with itself (every pair of such chunks from different traces,
+each pair counted both ways), the same for each chunk against the most
+common label of its text (the best a text-only labeller could do, and
+a generous bound: the chunk's own label is one of the votes), and
+cotlog's kappa on those chunks per mode.
+
 With --json it prints the same numbers as one JSON object instead; with
 --dump FILE it also writes one JSON line per chunk (trace, chunk index,
 text, the annotator's label, cotlog's label and rule, per mode), to read
@@ -34,6 +43,7 @@ Usage: tests/bench/labels.py [--cotlog build/tools/cotlog]
                              [--dump FILE]"""
 import argparse
 import collections
+import itertools
 import json
 import os
 import subprocess
@@ -155,6 +165,29 @@ def measure(rows):
     return res
 
 
+def norm(text):
+    return " ".join(text.lower().split())
+
+
+def repeats(traces):
+    """The annotator against itself, on the texts in two traces or more:
+    (pairs from different traces, [(line, chunk index, modal label)])."""
+    seen = collections.defaultdict(list)
+    for ln, tr in enumerate(traces, 1):
+        for c in tr["chunks"]:
+            seen[norm(c["text"])].append((ln, c["idx"],
+                                          c["function_tags"][0]))
+    pairs, chunks = [], []
+    for v in seen.values():
+        if len({ln for ln, _, _ in v}) < 2:
+            continue
+        modal = collections.Counter(g for _, _, g in v).most_common(1)[0][0]
+        chunks += [(ln, i, modal) for ln, i, _ in v]
+        pairs += [(a[2], b[2]) for a, b in itertools.combinations(v, 2)
+                  if a[0] != b[0]]
+    return pairs + [(b, a) for a, b in pairs], chunks
+
+
 def fmt(x):
     return "   -" if x is None else f"{x:.2f}"
 
@@ -208,9 +241,19 @@ def main():
     traces = load_set(path)
     cot = os.path.abspath(a.cotlog)
     out, dump = {}, collections.defaultdict(dict)
+    pairs, rep = repeats(traces)
+    modal = {(ln, i): m for ln, i, m in rep}
+    labelled = {(ln, c["idx"]): c["function_tags"][0]
+            for ln, tr in enumerate(traces, 1) for c in tr["chunks"]}
+    twice = [(labelled[k], m) for k, m in modal.items()]
+    annot = {"chunks": len(twice), "pairs": len(pairs) // 2,
+             "self": {"agreement": sum(g == p for g, p in pairs) /
+                      max(1, len(pairs)), "kappa": kappa(pairs)},
+             "modal": {"agreement": sum(g == p for g, p in twice) /
+                       max(1, len(twice)), "kappa": kappa(twice)}}
     for by in a.by.split(","):
         units = run_steps(cot, path, by)
-        rows = []
+        rows, mine = [], []
         for ln, tr in enumerate(traces, 1):
             chunks = tr["chunks"]
             for c, u in zip(chunks, align(chunks, units.get(ln, []))):
@@ -218,6 +261,8 @@ def main():
                 pred = u["label"] if u else "unknown"
                 rule = u.get("rule") if u else None
                 rows.append((gold, pred, rule, tr["problem_id"]))
+                if (ln, c["idx"]) in modal:
+                    mine.append((gold, pred))
                 if a.dump:
                     d = dump[(ln, c["idx"])]
                     d.update(trace=tr["trace_id"], chunk=c["idx"],
@@ -225,6 +270,9 @@ def main():
                     d[by] = {"label": pred, "rule": rule,
                              "index": u["index"] if u else None}
         out[by] = measure(rows)
+        annot[by] = {"agreement": sum(g == p for g, p in mine) /
+                     max(1, len(mine)), "kappa": kappa(mine)}
+    out["annotator"] = annot
     if a.dump:
         with open(a.dump, "w") as f:
             for k in sorted(dump):
@@ -234,8 +282,20 @@ def main():
         print()
         return
     print(f"set: {path}\ncotlog: {cot}\n")
-    for by, r in out.items():
-        report(by, r)
+    for by in a.by.split(","):
+        report(by, out[by])
+    print(f"== the annotator against itself: {annot['chunks']} chunks "
+          f"whose text is in two traces or more ({annot['pairs']} pairs "
+          f"from different traces)")
+    print(f"{'':<34}{'agree':>7}{'kappa':>7}")
+    print(f"{'a pair of the same text':<34}{annot['self']['agreement']:>7.3f}"
+          f"{fmt(annot['self']['kappa']):>7}")
+    print(f"{'each against its most common':<34}"
+          f"{annot['modal']['agreement']:>7.3f}"
+          f"{fmt(annot['modal']['kappa']):>7}")
+    for by in a.by.split(","):
+        print(f"{'cotlog per ' + by:<34}{annot[by]['agreement']:>7.3f}"
+              f"{fmt(annot[by]['kappa']):>7}")
 
 
 if __name__ == "__main__":

@@ -16,11 +16,19 @@ up to 5), its length (five-word steps, up to 6), its place in the trace
 (fifths), whether it is the first, whether it holds a '?', and the
 first word of the chunk before and whether that one holds a '?'.
 
+With --context it adds what a pass over the whole trace could know,
+which the rules do not use: whether the chunk's numbers were all, some
+or none seen in earlier chunks, and all, some or none in the problem's
+text; whether it repeats an equation of an earlier chunk; whether the
+final answer (the last \\boxed{} after </think>) was stated in an
+earlier chunk, and whether this chunk states it; the first word of the
+chunk after.
+
 It compares with the annotator's labels only, not with cotlog: run
 labels.py for the rules' figures on the same set. Standard library
 only; a measurement, not a test: it asserts nothing.
 
-Usage: tests/bench/labels_model.py [--set FILE] [--epochs 10]"""
+Usage: tests/bench/labels_model.py [--set FILE] [--epochs 10] [--context]"""
 import argparse
 import collections
 import json
@@ -36,9 +44,47 @@ LABELS = ["problem_setup", "plan_generation", "fact_retrieval",
           "final_answer_emission"]
 TOKEN = re.compile(r"[a-z]+|\d+|[=+\-*/^\\{}()]")
 MATH = set("0123456789=+-*/^")
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+EQUATION = re.compile(r"[^=,;:]{1,40}=[^=,;:]{1,40}")
+BOXED = re.compile(r"\\boxed\{([^{}]*)\}")
 
 
-def chunks_of(path):
+def numbers(s):
+    return {x.replace(",", "") for x in NUMBER.findall(s)}
+
+
+def context(t):
+    """Per chunk of trace t, what the trace before (and the problem, the
+    answer and the chunk after) tells of it."""
+    given = numbers(t["problem"]["problem"])
+    boxed = BOXED.findall(t["reasoning"][t["think_end_byte"]:])
+    answer = boxed[-1].strip() if boxed else None
+    seen, eqs, stated, out = set(), set(), False, []
+    cs = t["chunks"]
+    for i, c in enumerate(cs):
+        x = c["text"]
+        ns = numbers(x)
+        e = {re.sub(r"\s", "", m) for m in EQUATION.findall(x)}
+        says = bool(answer) and answer in x
+        nxt = TOKEN.findall(cs[i + 1]["text"].lower()) if i + 1 < len(cs) \
+            else []
+        out.append({"seen": part(ns, seen), "given": part(ns, given),
+                    "eq_again": bool(e & eqs), "stated": stated,
+                    "says": says, "next": nxt[0] if nxt else None})
+        seen |= ns
+        eqs |= e
+        stated = stated or says
+    return out
+
+
+def part(xs, of):
+    if not xs:
+        return "none"
+    k = len(xs & of)
+    return "all" if k == len(xs) else "some" if k else "new"
+
+
+def chunks_of(path, with_context):
     """One dict per labelled chunk, in trace order."""
     out = []
     with open(path, "rb") as f:
@@ -48,10 +94,11 @@ def chunks_of(path):
             t = json.loads(line)
             n = len(t["chunks"])
             prev = None
+            ctx = context(t) if with_context else [None] * n
             for i, c in enumerate(t["chunks"]):
                 out.append({"text": c["text"], "prev": prev, "i": i,
                             "pos": i / max(1, n - 1),
-                            "problem": t["problem_id"],
+                            "problem": t["problem_id"], "ctx": ctx[i],
                             "y": LABELS.index(c["function_tags"][0])})
                 prev = c["text"]
     return out
@@ -80,6 +127,13 @@ def features(c):
             f.add("p0:" + pw[0])
         if "?" in c["prev"]:
             f.add("prev_asks")
+    x = c["ctx"]
+    if x:
+        f.add("seen:" + x["seen"])
+        f.add("given:" + x["given"])
+        f.update(k for k in ("eq_again", "stated", "says") if x[k])
+        if x["next"]:
+            f.add("n0:" + x["next"])
     return f
 
 
@@ -129,8 +183,9 @@ def main():
         ROOT, "..", "shared", "corpus", "thought-anchors-step-labels",
         "dev.jsonl"))
     ap.add_argument("--epochs", type=int, default=10)
+    ap.add_argument("--context", action="store_true")
     args = ap.parse_args()
-    cs = chunks_of(args.set)
+    cs = chunks_of(args.set, args.context)
     xs = [features(c) for c in cs]
     ys = [c["y"] for c in cs]
     print(f"set: {args.set}: {len(cs)} chunks")
