@@ -165,6 +165,11 @@ def measure(rows):
     return res
 
 
+def score(pairs):
+    return {"agreement": sum(g == p for g, p in pairs) / max(1, len(pairs)),
+            "kappa": kappa(pairs)}
+
+
 def norm(text):
     return " ".join(text.lower().split())
 
@@ -244,13 +249,10 @@ def main():
     pairs, rep = repeats(traces)
     modal = {(ln, i): m for ln, i, m in rep}
     labelled = {(ln, c["idx"]): c["function_tags"][0]
-            for ln, tr in enumerate(traces, 1) for c in tr["chunks"]}
+                for ln, tr in enumerate(traces, 1) for c in tr["chunks"]}
     twice = [(labelled[k], m) for k, m in modal.items()]
     annot = {"chunks": len(twice), "pairs": len(pairs) // 2,
-             "self": {"agreement": sum(g == p for g, p in pairs) /
-                      max(1, len(pairs)), "kappa": kappa(pairs)},
-             "modal": {"agreement": sum(g == p for g, p in twice) /
-                       max(1, len(twice)), "kappa": kappa(twice)}}
+             "self": score(pairs), "modal": score(twice)}
     for by in a.by.split(","):
         units = run_steps(cot, path, by)
         rows, mine = [], []
@@ -270,8 +272,7 @@ def main():
                     d[by] = {"label": pred, "rule": rule,
                              "index": u["index"] if u else None}
         out[by] = measure(rows)
-        annot[by] = {"agreement": sum(g == p for g, p in mine) /
-                     max(1, len(mine)), "kappa": kappa(mine)}
+        annot[by] = score(mine)
     out["annotator"] = annot
     if a.dump:
         with open(a.dump, "w") as f:

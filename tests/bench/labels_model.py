@@ -17,12 +17,12 @@ up to 5), its length (five-word steps, up to 6), its place in the trace
 first word of the chunk before and whether that one holds a '?'.
 
 With --context it adds what a pass over the whole trace could know,
-which the rules do not use: whether the chunk's numbers were all, some
-or none seen in earlier chunks, and all, some or none in the problem's
-text; whether it repeats an equation of an earlier chunk; whether the
-final answer (the last \\boxed{} after </think>) was stated in an
-earlier chunk, and whether this chunk states it; the first word of the
-chunk after.
+which the rules do not use: whether all, some or none of the chunk's
+numbers were seen in earlier chunks (or it has none), the same for the
+problem's text; whether it repeats an equation (the text around an '=')
+of an earlier chunk; whether the final answer (the last \\boxed{} after
+</think>) was stated in an earlier chunk, and whether this chunk states
+it; the first word of the chunk after.
 
 It compares with the annotator's labels only, not with cotlog: run
 labels.py for the rules' figures on the same set. Standard library
